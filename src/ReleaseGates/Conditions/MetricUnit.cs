@@ -1,0 +1,148 @@
+namespace ReleaseGates;
+
+/// <summary>The unit of a measured value or a threshold.</summary>
+/// <remarks>
+/// Units of the same dimension compare with each other (<c>300ms</c> against a value in seconds; <c>85%</c> against a ratio);
+/// units of different dimensions never do. <see cref="None"/> takes the unit of whatever it is compared with.
+/// </remarks>
+public enum MetricUnit
+{
+    /// <summary>No unit: a bare number, read in the unit of the value it is compared with.</summary>
+    None = 0,
+
+    /// <summary>A count of things (tests, requests, tables).</summary>
+    Count,
+
+    /// <summary>A fraction between 0 and 1.</summary>
+    Ratio,
+
+    /// <summary>A fraction written as a percentage between 0 and 100.</summary>
+    Percent,
+
+    /// <summary>Nanoseconds.</summary>
+    Nanoseconds,
+
+    /// <summary>Microseconds.</summary>
+    Microseconds,
+
+    /// <summary>Milliseconds.</summary>
+    Milliseconds,
+
+    /// <summary>Seconds.</summary>
+    Seconds,
+
+    /// <summary>Minutes.</summary>
+    Minutes,
+
+    /// <summary>Requests (or events) per second.</summary>
+    PerSecond,
+
+    /// <summary>Bytes.</summary>
+    Bytes,
+
+    /// <summary>A 0–100 score.</summary>
+    Score,
+}
+
+/// <summary>The families of units that can be compared with each other.</summary>
+internal enum UnitDimension
+{
+    Dimensionless,
+    Count,
+    Fraction,
+    Duration,
+    Throughput,
+    Size,
+    Score,
+}
+
+/// <summary>Conversions, symbols and parsing of <see cref="MetricUnit"/>.</summary>
+internal static class MetricUnits
+{
+    public static UnitDimension DimensionOf(MetricUnit unit) => unit switch
+    {
+        MetricUnit.None => UnitDimension.Dimensionless,
+        MetricUnit.Count => UnitDimension.Count,
+        MetricUnit.Ratio or MetricUnit.Percent => UnitDimension.Fraction,
+        MetricUnit.Nanoseconds or MetricUnit.Microseconds or MetricUnit.Milliseconds or MetricUnit.Seconds or MetricUnit.Minutes => UnitDimension.Duration,
+        MetricUnit.PerSecond => UnitDimension.Throughput,
+        MetricUnit.Bytes => UnitDimension.Size,
+        MetricUnit.Score => UnitDimension.Score,
+        _ => throw new ArgumentOutOfRangeException(nameof(unit), unit, "Unknown unit."),
+    };
+
+    /// <summary>The factor that turns a value in <paramref name="unit"/> into its dimension's base unit (seconds, ratio).</summary>
+    public static double ToBaseFactor(MetricUnit unit) => unit switch
+    {
+        MetricUnit.Percent => 0.01,
+        MetricUnit.Nanoseconds => 1e-9,
+        MetricUnit.Microseconds => 1e-6,
+        MetricUnit.Milliseconds => 1e-3,
+        MetricUnit.Minutes => 60,
+        _ => 1,
+    };
+
+    public static bool AreCompatible(MetricUnit a, MetricUnit b)
+        => a == MetricUnit.None || b == MetricUnit.None || DimensionOf(a) == DimensionOf(b)
+           || (DimensionOf(a), DimensionOf(b)) is (UnitDimension.Count, UnitDimension.Dimensionless) or (UnitDimension.Dimensionless, UnitDimension.Count);
+
+    /// <summary>Converts <paramref name="value"/> from <paramref name="from"/> to <paramref name="to"/>; <see cref="MetricUnit.None"/> converts as identity.</summary>
+    public static double Convert(double value, MetricUnit from, MetricUnit to)
+    {
+        if (from == to || from == MetricUnit.None || to == MetricUnit.None)
+        {
+            return value;
+        }
+
+        if (!AreCompatible(from, to))
+        {
+            throw new InvalidOperationException($"Cannot compare a value in {Symbol(from)} with one in {Symbol(to)}.");
+        }
+
+        // Multiply then divide by exact powers of ten to keep 300ms -> 0.3s free of drift where possible.
+        return value * ToBaseFactor(from) / ToBaseFactor(to);
+    }
+
+    public static string Symbol(MetricUnit unit) => unit switch
+    {
+        MetricUnit.None => "",
+        MetricUnit.Count => "count",
+        MetricUnit.Ratio => "ratio",
+        MetricUnit.Percent => "%",
+        MetricUnit.Nanoseconds => "ns",
+        MetricUnit.Microseconds => "us",
+        MetricUnit.Milliseconds => "ms",
+        MetricUnit.Seconds => "s",
+        MetricUnit.Minutes => "min",
+        MetricUnit.PerSecond => "rps",
+        MetricUnit.Bytes => "B",
+        MetricUnit.Score => "score",
+        _ => unit.ToString(),
+    };
+
+    /// <summary>Reads a unit suffix as written in a condition; <see langword="null"/> when unknown.</summary>
+    public static MetricUnit? FromSymbol(ReadOnlySpan<char> symbol) => symbol switch
+    {
+        "" => MetricUnit.None,
+        "count" => MetricUnit.Count,
+        "ratio" => MetricUnit.Ratio,
+        "%" => MetricUnit.Percent,
+        "ns" => MetricUnit.Nanoseconds,
+        "us" or "µs" or "μs" => MetricUnit.Microseconds,
+        "ms" => MetricUnit.Milliseconds,
+        "s" => MetricUnit.Seconds,
+        "min" => MetricUnit.Minutes,
+        "rps" or "/s" => MetricUnit.PerSecond,
+        "B" => MetricUnit.Bytes,
+        "score" => MetricUnit.Score,
+        _ => null,
+    };
+
+    /// <summary>Formats a value with its unit for people: <c>312 ms</c>, <c>85.2 %</c>, <c>0.0012</c>.</summary>
+    public static string Format(double value, MetricUnit unit)
+    {
+        var number = value.ToString(Math.Abs(value) >= 1000 || value == Math.Round(value) ? "0.##" : "0.####", System.Globalization.CultureInfo.InvariantCulture);
+        var symbol = Symbol(unit);
+        return symbol.Length == 0 ? number : unit == MetricUnit.Percent ? number + " %" : number + " " + symbol;
+    }
+}

@@ -1,0 +1,85 @@
+namespace ReleaseGates;
+
+/// <summary>Registers custom gates and evaluation settings on any <see cref="IReleaseGatesBuilder"/>.</summary>
+public static class ReleaseGatesBuilderExtensions
+{
+    /// <summary>Adds a gate registration.</summary>
+    /// <typeparam name="TBuilder">The builder type, kept so that calls chain.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="registration">The registration.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder Add<TBuilder>(this TBuilder builder, GateRegistration registration)
+        where TBuilder : IReleaseGatesBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(registration);
+        builder.AddRegistration(registration);
+        return builder;
+    }
+
+    /// <summary>Changes the evaluation settings: subject, parallelism, default timeout, scoring, resilience.</summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">The change.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder Configure<TBuilder>(this TBuilder builder, Action<ReleaseGatesOptions> configure)
+        where TBuilder : IReleaseGatesBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.AddConfiguration(configure);
+        return builder;
+    }
+
+    /// <summary>Adds a custom gate instance.</summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The gate's unique name.</param>
+    /// <param name="gate">The gate; shared by every evaluation.</param>
+    /// <param name="configure">Sets category, importance, weight, timeout, tags.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder AddGate<TBuilder>(this TBuilder builder, string name, IReleaseGate gate, Action<ReleaseGateOptions>? configure = null)
+        where TBuilder : IReleaseGatesBuilder
+    {
+        ArgumentNullException.ThrowIfNull(gate);
+        return builder.AddGate(name, _ => gate, configure);
+    }
+
+    /// <summary>Adds a custom gate created per evaluation from the services (for example with <c>ActivatorUtilities</c>).</summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The gate's unique name.</param>
+    /// <param name="factory">Creates the gate.</param>
+    /// <param name="configure">Sets category, importance, weight, timeout, tags.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder AddGate<TBuilder>(this TBuilder builder, string name, Func<IServiceProvider, IReleaseGate> factory, Action<ReleaseGateOptions>? configure = null)
+        where TBuilder : IReleaseGatesBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        var options = new ReleaseGateOptions();
+        configure?.Invoke(options);
+        builder.AddRegistration(new GateRegistration(name, options, factory));
+        return builder;
+    }
+
+    /// <summary>Adds a custom gate written as a delegate.</summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The gate's unique name.</param>
+    /// <param name="evaluate">Evaluates the gate.</param>
+    /// <param name="configure">Sets category, importance, weight, timeout, tags.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder AddGate<TBuilder>(this TBuilder builder, string name, Func<GateContext, CancellationToken, ValueTask<GateResult>> evaluate, Action<ReleaseGateOptions>? configure = null)
+        where TBuilder : IReleaseGatesBuilder
+    {
+        ArgumentNullException.ThrowIfNull(evaluate);
+        var gate = new DelegateGate(evaluate);
+        return builder.AddGate(name, _ => gate, configure);
+    }
+
+    private sealed class DelegateGate(Func<GateContext, CancellationToken, ValueTask<GateResult>> evaluate) : IReleaseGate
+    {
+        public ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken) => evaluate(context, cancellationToken);
+    }
+}

@@ -1,0 +1,11 @@
+namespace ReleaseGates;
+
+/// <summary>What to evaluate and what to compare with.</summary>
+public sealed class EvaluationRequest
+{
+    /// <summary>Evaluate only gates carrying at least one of these tags. Default: empty, meaning every gate.</summary>
+    public ISet<string> Tags { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The report of an earlier release for relative conditions (<c>p(95) &lt;= +10%</c>). Default: none.</summary>
+    public ReleaseReport? Baseline { get; set; }
+}

@@ -1,0 +1,41 @@
+namespace ReleaseGates;
+
+/// <summary>A gate as registered: its name, its options (category, importance, weight, timeout, tags) and how to create it.</summary>
+public sealed class GateRegistration
+{
+    /// <summary>Creates a registration and validates its options.</summary>
+    /// <param name="name">The gate's unique name.</param>
+    /// <param name="options">Its registration options; validated now.</param>
+    /// <param name="factory">Creates the gate for one evaluation.</param>
+    /// <exception cref="ReleaseGatesConfigurationException">The options are invalid; every problem is listed.</exception>
+    public GateRegistration(string name, ReleaseGateOptions options, Func<IServiceProvider, IReleaseGate> factory)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(factory);
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            problems.Add("The gate name must not be empty.");
+        }
+
+        options.Validate(problems);
+        if (problems.Count > 0)
+        {
+            throw new ReleaseGatesConfigurationException($"Gate '{name}' is misconfigured", problems);
+        }
+
+        Name = name;
+        Options = options;
+        Factory = factory;
+    }
+
+    /// <summary>The gate's unique name.</summary>
+    public string Name { get; }
+
+    /// <summary>The registration options.</summary>
+    public ReleaseGateOptions Options { get; }
+
+    /// <summary>Creates the gate for one evaluation.</summary>
+    public Func<IServiceProvider, IReleaseGate> Factory { get; }
+}

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Timeout;
+
+namespace ReleaseGates;
+
+/// <summary>Runs registered gates concurrently within bounds, each under its timeout and resilience pipeline, then scores and decides.</summary>
+internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
+{
+    private readonly GateRegistration[] _registrations;
+    private readonly ResiliencePipeline<GateResult>[] _pipelines;
+    private readonly TimeSpan[] _timeouts;
+    private readonly ReleaseGatesOptions _options;
+    private readonly IServiceProvider _services;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly Func<string, string?> _getVariable;
+
+    public ReleaseGateEvaluator(
+        IReadOnlyList<GateRegistration> registrations,
+        ReleaseGatesOptions options,
+        IServiceProvider services,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null,
+        Func<string, string?>? getVariable = null)
+    {
+        ArgumentNullException.ThrowIfNull(registrations);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(services);
+        var problems = new List<string>();
+        options.Validate(problems);
+        var duplicates = registrations.GroupBy(r => r.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
+        if (duplicates.Length > 0)
+        {
+            problems.Add($"Duplicate gates were registered with the name(s): {string.Join(", ", duplicates.Select(d => $"'{d}'"))}. Gate names must be unique.");
+        }
+
+        _registrations = [.. registrations];
+        _options = options;
+        _services = services;
+        _time = timeProvider ?? TimeProvider.System;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger("ReleaseGates.Evaluation");
+        _getVariable = getVariable ?? Environment.GetEnvironmentVariable;
+        _timeouts = new TimeSpan[_registrations.Length];
+        _pipelines = new ResiliencePipeline<GateResult>[_registrations.Length];
+        for (var i = 0; i < _registrations.Length && problems.Count == 0; i++)
+        {
+            var registration = _registrations[i];
+            _timeouts[i] = registration.Options.Timeout ?? options.DefaultTimeout;
+            try
+            {
+                _pipelines[i] = BuildPipeline(registration, _timeouts[i]);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.DataAnnotations.ValidationException)
+            {
+                problems.Add($"Gate '{registration.Name}': its resilience pipeline is invalid: {ex.Message}");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ReleaseGatesConfigurationException("Release gates are misconfigured", problems);
+        }
+    }
+
+    public IReadOnlyList<GateRegistration> Registrations => _registrations;
+
+    public async Task<ReleaseReport> EvaluateAsync(EvaluationRequest? request = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var startedAt = _time.GetUtcNow();
+        var started = _time.GetTimestamp();
+        var selected = Enumerable.Range(0, _registrations.Length)
+            .Where(i => request is null || request.Tags.Count == 0 || _registrations[i].Options.Tags.Overlaps(request.Tags))
+            .ToArray();
+        var reports = new GateReport[selected.Length];
+        LogStarting(_logger, selected.Length, _options.MaxDegreeOfParallelism);
+
+        using (var throttle = new SemaphoreSlim(_options.MaxDegreeOfParallelism))
+        {
+            var tasks = new Task[selected.Length];
+            for (var k = 0; k < selected.Length; k++)
+            {
+                var slot = k;
+                tasks[k] = RunThrottledAsync(throttle, slot, selected[slot], reports, request?.Baseline, cancellationToken);
+            }
+
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+
+        var scoring = ReportScoring.From(_options.Scoring);
+        var outcome = ReleaseScoring.Decide(reports, scoring);
+        var report = new ReleaseReport
+        {
+            Subject = _options.Subject.WithCiDefaults(_getVariable),
+            StartedAt = startedAt,
+            Duration = _time.GetElapsedTime(started),
+            Scoring = scoring,
+            Gates = reports,
+            Decision = outcome.Decision,
+            Score = outcome.Score,
+            Categories = outcome.Categories,
+            Reasons = outcome.Reasons,
+            DecidingGates = outcome.DecidingGates,
+        };
+        LogDecided(_logger, ReleaseDecisions.Label(report.Decision), report.Score ?? double.NaN);
+        return report;
+    }
+
+    private async Task RunThrottledAsync(SemaphoreSlim throttle, int slot, int index, GateReport[] reports, ReleaseReport? baseline, CancellationToken cancellationToken)
+    {
+        await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            reports[slot] = await RunGateAsync(index, baseline, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            throttle.Release();
+        }
+    }
+
+    private async Task<GateReport> RunGateAsync(int index, ReleaseReport? baseline, CancellationToken cancellationToken)
+    {
+        var registration = _registrations[index];
+        var started = _time.GetTimestamp();
+        GateResult result;
+        try
+        {
+            var gate = registration.Factory(_services)
+                ?? throw new InvalidOperationException($"The factory of gate '{registration.Name}' returned null.");
+            var context = new GateContext(registration.Name, _services, _time, _loggerFactory.CreateLogger("ReleaseGates.Gates." + registration.Name), baseline);
+            result = await _pipelines[index].ExecuteAsync(
+                static (state, token) => state.gate.EvaluateAsync(state.context, token),
+                (gate, context),
+                cancellationToken).ConfigureAwait(false)
+                ?? GateResult.Error($"Gate '{registration.Name}' returned no result.");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            result = GateResult.Error($"Timed out after {FormatDuration(_timeouts[index])}.", ex);
+        }
+        catch (OperationCanceledException ex)
+        {
+            result = GateResult.Error("The gate was cancelled by something other than the caller: " + ex.Message, ex);
+        }
+        catch (Exception ex)
+        {
+            result = GateResult.Error($"{ex.GetType().Name}: {ex.Message}", ex);
+        }
+
+        var duration = _time.GetElapsedTime(started);
+        var status = Normalize(result);
+        if (status == GateStatus.Error)
+        {
+            LogGateError(_logger, result.Exception, registration.Name, result.Summary);
+        }
+
+        return new GateReport
+        {
+            Name = registration.Name,
+            Category = registration.Options.Category,
+            Importance = registration.Options.Importance,
+            Weight = registration.Options.Weight,
+            ReportOnly = registration.Options.ReportOnly,
+            Tags = [.. registration.Options.Tags.Order(StringComparer.Ordinal)],
+            Status = status,
+            Summary = result.Summary,
+            Score = result.Score,
+            Duration = duration,
+            Measurements = result.Measurements,
+            Findings = result.Findings,
+        };
+    }
+
+    /// <summary>A gate can never report better than its own evidence: a failed measurement fails the gate whatever status it claimed.</summary>
+    private static GateStatus Normalize(GateResult result)
+        => result.Status is GateStatus.Error or GateStatus.Skipped
+            ? result.Status
+            : GateResult.Worst(result.Status, GateResult.DeriveStatus(result.Measurements, result.Findings));
+
+    private ResiliencePipeline<GateResult> BuildPipeline(GateRegistration registration, TimeSpan timeout)
+    {
+        var builder = new ResiliencePipelineBuilder<GateResult> { TimeProvider = _time, Name = registration.Name };
+        builder.AddTimeout(timeout);
+        _options.ConfigureResilience?.Invoke(builder);
+        registration.Options.ConfigureResilience?.Invoke(builder);
+        return builder.Build();
+    }
+
+    private static string FormatDuration(TimeSpan t) => t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.###} s" : $"{t.TotalMilliseconds:0.###} ms";
+
+    [LoggerMessage(1, LogLevel.Information, "Evaluating {Count} release gates, {Parallelism} at a time")]
+    private static partial void LogStarting(ILogger logger, int count, int parallelism);
+
+    [LoggerMessage(2, LogLevel.Information, "Release decision: {Decision} (score {Score:0.#})")]
+    private static partial void LogDecided(ILogger logger, string decision, double score);
+
+    [LoggerMessage(3, LogLevel.Warning, "Gate {Gate} could not be evaluated: {Reason}")]
+    private static partial void LogGateError(ILogger logger, Exception? exception, string gate, string reason);
+}

@@ -1,0 +1,60 @@
+using Polly;
+
+namespace ReleaseGates;
+
+/// <summary>
+/// How a gate is registered: its category, importance, weight, timeout, tags and resilience. Every gate's options
+/// derive from this class, so <c>o.Importance = GateImportance.Optional</c> works the same on every gate.
+/// </summary>
+public class ReleaseGateOptions
+{
+    /// <summary>The category the gate scores in. Default: the gate's own (for example <see cref="GateCategories.Quality"/> for coverage), <see cref="GateCategories.General"/> for custom gates.</summary>
+    public string Category { get; set; } = GateCategories.General;
+
+    /// <summary>How much the gate weighs in the decision. Default: <see cref="GateImportance.Required"/>.</summary>
+    public GateImportance Importance { get; set; } = GateImportance.Required;
+
+    /// <summary>The gate's weight within its category and in the overall score. Default: <c>1</c>. Must be positive.</summary>
+    public double Weight { get; set; } = 1;
+
+    /// <summary>The most time the gate may take, retries included. Default: <see langword="null"/>, meaning <see cref="ReleaseGatesOptions.DefaultTimeout"/>.</summary>
+    public TimeSpan? Timeout { get; set; }
+
+    /// <summary>Tags for evaluating a subset (<see cref="EvaluationRequest.Tags"/>). Default: none.</summary>
+    public ISet<string> Tags { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Dry-run: the gate is evaluated and shown in the report, but never affects the score or the decision. Default: <see langword="false"/>.</summary>
+    public bool ReportOnly { get; set; }
+
+    /// <summary>
+    /// Adds strategies (retry, circuit breaker, per-attempt timeout) to the gate's resilience pipeline, inside the gate's
+    /// overall <see cref="Timeout"/> and after <see cref="ReleaseGatesOptions.ConfigureResilience"/>. Default: none.
+    /// </summary>
+    public Action<ResiliencePipelineBuilder<GateResult>>? ConfigureResilience { get; set; }
+
+    /// <summary>Adds the problems of these options to <paramref name="problems"/>. Gates override this to check their own options; call the base.</summary>
+    /// <param name="problems">Readable problems, each naming the option.</param>
+    protected internal virtual void Validate(ICollection<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        if (string.IsNullOrWhiteSpace(Category))
+        {
+            problems.Add($"{nameof(Category)} must not be empty.");
+        }
+
+        if (!Enum.IsDefined(Importance))
+        {
+            problems.Add($"{nameof(Importance)} '{Importance}' is not a known importance.");
+        }
+
+        if (!(Weight > 0) || double.IsInfinity(Weight))
+        {
+            problems.Add($"{nameof(Weight)} must be a positive number, but was {Weight}.");
+        }
+
+        if (Timeout is { } t && t <= TimeSpan.Zero)
+        {
+            problems.Add($"{nameof(Timeout)} must be positive, but was {t}.");
+        }
+    }
+}

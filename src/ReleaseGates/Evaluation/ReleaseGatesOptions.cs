@@ -1,0 +1,37 @@
+using Polly;
+
+namespace ReleaseGates;
+
+/// <summary>Settings that apply to the whole evaluation.</summary>
+public sealed class ReleaseGatesOptions
+{
+    /// <summary>What is being released. Values left empty fall back to common CI variables (<c>GITHUB_SHA</c>, <c>CI_COMMIT_SHA</c>, <c>BUILD_SOURCEVERSION</c>, …).</summary>
+    public ReleaseSubject Subject { get; set; } = new();
+
+    /// <summary>How many gates run at once. Default: 4. Must be at least 1.</summary>
+    public int MaxDegreeOfParallelism { get; set; } = 4;
+
+    /// <summary>The timeout of a gate that sets none. Default: 5 minutes.</summary>
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Scores and decision thresholds.</summary>
+    public ScoringOptions Scoring { get; } = new();
+
+    /// <summary>Adds strategies to every gate's resilience pipeline, inside the gate's timeout. Default: none (timeout only).</summary>
+    public Action<ResiliencePipelineBuilder<GateResult>>? ConfigureResilience { get; set; }
+
+    internal void Validate(ICollection<string> problems)
+    {
+        if (MaxDegreeOfParallelism < 1)
+        {
+            problems.Add($"{nameof(MaxDegreeOfParallelism)} must be at least 1, but was {MaxDegreeOfParallelism}.");
+        }
+
+        if (DefaultTimeout <= TimeSpan.Zero)
+        {
+            problems.Add($"{nameof(DefaultTimeout)} must be positive, but was {DefaultTimeout}.");
+        }
+
+        Scoring.Validate(problems);
+    }
+}

@@ -1,0 +1,201 @@
+using System.Globalization;
+
+namespace ReleaseGates;
+
+/// <summary>
+/// The scoring and decision rule, as pure functions of gate reports and scoring settings (see <c>docs/scoring.md</c>).
+/// </summary>
+internal static class ReleaseScoring
+{
+    internal sealed record Outcome(
+        ReleaseDecision Decision,
+        double? Score,
+        IReadOnlyList<CategoryScore> Categories,
+        IReadOnlyList<string> Reasons,
+        IReadOnlyList<string> DecidingGates);
+
+    /// <summary>The score of one gate: passed 100, warning <see cref="ReportScoring.WarningGateScore"/>, failed and error 0; <see langword="null"/> when not scored.</summary>
+    public static double? GateScore(GateReport gate, ReportScoring scoring)
+    {
+        if (!gate.IsScored)
+        {
+            return null;
+        }
+
+        return gate.Status switch
+        {
+            GateStatus.Passed => 100,
+            GateStatus.Warning => scoring.WarningGateScore,
+            _ => 0,
+        };
+    }
+
+    public static Outcome Decide(IReadOnlyList<GateReport> gates, ReportScoring scoring)
+    {
+        var categories = ScoreCategories(gates, scoring);
+        double weighted = 0, totalWeight = 0;
+        foreach (var c in categories)
+        {
+            if (c.Score is { } s)
+            {
+                weighted += s * c.Weight;
+                totalWeight += c.Weight;
+            }
+        }
+
+        double? score = totalWeight > 0 ? weighted / totalWeight : null;
+
+        var noGo = new List<string>();
+        var warnings = new List<string>();
+        var noGoGates = new List<string>();
+        var warningGates = new List<string>();
+        foreach (var gate in gates)
+        {
+            if (gate.ReportOnly)
+            {
+                continue;
+            }
+
+            var required = gate.Importance == GateImportance.Required;
+            switch (gate.Status)
+            {
+                case GateStatus.Failed or GateStatus.Error when required:
+                    noGo.Add($"Required gate '{gate.Name}' {Verb(gate.Status)}: {gate.Summary}");
+                    noGoGates.Add(gate.Name);
+                    break;
+                case GateStatus.Failed or GateStatus.Error:
+                    warnings.Add($"{gate.Importance} gate '{gate.Name}' {Verb(gate.Status)}: {gate.Summary}");
+                    warningGates.Add(gate.Name);
+                    break;
+                case GateStatus.Warning:
+                    warnings.Add($"Gate '{gate.Name}' warned: {gate.Summary}");
+                    warningGates.Add(gate.Name);
+                    break;
+                case GateStatus.Skipped when required:
+                    warnings.Add($"Required gate '{gate.Name}' was inconclusive: {gate.Summary}");
+                    warningGates.Add(gate.Name);
+                    break;
+            }
+        }
+
+        if (score is null)
+        {
+            noGo.Add("No gate was scored: every gate was skipped or report-only, so nothing shows the release is ready.");
+        }
+        else if (score < scoring.WarningScore)
+        {
+            noGo.Add($"Score {Format(score.Value)} is below the warning score {Format(scoring.WarningScore)}.");
+            noGoGates.AddRange(gates.Where(g => g.IsScored && g.Status != GateStatus.Passed).Select(g => g.Name));
+        }
+        else if (score < scoring.PassScore)
+        {
+            warnings.Add($"Score {Format(score.Value)} is below the pass score {Format(scoring.PassScore)}.");
+        }
+
+        if (noGo.Count > 0)
+        {
+            return new Outcome(ReleaseDecision.NoGo, score, categories, [.. noGo, .. warnings], noGoGates.Distinct(StringComparer.Ordinal).ToArray());
+        }
+
+        if (warnings.Count > 0)
+        {
+            return new Outcome(ReleaseDecision.GoWithWarnings, score, categories, warnings, warningGates.Distinct(StringComparer.Ordinal).ToArray());
+        }
+
+        return new Outcome(ReleaseDecision.Go, score, categories, [], []);
+    }
+
+    public static IReadOnlyList<CategoryScore> ScoreCategories(IReadOnlyList<GateReport> gates, ReportScoring scoring)
+    {
+        var result = new List<CategoryScore>();
+        foreach (var group in gates.GroupBy(g => g.Category, StringComparer.OrdinalIgnoreCase))
+        {
+            double weighted = 0, weight = 0;
+            foreach (var gate in group)
+            {
+                if (GateScore(gate, scoring) is { } s)
+                {
+                    weighted += s * gate.Weight;
+                    weight += gate.Weight;
+                }
+            }
+
+            var categoryWeight = scoring.CategoryWeights.TryGetValue(group.Key, out var w) ? w : weight;
+            result.Add(new CategoryScore(group.Key, weight > 0 ? weighted / weight : null, categoryWeight, group.Count()));
+        }
+
+        return result;
+    }
+
+    /// <summary>Re-derives every gate's status from its saved measurements and findings, then decides again.</summary>
+    public static ReleaseReport Replay(ReleaseReport report)
+    {
+        var gates = report.Gates.Select(ReplayGate).ToArray();
+        var outcome = Decide(gates, report.Scoring);
+        return new ReleaseReport
+        {
+            SchemaVersion = report.SchemaVersion,
+            Subject = report.Subject,
+            StartedAt = report.StartedAt,
+            Duration = report.Duration,
+            Scoring = report.Scoring,
+            Gates = gates,
+            Decision = outcome.Decision,
+            Score = outcome.Score,
+            Categories = outcome.Categories,
+            Reasons = outcome.Reasons,
+            DecidingGates = outcome.DecidingGates,
+        };
+    }
+
+    private static GateReport ReplayGate(GateReport gate)
+    {
+        // Error and Skipped are facts about the run (nothing was measured); they replay as they were.
+        if (gate.Status is GateStatus.Error or GateStatus.Skipped)
+        {
+            return gate;
+        }
+
+        var measurements = gate.Measurements.Select(m => m with { Status = m.Reevaluate() }).ToArray();
+
+        // A gate may be stricter than its evidence (a custom gate failing for a reason it did not measure);
+        // that intrinsic part of the status is kept, the evidence-derived part is recomputed.
+        var savedEvidence = GateResult.DeriveStatus(gate.Measurements, gate.Findings);
+        var status = GateResult.DeriveStatus(measurements, gate.Findings);
+        if (gate.Status < savedEvidence)
+        {
+            status = GateResult.Worst(status, gate.Status);
+        }
+
+        return new GateReport
+        {
+            Name = gate.Name,
+            Category = gate.Category,
+            Importance = gate.Importance,
+            Weight = gate.Weight,
+            ReportOnly = gate.ReportOnly,
+            Tags = gate.Tags,
+            Status = status,
+            Summary = gate.Summary,
+            Score = gate.Score,
+            Duration = gate.Duration,
+            Measurements = measurements,
+            Findings = gate.Findings,
+        };
+    }
+
+    private static string Verb(GateStatus status) => status == GateStatus.Error ? "could not be evaluated" : "failed";
+
+    internal static string Format(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Readable labels of <see cref="ReleaseDecision"/>.</summary>
+internal static class ReleaseDecisions
+{
+    public static string Label(ReleaseDecision decision) => decision switch
+    {
+        ReleaseDecision.Go => "GO",
+        ReleaseDecision.GoWithWarnings => "GO WITH WARNINGS",
+        _ => "NO-GO",
+    };
+}

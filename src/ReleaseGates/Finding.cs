@@ -1,0 +1,21 @@
+namespace ReleaseGates;
+
+/// <summary>
+/// Something a gate noticed, with a stable code (for example <c>hsts.missing</c>) that tools and people can search for.
+/// </summary>
+/// <param name="Code">A stable, lower-case, dot-separated identifier such as <c>hsts.max-age-too-short</c>.</param>
+/// <param name="Severity">How serious the finding is.</param>
+/// <param name="Message">A readable explanation, including the value that was seen and how to fix it where known.</param>
+public sealed record Finding(string Code, FindingSeverity Severity, string Message)
+{
+    /// <summary>What the finding is about: a URL, a file and line range, a table, an endpoint. <see langword="null"/> when it is the gate as a whole.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>The status this finding imposes on its gate: <see cref="GateStatus.Failed"/> for errors, <see cref="GateStatus.Warning"/> for warnings, otherwise <see cref="GateStatus.Passed"/>.</summary>
+    internal GateStatus ImpliedStatus => Severity switch
+    {
+        FindingSeverity.Error => GateStatus.Failed,
+        FindingSeverity.Warning => GateStatus.Warning,
+        _ => GateStatus.Passed,
+    };
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Logging;
+
+namespace ReleaseGates;
+
+/// <summary>What a gate is given when it runs.</summary>
+public sealed class GateContext
+{
+    /// <summary>Creates a context. Hosts and tests that call a gate directly use this; the evaluator creates one per gate.</summary>
+    /// <param name="gateName">The registered name of the gate.</param>
+    /// <param name="services">Services for the gate to resolve dependencies from.</param>
+    /// <param name="timeProvider">The clock; gates never read <see cref="DateTime.Now"/>.</param>
+    /// <param name="logger">The gate's logger.</param>
+    /// <param name="baselineReport">The report of an earlier release to compare against, if one was given.</param>
+    public GateContext(string gateName, IServiceProvider services, TimeProvider timeProvider, ILogger logger, ReleaseReport? baselineReport = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(gateName);
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        GateName = gateName;
+        Services = services;
+        TimeProvider = timeProvider;
+        Logger = logger;
+        BaselineReport = baselineReport;
+    }
+
+    /// <summary>The registered name of the gate.</summary>
+    public string GateName { get; }
+
+    /// <summary>Services for the gate to resolve dependencies from.</summary>
+    public IServiceProvider Services { get; }
+
+    /// <summary>The clock.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>The gate's logger.</summary>
+    public ILogger Logger { get; }
+
+    /// <summary>The report of an earlier release to compare against, or <see langword="null"/>.</summary>
+    public ReleaseReport? BaselineReport { get; }
+
+    /// <summary>This gate's entry in the baseline report (matched by name), or <see langword="null"/> when there is none.</summary>
+    public GateReport? Baseline => BaselineReport?.FindGate(GateName);
+}

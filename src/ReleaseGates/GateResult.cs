@@ -1,0 +1,131 @@
+namespace ReleaseGates;
+
+/// <summary>The outcome of one gate: a status, a one-line summary, the evidence and the findings.</summary>
+public sealed class GateResult
+{
+    private static readonly IReadOnlyList<Measurement> NoMeasurements = [];
+    private static readonly IReadOnlyList<Finding> NoFindings = [];
+
+    /// <summary>Creates a result. Prefer the static factories.</summary>
+    /// <param name="status">The gate's status.</param>
+    /// <param name="summary">A one-line summary of what was found.</param>
+    /// <param name="measurements">The values measured.</param>
+    /// <param name="findings">What was noticed.</param>
+    /// <param name="score">An optional 0–100 score the gate computes itself (for example a security-header grade).</param>
+    /// <param name="exception">The exception behind an <see cref="GateStatus.Error"/> result.</param>
+    public GateResult(
+        GateStatus status,
+        string summary,
+        IReadOnlyList<Measurement>? measurements = null,
+        IReadOnlyList<Finding>? findings = null,
+        double? score = null,
+        Exception? exception = null)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        if (!Enum.IsDefined(status))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown gate status.");
+        }
+
+        if (score is { } s && (double.IsNaN(s) || s < 0 || s > 100))
+        {
+            throw new ArgumentOutOfRangeException(nameof(score), score, "A gate score lies between 0 and 100.");
+        }
+
+        Status = status;
+        Summary = summary;
+        Measurements = measurements ?? NoMeasurements;
+        Findings = findings ?? NoFindings;
+        Score = score;
+        Exception = exception;
+    }
+
+    /// <summary>The gate's status.</summary>
+    public GateStatus Status { get; }
+
+    /// <summary>A one-line summary of what was found.</summary>
+    public string Summary { get; }
+
+    /// <summary>The values measured, each with its condition and outcome.</summary>
+    public IReadOnlyList<Measurement> Measurements { get; }
+
+    /// <summary>What was noticed, each with a stable code.</summary>
+    public IReadOnlyList<Finding> Findings { get; }
+
+    /// <summary>An optional 0–100 score computed by the gate itself. Shown in reports; the release score uses the status.</summary>
+    public double? Score { get; }
+
+    /// <summary>The exception behind an <see cref="GateStatus.Error"/> result, if any. Not serialized.</summary>
+    public Exception? Exception { get; }
+
+    /// <summary>A passed result.</summary>
+    /// <param name="summary">A one-line summary.</param>
+    /// <param name="measurements">The values measured.</param>
+    /// <param name="findings">Informational findings.</param>
+    /// <returns>The result.</returns>
+    public static GateResult Passed(string summary, IReadOnlyList<Measurement>? measurements = null, IReadOnlyList<Finding>? findings = null)
+        => new(GateStatus.Passed, summary, measurements, findings);
+
+    /// <summary>A warning result: a warning threshold was crossed, no failure threshold.</summary>
+    /// <param name="summary">A one-line summary.</param>
+    /// <param name="measurements">The values measured.</param>
+    /// <param name="findings">What was noticed.</param>
+    /// <returns>The result.</returns>
+    public static GateResult Warning(string summary, IReadOnlyList<Measurement>? measurements = null, IReadOnlyList<Finding>? findings = null)
+        => new(GateStatus.Warning, summary, measurements, findings);
+
+    /// <summary>A failed result: the gate evaluated and the release fell short.</summary>
+    /// <param name="summary">A one-line summary.</param>
+    /// <param name="measurements">The values measured.</param>
+    /// <param name="findings">What was noticed.</param>
+    /// <returns>The result.</returns>
+    public static GateResult Failed(string summary, IReadOnlyList<Measurement>? measurements = null, IReadOnlyList<Finding>? findings = null)
+        => new(GateStatus.Failed, summary, measurements, findings);
+
+    /// <summary>An error result: the gate could not evaluate (bad input, unreachable target).</summary>
+    /// <param name="reason">Why the gate could not evaluate, naming the file, line, field or target involved.</param>
+    /// <param name="exception">The exception behind it, if any.</param>
+    /// <returns>The result.</returns>
+    public static GateResult Error(string reason, Exception? exception = null)
+        => new(GateStatus.Error, reason, exception: exception);
+
+    /// <summary>An inconclusive result: there was no data to judge. Never counts as a pass.</summary>
+    /// <param name="reason">Why there was nothing to judge.</param>
+    /// <param name="measurements">Any values that were measured.</param>
+    /// <returns>The result.</returns>
+    public static GateResult Skipped(string reason, IReadOnlyList<Measurement>? measurements = null)
+        => new(GateStatus.Skipped, reason, measurements);
+
+    /// <summary>
+    /// A result whose status is derived from its evidence: the worst of the measurements' statuses and the statuses
+    /// the findings imply (<see cref="FindingSeverity.Error"/> fails, <see cref="FindingSeverity.Warning"/> warns).
+    /// </summary>
+    /// <param name="summary">A one-line summary.</param>
+    /// <param name="measurements">The values measured.</param>
+    /// <param name="findings">What was noticed.</param>
+    /// <returns>The result.</returns>
+    public static GateResult FromEvidence(string summary, IReadOnlyList<Measurement> measurements, IReadOnlyList<Finding>? findings = null)
+    {
+        ArgumentNullException.ThrowIfNull(measurements);
+        return new(DeriveStatus(measurements, findings ?? NoFindings), summary, measurements, findings);
+    }
+
+    /// <summary>The worst status the measurements and findings imply; <see cref="GateStatus.Passed"/> when there are none.</summary>
+    internal static GateStatus DeriveStatus(IEnumerable<Measurement> measurements, IEnumerable<Finding> findings)
+    {
+        var status = GateStatus.Passed;
+        foreach (var m in measurements)
+        {
+            status = Worst(status, m.Status);
+        }
+
+        foreach (var f in findings)
+        {
+            status = Worst(status, f.ImpliedStatus);
+        }
+
+        return status;
+    }
+
+    internal static GateStatus Worst(GateStatus a, GateStatus b) => a < b ? a : b;
+}

@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+
+namespace ReleaseGates;
+
+/// <summary>JUnit XML so that CI dashboards show each gate as a test case.</summary>
+internal static class JUnitReportWriter
+{
+    public static string Write(ReleaseReport report)
+    {
+        var settings = new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false), OmitXmlDeclaration = false };
+        var sb = new StringBuilder();
+        using (var sw = new Utf8StringWriter(sb))
+        using (var xml = XmlWriter.Create(sw, settings))
+        {
+            var failures = report.Gates.Count(g => g.Status is GateStatus.Failed or GateStatus.Warning && !g.ReportOnly && IsFailure(g));
+            var errors = report.Gates.Count(g => g.Status == GateStatus.Error && !g.ReportOnly);
+            var skipped = report.Gates.Count(g => g.Status == GateStatus.Skipped || (g.ReportOnly && g.Status != GateStatus.Passed));
+            var time = Seconds(report.Duration);
+            xml.WriteStartElement("testsuites");
+            xml.WriteAttributeString("name", "release-gates");
+            xml.WriteAttributeString("tests", report.Gates.Count.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("failures", failures.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("errors", errors.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("skipped", skipped.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("time", time);
+            xml.WriteStartElement("testsuite");
+            xml.WriteAttributeString("name", "release-gates" + (report.Subject.Service is { } s ? "." + s : ""));
+            xml.WriteAttributeString("tests", report.Gates.Count.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("failures", failures.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("errors", errors.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("skipped", skipped.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("time", time);
+            xml.WriteAttributeString("timestamp", report.StartedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture));
+            xml.WriteStartElement("properties");
+            WriteProperty(xml, "decision", ReleaseDecisions.Label(report.Decision));
+            WriteProperty(xml, "score", TextReportWriter.FormatScore(report.Score));
+            WriteProperty(xml, "commit", report.Subject.Commit);
+            WriteProperty(xml, "version", report.Subject.Version);
+            xml.WriteEndElement();
+
+            foreach (var gate in report.Gates)
+            {
+                xml.WriteStartElement("testcase");
+                xml.WriteAttributeString("name", gate.Name);
+                xml.WriteAttributeString("classname", "release-gates." + gate.Category);
+                xml.WriteAttributeString("time", Seconds(gate.Duration));
+                if (gate.Status == GateStatus.Skipped || (gate.ReportOnly && gate.Status != GateStatus.Passed))
+                {
+                    xml.WriteStartElement("skipped");
+                    xml.WriteAttributeString("message", (gate.ReportOnly ? $"report-only, {gate.Status}: " : "") + gate.Summary);
+                    xml.WriteEndElement();
+                }
+                else if (gate.Status == GateStatus.Error)
+                {
+                    xml.WriteStartElement("error");
+                    xml.WriteAttributeString("message", gate.Summary);
+                    xml.WriteAttributeString("type", "GateError");
+                    xml.WriteString(Details(gate));
+                    xml.WriteEndElement();
+                }
+                else if (IsFailure(gate))
+                {
+                    xml.WriteStartElement("failure");
+                    xml.WriteAttributeString("message", gate.Summary);
+                    xml.WriteAttributeString("type", gate.Status == GateStatus.Warning ? "GateWarning" : "GateFailed");
+                    xml.WriteString(Details(gate));
+                    xml.WriteEndElement();
+                }
+
+                if (gate.Measurements.Count > 0 || gate.Findings.Count > 0)
+                {
+                    xml.WriteElementString("system-out", Details(gate));
+                }
+
+                xml.WriteEndElement();
+            }
+
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>A failed gate is a failure; a warning is one only when it is required (it then holds the release back from GO).</summary>
+    private static bool IsFailure(GateReport gate) => gate.Status == GateStatus.Failed;
+
+    private static void WriteProperty(XmlWriter xml, string name, string? value)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        xml.WriteStartElement("property");
+        xml.WriteAttributeString("name", name);
+        xml.WriteAttributeString("value", value);
+        xml.WriteEndElement();
+    }
+
+    private static string Details(GateReport gate)
+    {
+        var sb = new StringBuilder();
+        foreach (var m in gate.Measurements)
+        {
+            sb.Append(TextReportWriter.StatusLabel(m.Status)).Append(' ').Append(m.Name);
+            if (m.Target is not null) sb.Append(" [").Append(m.Target).Append(']');
+            sb.Append(" = ").Append(MetricUnits.Format(m.Value, m.Unit));
+            if (m.Condition is not null) sb.Append("  (").Append(m.Condition).Append(')');
+            sb.AppendLine();
+        }
+
+        foreach (var f in gate.Findings)
+        {
+            sb.Append(f.Severity).Append(' ').Append(f.Code);
+            if (f.Target is not null) sb.Append(" [").Append(f.Target).Append(']');
+            sb.Append(": ").AppendLine(f.Message);
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private sealed class Utf8StringWriter(StringBuilder sb) : StringWriter(sb, CultureInfo.InvariantCulture)
+    {
+        public override Encoding Encoding => Encoding.UTF8;
+    }
+}

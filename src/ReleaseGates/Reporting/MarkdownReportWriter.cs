@@ -1,0 +1,93 @@
+using System.Text;
+
+namespace ReleaseGates;
+
+/// <summary>Markdown for a CI job summary (GitHub <c>$GITHUB_STEP_SUMMARY</c>, Azure Pipelines <c>##vso[task.uploadsummary]</c>).</summary>
+internal static partial class MarkdownReportWriter
+{
+    public static string Write(ReleaseReport report)
+    {
+        var sb = new StringBuilder();
+        var icon = report.Decision switch { ReleaseDecision.Go => "✅", ReleaseDecision.GoWithWarnings => "⚠️", _ => "❌" };
+        sb.Append("## ").Append(icon).Append(' ').Append("Release decision: **").Append(ReleaseDecisions.Label(report.Decision)).AppendLine("**");
+        sb.AppendLine();
+        sb.Append("Score **").Append(TextReportWriter.FormatScore(report.Score)).Append("** (pass ").Append(ReleaseScoring.Format(report.Scoring.PassScore))
+          .Append(", warning ").Append(ReleaseScoring.Format(report.Scoring.WarningScore)).Append(')');
+        var subject = TextReportWriter.SubjectLine(report.Subject);
+        if (subject.Length > 0)
+        {
+            sb.Append(" · ").Append(Escape(subject));
+        }
+
+        sb.Append(" · ").Append(report.StartedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture)).AppendLine();
+        if (report.Reasons.Count > 0)
+        {
+            sb.AppendLine();
+            foreach (var reason in report.Reasons)
+            {
+                sb.Append("- ").AppendLine(Escape(reason));
+            }
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("| Gate | Category | Importance | Status | Time | Summary |");
+        sb.AppendLine("|---|---|---|---|---|---|");
+        foreach (var g in report.Gates)
+        {
+            sb.Append("| ").Append(Escape(g.Name)).Append(g.ReportOnly ? " _(report-only)_" : "")
+              .Append(" | ").Append(Escape(g.Category))
+              .Append(" | ").Append(g.Importance)
+              .Append(" | ").Append(StatusCell(g.Status))
+              .Append(" | ").Append(TextReportWriter.FormatDuration(g.Duration))
+              .Append(" | ").Append(Escape(g.Summary)).AppendLine(" |");
+        }
+
+        if (report.Categories.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("| Category | Score | Weight | Gates |");
+            sb.AppendLine("|---|---:|---:|---:|");
+            foreach (var c in report.Categories)
+            {
+                sb.Append("| ").Append(Escape(c.Category)).Append(" | ").Append(TextReportWriter.FormatScore(c.Score))
+                  .Append(" | ").Append(ReleaseScoring.Format(c.Weight)).Append(" | ").Append(c.Gates).AppendLine(" |");
+            }
+        }
+
+        var shortfalls = TextReportWriter.Shortfalls(report);
+        if (shortfalls.Count > 1)
+        {
+            sb.AppendLine();
+            sb.AppendLine("### What fell short");
+            sb.AppendLine();
+            sb.AppendLine("| Gate | Status | What | Actual | Threshold |");
+            sb.AppendLine("|---|---|---|---|---|");
+            foreach (var row in shortfalls.Skip(1))
+            {
+                sb.Append("| ").Append(string.Join(" | ", row.Select(Escape))).AppendLine(" |");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string StatusCell(GateStatus status) => status switch
+    {
+        GateStatus.Passed => "✅ Passed",
+        GateStatus.Warning => "⚠️ Warning",
+        GateStatus.Failed => "❌ Failed",
+        GateStatus.Error => "💥 Error",
+        _ => "⏭️ Skipped",
+    };
+
+    /// <summary>Keeps table cells intact: pipes and line breaks escaped, and '&lt;' only where it could open an HTML tag (so "p(95) &lt; 300ms" stays readable).</summary>
+    private static string Escape(string text)
+    {
+        var escaped = text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal)
+            .Replace("\r", " ", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+        return HtmlTagStart().Replace(escaped, "&lt;");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<(?=[A-Za-z/!?])")]
+    private static partial System.Text.RegularExpressions.Regex HtmlTagStart();
+}

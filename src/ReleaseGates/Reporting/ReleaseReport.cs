@@ -1,0 +1,147 @@
+using System.Text.Json;
+
+namespace ReleaseGates;
+
+/// <summary>
+/// The outcome of a release evaluation: what was released, the decision, the scores and every gate's evidence.
+/// Written as JSON (<see cref="WriteJsonAsync"/>), Markdown (<see cref="ToMarkdown"/>), JUnit XML (<see cref="ToJUnitXml"/>) or text (<see cref="ToText"/>).
+/// </summary>
+public sealed class ReleaseReport
+{
+    /// <summary>The JSON schema version this library writes and reads.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    /// <summary>The JSON schema version of this report.</summary>
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    /// <summary>What was released.</summary>
+    public ReleaseSubject Subject { get; init; } = new();
+
+    /// <summary>When the evaluation started.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>How long the evaluation took.</summary>
+    public TimeSpan Duration { get; init; }
+
+    /// <summary>The decision.</summary>
+    public ReleaseDecision Decision { get; init; }
+
+    /// <summary>The overall score 0–100; <see langword="null"/> when no gate was scored.</summary>
+    public double? Score { get; init; }
+
+    /// <summary>The scoring settings the decision was made with.</summary>
+    public required ReportScoring Scoring { get; init; }
+
+    /// <summary>The score of each category, in order of first appearance.</summary>
+    public IReadOnlyList<CategoryScore> Categories { get; init; } = [];
+
+    /// <summary>Why the decision is what it is, one readable line per reason. Empty for a clean GO.</summary>
+    public IReadOnlyList<string> Reasons { get; init; } = [];
+
+    /// <summary>The names of the gates that decided a NO-GO or GO WITH WARNINGS.</summary>
+    public IReadOnlyList<string> DecidingGates { get; init; } = [];
+
+    /// <summary>Every evaluated gate, in registration order.</summary>
+    public IReadOnlyList<GateReport> Gates { get; init; } = [];
+
+    /// <summary>Finds a gate's entry by name (ordinal, case-insensitive).</summary>
+    /// <param name="name">The gate name.</param>
+    /// <returns>The entry, or <see langword="null"/>.</returns>
+    public GateReport? FindGate(string name) => Gates.FirstOrDefault(g => string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Throws unless the decision is GO (or GO WITH WARNINGS when <paramref name="allowWarnings"/> is set).</summary>
+    /// <param name="allowWarnings">Whether GO WITH WARNINGS is acceptable.</param>
+    /// <exception cref="ReleaseNotReadyException">The release is not ready; the message is a table of what fell short.</exception>
+    public void EnsureGo(bool allowWarnings = false)
+    {
+        if (Decision == ReleaseDecision.Go || (allowWarnings && Decision == ReleaseDecision.GoWithWarnings))
+        {
+            return;
+        }
+
+        throw new ReleaseNotReadyException(this);
+    }
+
+    /// <summary>The process exit code for this report (see <see cref="ReleaseExitCodes"/>).</summary>
+    /// <param name="failOnWarnings">Whether GO WITH WARNINGS should fail the process.</param>
+    /// <returns>The exit code.</returns>
+    public int GetExitCode(bool failOnWarnings = false) => Decision switch
+    {
+        ReleaseDecision.Go => ReleaseExitCodes.Go,
+        ReleaseDecision.GoWithWarnings => failOnWarnings ? ReleaseExitCodes.GoWithWarnings : ReleaseExitCodes.Go,
+        _ => ReleaseExitCodes.NoGo,
+    };
+
+    /// <summary>
+    /// Re-evaluates every saved measurement's condition against its saved value and baseline, re-derives each gate's
+    /// status and decides again with the saved scoring settings. A report written by this library replays to the same decision.
+    /// </summary>
+    /// <returns>A new report with the recomputed statuses, scores and decision.</returns>
+    public ReleaseReport Replay() => ReleaseScoring.Replay(this);
+
+    /// <summary>Writes the report as JSON (UTF-8, indented).</summary>
+    /// <param name="stream">The stream to write to.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the report is written.</returns>
+    public Task WriteJsonAsync(Stream stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return JsonSerializer.SerializeAsync(stream, this, ReleaseReportJson.Context.ReleaseReport, cancellationToken);
+    }
+
+    /// <summary>The report as JSON text.</summary>
+    /// <returns>Indented JSON.</returns>
+    public string ToJson() => JsonSerializer.Serialize(this, ReleaseReportJson.Context.ReleaseReport);
+
+    /// <summary>Reads a report written by <see cref="WriteJsonAsync"/> or <see cref="ToJson"/>.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="ReleaseReportFormatException">The text is not a report of a known schema version.</exception>
+    public static ReleaseReport FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return ReleaseReportJson.Read(document);
+        }
+        catch (JsonException ex)
+        {
+            throw new ReleaseReportFormatException($"Not a release report: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Reads a report written by <see cref="WriteJsonAsync"/>.</summary>
+    /// <param name="stream">The stream to read.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="ReleaseReportFormatException">The stream is not a report of a known schema version.</exception>
+    public static async Task<ReleaseReport> ReadJsonAsync(Stream stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false);
+            return ReleaseReportJson.Read(document);
+        }
+        catch (JsonException ex)
+        {
+            throw new ReleaseReportFormatException($"Not a release report: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The report as Markdown for a CI job summary: the decision, the gate table, failing measurements as actual against threshold, and findings.</summary>
+    /// <returns>Markdown text.</returns>
+    public string ToMarkdown() => MarkdownReportWriter.Write(this);
+
+    /// <summary>The report as JUnit XML: one test case per gate (failed → failure, error → error, skipped → skipped).</summary>
+    /// <returns>JUnit XML text.</returns>
+    public string ToJUnitXml() => JUnitReportWriter.Write(this);
+
+    /// <summary>The report as plain text for a console.</summary>
+    /// <returns>Plain text.</returns>
+    public string ToText() => TextReportWriter.Write(this);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{ReleaseDecisions.Label(Decision)} (score {(Score is { } s ? s.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) : "n/a")}, {Gates.Count} gates)";
+}

@@ -1,0 +1,180 @@
+namespace ReleaseGates.Tests.Conditions;
+
+public class GateConditionTests
+{
+    [Theory]
+    [InlineData("p(95) < 300ms", "p(95)", ComparisonOperator.LessThan, 300, MetricUnit.Milliseconds)]
+    [InlineData("p(95)<500", "p(95)", ComparisonOperator.LessThan, 500, MetricUnit.None)]
+    [InlineData("rate < 0.1%", "rate", ComparisonOperator.LessThan, 0.1, MetricUnit.Percent)]
+    [InlineData("line >= 85%", "line", ComparisonOperator.GreaterThanOrEqual, 85, MetricUnit.Percent)]
+    [InlineData("count >= 10", "count", ComparisonOperator.GreaterThanOrEqual, 10, MetricUnit.None)]
+    [InlineData("p(99.9) <= 2.5s", "p(99.9)", ComparisonOperator.LessThanOrEqual, 2.5, MetricUnit.Seconds)]
+    [InlineData("throughput > 1000rps", "throughput", ComparisonOperator.GreaterThan, 1000, MetricUnit.PerSecond)]
+    [InlineData("failed == 0", "failed", ComparisonOperator.Equal, 0, MetricUnit.None)]
+    [InlineData("max < 250us", "max", ComparisonOperator.LessThan, 250, MetricUnit.Microseconds)]
+    [InlineData("max < 250µs", "max", ComparisonOperator.LessThan, 250, MetricUnit.Microseconds)]
+    [InlineData("  mean   <   1e3ns  ", "mean", ComparisonOperator.LessThan, 1000, MetricUnit.Nanoseconds)]
+    public void Parses_the_k6_form(string text, string metric, ComparisonOperator op, double value, MetricUnit unit)
+    {
+        var c = GateCondition.Parse(text);
+        Assert.Equal(metric, c.Metric);
+        Assert.Equal(op, c.Operator);
+        Assert.Equal(value, c.Threshold.Value);
+        Assert.Equal(unit, c.Threshold.Unit);
+        Assert.False(c.IsRelative);
+    }
+
+    [Fact]
+    public void Parses_the_keptn_relative_form_with_a_floor()
+    {
+        var c = GateCondition.Parse("p(95) <= +10% floor 50ms");
+        Assert.True(c.IsRelative);
+        Assert.Equal(new Threshold(10, MetricUnit.Percent, IsRelative: true), c.Threshold);
+        Assert.Equal(new Threshold(50, MetricUnit.Milliseconds), c.Floor);
+    }
+
+    [Fact]
+    public void Parses_a_warning_threshold_and_between()
+    {
+        var warn = GateCondition.Parse("rate < 1% warn 0.1%");
+        Assert.Equal(new Threshold(0.1, MetricUnit.Percent), warn.WarningThreshold);
+        var between = GateCondition.Parse("mean between 10ms and 200ms");
+        Assert.Equal(ComparisonOperator.Between, between.Operator);
+        Assert.Equal(new Threshold(200, MetricUnit.Milliseconds), between.UpperThreshold);
+    }
+
+    [Theory]
+    [InlineData("p(95) < 300ms")]
+    [InlineData("rate < 0.1% warn 0.05%")]
+    [InlineData("line >= 85%")]
+    [InlineData("count >= 10")]
+    [InlineData("p(95) <= +10% warn +5% floor 50ms")]
+    [InlineData("line >= -0.005")]
+    [InlineData("p(99) <= +50ms")]
+    [InlineData("mean between 10ms and 200ms")]
+    [InlineData("x == 0.30000000000000004")]
+    public void Text_round_trips_through_the_typed_form(string text)
+    {
+        var parsed = GateCondition.Parse(text);
+        var again = GateCondition.Parse(parsed.ToString());
+        Assert.Equal(parsed, again);
+        Assert.Equal(parsed.ToString(), again.ToString());
+    }
+
+    [Fact]
+    public void Typed_form_round_trips_through_text()
+    {
+        var typed = GateCondition.LessThan("p(95)", 300, MetricUnit.Milliseconds).WithWarning(200, MetricUnit.Milliseconds);
+        Assert.Equal("p(95) < 300ms warn 200ms", typed.ToString());
+        Assert.Equal(typed, GateCondition.Parse(typed.ToString()));
+    }
+
+    [Theory]
+    [InlineData("", 1, "a metric name")]
+    [InlineData("p(95) << 300ms", 8, "a number")]
+    [InlineData("p(95) 300ms", 7, "a comparison")]
+    [InlineData("p(x) < 3", 3, "a number inside the parentheses")]
+    [InlineData("p(95) < 300 parsecs", 13, "'warn', 'floor' or the end")]
+    [InlineData("p(95) < 300ly", 12, "a unit")]
+    [InlineData("p(95) < +10% warn 5%", 21, "a relative warning threshold")]
+    [InlineData("p(95) < 300ms floor 50ms", 21, "no floor")]
+    [InlineData("p(95) between 1 or 2", 17, "'and'")]
+    [InlineData("p(95) < abc", 9, "a number")]
+    public void A_parse_error_names_the_column_and_what_was_expected(string text, int column, string expected)
+    {
+        var ex = Assert.Throws<ConditionFormatException>(() => GateCondition.Parse(text));
+        Assert.Equal(column, ex.Column);
+        Assert.Contains(expected, ex.Expected, StringComparison.Ordinal);
+        Assert.Contains($"column {column}", ex.Message, StringComparison.Ordinal);
+        Assert.False(GateCondition.TryParse(text, out _));
+    }
+
+    [Theory]
+    [InlineData(299.9, GateStatus.Passed)]
+    [InlineData(300, GateStatus.Failed)]
+    [InlineData(300.1, GateStatus.Failed)]
+    public void Fails_when_p95_reaches_a_strict_threshold(double p95Ms, GateStatus expected)
+        => Assert.Equal(expected, GateCondition.Parse("p(95) < 300ms").Evaluate(p95Ms, MetricUnit.Milliseconds).Status);
+
+    [Theory]
+    [InlineData(0.25, GateStatus.Passed)]
+    [InlineData(0.299, GateStatus.Passed)]
+    [InlineData(0.3, GateStatus.Failed)]
+    public void Converts_units_of_the_same_dimension(double p95Seconds, GateStatus expected)
+        => Assert.Equal(expected, GateCondition.Parse("p(95) < 300ms").Evaluate(p95Seconds, MetricUnit.Seconds).Status);
+
+    [Theory]
+    [InlineData(0.0005, GateStatus.Passed)]
+    [InlineData(0.001, GateStatus.Warning)]
+    [InlineData(0.0099, GateStatus.Warning)]
+    [InlineData(0.01, GateStatus.Failed)]
+    public void Warns_between_the_warning_and_failure_thresholds(double rate, GateStatus expected)
+        => Assert.Equal(expected, GateCondition.Parse("rate < 1% warn 0.1%").Evaluate(rate, MetricUnit.Ratio).Status);
+
+    [Theory]
+    [InlineData(0.85, GateStatus.Passed)]
+    [InlineData(0.8499, GateStatus.Failed)]
+    [InlineData(85.0, GateStatus.Passed)]
+    public void Coverage_at_the_threshold_passes(double value, GateStatus expected)
+    {
+        var unit = value > 1 ? MetricUnit.Percent : MetricUnit.Ratio;
+        Assert.Equal(expected, GateCondition.Parse("line >= 85%").Evaluate(value, unit).Status);
+    }
+
+    [Theory]
+    [InlineData(110, GateStatus.Passed)]
+    [InlineData(110.01, GateStatus.Failed)]
+    [InlineData(40, GateStatus.Passed)]
+    public void Relative_condition_compares_with_the_baseline(double p95, GateStatus expected)
+        => Assert.Equal(expected, GateCondition.Parse("p(95) <= +10%").Evaluate(p95, MetricUnit.Milliseconds, baseline: 100).Status);
+
+    [Fact]
+    public void Floor_passes_small_values_whatever_the_baseline()
+    {
+        var c = GateCondition.Parse("p(95) <= +10% floor 50ms");
+        Assert.Equal(GateStatus.Passed, c.Evaluate(40, MetricUnit.Milliseconds, baseline: 10).Status);
+        Assert.Equal(GateStatus.Failed, c.Evaluate(60, MetricUnit.Milliseconds, baseline: 10).Status);
+    }
+
+    [Fact]
+    public void Relative_condition_without_a_baseline_is_inconclusive_never_a_pass()
+    {
+        var outcome = GateCondition.Parse("p(95) <= +10%").Evaluate(1, MetricUnit.Milliseconds, baseline: null);
+        Assert.Equal(GateStatus.Skipped, outcome.Status);
+        Assert.Contains("baseline", outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Absolute_delta_is_added_to_the_baseline()
+    {
+        var c = GateCondition.Parse("p(99) <= +50ms");
+        Assert.Equal(GateStatus.Passed, c.Evaluate(0.35, MetricUnit.Seconds, baseline: 0.3).Status);
+        Assert.Equal(GateStatus.Failed, c.Evaluate(0.351, MetricUnit.Seconds, baseline: 0.3).Status);
+    }
+
+    [Theory]
+    [InlineData(9.99, GateStatus.Failed)]
+    [InlineData(10, GateStatus.Passed)]
+    [InlineData(200, GateStatus.Passed)]
+    [InlineData(200.01, GateStatus.Failed)]
+    public void Between_is_inclusive(double value, GateStatus expected)
+        => Assert.Equal(expected, GateCondition.Parse("mean between 10ms and 200ms").Evaluate(value, MetricUnit.Milliseconds).Status);
+
+    [Fact]
+    public void NaN_is_inconclusive()
+        => Assert.Equal(GateStatus.Skipped, GateCondition.Parse("p(95) < 1s").Evaluate(double.NaN, MetricUnit.Seconds).Status);
+
+    [Fact]
+    public void Validate_rejects_a_threshold_of_another_dimension()
+    {
+        var problems = GateCondition.Parse("p(95) < 85%").Validate(MetricUnit.Milliseconds);
+        Assert.Single(problems);
+        Assert.Contains("ms", problems[0], StringComparison.Ordinal);
+        Assert.Empty(GateCondition.Parse("p(95) < 1s").Validate(MetricUnit.Milliseconds));
+        Assert.Empty(GateCondition.Parse("p(95) <= +10%").Validate(MetricUnit.Milliseconds));
+    }
+
+    [Fact]
+    public void Comparing_incompatible_units_throws_rather_than_guessing()
+        => Assert.Throws<InvalidOperationException>(() => GateCondition.Parse("p(95) < 85%").Evaluate(1, MetricUnit.Milliseconds));
+}
