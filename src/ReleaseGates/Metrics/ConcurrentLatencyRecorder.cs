@@ -1,0 +1,134 @@
+namespace ReleaseGates.Metrics;
+
+/// <summary>
+/// Records latencies from many threads without a global lock: each thread writes to its own
+/// <see cref="LatencyHistogram"/> shard with plain (non-interlocked) increments, and readers merge the shards.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Readers never stop writers. <see cref="GetCumulativeSnapshot"/> copies every shard bucket by bucket;
+/// <see cref="GetIntervalSnapshot"/> returns what was recorded since the previous interval snapshot as the difference of two
+/// cumulative copies, so no value is lost or counted twice across intervals: once writers are done, the interval counts
+/// add up exactly to the cumulative count.
+/// </para>
+/// <para>
+/// A snapshot taken while writers run is a consistent histogram (its count is derived from the buckets it read), but a value
+/// being recorded at that instant may land in this snapshot's buckets and the next snapshot's sum. Cumulative min and max are exact;
+/// an interval's min and max are known to the histogram's precision (the bounds of its lowest and highest non-empty bucket).
+/// </para>
+/// </remarks>
+public sealed class ConcurrentLatencyRecorder
+{
+    [ThreadStatic]
+    private static Shard? t_lastShard;
+
+    // Per thread, weakly keyed by recorder, so a thread that records into many recorders keeps none of them alive.
+    [ThreadStatic]
+    private static System.Runtime.CompilerServices.ConditionalWeakTable<ConcurrentLatencyRecorder, Shard>? t_shards;
+
+    private readonly List<Shard> _shards = [];
+    private readonly object _snapshotLock = new();
+    private readonly LatencyHistogram _template;
+    private LatencyHistogram _lastCumulative;
+
+    /// <summary>Creates a recorder.</summary>
+    /// <param name="significantDigits">Decimal digits of precision of every shard, 1 to 5. Default 3.</param>
+    /// <param name="highestTrackableValue">The largest value tracked in buckets. Default 1 hour.</param>
+    public ConcurrentLatencyRecorder(int significantDigits = 3, TimeSpan? highestTrackableValue = null)
+    {
+        _template = new LatencyHistogram(significantDigits, highestTrackableValue);
+        _lastCumulative = _template.CreateEmptyLike();
+
+    }
+
+    /// <summary>The number of threads that have recorded so far.</summary>
+    public int ShardCount
+    {
+        get
+        {
+            lock (_shards)
+            {
+                return _shards.Count;
+            }
+        }
+    }
+
+    /// <summary>Records a value in nanoseconds from the calling thread.</summary>
+    /// <param name="nanoseconds">The value; negative values are counted as invalid.</param>
+    public void Record(long nanoseconds)
+    {
+        var shard = t_lastShard;
+        if (shard is null || !ReferenceEquals(shard.Owner, this))
+        {
+            shard = t_lastShard = ShardOfCurrentThread();
+        }
+
+        shard.Histogram.Record(nanoseconds);
+    }
+
+    /// <summary>Records a duration from the calling thread.</summary>
+    /// <param name="duration">The duration; negative durations are counted as invalid.</param>
+    public void Record(TimeSpan duration) => Record(duration.Ticks < 0 ? -1 : duration.Ticks > long.MaxValue / 100 ? long.MaxValue : duration.Ticks * 100);
+
+    /// <summary>Records the time between two <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> readings.</summary>
+    /// <param name="startTimestamp">The start reading.</param>
+    /// <param name="endTimestamp">The end reading.</param>
+    public void RecordElapsed(long startTimestamp, long endTimestamp) => Record(LatencyHistogram.StopwatchTicksToNanoseconds(endTimestamp - startTimestamp));
+
+    /// <summary>Everything recorded since the recorder was created, merged from all threads.</summary>
+    /// <returns>A new histogram owned by the caller.</returns>
+    public LatencyHistogram GetCumulativeSnapshot()
+    {
+        var snapshot = _template.CreateEmptyLike();
+        Shard[] shards;
+        lock (_shards)
+        {
+            shards = [.. _shards];
+        }
+
+        foreach (var shard in shards)
+        {
+            snapshot.AddLiveCopyOf(shard.Histogram);
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>What was recorded since the previous call (or since creation), merged from all threads.</summary>
+    /// <returns>A new histogram owned by the caller.</returns>
+    public LatencyHistogram GetIntervalSnapshot()
+    {
+        lock (_snapshotLock)
+        {
+            var cumulative = GetCumulativeSnapshot();
+            var interval = _template.CreateEmptyLike();
+            interval.AddDifference(cumulative, _lastCumulative);
+            interval.SetExtremesFromBuckets(cumulative.Min, cumulative.Max);
+            _lastCumulative = cumulative;
+            return interval;
+        }
+    }
+
+    private Shard ShardOfCurrentThread()
+    {
+        var table = t_shards ??= [];
+        if (!table.TryGetValue(this, out var shard))
+        {
+            shard = new Shard(this, _template.CreateEmptyLike());
+            table.Add(this, shard);
+            lock (_shards)
+            {
+                _shards.Add(shard);
+            }
+        }
+
+        return shard;
+    }
+
+    private sealed class Shard(ConcurrentLatencyRecorder owner, LatencyHistogram histogram)
+    {
+        public ConcurrentLatencyRecorder Owner { get; } = owner;
+
+        public LatencyHistogram Histogram { get; } = histogram;
+    }
+}

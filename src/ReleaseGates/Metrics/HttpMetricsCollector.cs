@@ -1,0 +1,217 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace ReleaseGates.Metrics;
+
+/// <summary>Which side of an HTTP exchange a measurement describes.</summary>
+public enum HttpMetricSource
+{
+    /// <summary><c>http.server.request.duration</c>, published by ASP.NET Core 8+ (meter <c>Microsoft.AspNetCore.Hosting</c>).</summary>
+    Server,
+
+    /// <summary><c>http.client.request.duration</c>, published by <see cref="System.Net.Http.HttpClient"/> (meter <c>System.Net.Http</c>).</summary>
+    Client,
+}
+
+/// <summary>One HTTP request as the runtime's metrics describe it.</summary>
+/// <param name="Source">Server or client.</param>
+/// <param name="Method">The request method (<c>http.request.method</c>).</param>
+/// <param name="Route">The route template (<c>http.route</c>) for servers, or <c>server.address</c> for clients; empty when unknown.</param>
+/// <param name="StatusCode">The response status (<c>http.response.status_code</c>); 0 when there was no response.</param>
+/// <param name="ErrorType">The <c>error.type</c> tag, set when the request failed (an exception name or a status code).</param>
+/// <param name="Duration">The request duration.</param>
+public readonly record struct HttpRequestObservation(HttpMetricSource Source, string Method, string Route, int StatusCode, string? ErrorType, TimeSpan Duration);
+
+/// <summary>An endpoint the collector keeps statistics for.</summary>
+/// <param name="Source">Server or client.</param>
+/// <param name="Method">The request method.</param>
+/// <param name="Route">The route template (server) or server address (client).</param>
+public readonly record struct HttpEndpoint(HttpMetricSource Source, string Method, string Route);
+
+/// <summary>Settings of an <see cref="HttpMetricsCollector"/>.</summary>
+public sealed class HttpMetricsCollectorOptions
+{
+    /// <summary>Capture <c>http.server.request.duration</c>. Default: <see langword="true"/>.</summary>
+    public bool CaptureServer { get; set; } = true;
+
+    /// <summary>Capture <c>http.client.request.duration</c>. Default: <see langword="false"/>.</summary>
+    public bool CaptureClient { get; set; }
+
+    /// <summary>
+    /// Which requests count as errors. Default: <see cref="IsServerError"/> — a 5xx status, or no status with an
+    /// <c>error.type</c> (a connection error, a timeout).
+    /// </summary>
+    public Func<HttpRequestObservation, bool> IsError { get; set; } = IsServerError;
+
+    /// <summary>The length of one window interval. Default: 10 seconds.</summary>
+    public TimeSpan WindowInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many window intervals are kept. Default: 360 (one hour of 10-second intervals).</summary>
+    public int WindowIntervalCount { get; set; } = 360;
+
+    /// <summary>Histogram precision. Default: 3 significant digits.</summary>
+    public int SignificantDigits { get; set; } = 3;
+
+    /// <summary>The default error classification: 5xx, or no response with an <c>error.type</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>Whether it is an error.</returns>
+    public static bool IsServerError(HttpRequestObservation request) => request.StatusCode >= 500 || (request.StatusCode == 0 && request.ErrorType is not null);
+}
+
+/// <summary>
+/// Listens to the HTTP duration histograms that ASP.NET Core and <see cref="System.Net.Http.HttpClient"/> already publish
+/// and turns them into latency histograms, error counts and time windows, per endpoint and overall. The application needs
+/// no code change.
+/// </summary>
+public sealed class HttpMetricsCollector : IDisposable
+{
+    /// <summary>The ASP.NET Core hosting meter.</summary>
+    public const string ServerMeterName = "Microsoft.AspNetCore.Hosting";
+
+    /// <summary>The server request-duration instrument.</summary>
+    public const string ServerInstrumentName = "http.server.request.duration";
+
+    /// <summary>The HttpClient meter.</summary>
+    public const string ClientMeterName = "System.Net.Http";
+
+    /// <summary>The client request-duration instrument.</summary>
+    public const string ClientInstrumentName = "http.client.request.duration";
+
+    private readonly HttpMetricsCollectorOptions _options;
+    private readonly TimeProvider _time;
+    private readonly MeterListener _listener;
+    private readonly ConcurrentDictionary<HttpEndpoint, HttpEndpointStatistics> _endpoints = new();
+    private readonly HttpEndpointStatistics _serverTotal;
+    private readonly HttpEndpointStatistics _clientTotal;
+
+    /// <summary>Creates a collector and starts listening.</summary>
+    /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="timeProvider">The clock of the time windows. Default: <see cref="TimeProvider.System"/>.</param>
+    public HttpMetricsCollector(HttpMetricsCollectorOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        _options = options ?? new HttpMetricsCollectorOptions();
+        ArgumentNullException.ThrowIfNull(_options.IsError, "options.IsError");
+        _time = timeProvider ?? TimeProvider.System;
+        _serverTotal = NewStatistics();
+        _clientTotal = NewStatistics();
+        _listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if ((_options.CaptureServer && instrument.Meter.Name == ServerMeterName && instrument.Name == ServerInstrumentName)
+                    || (_options.CaptureClient && instrument.Meter.Name == ClientMeterName && instrument.Name == ClientInstrumentName))
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        _listener.SetMeasurementEventCallback<double>(OnMeasurement);
+        _listener.Start();
+    }
+
+    /// <summary>The endpoints seen so far.</summary>
+    public IReadOnlyCollection<HttpEndpoint> Endpoints => [.. _endpoints.Keys];
+
+    /// <summary>Statistics of every request of one side.</summary>
+    /// <param name="source">Server or client.</param>
+    /// <returns>The live statistics.</returns>
+    public HttpEndpointStatistics GetTotal(HttpMetricSource source = HttpMetricSource.Server) => source == HttpMetricSource.Server ? _serverTotal : _clientTotal;
+
+    /// <summary>Statistics of one endpoint, or <see langword="null"/> if it has not been seen.</summary>
+    /// <param name="endpoint">The endpoint.</param>
+    /// <returns>The live statistics.</returns>
+    public HttpEndpointStatistics? GetEndpoint(HttpEndpoint endpoint) => _endpoints.GetValueOrDefault(endpoint);
+
+    /// <summary>Records an observation as if the runtime had published it (for sources other than <see cref="System.Diagnostics.Metrics"/>).</summary>
+    /// <param name="request">The request.</param>
+    public void Record(HttpRequestObservation request)
+    {
+        var isError = _options.IsError(request);
+        var endpoint = new HttpEndpoint(request.Source, request.Method, request.Route);
+        var stats = _endpoints.GetOrAdd(endpoint, static (_, self) => self.NewStatistics(), this);
+        stats.Record(request.Duration, isError);
+        (request.Source == HttpMetricSource.Server ? _serverTotal : _clientTotal).Record(request.Duration, isError);
+    }
+
+    /// <summary>Pushes buffered measurements and stops listening.</summary>
+    public void Dispose() => _listener.Dispose();
+
+    private HttpEndpointStatistics NewStatistics()
+        => new(new ConcurrentLatencyRecorder(_options.SignificantDigits), new RequestWindows(_options.WindowInterval, _options.WindowIntervalCount, _time));
+
+    private void OnMeasurement(Instrument instrument, double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+    {
+        var source = instrument.Name == ServerInstrumentName ? HttpMetricSource.Server : HttpMetricSource.Client;
+        string method = "", route = "";
+        string? errorType = null;
+        var status = 0;
+        foreach (var tag in tags)
+        {
+            switch (tag.Key)
+            {
+                case "http.request.method":
+                    method = tag.Value as string ?? "";
+                    break;
+                case "http.route" when source == HttpMetricSource.Server:
+                case "server.address" when source == HttpMetricSource.Client:
+                    route = tag.Value as string ?? "";
+                    break;
+                case "http.response.status_code":
+                    status = tag.Value switch { int i => i, long l => (int)l, string s when int.TryParse(s, out var p) => p, _ => 0 };
+                    break;
+                case "error.type":
+                    errorType = tag.Value?.ToString();
+                    break;
+            }
+        }
+
+        var duration = double.IsFinite(seconds) && seconds >= 0 ? TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond)) : TimeSpan.FromTicks(-1);
+        Record(new HttpRequestObservation(source, method, route, status, errorType, duration));
+    }
+}
+
+/// <summary>Live statistics of one endpoint (or of all of them): latency, counts and time windows.</summary>
+public sealed class HttpEndpointStatistics
+{
+    private long _total;
+    private long _errors;
+
+    internal HttpEndpointStatistics(ConcurrentLatencyRecorder latency, RequestWindows windows)
+    {
+        LatencyRecorder = latency;
+        Windows = windows;
+    }
+
+    /// <summary>The latency recorder; take snapshots from it.</summary>
+    public ConcurrentLatencyRecorder LatencyRecorder { get; }
+
+    /// <summary>Per-interval totals and errors.</summary>
+    public RequestWindows Windows { get; }
+
+    /// <summary>Requests seen.</summary>
+    public long Total => Interlocked.Read(ref _total);
+
+    /// <summary>Requests classified as errors.</summary>
+    public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>Errors ÷ total; 0 when no request was seen.</summary>
+    public double ErrorRate
+    {
+        get
+        {
+            var total = Total;
+            return total == 0 ? 0 : (double)Errors / total;
+        }
+    }
+
+    internal void Record(TimeSpan duration, bool isError)
+    {
+        LatencyRecorder.Record(duration);
+        Windows.Record(isError);
+        Interlocked.Increment(ref _total);
+        if (isError)
+        {
+            Interlocked.Increment(ref _errors);
+        }
+    }
+}

@@ -1,0 +1,973 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace ReleaseGates.Metrics;
+
+/// <summary>
+/// A log-linear histogram of latencies in nanoseconds with a fixed relative precision: recording is a few instructions
+/// and allocation-free, percentiles come back within the stated relative error, and memory follows the range of values
+/// actually recorded.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Buckets follow HdrHistogram's layout: each power of two is split into <c>2^k</c> linear sub-buckets, where <c>2^k</c> is
+/// the smallest power of two at or above <c>10^digits</c>. Values up to <c>2 × 2^k</c> ns are exact; above that a value is
+/// known to within one sub-bucket, and percentiles report the sub-bucket's midpoint, so the relative error is at most
+/// <see cref="RelativeError"/> (0.049 % at 3 digits).
+/// </para>
+/// <para>
+/// Percentile definition (nearest rank): <c>ValueAtPercentile(p)</c> is the value of the recorded sample of rank
+/// <c>max(1, ⌈p/100 × n⌉)</c> in ascending order, reported as its sub-bucket's midpoint clamped to [<see cref="Min"/>, <see cref="Max"/>].
+/// <c>p = 0</c> gives <see cref="Min"/> and <c>p = 100</c> gives <see cref="Max"/>, both exact.
+/// </para>
+/// <para>
+/// Out of range and invalid input: values above <see cref="HighestTrackableValue"/> are counted in <see cref="Count"/> and
+/// <see cref="CountAboveRange"/>, included in <see cref="Max"/>, <see cref="Sum"/> and <see cref="Mean"/>, and percentiles that fall
+/// on them report <see cref="Max"/>. Negative values (and NaN or negative durations) are not recorded: they are counted in
+/// <see cref="InvalidCount"/> only.
+/// </para>
+/// <para>Not thread-safe for concurrent writers: use <see cref="ConcurrentLatencyRecorder"/> for that.</para>
+/// </remarks>
+public sealed class LatencyHistogram
+{
+    private const byte SerialFormatVersion = 1;
+    private static readonly byte[] SerialMagic = "RGH"u8.ToArray();
+
+    private readonly int _subBucketHalfCountMagnitude;
+    private readonly int _subBucketHalfCount;
+    private readonly long _subBucketMask;
+    private readonly int _leadingZeroCountBase;
+    private readonly int[]?[] _chunks;
+    private readonly long[]?[] _spill;
+    private long _count;
+    private long _sum;
+    private long _min = long.MaxValue;
+    private long _max;
+    private long _aboveRange;
+    private long _invalid;
+
+    /// <summary>Creates a histogram.</summary>
+    /// <param name="significantDigits">Decimal digits of precision, 1 to 5. Default 3 (relative error ≤ 0.049 %).</param>
+    /// <param name="highestTrackableValue">The largest value tracked in buckets. Default 1 hour. Larger values are counted as out of range.</param>
+    public LatencyHistogram(int significantDigits = 3, TimeSpan? highestTrackableValue = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(significantDigits, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(significantDigits, 5);
+        var highest = highestTrackableValue ?? TimeSpan.FromHours(1);
+        if (highest < TimeSpan.FromTicks(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(highestTrackableValue), highest, "The highest trackable value must be at least 100 ns.");
+        }
+
+        SignificantDigits = significantDigits;
+        HighestTrackableValue = checked(highest.Ticks * 100);
+        var largestSingleUnitResolution = 2 * (long)Math.Pow(10, significantDigits);
+        var subBucketCountMagnitude = (int)Math.Ceiling(Math.Log2(largestSingleUnitResolution));
+        _subBucketHalfCountMagnitude = subBucketCountMagnitude - 1;
+        _subBucketHalfCount = 1 << _subBucketHalfCountMagnitude;
+        _subBucketMask = (1L << subBucketCountMagnitude) - 1;
+        _leadingZeroCountBase = 64 - _subBucketHalfCountMagnitude - 1;
+        var lastIndex = IndexOf(HighestTrackableValue);
+        _chunks = new int[]?[(lastIndex >> _subBucketHalfCountMagnitude) + 1];
+        _spill = new long[]?[_chunks.Length];
+    }
+
+    /// <summary>The configured decimal digits of precision.</summary>
+    public int SignificantDigits { get; }
+
+    /// <summary>The largest value, in nanoseconds, kept in buckets.</summary>
+    public long HighestTrackableValue { get; }
+
+    /// <summary>The largest relative error of a reported percentile: half a sub-bucket over the sub-bucket's lowest value, 1 / 2^k (0.049 % at 3 digits).</summary>
+    public double RelativeError => 1.0 / (2 * _subBucketHalfCount);
+
+    /// <summary>The number of values recorded (in range and above range; invalid values excluded). O(1).</summary>
+    public long Count => _count;
+
+    /// <summary>The sum of recorded values in nanoseconds. O(1).</summary>
+    public long Sum => _sum;
+
+    /// <summary>The smallest recorded value in nanoseconds, exact; 0 when empty. O(1).</summary>
+    public long Min => _count == 0 ? 0 : _min;
+
+    /// <summary>The largest recorded value in nanoseconds, exact; 0 when empty. O(1).</summary>
+    public long Max => _max;
+
+    /// <summary>The exact mean in nanoseconds; NaN when empty. O(1).</summary>
+    public double Mean => _count == 0 ? double.NaN : (double)_sum / _count;
+
+    /// <summary>How many recorded values were above <see cref="HighestTrackableValue"/>.</summary>
+    public long CountAboveRange => _aboveRange;
+
+    /// <summary>How many values were rejected as negative or NaN. Not part of <see cref="Count"/>.</summary>
+    public long InvalidCount => _invalid;
+
+    /// <summary>The memory held by bucket storage, in bytes (the chunks touched so far).</summary>
+    public long BucketMemoryBytes
+    {
+        get
+        {
+            long bytes = 0;
+            foreach (var chunk in _chunks)
+            {
+                bytes += chunk is null ? 0 : ((long)chunk.Length * sizeof(int)) + 24;
+            }
+
+            foreach (var spill in _spill)
+            {
+                bytes += spill is null ? 0 : ((long)spill.Length * sizeof(long)) + 24;
+            }
+
+            return bytes + ((long)_chunks.Length * 2 * IntPtr.Size);
+        }
+    }
+
+    /// <summary>Records a value in nanoseconds. Allocation-free except the first time a range of values is touched.</summary>
+    /// <param name="nanoseconds">The value; negative values are counted in <see cref="InvalidCount"/> and not recorded.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Record(long nanoseconds)
+    {
+        if ((ulong)nanoseconds > (ulong)HighestTrackableValue)
+        {
+            RecordOutOfRange(nanoseconds);
+            return;
+        }
+
+        var index = IndexOf(nanoseconds);
+        var chunk = _chunks[index >> _subBucketHalfCountMagnitude];
+        if (chunk is null)
+        {
+            RecordInNewChunk(nanoseconds);
+            return;
+        }
+
+        if (++chunk[index & (_subBucketHalfCount - 1)] == int.MaxValue)
+        {
+            Spill(index);
+        }
+
+        _count++;
+        _sum += nanoseconds;
+        if (nanoseconds < _min)
+        {
+            _min = nanoseconds;
+        }
+
+        if (nanoseconds > _max)
+        {
+            _max = nanoseconds;
+        }
+    }
+
+    /// <summary>Records a duration. Negative durations are counted in <see cref="InvalidCount"/>.</summary>
+    /// <param name="duration">The duration.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Record(TimeSpan duration)
+    {
+        if (duration.Ticks < 0)
+        {
+            _invalid++;
+            return;
+        }
+
+        Record(duration.Ticks > long.MaxValue / 100 ? long.MaxValue : duration.Ticks * 100);
+    }
+
+    /// <summary>Records the time between two <see cref="Stopwatch.GetTimestamp"/> readings.</summary>
+    /// <param name="startTimestamp">The start reading.</param>
+    /// <param name="endTimestamp">The end reading.</param>
+    public void RecordElapsed(long startTimestamp, long endTimestamp)
+        => Record(StopwatchTicksToNanoseconds(endTimestamp - startTimestamp));
+
+    /// <summary>Records a value given in milliseconds, as load-test tools report them. NaN and negative values are counted in <see cref="InvalidCount"/>.</summary>
+    /// <param name="milliseconds">The value in milliseconds.</param>
+    public void RecordMilliseconds(double milliseconds)
+    {
+        if (!(milliseconds >= 0))
+        {
+            _invalid++;
+            return;
+        }
+
+        var ns = milliseconds * 1e6;
+        Record(ns >= long.MaxValue ? long.MaxValue : (long)Math.Round(ns));
+    }
+
+    /// <summary>Records a value <paramref name="count"/> times.</summary>
+    /// <param name="nanoseconds">The value in nanoseconds.</param>
+    /// <param name="count">How many times; must not be negative.</param>
+    public void Record(long nanoseconds, long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count == 0)
+        {
+            return;
+        }
+
+        if (nanoseconds < 0)
+        {
+            _invalid += count;
+            return;
+        }
+
+        if (nanoseconds > HighestTrackableValue)
+        {
+            _aboveRange += count;
+        }
+        else
+        {
+            AddAt(IndexOf(nanoseconds), count);
+        }
+
+        _count += count;
+        _sum += nanoseconds * count;
+        _min = Math.Min(_min, nanoseconds);
+        _max = Math.Max(_max, nanoseconds);
+    }
+
+    /// <summary>The value at a percentile (nearest rank, sub-bucket midpoint; see the class remarks).</summary>
+    /// <param name="percentile">0 to 100.</param>
+    /// <returns>The value in nanoseconds; 0 when the histogram is empty.</returns>
+    public long ValueAtPercentile(double percentile)
+    {
+        Span<double> p = [percentile];
+        Span<long> v = stackalloc long[1];
+        ValuesAtPercentiles(p, v);
+        return v[0];
+    }
+
+    /// <summary>Several percentiles in one pass over the buckets.</summary>
+    /// <param name="percentiles">Percentiles 0 to 100, in any order.</param>
+    /// <param name="values">Receives the values in nanoseconds, in the order of <paramref name="percentiles"/>.</param>
+    public void ValuesAtPercentiles(ReadOnlySpan<double> percentiles, Span<long> values)
+    {
+        if (values.Length < percentiles.Length)
+        {
+            throw new ArgumentException("The output span is shorter than the percentile list.", nameof(values));
+        }
+
+        Span<long> ranks = percentiles.Length <= 32 ? stackalloc long[percentiles.Length] : new long[percentiles.Length];
+        for (var i = 0; i < percentiles.Length; i++)
+        {
+            var p = percentiles[i];
+            if (!(p >= 0 && p <= 100))
+            {
+                throw new ArgumentOutOfRangeException(nameof(percentiles), p, "A percentile lies between 0 and 100.");
+            }
+
+            ranks[i] = NearestRank(p, _count);
+        }
+
+        if (_count == 0)
+        {
+            values[..percentiles.Length].Clear();
+            return;
+        }
+
+        if (percentiles.Length == 1)
+        {
+            values[0] = percentiles[0] switch
+            {
+                0 => Min,
+                100 => Max,
+                _ => ranks[0] * 2 > _count ? ValueAtRankFromTop(ranks[0]) : ValueAtRankFromBottom(ranks[0]),
+            };
+            return;
+        }
+
+        // Visit ranks in ascending order with one forward scan.
+        Span<int> order = percentiles.Length <= 32 ? stackalloc int[percentiles.Length] : new int[percentiles.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        var rankArray = ranks.ToArray();
+        var orderArray = order.ToArray();
+        Array.Sort(rankArray, orderArray);
+        long cumulative = 0;
+        var next = 0;
+        for (var c = 0; c < _chunks.Length && next < rankArray.Length; c++)
+        {
+            var chunk = _chunks[c];
+            if (chunk is null)
+            {
+                continue;
+            }
+
+            var chunkTotal = ChunkTotal(c);
+            if (cumulative + chunkTotal < rankArray[next])
+            {
+                cumulative += chunkTotal;
+                continue;
+            }
+
+            for (var i = 0; i < chunk.Length && next < rankArray.Length; i++)
+            {
+                var count = CountAt(c, i);
+                if (count == 0)
+                {
+                    continue;
+                }
+
+                cumulative += count;
+                while (next < rankArray.Length && cumulative >= rankArray[next])
+                {
+                    values[orderArray[next]] = Reported((c << _subBucketHalfCountMagnitude) + i);
+                    next++;
+                }
+            }
+        }
+
+        // Whatever is left falls on values above the range.
+        for (; next < rankArray.Length; next++)
+        {
+            values[orderArray[next]] = _max;
+        }
+
+        for (var i = 0; i < percentiles.Length; i++)
+        {
+            if (percentiles[i] == 0)
+            {
+                values[i] = Min;
+            }
+            else if (percentiles[i] == 100)
+            {
+                values[i] = Max;
+            }
+        }
+    }
+
+    /// <summary>Adds another histogram's values to this one. Both must have the same precision and range.</summary>
+    /// <param name="other">The histogram to add.</param>
+    public void Add(LatencyHistogram other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        EnsureCompatible(other);
+        for (var c = 0; c < other._chunks.Length; c++)
+        {
+            var source = other._chunks[c];
+            if (source is null)
+            {
+                continue;
+            }
+
+            var target = _chunks[c] ??= new int[_subBucketHalfCount];
+            AddChunk(c, target, source);
+            if (other._spill[c] is { } spill)
+            {
+                for (var i = 0; i < spill.Length; i++)
+                {
+                    if (spill[i] != 0)
+                    {
+                        AddAt((c << _subBucketHalfCountMagnitude) + i, spill[i]);
+                    }
+                }
+            }
+        }
+
+        _count += other._count;
+        _sum += other._sum;
+        _aboveRange += other._aboveRange;
+        _invalid += other._invalid;
+        if (other._count > 0)
+        {
+            _min = Math.Min(_min, other._min);
+            _max = Math.Max(_max, other._max);
+        }
+    }
+
+    /// <summary>Removes every value; keeps the allocated chunks for reuse.</summary>
+    public void Reset()
+    {
+        foreach (var chunk in _chunks)
+        {
+            chunk?.AsSpan().Clear();
+        }
+
+        Array.Clear(_spill);
+        _count = _sum = _max = _aboveRange = _invalid = 0;
+        _min = long.MaxValue;
+    }
+
+    /// <summary>A copy of this histogram.</summary>
+    /// <returns>The copy.</returns>
+    public LatencyHistogram Copy()
+    {
+        var copy = CreateEmptyLike();
+        copy.Add(this);
+        return copy;
+    }
+
+    /// <summary>Visits every non-empty bucket in ascending order: its midpoint value in nanoseconds and its count.</summary>
+    /// <returns>The buckets, lowest first. Values above the range come last, at <see cref="Max"/>.</returns>
+    public IEnumerable<(long Value, long Count)> Buckets()
+    {
+        for (var c = 0; c < _chunks.Length; c++)
+        {
+            if (_chunks[c] is not { } chunk)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var count = CountAt(c, i);
+                if (count != 0)
+                {
+                    yield return (Reported((c << _subBucketHalfCountMagnitude) + i), count);
+                }
+            }
+        }
+
+        if (_aboveRange > 0)
+        {
+            yield return (_max, _aboveRange);
+        }
+    }
+
+    /// <summary>
+    /// The compact, versioned binary form: a header with the configuration and running totals, then the non-empty
+    /// buckets as varint (index gap, count) pairs.
+    /// </summary>
+    /// <returns>The bytes.</returns>
+    public byte[] ToByteArray()
+    {
+        var buffer = new byte[64 + (NonEmptyBuckets() * 2 * 10)];
+        var pos = 0;
+        SerialMagic.CopyTo(buffer, 0);
+        pos += SerialMagic.Length;
+        buffer[pos++] = SerialFormatVersion;
+        buffer[pos++] = (byte)SignificantDigits;
+        WriteVarint(buffer, ref pos, (ulong)HighestTrackableValue);
+        WriteVarint(buffer, ref pos, (ulong)_count);
+        WriteVarint(buffer, ref pos, (ulong)_sum);
+        WriteVarint(buffer, ref pos, (ulong)Min);
+        WriteVarint(buffer, ref pos, (ulong)_max);
+        WriteVarint(buffer, ref pos, (ulong)_aboveRange);
+        WriteVarint(buffer, ref pos, (ulong)_invalid);
+        WriteVarint(buffer, ref pos, (ulong)NonEmptyBuckets());
+        var previous = -1;
+        for (var c = 0; c < _chunks.Length; c++)
+        {
+            if (_chunks[c] is not { } chunk)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var count = CountAt(c, i);
+                if (count == 0)
+                {
+                    continue;
+                }
+
+                var index = (c << _subBucketHalfCountMagnitude) + i;
+                WriteVarint(buffer, ref pos, (ulong)(index - previous));
+                WriteVarint(buffer, ref pos, (ulong)count);
+                previous = index;
+            }
+        }
+
+        return buffer.AsSpan(0, pos).ToArray();
+    }
+
+    /// <summary>Reads the binary form written by <see cref="ToByteArray"/>.</summary>
+    /// <param name="data">The bytes.</param>
+    /// <returns>The histogram.</returns>
+    /// <exception cref="FormatException">The data is not a histogram of a known format version, or is truncated; the message says where.</exception>
+    public static LatencyHistogram FromByteArray(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < SerialMagic.Length + 2 || !data[..SerialMagic.Length].SequenceEqual(SerialMagic))
+        {
+            throw new FormatException("Not a serialized LatencyHistogram: the header 'RGH' is missing.");
+        }
+
+        var pos = SerialMagic.Length;
+        var version = data[pos++];
+        if (version != SerialFormatVersion)
+        {
+            throw new FormatException($"Unsupported LatencyHistogram format version {version}: this version reads format {SerialFormatVersion}.");
+        }
+
+        int digits = data[pos++];
+        if (digits is < 1 or > 5)
+        {
+            throw new FormatException($"Invalid LatencyHistogram data at byte {pos - 1}: significant digits {digits} is outside 1..5.");
+        }
+
+        var highest = (long)ReadVarint(data, ref pos, "highest trackable value");
+        var histogram = new LatencyHistogram(digits, TimeSpan.FromTicks(Math.Max(1, highest / 100)));
+        if (histogram.HighestTrackableValue != highest)
+        {
+            throw new FormatException($"Invalid LatencyHistogram data: highest trackable value {highest} ns is not a whole number of 100 ns ticks.");
+        }
+
+        histogram._count = (long)ReadVarint(data, ref pos, "count");
+        histogram._sum = (long)ReadVarint(data, ref pos, "sum");
+        var min = (long)ReadVarint(data, ref pos, "min");
+        histogram._min = histogram._count == 0 ? long.MaxValue : min;
+        histogram._max = (long)ReadVarint(data, ref pos, "max");
+        histogram._aboveRange = (long)ReadVarint(data, ref pos, "count above range");
+        histogram._invalid = (long)ReadVarint(data, ref pos, "invalid count");
+        var buckets = ReadVarint(data, ref pos, "bucket count");
+        long index = -1;
+        long bucketTotal = 0;
+        var lastIndex = ((long)histogram._chunks.Length << histogram._subBucketHalfCountMagnitude) - 1;
+        for (ulong b = 0; b < buckets; b++)
+        {
+            index += (long)ReadVarint(data, ref pos, $"gap of bucket {b}");
+            var count = (long)ReadVarint(data, ref pos, $"count of bucket {b}");
+            if (index > lastIndex || count <= 0)
+            {
+                throw new FormatException($"Invalid LatencyHistogram data at byte {pos}: bucket {b} has index {index} (last is {lastIndex}) and count {count}.");
+            }
+
+            histogram.AddAt((int)index, count);
+            bucketTotal += count;
+        }
+
+        if (bucketTotal + histogram._aboveRange != histogram._count)
+        {
+            throw new FormatException($"Invalid LatencyHistogram data: the buckets hold {bucketTotal} values and {histogram._aboveRange} are above range, but the count says {histogram._count}.");
+        }
+
+        if (pos != data.Length)
+        {
+            throw new FormatException($"Invalid LatencyHistogram data: {data.Length - pos} unexpected bytes after the last bucket.");
+        }
+
+        return histogram;
+    }
+
+    /// <summary>The 1-based nearest rank of percentile <paramref name="p"/> among <paramref name="n"/> values: max(1, ⌈p/100 × n⌉).</summary>
+    internal static long NearestRank(double p, long n)
+    {
+        var x = p / 100 * n;
+
+        // 0.99 × 100 is 99.00000000000001 in binary floating point; that must be rank 99, not 100.
+        var rank = (long)Math.Ceiling(x - (Math.Max(1, x) * 1e-12));
+        return Math.Clamp(rank, 1, Math.Max(1, n));
+    }
+
+    /// <summary>Converts <see cref="Stopwatch"/> ticks to nanoseconds.</summary>
+    /// <param name="stopwatchTicks">Elapsed ticks.</param>
+    /// <returns>Nanoseconds.</returns>
+    public static long StopwatchTicksToNanoseconds(long stopwatchTicks)
+        => Stopwatch.Frequency == 1_000_000_000 ? stopwatchTicks : (long)(stopwatchTicks * (1e9 / Stopwatch.Frequency));
+
+    internal LatencyHistogram CreateEmptyLike() => new(SignificantDigits, TimeSpan.FromTicks(HighestTrackableValue / 100));
+
+    internal bool IsCompatibleWith(LatencyHistogram other) => other.SignificantDigits == SignificantDigits && other.HighestTrackableValue == HighestTrackableValue;
+
+    /// <summary>Adds <paramref name="current"/> minus <paramref name="previous"/> to this histogram: the interval between two cumulative snapshots.</summary>
+    internal void AddDifference(LatencyHistogram current, LatencyHistogram previous)
+    {
+        for (var c = 0; c < current._chunks.Length; c++)
+        {
+            if (current._chunks[c] is null)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < _subBucketHalfCount; i++)
+            {
+                var delta = current.CountAt(c, i) - (previous._chunks[c] is null ? 0 : previous.CountAt(c, i));
+                if (delta != 0)
+                {
+                    AddAt((c << _subBucketHalfCountMagnitude) + i, delta);
+                }
+            }
+        }
+
+        _count += current._count - previous._count;
+        _sum += current._sum - previous._sum;
+        _aboveRange += current._aboveRange - previous._aboveRange;
+        _invalid += current._invalid - previous._invalid;
+    }
+
+    /// <summary>
+    /// Adds a copy of a histogram another thread may be writing to. Each bucket is read once; the count is derived from
+    /// the buckets read (not the live counter) so that the copy is consistent with itself.
+    /// </summary>
+    internal void AddLiveCopyOf(LatencyHistogram live)
+    {
+        long copied = 0;
+        for (var c = 0; c < live._chunks.Length; c++)
+        {
+            var chunk = Volatile.Read(ref live._chunks[c]);
+            if (chunk is null)
+            {
+                continue;
+            }
+
+            var spill = Volatile.Read(ref live._spill[c]);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var count = (long)Volatile.Read(ref chunk[i]) + (spill is null ? 0 : Volatile.Read(ref spill[i]));
+                if (count != 0)
+                {
+                    AddAt((c << _subBucketHalfCountMagnitude) + i, count);
+                    copied += count;
+                }
+            }
+        }
+
+        var above = Volatile.Read(ref live._aboveRange);
+        copied += above;
+        _aboveRange += above;
+        _count += copied;
+        _sum += Volatile.Read(ref live._sum);
+        _invalid += Volatile.Read(ref live._invalid);
+        if (copied > 0)
+        {
+            _min = Math.Min(_min, Volatile.Read(ref live._min));
+            _max = Math.Max(_max, Volatile.Read(ref live._max));
+        }
+    }
+
+    /// <summary>
+    /// Sets min and max of a histogram built from bucket differences: the lowest and highest non-empty buckets' bounds,
+    /// clamped to the exact extremes of the cumulative histogram it came from.
+    /// </summary>
+    internal void SetExtremesFromBuckets(long cumulativeMin, long cumulativeMax)
+    {
+        if (_count == 0)
+        {
+            _min = long.MaxValue;
+            _max = 0;
+            return;
+        }
+
+        long lowest = long.MaxValue, highest = 0;
+        for (var c = 0; c < _chunks.Length; c++)
+        {
+            if (_chunks[c] is not { } chunk)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                if (CountAt(c, i) == 0)
+                {
+                    continue;
+                }
+
+                var (low, width) = BucketRange((c << _subBucketHalfCountMagnitude) + i);
+                lowest = Math.Min(lowest, low);
+                highest = Math.Max(highest, low + width - 1);
+            }
+        }
+
+        _min = Math.Max(lowest == long.MaxValue ? cumulativeMax : lowest, cumulativeMin);
+        _max = _aboveRange > 0 ? cumulativeMax : Math.Min(highest, cumulativeMax);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int IndexOf(long value)
+    {
+        var bucketIndex = _leadingZeroCountBase - BitOperations.LeadingZeroCount((ulong)(value | _subBucketMask));
+        var subBucketIndex = (int)(value >> bucketIndex);
+        return ((bucketIndex + 1) << _subBucketHalfCountMagnitude) + subBucketIndex - _subBucketHalfCount;
+    }
+
+    /// <summary>The lowest value of the sub-bucket at <paramref name="index"/> and its width.</summary>
+    private (long Lowest, long Width) BucketRange(int index)
+    {
+        var bucketIndex = (index >> _subBucketHalfCountMagnitude) - 1;
+        var subBucketIndex = (index & (_subBucketHalfCount - 1)) + _subBucketHalfCount;
+        if (bucketIndex < 0)
+        {
+            subBucketIndex -= _subBucketHalfCount;
+            bucketIndex = 0;
+        }
+
+        return ((long)subBucketIndex << bucketIndex, 1L << bucketIndex);
+    }
+
+    private long Reported(int index)
+    {
+        var (lowest, width) = BucketRange(index);
+        var value = lowest + (width >> 1);
+        return Math.Clamp(value, Min, _max);
+    }
+
+    private long ValueAtRankFromBottom(long rank)
+    {
+        long cumulative = 0;
+        for (var c = 0; c < _chunks.Length; c++)
+        {
+            if (_chunks[c] is null)
+            {
+                continue;
+            }
+
+            var total = ChunkTotal(c);
+            if (cumulative + total < rank)
+            {
+                cumulative += total;
+                continue;
+            }
+
+            for (var i = 0; i < _subBucketHalfCount; i++)
+            {
+                cumulative += CountAt(c, i);
+                if (cumulative >= rank)
+                {
+                    return Reported((c << _subBucketHalfCountMagnitude) + i);
+                }
+            }
+        }
+
+        return _max;
+    }
+
+    /// <summary>For high percentiles: walks down from the top, where only a small share of the values lies.</summary>
+    private long ValueAtRankFromTop(long rank)
+    {
+        // The sample of rank r from the bottom is the one with (count - r + 1) samples at or above it.
+        var fromTop = _count - rank + 1;
+        if (fromTop <= _aboveRange)
+        {
+            return _max;
+        }
+
+        long cumulative = _aboveRange;
+        for (var c = _chunks.Length - 1; c >= 0; c--)
+        {
+            if (_chunks[c] is null)
+            {
+                continue;
+            }
+
+            var total = ChunkTotal(c);
+            if (cumulative + total < fromTop)
+            {
+                cumulative += total;
+                continue;
+            }
+
+            for (var i = _subBucketHalfCount - 1; i >= 0; i--)
+            {
+                cumulative += CountAt(c, i);
+                if (cumulative >= fromTop)
+                {
+                    return Reported((c << _subBucketHalfCountMagnitude) + i);
+                }
+            }
+        }
+
+        return Min;
+    }
+
+    private long ChunkTotal(int c)
+    {
+        var chunk = _chunks[c]!;
+        long total = 0;
+        var span = chunk.AsSpan();
+        if (Vector.IsHardwareAccelerated && span.Length >= Vector<int>.Count * 2)
+        {
+            // Widen per block so int lanes cannot overflow: a block of 64 ints sums to at most 64 × (2^31 - 1) in longs.
+            var i = 0;
+            for (; i + 64 <= span.Length; i += 64)
+            {
+                var acc = Vector<long>.Zero;
+                var block = span.Slice(i, 64);
+                for (var j = 0; j < 64; j += Vector<int>.Count)
+                {
+                    Vector.Widen(new Vector<int>(block[j..]), out var lo, out var hi);
+                    acc += lo + hi;
+                }
+
+                total += Vector.Sum(acc);
+            }
+
+            for (; i < span.Length; i++)
+            {
+                total += span[i];
+            }
+        }
+        else
+        {
+            foreach (var v in span)
+            {
+                total += v;
+            }
+        }
+
+        if (_spill[c] is { } spill)
+        {
+            foreach (var s in spill)
+            {
+                total += s;
+            }
+        }
+
+        return total;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long CountAt(int chunkIndex, int offset)
+    {
+        var count = (long)_chunks[chunkIndex]![offset];
+        return _spill[chunkIndex] is { } spill ? count + spill[offset] : count;
+    }
+
+    private void AddChunk(int c, int[] target, int[] source)
+    {
+        var t = target.AsSpan();
+        var s = source.AsSpan();
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var limit = Vector<int>.Count;
+            var anyLarge = false;
+            for (; i + limit <= t.Length; i += limit)
+            {
+                var sum = new Vector<int>(t[i..]) + new Vector<int>(s[i..]);
+                sum.CopyTo(t[i..]);
+
+                // A negative lane means the int overflowed, and int.MaxValue must spill: redo this chunk exactly.
+                anyLarge |= Vector.LessThanAny(sum, Vector<int>.Zero) || Vector.EqualsAny(sum, new Vector<int>(int.MaxValue));
+            }
+
+            if (anyLarge)
+            {
+                // Undo and redo exactly with spill.
+                for (var j = 0; j < i; j++)
+                {
+                    t[j] -= s[j];
+                }
+
+                i = 0;
+            }
+        }
+
+        for (; i < t.Length; i++)
+        {
+            if (s[i] != 0)
+            {
+                AddAt((c << _subBucketHalfCountMagnitude) + i, s[i]);
+            }
+        }
+    }
+
+    private void AddAt(int index, long count)
+    {
+        var c = index >> _subBucketHalfCountMagnitude;
+        var offset = index & (_subBucketHalfCount - 1);
+        var chunk = _chunks[c] ??= new int[_subBucketHalfCount];
+        var total = chunk[offset] + count;
+        if (total >= int.MaxValue || total < 0)
+        {
+            var spill = _spill[c] ??= new long[_subBucketHalfCount];
+            spill[offset] += total;
+            chunk[offset] = 0;
+        }
+        else
+        {
+            chunk[offset] = (int)total;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Spill(int index)
+    {
+        var c = index >> _subBucketHalfCountMagnitude;
+        var offset = index & (_subBucketHalfCount - 1);
+        var spill = _spill[c] ??= new long[_subBucketHalfCount];
+        spill[offset] += int.MaxValue;
+        _chunks[c]![offset] = 0;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordInNewChunk(long nanoseconds)
+    {
+        var index = IndexOf(nanoseconds);
+        _chunks[index >> _subBucketHalfCountMagnitude] = new int[_subBucketHalfCount];
+        Record(nanoseconds);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordOutOfRange(long nanoseconds)
+    {
+        if (nanoseconds < 0)
+        {
+            _invalid++;
+            return;
+        }
+
+        _aboveRange++;
+        _count++;
+        _sum += nanoseconds;
+        _min = Math.Min(_min, nanoseconds);
+        _max = Math.Max(_max, nanoseconds);
+    }
+
+    private int NonEmptyBuckets()
+    {
+        var n = 0;
+        for (var c = 0; c < _chunks.Length; c++)
+        {
+            if (_chunks[c] is not { } chunk)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                if (CountAt(c, i) != 0)
+                {
+                    n++;
+                }
+            }
+        }
+
+        return n;
+    }
+
+    private void EnsureCompatible(LatencyHistogram other)
+    {
+        if (!IsCompatibleWith(other))
+        {
+            throw new ArgumentException(
+                $"Cannot add a histogram with {other.SignificantDigits} digits up to {other.HighestTrackableValue} ns to one with {SignificantDigits} digits up to {HighestTrackableValue} ns.",
+                nameof(other));
+        }
+    }
+
+    private static void WriteVarint(byte[] buffer, ref int pos, ulong value)
+    {
+        while (value >= 0x80)
+        {
+            buffer[pos++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        buffer[pos++] = (byte)value;
+    }
+
+    private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int pos, string field)
+    {
+        ulong value = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            if (pos >= data.Length)
+            {
+                throw new FormatException($"Truncated LatencyHistogram data: the {field} at byte {pos} is cut off.");
+            }
+
+            var b = data[pos++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return value;
+            }
+        }
+
+        throw new FormatException($"Invalid LatencyHistogram data: the {field} ending at byte {pos} is longer than 10 bytes.");
+    }
+}

@@ -1,0 +1,97 @@
+using ReleaseGates.Metrics;
+
+namespace ReleaseGates.Tests.Metrics;
+
+public class ConcurrentLatencyRecorderTests
+{
+    [Fact]
+    public void Totals_are_exact_under_contention_while_a_reader_takes_interval_snapshots()
+    {
+        const int Threads = 4;
+        const int PerThread = 250_000;
+        var recorder = new ConcurrentLatencyRecorder();
+        using var start = new Barrier(Threads + 1);
+        var writers = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (var i = 0; i < PerThread; i++)
+            {
+                recorder.Record(1000 + (i % 5000) + (t * 10));
+            }
+        })).ToArray();
+        foreach (var w in writers)
+        {
+            w.Start();
+        }
+
+        start.SignalAndWait(TestContext.Current.CancellationToken);
+        long intervalTotal = 0;
+        var snapshots = 0;
+        while (writers.Any(w => w.IsAlive))
+        {
+            var interval = recorder.GetIntervalSnapshot();
+            Assert.Equal(interval.Count, interval.Buckets().Sum(b => b.Count));
+            intervalTotal += interval.Count;
+            snapshots++;
+        }
+
+        foreach (var w in writers)
+        {
+            w.Join();
+        }
+
+        intervalTotal += recorder.GetIntervalSnapshot().Count;
+        Assert.Equal((long)Threads * PerThread, intervalTotal);
+        var cumulative = recorder.GetCumulativeSnapshot();
+        Assert.Equal((long)Threads * PerThread, cumulative.Count);
+        Assert.Equal(1000, cumulative.Min);
+        Assert.Equal(1000 + 4999 + ((Threads - 1) * 10), cumulative.Max);
+        Assert.Equal(Threads, recorder.ShardCount);
+        Assert.True(snapshots > 0);
+    }
+
+    [Fact]
+    public void Interval_snapshots_do_not_repeat_values()
+    {
+        var recorder = new ConcurrentLatencyRecorder();
+        recorder.Record(TimeSpan.FromMilliseconds(1));
+        recorder.Record(TimeSpan.FromMilliseconds(2));
+        var first = recorder.GetIntervalSnapshot();
+        recorder.Record(TimeSpan.FromMilliseconds(300));
+        var second = recorder.GetIntervalSnapshot();
+        Assert.Equal(2, first.Count);
+        Assert.Equal(1, second.Count);
+        Assert.Equal(300_000_000, second.ValueAtPercentile(50), 300_000_000 * second.RelativeError);
+        Assert.Equal(0, recorder.GetIntervalSnapshot().Count);
+        Assert.Equal(3, recorder.GetCumulativeSnapshot().Count);
+    }
+
+    [Fact]
+    public void Two_recorders_on_one_thread_keep_their_values_apart()
+    {
+        var a = new ConcurrentLatencyRecorder();
+        var b = new ConcurrentLatencyRecorder();
+        for (var i = 0; i < 10; i++)
+        {
+            a.Record(100);
+            b.Record(200);
+            b.Record(200);
+        }
+
+        Assert.Equal(10, a.GetCumulativeSnapshot().Count);
+        Assert.Equal(20, b.GetCumulativeSnapshot().Count);
+    }
+
+    [Fact]
+    public async Task Values_from_threads_that_have_ended_are_kept()
+    {
+        var recorder = new ConcurrentLatencyRecorder();
+        var thread = new Thread(() => recorder.Record(123));
+        thread.Start();
+        thread.Join();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        await Task.Yield();
+        Assert.Equal(1, recorder.GetCumulativeSnapshot().Count);
+    }
+}

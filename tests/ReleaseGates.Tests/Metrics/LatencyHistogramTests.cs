@@ -1,0 +1,258 @@
+using ReleaseGates.Metrics;
+
+namespace ReleaseGates.Tests.Metrics;
+
+public class LatencyHistogramTests
+{
+    private static long[] LogNormal(int n, int seed, double medianNs = 1e6, double sigma = 1)
+    {
+        var rng = new Random(seed);
+        var values = new long[n];
+        for (var i = 0; i < n; i++)
+        {
+            // Box–Muller
+            var u1 = 1 - rng.NextDouble();
+            var u2 = rng.NextDouble();
+            var z = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+            values[i] = (long)(medianNs * Math.Exp(sigma * z));
+        }
+
+        return values;
+    }
+
+    private static long ExactNearestRank(long[] sorted, double percentile)
+        => sorted[LatencyHistogram.NearestRank(percentile, sorted.Length) - 1];
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Percentiles_are_within_the_stated_relative_error(int seed)
+    {
+        var values = LogNormal(200_000, seed);
+        var h = new LatencyHistogram();
+        foreach (var v in values)
+        {
+            h.Record(v);
+        }
+
+        Array.Sort(values);
+        foreach (var p in new[] { 1, 10, 50, 90, 95, 99, 99.9, 99.99 })
+        {
+            var exact = ExactNearestRank(values, p);
+            var reported = h.ValueAtPercentile(p);
+            Assert.True(Math.Abs(reported - exact) <= exact * h.RelativeError + 1, $"p{p}: {reported} vs exact {exact}");
+        }
+
+        Assert.True(h.RelativeError <= 0.001);
+    }
+
+    [Fact]
+    public void Many_percentiles_in_one_pass_equal_single_queries()
+    {
+        var h = new LatencyHistogram();
+        foreach (var v in LogNormal(50_000, 7))
+        {
+            h.Record(v);
+        }
+
+        double[] ps = [99.9, 50, 0, 90, 100, 99, 75];
+        var many = new long[ps.Length];
+        h.ValuesAtPercentiles(ps, many);
+        for (var i = 0; i < ps.Length; i++)
+        {
+            Assert.Equal(h.ValueAtPercentile(ps[i]), many[i]);
+        }
+    }
+
+    [Fact]
+    public void Count_min_max_sum_and_mean_are_exact()
+    {
+        var h = new LatencyHistogram();
+        long[] values = [1_234_567, 5, 999_999_999, 42_000];
+        foreach (var v in values)
+        {
+            h.Record(v);
+        }
+
+        Assert.Equal(4, h.Count);
+        Assert.Equal(5, h.Min);
+        Assert.Equal(999_999_999, h.Max);
+        Assert.Equal(values.Sum(), h.Sum);
+        Assert.Equal(values.Average(), h.Mean);
+        Assert.Equal(5, h.ValueAtPercentile(0));
+        Assert.Equal(999_999_999, h.ValueAtPercentile(100));
+    }
+
+    [Fact]
+    public void Small_values_are_exact()
+    {
+        var h = new LatencyHistogram();
+        for (var v = 0; v < 2048; v++)
+        {
+            h.Record(v);
+        }
+
+        Assert.Equal(1023, h.ValueAtPercentile(50));
+        Assert.Equal(2047, h.ValueAtPercentile(100));
+    }
+
+    [Fact]
+    public void Values_above_the_range_are_counted_and_reported_not_dropped()
+    {
+        var h = new LatencyHistogram(highestTrackableValue: TimeSpan.FromSeconds(1));
+        h.Record(TimeSpan.FromMilliseconds(5));
+        h.Record(TimeSpan.FromSeconds(30));
+        Assert.Equal(2, h.Count);
+        Assert.Equal(1, h.CountAboveRange);
+        Assert.Equal(30_000_000_000, h.Max);
+        Assert.Equal(30_000_000_000, h.ValueAtPercentile(99));
+        Assert.Equal(5_000_000, h.ValueAtPercentile(50), 5_000_000 * h.RelativeError);
+    }
+
+    [Fact]
+    public void Negative_and_NaN_inputs_are_counted_as_invalid_and_not_recorded()
+    {
+        var h = new LatencyHistogram();
+        h.Record(-1L);
+        h.Record(TimeSpan.FromTicks(-5));
+        h.RecordMilliseconds(double.NaN);
+        h.RecordMilliseconds(-3);
+        h.RecordMilliseconds(1.5);
+        Assert.Equal(4, h.InvalidCount);
+        Assert.Equal(1, h.Count);
+        Assert.Equal(1_500_000, h.Min);
+    }
+
+    [Fact]
+    public void Empty_histogram_reports_zero_and_NaN_mean()
+    {
+        var h = new LatencyHistogram();
+        Assert.Equal(0, h.ValueAtPercentile(99));
+        Assert.Equal(0, h.Min);
+        Assert.True(double.IsNaN(h.Mean));
+    }
+
+    [Fact]
+    public void Merge_equals_recording_everything_in_one()
+    {
+        var a = new LatencyHistogram();
+        var b = new LatencyHistogram();
+        var all = new LatencyHistogram();
+        var values = LogNormal(20_000, 3);
+        for (var i = 0; i < values.Length; i++)
+        {
+            (i % 3 == 0 ? a : b).Record(values[i]);
+            all.Record(values[i]);
+        }
+
+        a.Add(b);
+        Assert.Equal(all.Count, a.Count);
+        Assert.Equal(all.Sum, a.Sum);
+        Assert.Equal(all.Min, a.Min);
+        Assert.Equal(all.Max, a.Max);
+        Assert.Equal(all.Buckets(), a.Buckets());
+    }
+
+    [Fact]
+    public void Merge_rejects_a_histogram_of_another_precision()
+        => Assert.Throws<ArgumentException>(() => new LatencyHistogram(3).Add(new LatencyHistogram(2)));
+
+    [Fact]
+    public void Reset_empties_the_histogram()
+    {
+        var h = new LatencyHistogram();
+        h.Record(1000);
+        h.Reset();
+        Assert.Equal(0, h.Count);
+        Assert.Empty(h.Buckets());
+        h.Record(7);
+        Assert.Equal(7, h.Min);
+    }
+
+    [Fact]
+    public void Binary_form_round_trips()
+    {
+        var h = new LatencyHistogram(highestTrackableValue: TimeSpan.FromSeconds(10));
+        foreach (var v in LogNormal(10_000, 5))
+        {
+            h.Record(v);
+        }
+
+        h.Record(TimeSpan.FromSeconds(60));
+        h.Record(-1L);
+        var bytes = h.ToByteArray();
+        var back = LatencyHistogram.FromByteArray(bytes);
+        Assert.Equal(h.Count, back.Count);
+        Assert.Equal(h.Sum, back.Sum);
+        Assert.Equal(h.Min, back.Min);
+        Assert.Equal(h.Max, back.Max);
+        Assert.Equal(h.CountAboveRange, back.CountAboveRange);
+        Assert.Equal(h.InvalidCount, back.InvalidCount);
+        Assert.Equal(h.Buckets(), back.Buckets());
+        Assert.Equal(bytes, back.ToByteArray());
+
+        // Sparse: far smaller than the 4 bytes per bucket of the dense form.
+        Assert.True(bytes.Length < h.BucketMemoryBytes / 4, $"{bytes.Length} bytes");
+    }
+
+    [Fact]
+    public void Binary_form_of_an_empty_histogram_round_trips()
+    {
+        var back = LatencyHistogram.FromByteArray(new LatencyHistogram().ToByteArray());
+        Assert.Equal(0, back.Count);
+    }
+
+    [Fact]
+    public void Corrupt_binary_data_is_rejected_with_the_reason()
+    {
+        var h = new LatencyHistogram();
+        h.Record(1000);
+        var bytes = h.ToByteArray();
+        Assert.Contains("header", Assert.Throws<FormatException>(() => LatencyHistogram.FromByteArray("nope"u8)).Message, StringComparison.Ordinal);
+        var wrongVersion = bytes.ToArray();
+        wrongVersion[3] = 9;
+        Assert.Contains("format version 9", Assert.Throws<FormatException>(() => LatencyHistogram.FromByteArray(wrongVersion)).Message, StringComparison.Ordinal);
+        Assert.Contains("cut off", Assert.Throws<FormatException>(() => LatencyHistogram.FromByteArray(bytes.AsSpan(0, bytes.Length - 1))).Message, StringComparison.Ordinal);
+        Assert.Contains("unexpected bytes", Assert.Throws<FormatException>(() => LatencyHistogram.FromByteArray([.. bytes, 0])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Memory_follows_the_range_touched()
+    {
+        var h = new LatencyHistogram();
+        foreach (var v in LogNormal(100_000, 11))
+        {
+            h.Record(v);
+        }
+
+        // A dense 1 ns..1 h histogram at 3 digits is about 270 KB with 8-byte counts.
+        Assert.True(h.BucketMemoryBytes <= 64 * 1024, $"{h.BucketMemoryBytes} bytes");
+    }
+
+    [Fact]
+    public void Counts_past_int_max_spill_without_loss()
+    {
+        var h = new LatencyHistogram();
+        h.Record(1_000_000, int.MaxValue - 1L);
+        h.Record(1_000_000);
+        h.Record(1_000_000);
+        h.Record(1_000_000, 5_000_000_000);
+        Assert.Equal(int.MaxValue + 1L + 5_000_000_000, h.Count);
+        Assert.Equal(h.Count, h.Buckets().Sum(b => b.Count));
+        var copy = new LatencyHistogram();
+        copy.Add(h);
+        copy.Add(h);
+        Assert.Equal(2 * h.Count, copy.Buckets().Sum(b => b.Count));
+        Assert.Equal(h.Count, LatencyHistogram.FromByteArray(h.ToByteArray()).Count);
+    }
+
+    [Theory]
+    [InlineData(99, 100, 99)]
+    [InlineData(50, 1, 1)]
+    [InlineData(0, 10, 1)]
+    [InlineData(100, 10, 10)]
+    [InlineData(99.9, 10_000_000, 9_990_000)]
+    [InlineData(95, 20, 19)]
+    public void Nearest_rank_is_robust_to_binary_fractions(double p, long n, long expected)
+        => Assert.Equal(expected, LatencyHistogram.NearestRank(p, n));
+}
