@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ReleaseGates.Metrics;
 
@@ -38,7 +39,7 @@ public sealed class LatencyHistogram
     private readonly int _subBucketHalfCount;
     private readonly long _subBucketMask;
     private readonly int _leadingZeroCountBase;
-    private readonly int[]?[] _chunks;
+    private readonly ushort[]?[] _chunks;
     private readonly long[]?[] _spill;
     private long _count;
     private long _sum;
@@ -69,7 +70,7 @@ public sealed class LatencyHistogram
         _subBucketMask = (1L << subBucketCountMagnitude) - 1;
         _leadingZeroCountBase = 64 - _subBucketHalfCountMagnitude - 1;
         var lastIndex = IndexOf(HighestTrackableValue);
-        _chunks = new int[]?[(lastIndex >> _subBucketHalfCountMagnitude) + 1];
+        _chunks = new ushort[]?[(lastIndex >> _subBucketHalfCountMagnitude) + 1];
         _spill = new long[]?[_chunks.Length];
     }
 
@@ -111,7 +112,7 @@ public sealed class LatencyHistogram
             long bytes = 0;
             foreach (var chunk in _chunks)
             {
-                bytes += chunk is null ? 0 : ((long)chunk.Length * sizeof(int)) + 24;
+                bytes += chunk is null ? 0 : ((long)chunk.Length * sizeof(ushort)) + 24;
             }
 
             foreach (var spill in _spill)
@@ -135,14 +136,17 @@ public sealed class LatencyHistogram
         }
 
         var index = IndexOf(nanoseconds);
-        var chunk = _chunks[index >> _subBucketHalfCountMagnitude];
+
+        // Bounds are guaranteed by the range check above: index ≤ IndexOf(HighestTrackableValue).
+        var chunk = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_chunks), index >> _subBucketHalfCountMagnitude);
         if (chunk is null)
         {
             RecordInNewChunk(nanoseconds);
             return;
         }
 
-        if (++chunk[index & (_subBucketHalfCount - 1)] == int.MaxValue)
+        // 16-bit cells keep the touched range in L1; a cell that wraps carries 65536 into the chunk's spill array.
+        if (++Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), index & (_subBucketHalfCount - 1)) == 0)
         {
             Spill(index);
         }
@@ -353,7 +357,7 @@ public sealed class LatencyHistogram
                 continue;
             }
 
-            var target = _chunks[c] ??= new int[_subBucketHalfCount];
+            var target = _chunks[c] ??= new ushort[_subBucketHalfCount];
             AddChunk(c, target, source);
             if (other._spill[c] is { } spill)
             {
@@ -765,37 +769,25 @@ public sealed class LatencyHistogram
 
     private long ChunkTotal(int c)
     {
-        var chunk = _chunks[c]!;
+        var span = _chunks[c]!.AsSpan();
         long total = 0;
-        var span = chunk.AsSpan();
-        if (Vector.IsHardwareAccelerated && span.Length >= Vector<int>.Count * 2)
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            // Widen per block so int lanes cannot overflow: a block of 64 ints sums to at most 64 × (2^31 - 1) in longs.
-            var i = 0;
-            for (; i + 64 <= span.Length; i += 64)
+            // Widened to 32 bits: a lane sums at most 2 × 1024 / Vector<ushort>.Count cells of ≤ 65535, far below 2^32.
+            var acc = Vector<uint>.Zero;
+            for (; i + Vector<ushort>.Count <= span.Length; i += Vector<ushort>.Count)
             {
-                var acc = Vector<long>.Zero;
-                var block = span.Slice(i, 64);
-                for (var j = 0; j < 64; j += Vector<int>.Count)
-                {
-                    Vector.Widen(new Vector<int>(block[j..]), out var lo, out var hi);
-                    acc += lo + hi;
-                }
-
-                total += Vector.Sum(acc);
+                Vector.Widen(new Vector<ushort>(span[i..]), out var lo, out var hi);
+                acc += lo + hi;
             }
 
-            for (; i < span.Length; i++)
-            {
-                total += span[i];
-            }
+            total = Vector.Sum(acc);
         }
-        else
+
+        for (; i < span.Length; i++)
         {
-            foreach (var v in span)
-            {
-                total += v;
-            }
+            total += span[i];
         }
 
         if (_spill[c] is { } spill)
@@ -816,33 +808,30 @@ public sealed class LatencyHistogram
         return _spill[chunkIndex] is { } spill ? count + spill[offset] : count;
     }
 
-    private void AddChunk(int c, int[] target, int[] source)
+    private void AddChunk(int c, ushort[] target, ushort[] source)
     {
         var t = target.AsSpan();
         var s = source.AsSpan();
         var i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var limit = Vector<int>.Count;
-            var anyLarge = false;
-            for (; i + limit <= t.Length; i += limit)
+            for (; i + Vector<ushort>.Count <= t.Length; i += Vector<ushort>.Count)
             {
-                var sum = new Vector<int>(t[i..]) + new Vector<int>(s[i..]);
-                sum.CopyTo(t[i..]);
+                var before = new Vector<ushort>(t[i..]);
+                var sum = before + new Vector<ushort>(s[i..]);
 
-                // A negative lane means the int overflowed, and int.MaxValue must spill: redo this chunk exactly.
-                anyLarge |= Vector.LessThanAny(sum, Vector<int>.Zero) || Vector.EqualsAny(sum, new Vector<int>(int.MaxValue));
-            }
-
-            if (anyLarge)
-            {
-                // Undo and redo exactly with spill.
-                for (var j = 0; j < i; j++)
+                // Unsigned wrap-around shows as a sum below the addend: carry those lanes exactly.
+                if (Vector.LessThanAny(sum, before))
                 {
-                    t[j] -= s[j];
+                    for (var j = i; j < i + Vector<ushort>.Count; j++)
+                    {
+                        AddAt((c << _subBucketHalfCountMagnitude) + j, s[j]);
+                    }
                 }
-
-                i = 0;
+                else
+                {
+                    sum.CopyTo(t[i..]);
+                }
             }
         }
 
@@ -859,17 +848,18 @@ public sealed class LatencyHistogram
     {
         var c = index >> _subBucketHalfCountMagnitude;
         var offset = index & (_subBucketHalfCount - 1);
-        var chunk = _chunks[c] ??= new int[_subBucketHalfCount];
+        var chunk = _chunks[c] ??= new ushort[_subBucketHalfCount];
         var total = chunk[offset] + count;
-        if (total >= int.MaxValue || total < 0)
+        if (total > ushort.MaxValue || total < 0)
         {
+            var carried = total & ~(long)ushort.MaxValue;
             var spill = _spill[c] ??= new long[_subBucketHalfCount];
-            spill[offset] += total;
-            chunk[offset] = 0;
+            spill[offset] += carried;
+            chunk[offset] = (ushort)(total - carried);
         }
         else
         {
-            chunk[offset] = (int)total;
+            chunk[offset] = (ushort)total;
         }
     }
 
@@ -879,15 +869,14 @@ public sealed class LatencyHistogram
         var c = index >> _subBucketHalfCountMagnitude;
         var offset = index & (_subBucketHalfCount - 1);
         var spill = _spill[c] ??= new long[_subBucketHalfCount];
-        spill[offset] += int.MaxValue;
-        _chunks[c]![offset] = 0;
+        spill[offset] += ushort.MaxValue + 1;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void RecordInNewChunk(long nanoseconds)
     {
         var index = IndexOf(nanoseconds);
-        _chunks[index >> _subBucketHalfCountMagnitude] = new int[_subBucketHalfCount];
+        _chunks[index >> _subBucketHalfCountMagnitude] = new ushort[_subBucketHalfCount];
         Record(nanoseconds);
     }
 

@@ -191,8 +191,9 @@ public class LatencyHistogramTests
         Assert.Equal(h.Buckets(), back.Buckets());
         Assert.Equal(bytes, back.ToByteArray());
 
-        // Sparse: far smaller than the 4 bytes per bucket of the dense form.
-        Assert.True(bytes.Length < h.BucketMemoryBytes / 4, $"{bytes.Length} bytes");
+        // Sparse: a few bytes per non-empty bucket, less than the touched chunks take in memory.
+        Assert.True(bytes.Length <= 64 + (h.Buckets().Count() * 4), $"{bytes.Length} bytes");
+        Assert.True(bytes.Length < h.BucketMemoryBytes, $"{bytes.Length} bytes");
     }
 
     [Fact]

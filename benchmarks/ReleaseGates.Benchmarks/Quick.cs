@@ -1,0 +1,46 @@
+using System.Runtime.CompilerServices;
+
+namespace ReleaseGates.Benchmarks;
+
+/// <summary>A seconds-long sanity check of recording speed for development; the numbers that count come from BenchmarkDotNet.</summary>
+public static class Quick
+{
+    public static void Run()
+    {
+        var values = BenchmarkData.Nanoseconds(BenchmarkData.DataSet.LogNormal)[..1_000_000];
+        var h = new ReleaseGates.Metrics.LatencyHistogram();
+        var dense = new long[36 * 1024];
+        for (var round = 0; round < 60; round++)
+        {
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            RecordAll(h, values);
+            var a = sw.Elapsed.TotalNanoseconds / values.Length;
+            sw.Restart();
+            FloorAll(dense, values);
+            var b = sw.Elapsed.TotalNanoseconds / values.Length;
+            if (round % 10 == 9)
+            {
+                Console.WriteLine($"record {a:0.00} ns  floor {b:0.00} ns");
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RecordAll(ReleaseGates.Metrics.LatencyHistogram h, long[] values)
+    {
+        foreach (var v in values)
+        {
+            h.Record(v);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FloorAll(long[] dense, long[] values)
+    {
+        foreach (var v in values)
+        {
+            var bucket = 53 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(v | 2047));
+            dense[((bucket + 1) << 10) + (int)(v >> bucket) - 1024]++;
+        }
+    }
+}
