@@ -60,58 +60,66 @@ public class ConcurrentRecordBenchmarks
         }
     });
 
-    private TwoWorkers _workers = null!;
+    private Worker _worker = null!;
 
     [GlobalCleanup]
-    public void Cleanup() => _workers.Dispose();
+    public void Cleanup() => _worker.Dispose();
 
-    /// <summary>Runs the work on two long-lived threads (as thread-pool threads are), one data slice each, and waits for both.</summary>
-    private void TwoThreads(Action<long[]> work) => (_workers ??= new TwoWorkers()).Run(work, _first, _second);
-
-    private sealed class TwoWorkers : IDisposable
+    /// <summary>
+    /// Runs the work on two threads at once, one data slice each: the benchmark's own thread and one long-lived worker
+    /// (as thread-pool threads are long-lived). No third thread spins while they run on this 2-core machine.
+    /// </summary>
+    private void TwoThreads(Action<long[]> work)
     {
-        private readonly Barrier _start = new(3);
-        private readonly Barrier _done = new(3);
-        private readonly Thread[] _threads;
-        private Action<long[]>? _work;
-        private long[][] _slices = [];
-        private volatile bool _stop;
+        _worker ??= new Worker();
+        _worker.Start(work, _second);
+        work(_first);
+        _worker.Wait();
+    }
 
-        public TwoWorkers()
+    private sealed class Worker : IDisposable
+    {
+        private readonly SemaphoreSlim _go = new(0);
+        private readonly ManualResetEventSlim _done = new(false);
+        private readonly Thread _thread;
+        private Action<long[]>? _work;
+        private long[] _slice = [];
+
+        public Worker()
         {
-            _threads = [new Thread(() => Loop(0)) { IsBackground = true }, new Thread(() => Loop(1)) { IsBackground = true }];
-            foreach (var t in _threads)
-            {
-                t.Start();
-            }
+            _thread = new Thread(Loop) { IsBackground = true };
+            _thread.Start();
         }
 
-        public void Run(Action<long[]> work, long[] first, long[] second)
+        public void Start(Action<long[]> work, long[] slice)
         {
             _work = work;
-            _slices = [first, second];
-            _start.SignalAndWait();
-            _done.SignalAndWait();
+            _slice = slice;
+            _done.Reset();
+            _go.Release();
         }
+
+        public void Wait() => _done.Wait();
 
         public void Dispose()
         {
-            _stop = true;
-            _start.SignalAndWait();
+            _work = null;
+            _go.Release();
+            _thread.Join();
         }
 
-        private void Loop(int index)
+        private void Loop()
         {
             while (true)
             {
-                _start.SignalAndWait();
-                if (_stop)
+                _go.Wait();
+                if (_work is not { } work)
                 {
                     return;
                 }
 
-                _work!(_slices[index]);
-                _done.SignalAndWait();
+                work(_slice);
+                _done.Set();
             }
         }
     }

@@ -138,11 +138,23 @@ internal static class MetricUnits
         _ => null,
     };
 
-    /// <summary>Formats a value with its unit for people: <c>312 ms</c>, <c>85.2 %</c>, <c>0.0012</c>.</summary>
+    /// <summary>Formats a value with its unit for people: <c>312.5 ms</c>, <c>85.2 %</c> (ratios as percentages), <c>0.0012</c>.</summary>
     public static string Format(double value, MetricUnit unit)
     {
-        var number = value.ToString(Math.Abs(value) >= 1000 || value == Math.Round(value) ? "0.##" : "0.####", System.Globalization.CultureInfo.InvariantCulture);
+        if (unit is MetricUnit.Ratio or MetricUnit.Percent)
+        {
+            return Number(unit == MetricUnit.Ratio ? value * 100 : value) + " %";
+        }
+
         var symbol = Symbol(unit);
-        return symbol.Length == 0 ? number : unit == MetricUnit.Percent ? number + " %" : number + " " + symbol;
+        return symbol.Length == 0 || unit == MetricUnit.Count ? Number(value) : Number(value) + " " + symbol;
+    }
+
+    /// <summary>Three significant decimals where they matter: 283, 28.3, 2.83, 0.0283.</summary>
+    private static string Number(double value)
+    {
+        var magnitude = Math.Abs(value);
+        var format = magnitude >= 100 || value == Math.Round(value) ? "0.#" : magnitude >= 10 ? "0.##" : magnitude >= 1 ? "0.###" : "0.####";
+        return value.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
     }
 }

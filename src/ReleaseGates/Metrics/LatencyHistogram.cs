@@ -39,6 +39,7 @@ public sealed class LatencyHistogram
     private readonly int _subBucketHalfCount;
     private readonly long _subBucketMask;
     private readonly int _leadingZeroCountBase;
+    private readonly int _offsetMask;
     private readonly ushort[]?[] _chunks;
     private readonly long[]?[] _spill;
     private long _count;
@@ -69,9 +70,34 @@ public sealed class LatencyHistogram
         _subBucketHalfCount = 1 << _subBucketHalfCountMagnitude;
         _subBucketMask = (1L << subBucketCountMagnitude) - 1;
         _leadingZeroCountBase = 64 - _subBucketHalfCountMagnitude - 1;
+        _offsetMask = _subBucketHalfCount - 1;
         var lastIndex = IndexOf(HighestTrackableValue);
         _chunks = new ushort[]?[(lastIndex >> _subBucketHalfCountMagnitude) + 1];
         _spill = new long[]?[_chunks.Length];
+    }
+
+    /// <summary>
+    /// Creates a histogram with the fewest significant digits whose <see cref="RelativeError"/> is at most
+    /// <paramref name="maximumRelativeError"/> (0.001 gives 3 digits, relative error 0.049 %).
+    /// </summary>
+    /// <param name="maximumRelativeError">The largest acceptable relative error of a percentile, between 0.00001 and 0.5.</param>
+    /// <param name="highestTrackableValue">The largest value tracked in buckets. Default 1 hour.</param>
+    /// <returns>The histogram.</returns>
+    public static LatencyHistogram WithRelativeError(double maximumRelativeError, TimeSpan? highestTrackableValue = null)
+    {
+        if (!(maximumRelativeError >= 0.00001 && maximumRelativeError <= 0.5))
+        {
+            throw new ArgumentOutOfRangeException(nameof(maximumRelativeError), maximumRelativeError, "The relative error must lie between 0.00001 (5 digits) and 0.5.");
+        }
+
+        for (var digits = 1; ; digits++)
+        {
+            var histogram = new LatencyHistogram(digits, highestTrackableValue);
+            if (histogram.RelativeError <= maximumRelativeError || digits == 5)
+            {
+                return histogram;
+            }
+        }
     }
 
     /// <summary>The configured decimal digits of precision.</summary>
@@ -146,7 +172,7 @@ public sealed class LatencyHistogram
         }
 
         // 16-bit cells keep the touched range in L1; a cell that wraps carries 65536 into the chunk's spill array.
-        if (++Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), index & (_subBucketHalfCount - 1)) == 0)
+        if (++Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), index & _offsetMask) == 0)
         {
             Spill(index);
         }
@@ -287,47 +313,33 @@ public sealed class LatencyHistogram
             order[i] = i;
         }
 
-        var rankArray = ranks.ToArray();
-        var orderArray = order.ToArray();
-        Array.Sort(rankArray, orderArray);
+        ranks.Sort(order);
         long cumulative = 0;
         var next = 0;
-        for (var c = 0; c < _chunks.Length && next < rankArray.Length; c++)
+        for (var c = 0; c < _chunks.Length && next < ranks.Length; c++)
         {
-            var chunk = _chunks[c];
-            if (chunk is null)
+            if (_chunks[c] is null)
             {
                 continue;
             }
 
             var chunkTotal = ChunkTotal(c);
-            if (cumulative + chunkTotal < rankArray[next])
+
+            // Every remaining rank that falls in this chunk, each found by block-skipping from the chunk's start.
+            while (next < ranks.Length && ranks[next] <= cumulative + chunkTotal)
             {
-                cumulative += chunkTotal;
-                continue;
+                var offset = OffsetOfRank(c, ranks[next] - cumulative, fromTop: false);
+                values[order[next]] = Reported((c << _subBucketHalfCountMagnitude) + offset);
+                next++;
             }
 
-            for (var i = 0; i < chunk.Length && next < rankArray.Length; i++)
-            {
-                var count = CountAt(c, i);
-                if (count == 0)
-                {
-                    continue;
-                }
-
-                cumulative += count;
-                while (next < rankArray.Length && cumulative >= rankArray[next])
-                {
-                    values[orderArray[next]] = Reported((c << _subBucketHalfCountMagnitude) + i);
-                    next++;
-                }
-            }
+            cumulative += chunkTotal;
         }
 
         // Whatever is left falls on values above the range.
-        for (; next < rankArray.Length; next++)
+        for (; next < ranks.Length; next++)
         {
-            values[orderArray[next]] = _max;
+            values[order[next]] = _max;
         }
 
         for (var i = 0; i < percentiles.Length; i++)
@@ -438,44 +450,43 @@ public sealed class LatencyHistogram
     /// <returns>The bytes.</returns>
     public byte[] ToByteArray()
     {
-        var buffer = new byte[64 + (NonEmptyBuckets() * 2 * 10)];
+        // Two passes over the buckets: one to size the array exactly, one to fill it.
+        var header = 0;
+        foreach (var v in Header())
+        {
+            header += VarintLength(v);
+        }
+
+        var bucketBytes = 0;
+        var buckets = 0;
+        var previous = -1;
+        ForEachBucket((index, count) =>
+        {
+            bucketBytes += VarintLength((ulong)(index - previous)) + VarintLength((ulong)count);
+            buckets++;
+            previous = index;
+        });
+
+        var buffer = new byte[SerialMagic.Length + 2 + header + VarintLength((ulong)buckets) + bucketBytes];
         var pos = 0;
         SerialMagic.CopyTo(buffer, 0);
         pos += SerialMagic.Length;
         buffer[pos++] = SerialFormatVersion;
         buffer[pos++] = (byte)SignificantDigits;
-        WriteVarint(buffer, ref pos, (ulong)HighestTrackableValue);
-        WriteVarint(buffer, ref pos, (ulong)_count);
-        WriteVarint(buffer, ref pos, (ulong)_sum);
-        WriteVarint(buffer, ref pos, (ulong)Min);
-        WriteVarint(buffer, ref pos, (ulong)_max);
-        WriteVarint(buffer, ref pos, (ulong)_aboveRange);
-        WriteVarint(buffer, ref pos, (ulong)_invalid);
-        WriteVarint(buffer, ref pos, (ulong)NonEmptyBuckets());
-        var previous = -1;
-        for (var c = 0; c < _chunks.Length; c++)
+        foreach (var v in Header())
         {
-            if (_chunks[c] is not { } chunk)
-            {
-                continue;
-            }
-
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var count = CountAt(c, i);
-                if (count == 0)
-                {
-                    continue;
-                }
-
-                var index = (c << _subBucketHalfCountMagnitude) + i;
-                WriteVarint(buffer, ref pos, (ulong)(index - previous));
-                WriteVarint(buffer, ref pos, (ulong)count);
-                previous = index;
-            }
+            WriteVarint(buffer, ref pos, v);
         }
 
-        return buffer.AsSpan(0, pos).ToArray();
+        WriteVarint(buffer, ref pos, (ulong)buckets);
+        previous = -1;
+        ForEachBucket((index, count) =>
+        {
+            WriteVarint(buffer, ref pos, (ulong)(index - previous));
+            WriteVarint(buffer, ref pos, (ulong)count);
+            previous = index;
+        });
+        return buffer;
     }
 
     /// <summary>Reads the binary form written by <see cref="ToByteArray"/>.</summary>
@@ -502,28 +513,28 @@ public sealed class LatencyHistogram
             throw new FormatException($"Invalid LatencyHistogram data at byte {pos - 1}: significant digits {digits} is outside 1..5.");
         }
 
-        var highest = (long)ReadVarint(data, ref pos, "highest trackable value");
+        var highest = (long)ReadVarint(data, ref pos, SerialField.HighestTrackableValue);
         var histogram = new LatencyHistogram(digits, TimeSpan.FromTicks(Math.Max(1, highest / 100)));
         if (histogram.HighestTrackableValue != highest)
         {
             throw new FormatException($"Invalid LatencyHistogram data: highest trackable value {highest} ns is not a whole number of 100 ns ticks.");
         }
 
-        histogram._count = (long)ReadVarint(data, ref pos, "count");
-        histogram._sum = (long)ReadVarint(data, ref pos, "sum");
-        var min = (long)ReadVarint(data, ref pos, "min");
+        histogram._count = (long)ReadVarint(data, ref pos, SerialField.Count);
+        histogram._sum = (long)ReadVarint(data, ref pos, SerialField.Sum);
+        var min = (long)ReadVarint(data, ref pos, SerialField.Min);
         histogram._min = histogram._count == 0 ? long.MaxValue : min;
-        histogram._max = (long)ReadVarint(data, ref pos, "max");
-        histogram._aboveRange = (long)ReadVarint(data, ref pos, "count above range");
-        histogram._invalid = (long)ReadVarint(data, ref pos, "invalid count");
-        var buckets = ReadVarint(data, ref pos, "bucket count");
+        histogram._max = (long)ReadVarint(data, ref pos, SerialField.Max);
+        histogram._aboveRange = (long)ReadVarint(data, ref pos, SerialField.CountAboveRange);
+        histogram._invalid = (long)ReadVarint(data, ref pos, SerialField.InvalidCount);
+        var buckets = ReadVarint(data, ref pos, SerialField.BucketCount);
         long index = -1;
         long bucketTotal = 0;
         var lastIndex = ((long)histogram._chunks.Length << histogram._subBucketHalfCountMagnitude) - 1;
         for (ulong b = 0; b < buckets; b++)
         {
-            index += (long)ReadVarint(data, ref pos, $"gap of bucket {b}");
-            var count = (long)ReadVarint(data, ref pos, $"count of bucket {b}");
+            index += (long)ReadVarint(data, ref pos, SerialField.BucketGap);
+            var count = (long)ReadVarint(data, ref pos, SerialField.BucketTally);
             if (index > lastIndex || count <= 0)
             {
                 throw new FormatException($"Invalid LatencyHistogram data at byte {pos}: bucket {b} has index {index} (last is {lastIndex}) and count {count}.");
@@ -675,7 +686,8 @@ public sealed class LatencyHistogram
     {
         var bucketIndex = _leadingZeroCountBase - BitOperations.LeadingZeroCount((ulong)(value | _subBucketMask));
         var subBucketIndex = (int)(value >> bucketIndex);
-        return ((bucketIndex + 1) << _subBucketHalfCountMagnitude) + subBucketIndex - _subBucketHalfCount;
+        // ((bucketIndex + 1) << m) - 2^m == bucketIndex << m: HdrHistogram's counts index, one subtraction shorter.
+        return (bucketIndex << _subBucketHalfCountMagnitude) + subBucketIndex;
     }
 
     /// <summary>The lowest value of the sub-bucket at <paramref name="index"/> and its width.</summary>
@@ -716,14 +728,7 @@ public sealed class LatencyHistogram
                 continue;
             }
 
-            for (var i = 0; i < _subBucketHalfCount; i++)
-            {
-                cumulative += CountAt(c, i);
-                if (cumulative >= rank)
-                {
-                    return Reported((c << _subBucketHalfCountMagnitude) + i);
-                }
-            }
+            return Reported((c << _subBucketHalfCountMagnitude) + OffsetOfRank(c, rank - cumulative, fromTop: false));
         }
 
         return _max;
@@ -754,17 +759,50 @@ public sealed class LatencyHistogram
                 continue;
             }
 
-            for (var i = _subBucketHalfCount - 1; i >= 0; i--)
-            {
-                cumulative += CountAt(c, i);
-                if (cumulative >= fromTop)
-                {
-                    return Reported((c << _subBucketHalfCountMagnitude) + i);
-                }
-            }
+            return Reported((c << _subBucketHalfCountMagnitude) + OffsetOfRank(c, fromTop - cumulative, fromTop: true));
         }
 
         return Min;
+    }
+
+    /// <summary>
+    /// The offset in chunk <paramref name="c"/> where the running count (from the bottom, or from the top) reaches
+    /// <paramref name="rank"/>, which must be at most the chunk's total. Skips whole vector-width blocks by their sums.
+    /// </summary>
+    private int OffsetOfRank(int c, long rank, bool fromTop)
+    {
+        var chunk = _chunks[c]!;
+        var width = Vector<ushort>.Count;
+        var blocks = Vector.IsHardwareAccelerated && _spill[c] is null && chunk.Length % width == 0 ? chunk.Length / width : 0;
+        long cumulative = 0;
+        var start = 0;
+        var end = chunk.Length;
+        for (var k = 0; k < blocks; k++)
+        {
+            var b = fromTop ? blocks - 1 - k : k;
+            Vector.Widen(new Vector<ushort>(chunk, b * width), out var lo, out var hi);
+            var sum = (long)Vector.Sum(lo + hi);
+            if (cumulative + sum >= rank)
+            {
+                start = b * width;
+                end = start + width;
+                break;
+            }
+
+            cumulative += sum;
+        }
+
+        for (var n = 0; n < end - start; n++)
+        {
+            var i = fromTop ? end - 1 - n : start + n;
+            cumulative += CountAt(c, i);
+            if (cumulative >= rank)
+            {
+                return i;
+            }
+        }
+
+        return fromTop ? start : end - 1;
     }
 
     private long ChunkTotal(int c)
@@ -896,26 +934,19 @@ public sealed class LatencyHistogram
         _max = Math.Max(_max, nanoseconds);
     }
 
-    private int NonEmptyBuckets()
+    /// <summary>Names of the serialized fields, for error messages built only when something is wrong.</summary>
+    private enum SerialField
     {
-        var n = 0;
-        for (var c = 0; c < _chunks.Length; c++)
-        {
-            if (_chunks[c] is not { } chunk)
-            {
-                continue;
-            }
-
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                if (CountAt(c, i) != 0)
-                {
-                    n++;
-                }
-            }
-        }
-
-        return n;
+        HighestTrackableValue,
+        Count,
+        Sum,
+        Min,
+        Max,
+        CountAboveRange,
+        InvalidCount,
+        BucketCount,
+        BucketGap,
+        BucketTally,
     }
 
     private void EnsureCompatible(LatencyHistogram other)
@@ -928,6 +959,31 @@ public sealed class LatencyHistogram
         }
     }
 
+    /// <summary>The header values after the version and digits bytes, in order.</summary>
+    private ulong[] Header() => [(ulong)HighestTrackableValue, (ulong)_count, (ulong)_sum, (ulong)Min, (ulong)_max, (ulong)_aboveRange, (ulong)_invalid];
+
+    private void ForEachBucket(Action<int, long> visit)
+    {
+        for (var c = 0; c < _chunks.Length; c++)
+        {
+            if (_chunks[c] is not { } chunk)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var count = CountAt(c, i);
+                if (count != 0)
+                {
+                    visit((c << _subBucketHalfCountMagnitude) + i, count);
+                }
+            }
+        }
+    }
+
+    private static int VarintLength(ulong value) => value < 0x80 ? 1 : (64 - BitOperations.LeadingZeroCount(value) + 6) / 7;
+
     private static void WriteVarint(byte[] buffer, ref int pos, ulong value)
     {
         while (value >= 0x80)
@@ -939,7 +995,7 @@ public sealed class LatencyHistogram
         buffer[pos++] = (byte)value;
     }
 
-    private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int pos, string field)
+    private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int pos, SerialField field)
     {
         ulong value = 0;
         for (var shift = 0; shift < 64; shift += 7)

@@ -245,6 +245,14 @@ public class LatencyHistogramTests
         copy.Add(h);
         Assert.Equal(2 * h.Count, copy.Buckets().Sum(b => b.Count));
         Assert.Equal(h.Count, LatencyHistogram.FromByteArray(h.ToByteArray()).Count);
+
+        // Percentile scans read the spilled counts too.
+        h.Record(5_000_000, 10);
+        Assert.Equal(1_000_000, h.ValueAtPercentile(50), 1_000_000 * h.RelativeError);
+        Assert.Equal(5_000_000, h.ValueAtPercentile(100));
+        var many = new long[2];
+        h.ValuesAtPercentiles([50, 100], many);
+        Assert.Equal(h.ValueAtPercentile(50), many[0]);
     }
 
     [Theory]
@@ -256,4 +264,41 @@ public class LatencyHistogramTests
     [InlineData(95, 20, 19)]
     public void Nearest_rank_is_robust_to_binary_fractions(double p, long n, long expected)
         => Assert.Equal(expected, LatencyHistogram.NearestRank(p, n));
+}
+
+public class LatencyHistogramPrecisionTests
+{
+    [Theory]
+    [InlineData(0.01, 2)]
+    [InlineData(0.001, 3)]
+    [InlineData(0.0005, 3)]
+    [InlineData(0.0001, 4)]
+    public void WithRelativeError_picks_the_fewest_digits_that_meet_it(double error, int digits)
+    {
+        var h = LatencyHistogram.WithRelativeError(error);
+        Assert.Equal(digits, h.SignificantDigits);
+        Assert.True(h.RelativeError <= error);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Every_precision_keeps_its_stated_error(int digits)
+    {
+        var h = new LatencyHistogram(digits);
+        var rng = new Random(digits);
+        var values = Enumerable.Range(0, 20_000).Select(_ => (long)(rng.NextDouble() * 1e9) + 1).ToArray();
+        foreach (var v in values)
+        {
+            h.Record(v);
+        }
+
+        Array.Sort(values);
+        foreach (var p in new[] { 50.0, 90, 99 })
+        {
+            var exact = values[LatencyHistogram.NearestRank(p, values.Length) - 1];
+            Assert.InRange(h.ValueAtPercentile(p), exact - (exact * h.RelativeError) - 1, exact + (exact * h.RelativeError) + 1);
+        }
+    }
 }

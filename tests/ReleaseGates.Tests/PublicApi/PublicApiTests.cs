@@ -16,7 +16,7 @@ public class PublicApiTests
         var approvedPath = Path.Combine(AppContext.BaseDirectory, "PublicApi", "ReleaseGates.approved.txt");
         if (Environment.GetEnvironmentVariable("RELEASEGATES_ACCEPT_API") == "1")
         {
-            var source = Path.Combine(FindRepositoryRoot(), "tests", "ReleaseGates.Tests", "PublicApi", "ReleaseGates.approved.txt");
+            var source = Path.Combine(Support.Repository.Root, "tests", "ReleaseGates.Tests", "PublicApi", "ReleaseGates.approved.txt");
             File.WriteAllText(source, actual);
             return;
         }
@@ -103,16 +103,5 @@ public class PublicApiTests
         var sb = new StringBuilder(name[..name.IndexOf('`', StringComparison.Ordinal)]);
         sb.Append('<').Append(string.Join(", ", t.GetGenericArguments().Select(Name))).Append('>');
         return sb.ToString();
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ReleaseGates.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("ReleaseGates.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace ReleaseGates.Samples.ConsoleHost;
+
+/// <summary>The sample's command line.</summary>
+internal sealed record SampleOptions(IReadOnlySet<string> Breaks, string Output, int Requests, bool FailOnWarnings)
+{
+    private static readonly string[] Breakable = ["errors", "latency", "health"];
+
+    public static SampleOptions? Parse(string[] args)
+    {
+        var breaks = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var output = "release-report";
+        var requests = 600;
+        var failOnWarnings = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--break" when i + 1 < args.Length:
+                    foreach (var part in args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        if (!Breakable.Contains(part, StringComparer.OrdinalIgnoreCase))
+                        {
+                            return Usage($"--break: unknown '{part}'; expected one or more of {string.Join(", ", Breakable)}.");
+                        }
+
+                        breaks.Add(part.ToLowerInvariant());
+                    }
+
+                    break;
+                case "--output" when i + 1 < args.Length:
+                    output = args[++i];
+                    break;
+                case "--requests" when i + 1 < args.Length:
+                    if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out requests) || requests is < 1 or > 20_000)
+                    {
+                        return Usage($"--requests: expected a whole number from 1 to 20000, got '{args[i]}'.");
+                    }
+
+                    break;
+                case "--fail-on-warnings":
+                    failOnWarnings = true;
+                    break;
+                default:
+                    return Usage($"Unknown or incomplete argument '{args[i]}'.");
+            }
+        }
+
+        return new SampleOptions(breaks, output, requests, failOnWarnings);
+    }
+
+    private static SampleOptions? Usage(string problem)
+    {
+        Console.Error.WriteLine(problem);
+        Console.Error.WriteLine("Usage: ReleaseGates.Samples.ConsoleHost [--break errors,latency,health] [--output <dir>] [--requests <n>] [--fail-on-warnings]");
+        return null;
+    }
+}

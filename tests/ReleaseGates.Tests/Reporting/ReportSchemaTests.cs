@@ -1,0 +1,126 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using static ReleaseGates.Tests.Support.Gates;
+
+namespace ReleaseGates.Tests.Reporting;
+
+/// <summary>Keeps docs/report.schema.json honest: every property, enum value and pattern the writer produces is in the schema.</summary>
+public class ReportSchemaTests
+{
+    [Fact]
+    public async Task The_json_report_conforms_to_the_published_schema()
+    {
+        var report = await ReleaseGate.CreateBuilder()
+            .Configure(o => { o.Subject = new ReleaseSubject { Service = "s", Version = "v", Commit = "c", Environment = "e" }; o.Scoring.CategoryWeights["performance"] = 2; })
+            .AddGate("latency", Returning(LatencyResult(250)), o => { o.Category = GateCategories.Performance; o.Tags.Add("load"); })
+            .AddGate("headers", Returning(GateResult.FromEvidence("b", [new Measurement("grade", double.NaN, MetricUnit.Score) { Target = "t", Baseline = 1 }], [new Finding("hsts.max-age-too-short", FindingSeverity.Warning, "m") { Target = "t" }])))
+            .AddGate("boom", (_, _) => throw new InvalidOperationException("x"), o => o.ReportOnly = true)
+            .EvaluateAsync(TestContext.Current.CancellationToken);
+
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(Support.Repository.Root, "docs", "report.schema.json")));
+        using var json = JsonDocument.Parse(report.ToJson());
+        var problems = new List<string>();
+        Check(schema.RootElement, schema.RootElement, json.RootElement, "$", problems);
+        Assert.Empty(problems);
+    }
+
+    private static void Check(JsonElement root, JsonElement schema, JsonElement value, string path, List<string> problems)
+    {
+        if (schema.TryGetProperty("$ref", out var reference))
+        {
+            var name = reference.GetString()!.Split('/')[^1];
+            Check(root, root.GetProperty("$defs").GetProperty(name), value, path, problems);
+            return;
+        }
+
+        if (schema.TryGetProperty("oneOf", out var oneOf))
+        {
+            var matches = oneOf.EnumerateArray().Count(option =>
+            {
+                var inner = new List<string>();
+                Check(root, option, value, path, inner);
+                return inner.Count == 0;
+            });
+            if (matches != 1)
+            {
+                problems.Add($"{path}: matches {matches} of the oneOf options");
+            }
+
+            return;
+        }
+
+        if (schema.TryGetProperty("enum", out var values) && !values.EnumerateArray().Any(v => v.ToString() == value.ToString()))
+        {
+            problems.Add($"{path}: '{value}' is not in the enum");
+        }
+
+        if (schema.TryGetProperty("const", out var constant) && constant.GetRawText() != value.GetRawText())
+        {
+            problems.Add($"{path}: expected {constant}");
+        }
+
+        if (schema.TryGetProperty("pattern", out var pattern) && value.ValueKind == JsonValueKind.String && !Regex.IsMatch(value.GetString()!, pattern.GetString()!))
+        {
+            problems.Add($"{path}: '{value}' does not match {pattern}");
+        }
+
+        if (schema.TryGetProperty("type", out var type))
+        {
+            var ok = type.GetString() switch
+            {
+                "object" => value.ValueKind == JsonValueKind.Object,
+                "array" => value.ValueKind == JsonValueKind.Array,
+                "string" => value.ValueKind == JsonValueKind.String,
+                "number" => value.ValueKind == JsonValueKind.Number,
+                "integer" => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _),
+                "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+                _ => true,
+            };
+            if (!ok)
+            {
+                problems.Add($"{path}: expected {type}, found {value.ValueKind}");
+                return;
+            }
+        }
+
+        if (value.ValueKind == JsonValueKind.Object)
+        {
+            var properties = schema.TryGetProperty("properties", out var p) ? p : default;
+            foreach (var property in value.EnumerateObject())
+            {
+                if (properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty(property.Name, out var propertySchema))
+                {
+                    Check(root, propertySchema, property.Value, $"{path}.{property.Name}", problems);
+                }
+                else if (schema.TryGetProperty("additionalProperties", out var additional))
+                {
+                    if (additional.ValueKind == JsonValueKind.False)
+                    {
+                        problems.Add($"{path}.{property.Name}: not in the schema");
+                    }
+                    else if (additional.ValueKind == JsonValueKind.Object)
+                    {
+                        Check(root, additional, property.Value, $"{path}.{property.Name}", problems);
+                    }
+                }
+            }
+
+            if (schema.TryGetProperty("required", out var required))
+            {
+                foreach (var name in required.EnumerateArray().Select(r => r.GetString()!).Where(n => !value.TryGetProperty(n, out _)))
+                {
+                    problems.Add($"{path}.{name}: required but missing");
+                }
+            }
+        }
+
+        if (value.ValueKind == JsonValueKind.Array && schema.TryGetProperty("items", out var items))
+        {
+            var i = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                Check(root, items, item, $"{path}[{i++}]", problems);
+            }
+        }
+    }
+}
