@@ -42,10 +42,7 @@ public sealed class LatencyHistogram
     private readonly int _offsetMask;
     private readonly ushort[]?[] _chunks;
     private readonly long[]?[] _spill;
-    private long _count;
-    private long _sum;
-    private long _min = long.MaxValue;
-    private long _max;
+    private HotCounters _hot = new() { Min = long.MaxValue };
     private long _aboveRange;
     private long _invalid;
 
@@ -110,19 +107,19 @@ public sealed class LatencyHistogram
     public double RelativeError => 1.0 / (2 * _subBucketHalfCount);
 
     /// <summary>The number of values recorded (in range and above range; invalid values excluded). O(1).</summary>
-    public long Count => _count;
+    public long Count => _hot.Count;
 
     /// <summary>The sum of recorded values in nanoseconds. O(1).</summary>
-    public long Sum => _sum;
+    public long Sum => _hot.Sum;
 
     /// <summary>The smallest recorded value in nanoseconds, exact; 0 when empty. O(1).</summary>
-    public long Min => _count == 0 ? 0 : _min;
+    public long Min => _hot.Count == 0 ? 0 : _hot.Min;
 
     /// <summary>The largest recorded value in nanoseconds, exact; 0 when empty. O(1).</summary>
-    public long Max => _max;
+    public long Max => _hot.Max;
 
     /// <summary>The exact mean in nanoseconds; NaN when empty. O(1).</summary>
-    public double Mean => _count == 0 ? double.NaN : (double)_sum / _count;
+    public double Mean => _hot.Count == 0 ? double.NaN : (double)_hot.Sum / _hot.Count;
 
     /// <summary>How many recorded values were above <see cref="HighestTrackableValue"/>.</summary>
     public long CountAboveRange => _aboveRange;
@@ -177,16 +174,16 @@ public sealed class LatencyHistogram
             Spill(index);
         }
 
-        _count++;
-        _sum += nanoseconds;
-        if (nanoseconds < _min)
+        _hot.Count++;
+        _hot.Sum += nanoseconds;
+        if (nanoseconds < _hot.Min)
         {
-            _min = nanoseconds;
+            _hot.Min = nanoseconds;
         }
 
-        if (nanoseconds > _max)
+        if (nanoseconds > _hot.Max)
         {
-            _max = nanoseconds;
+            _hot.Max = nanoseconds;
         }
     }
 
@@ -250,10 +247,10 @@ public sealed class LatencyHistogram
             AddAt(IndexOf(nanoseconds), count);
         }
 
-        _count += count;
-        _sum += nanoseconds * count;
-        _min = Math.Min(_min, nanoseconds);
-        _max = Math.Max(_max, nanoseconds);
+        _hot.Count += count;
+        _hot.Sum += nanoseconds * count;
+        _hot.Min = Math.Min(_hot.Min, nanoseconds);
+        _hot.Max = Math.Max(_hot.Max, nanoseconds);
     }
 
     /// <summary>The value at a percentile (nearest rank, sub-bucket midpoint; see the class remarks).</summary>
@@ -286,10 +283,10 @@ public sealed class LatencyHistogram
                 throw new ArgumentOutOfRangeException(nameof(percentiles), p, "A percentile lies between 0 and 100.");
             }
 
-            ranks[i] = NearestRank(p, _count);
+            ranks[i] = NearestRank(p, _hot.Count);
         }
 
-        if (_count == 0)
+        if (_hot.Count == 0)
         {
             values[..percentiles.Length].Clear();
             return;
@@ -301,7 +298,7 @@ public sealed class LatencyHistogram
             {
                 0 => Min,
                 100 => Max,
-                _ => ranks[0] * 2 > _count ? ValueAtRankFromTop(ranks[0]) : ValueAtRankFromBottom(ranks[0]),
+                _ => ranks[0] * 2 > _hot.Count ? ValueAtRankFromTop(ranks[0]) : ValueAtRankFromBottom(ranks[0]),
             };
             return;
         }
@@ -339,7 +336,7 @@ public sealed class LatencyHistogram
         // Whatever is left falls on values above the range.
         for (; next < ranks.Length; next++)
         {
-            values[order[next]] = _max;
+            values[order[next]] = _hot.Max;
         }
 
         for (var i = 0; i < percentiles.Length; i++)
@@ -383,14 +380,14 @@ public sealed class LatencyHistogram
             }
         }
 
-        _count += other._count;
-        _sum += other._sum;
+        _hot.Count += other._hot.Count;
+        _hot.Sum += other._hot.Sum;
         _aboveRange += other._aboveRange;
         _invalid += other._invalid;
-        if (other._count > 0)
+        if (other._hot.Count > 0)
         {
-            _min = Math.Min(_min, other._min);
-            _max = Math.Max(_max, other._max);
+            _hot.Min = Math.Min(_hot.Min, other._hot.Min);
+            _hot.Max = Math.Max(_hot.Max, other._hot.Max);
         }
     }
 
@@ -403,8 +400,8 @@ public sealed class LatencyHistogram
         }
 
         Array.Clear(_spill);
-        _count = _sum = _max = _aboveRange = _invalid = 0;
-        _min = long.MaxValue;
+        _hot.Count = _hot.Sum = _hot.Max = _aboveRange = _invalid = 0;
+        _hot.Min = long.MaxValue;
     }
 
     /// <summary>A copy of this histogram.</summary>
@@ -439,7 +436,7 @@ public sealed class LatencyHistogram
 
         if (_aboveRange > 0)
         {
-            yield return (_max, _aboveRange);
+            yield return (_hot.Max, _aboveRange);
         }
     }
 
@@ -520,11 +517,11 @@ public sealed class LatencyHistogram
             throw new FormatException($"Invalid LatencyHistogram data: highest trackable value {highest} ns is not a whole number of 100 ns ticks.");
         }
 
-        histogram._count = (long)ReadVarint(data, ref pos, SerialField.Count);
-        histogram._sum = (long)ReadVarint(data, ref pos, SerialField.Sum);
+        histogram._hot.Count = (long)ReadVarint(data, ref pos, SerialField.Count);
+        histogram._hot.Sum = (long)ReadVarint(data, ref pos, SerialField.Sum);
         var min = (long)ReadVarint(data, ref pos, SerialField.Min);
-        histogram._min = histogram._count == 0 ? long.MaxValue : min;
-        histogram._max = (long)ReadVarint(data, ref pos, SerialField.Max);
+        histogram._hot.Min = histogram._hot.Count == 0 ? long.MaxValue : min;
+        histogram._hot.Max = (long)ReadVarint(data, ref pos, SerialField.Max);
         histogram._aboveRange = (long)ReadVarint(data, ref pos, SerialField.CountAboveRange);
         histogram._invalid = (long)ReadVarint(data, ref pos, SerialField.InvalidCount);
         var buckets = ReadVarint(data, ref pos, SerialField.BucketCount);
@@ -544,9 +541,9 @@ public sealed class LatencyHistogram
             bucketTotal += count;
         }
 
-        if (bucketTotal + histogram._aboveRange != histogram._count)
+        if (bucketTotal + histogram._aboveRange != histogram._hot.Count)
         {
-            throw new FormatException($"Invalid LatencyHistogram data: the buckets hold {bucketTotal} values and {histogram._aboveRange} are above range, but the count says {histogram._count}.");
+            throw new FormatException($"Invalid LatencyHistogram data: the buckets hold {bucketTotal} values and {histogram._aboveRange} are above range, but the count says {histogram._hot.Count}.");
         }
 
         if (pos != data.Length)
@@ -597,8 +594,8 @@ public sealed class LatencyHistogram
             }
         }
 
-        _count += current._count - previous._count;
-        _sum += current._sum - previous._sum;
+        _hot.Count += current._hot.Count - previous._hot.Count;
+        _hot.Sum += current._hot.Sum - previous._hot.Sum;
         _aboveRange += current._aboveRange - previous._aboveRange;
         _invalid += current._invalid - previous._invalid;
     }
@@ -633,13 +630,13 @@ public sealed class LatencyHistogram
         var above = Volatile.Read(ref live._aboveRange);
         copied += above;
         _aboveRange += above;
-        _count += copied;
-        _sum += Volatile.Read(ref live._sum);
+        _hot.Count += copied;
+        _hot.Sum += Volatile.Read(ref live._hot.Sum);
         _invalid += Volatile.Read(ref live._invalid);
         if (copied > 0)
         {
-            _min = Math.Min(_min, Volatile.Read(ref live._min));
-            _max = Math.Max(_max, Volatile.Read(ref live._max));
+            _hot.Min = Math.Min(_hot.Min, Volatile.Read(ref live._hot.Min));
+            _hot.Max = Math.Max(_hot.Max, Volatile.Read(ref live._hot.Max));
         }
     }
 
@@ -649,10 +646,10 @@ public sealed class LatencyHistogram
     /// </summary>
     internal void SetExtremesFromBuckets(long cumulativeMin, long cumulativeMax)
     {
-        if (_count == 0)
+        if (_hot.Count == 0)
         {
-            _min = long.MaxValue;
-            _max = 0;
+            _hot.Min = long.MaxValue;
+            _hot.Max = 0;
             return;
         }
 
@@ -677,8 +674,8 @@ public sealed class LatencyHistogram
             }
         }
 
-        _min = Math.Max(lowest == long.MaxValue ? cumulativeMax : lowest, cumulativeMin);
-        _max = _aboveRange > 0 ? cumulativeMax : Math.Min(highest, cumulativeMax);
+        _hot.Min = Math.Max(lowest == long.MaxValue ? cumulativeMax : lowest, cumulativeMin);
+        _hot.Max = _aboveRange > 0 ? cumulativeMax : Math.Min(highest, cumulativeMax);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -708,7 +705,7 @@ public sealed class LatencyHistogram
     {
         var (lowest, width) = BucketRange(index);
         var value = lowest + (width >> 1);
-        return Math.Clamp(value, Min, _max);
+        return Math.Clamp(value, Min, _hot.Max);
     }
 
     private long ValueAtRankFromBottom(long rank)
@@ -731,17 +728,17 @@ public sealed class LatencyHistogram
             return Reported((c << _subBucketHalfCountMagnitude) + OffsetOfRank(c, rank - cumulative, fromTop: false));
         }
 
-        return _max;
+        return _hot.Max;
     }
 
     /// <summary>For high percentiles: walks down from the top, where only a small share of the values lies.</summary>
     private long ValueAtRankFromTop(long rank)
     {
         // The sample of rank r from the bottom is the one with (count - r + 1) samples at or above it.
-        var fromTop = _count - rank + 1;
+        var fromTop = _hot.Count - rank + 1;
         if (fromTop <= _aboveRange)
         {
-            return _max;
+            return _hot.Max;
         }
 
         long cumulative = _aboveRange;
@@ -928,10 +925,31 @@ public sealed class LatencyHistogram
         }
 
         _aboveRange++;
-        _count++;
-        _sum += nanoseconds;
-        _min = Math.Min(_min, nanoseconds);
-        _max = Math.Max(_max, nanoseconds);
+        _hot.Count++;
+        _hot.Sum += nanoseconds;
+        _hot.Min = Math.Min(_hot.Min, nanoseconds);
+        _hot.Max = Math.Max(_hot.Max, nanoseconds);
+    }
+
+    /// <summary>
+    /// The counters every <see cref="Record(long)"/> writes, padded to a cache line of their own on each side: shards of a
+    /// <see cref="ConcurrentLatencyRecorder"/> written by different threads may be compacted next to each other by the GC,
+    /// and unpadded they would share a cache line (false sharing triples the cost of a record).
+    /// </summary>
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    private struct HotCounters
+    {
+        [FieldOffset(64)]
+        public long Count;
+
+        [FieldOffset(72)]
+        public long Sum;
+
+        [FieldOffset(80)]
+        public long Min;
+
+        [FieldOffset(88)]
+        public long Max;
     }
 
     /// <summary>Names of the serialized fields, for error messages built only when something is wrong.</summary>
@@ -960,7 +978,7 @@ public sealed class LatencyHistogram
     }
 
     /// <summary>The header values after the version and digits bytes, in order.</summary>
-    private ulong[] Header() => [(ulong)HighestTrackableValue, (ulong)_count, (ulong)_sum, (ulong)Min, (ulong)_max, (ulong)_aboveRange, (ulong)_invalid];
+    private ulong[] Header() => [(ulong)HighestTrackableValue, (ulong)_hot.Count, (ulong)_hot.Sum, (ulong)Min, (ulong)_hot.Max, (ulong)_aboveRange, (ulong)_invalid];
 
     private void ForEachBucket(Action<int, long> visit)
     {

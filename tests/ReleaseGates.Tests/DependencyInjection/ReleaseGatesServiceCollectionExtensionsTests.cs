@@ -9,8 +9,8 @@ public class ReleaseGatesServiceCollectionExtensionsTests
     public async Task AddReleaseGates_is_idempotent_and_collects_gates_from_every_call()
     {
         var services = new ServiceCollection();
-        services.AddReleaseGates(g => g.AddGate("a", Gates.Returning(GateResult.Passed("ok"))));
-        services.AddReleaseGates().AddGate("b", Gates.Returning(GateResult.Passed("ok")));
+        services.AddReleaseGates(g => g.AddGate("a", TestGates.Returning(GateResult.Passed("ok"))));
+        services.AddReleaseGates().AddGate("b", TestGates.Returning(GateResult.Passed("ok")));
         Assert.Single(services, d => d.ServiceType == typeof(IReleaseGateEvaluator));
 
         await using var provider = services.BuildServiceProvider();
@@ -38,8 +38,8 @@ public class ReleaseGatesServiceCollectionExtensionsTests
     public void Duplicates_across_calls_fail_when_the_evaluator_is_resolved()
     {
         var services = new ServiceCollection();
-        services.AddReleaseGates(g => g.AddGate("a", Gates.Returning(GateResult.Passed("ok"))));
-        services.AddReleaseGates(g => g.AddGate("a", Gates.Returning(GateResult.Passed("ok"))));
+        services.AddReleaseGates(g => g.AddGate("a", TestGates.Returning(GateResult.Passed("ok"))));
+        services.AddReleaseGates(g => g.AddGate("a", TestGates.Returning(GateResult.Passed("ok"))));
         using var provider = services.BuildServiceProvider();
         var ex = Assert.Throws<ReleaseGatesConfigurationException>(provider.GetRequiredService<IReleaseGateEvaluator>);
         Assert.Contains("'a'", ex.Message, StringComparison.Ordinal);

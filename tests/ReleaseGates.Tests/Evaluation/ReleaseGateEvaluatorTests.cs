@@ -1,6 +1,6 @@
 using Polly;
 using ReleaseGates.Tests.Support;
-using static ReleaseGates.Tests.Support.Gates;
+using static ReleaseGates.Tests.Support.TestGates;
 
 namespace ReleaseGates.Tests.Evaluation;
 

@@ -1,4 +1,4 @@
-using static ReleaseGates.Tests.Support.Gates;
+using static ReleaseGates.Tests.Support.TestGates;
 
 namespace ReleaseGates.Tests.Evaluation;
 

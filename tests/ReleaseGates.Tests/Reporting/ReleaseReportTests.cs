@@ -1,5 +1,5 @@
 using System.Xml.Linq;
-using static ReleaseGates.Tests.Support.Gates;
+using static ReleaseGates.Tests.Support.TestGates;
 
 namespace ReleaseGates.Tests.Reporting;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using static ReleaseGates.Tests.Support.Gates;
+using static ReleaseGates.Tests.Support.TestGates;
 
 namespace ReleaseGates.Tests.Reporting;
 

@@ -1,7 +1,7 @@
 namespace ReleaseGates.Tests.Support;
 
 /// <summary>Small gates for evaluator and report tests.</summary>
-public static class Gates
+public static class TestGates
 {
     public static GateReport Report(string name, GateStatus status, GateImportance importance = GateImportance.Required, string category = "quality", double weight = 1, bool reportOnly = false)
         => new() { Name = name, Category = category, Importance = importance, Status = status, Weight = weight, ReportOnly = reportOnly, Summary = $"{name} {status}" };

@@ -1,0 +1,42 @@
+using System.Xml;
+
+namespace ReleaseGates.IO;
+
+/// <summary>
+/// XML reading settings for report files from other tools: DTDs are skipped (real Java Cobertura and JaCoCo files carry
+/// a DOCTYPE), nothing is ever resolved or fetched, entities are never expanded, and the document size is capped.
+/// </summary>
+internal static class SafeXml
+{
+    public static XmlReaderSettings Settings { get; } = new()
+    {
+        DtdProcessing = DtdProcessing.Ignore,
+        XmlResolver = null,
+        MaxCharactersFromEntities = 1024,
+        MaxCharactersInDocument = 4L * 1024 * 1024 * 1024,
+        IgnoreComments = true,
+        IgnoreWhitespace = true,
+        IgnoreProcessingInstructions = true,
+        CloseInput = false,
+    };
+
+    public static XmlReader Create(Stream stream) => XmlReader.Create(stream, Settings);
+
+    /// <summary>The 1-based line of the reader's position, when it has one.</summary>
+    public static int Line(XmlReader reader) => reader is IXmlLineInfo info && info.HasLineInfo() ? info.LineNumber : 0;
+}
+
+/// <summary>A report file could not be read; the message names the file, and the line where there is one.</summary>
+internal sealed class ReportFormatException : Exception
+{
+    public ReportFormatException(string file, int line, string problem, Exception? inner = null)
+        : base(line > 0 ? $"{file}, line {line}: {problem}" : $"{file}: {problem}", inner)
+    {
+        File = file;
+        Line = line;
+    }
+
+    public string File { get; }
+
+    public int Line { get; }
+}
