@@ -17,6 +17,10 @@ public class ConcurrentRecordBenchmarks
     private ConcurrentLatencyRecorder _recorder = null!;
     private LatencyHistogram _single = null!;
     private long[] _shared = [];
+    private LatencyRecorderWriter _writerFirst = null!;
+    private LatencyRecorderWriter _writerSecond = null!;
+    private LatencyHistogram _privateFirst = null!;
+    private LatencyHistogram _privateSecond = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -27,6 +31,11 @@ public class ConcurrentRecordBenchmarks
         _recorder = new ConcurrentLatencyRecorder();
         _single = new LatencyHistogram();
         _shared = new long[36 * 1024];
+        _writerFirst = _recorder.CreateWriter();
+        _writerSecond = _recorder.CreateWriter();
+        _privateFirst = new LatencyHistogram();
+        _privateSecond = new LatencyHistogram();
+        TwoThreads(values => { foreach (var v in values) (values == _first ? _privateFirst : _privateSecond).Record(v); });
         TwoThreads(values => { foreach (var v in values) _recorder.Record(v); });
     }
 
@@ -39,13 +48,34 @@ public class ConcurrentRecordBenchmarks
         }
     }
 
-    [Benchmark(OperationsPerInvoke = N, Description = "2 threads, ConcurrentLatencyRecorder")]
+    /// <summary>The best two threads can do on this machine: each its own plain histogram, nothing shared, nothing merged.</summary>
+    [Benchmark(OperationsPerInvoke = N, Description = "2 threads, a private LatencyHistogram each (reference)")]
+    public void TwoThreadsPrivate() => TwoThreads(values =>
+    {
+        var own = values == _first ? _privateFirst : _privateSecond;
+        foreach (var v in values)
+        {
+            own.Record(v);
+        }
+    });
+
+    [Benchmark(OperationsPerInvoke = N, Description = "2 threads, ConcurrentLatencyRecorder.Record")]
     public void TwoThreadsRecorder() => TwoThreads(values =>
     {
         var recorder = _recorder;
         foreach (var v in values)
         {
             recorder.Record(v);
+        }
+    });
+
+    [Benchmark(OperationsPerInvoke = N, Description = "2 threads, a ConcurrentLatencyRecorder writer each")]
+    public void TwoThreadsWriters() => TwoThreads(values =>
+    {
+        var writer = values == _first ? _writerFirst : _writerSecond;
+        foreach (var v in values)
+        {
+            writer.Record(v);
         }
     });
 

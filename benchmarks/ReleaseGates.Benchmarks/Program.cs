@@ -1,6 +1,12 @@
 using BenchmarkDotNet.Running;
 using ReleaseGates.Benchmarks;
 
+if (args.Contains("--quick-concurrent"))
+{
+    Quick.RunConcurrent();
+    return;
+}
+
 if (args.Contains("--quick"))
 {
     Quick.Run();

@@ -25,6 +25,30 @@ public static class Quick
         }
     }
 
+    public static void RunConcurrent()
+    {
+        var values = BenchmarkData.Nanoseconds(BenchmarkData.DataSet.LogNormal)[..1_000_000];
+        var r = new ReleaseGates.Metrics.ConcurrentLatencyRecorder();
+        for (var round = 0; round < 60; round++)
+        {
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            RecordAllConcurrent(r, values);
+            if (round % 10 == 9)
+            {
+                Console.WriteLine($"recorder {sw.Elapsed.TotalNanoseconds / values.Length:0.00} ns");
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RecordAllConcurrent(ReleaseGates.Metrics.ConcurrentLatencyRecorder r, long[] values)
+    {
+        foreach (var v in values)
+        {
+            r.Record(v);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void RecordAll(ReleaseGates.Metrics.LatencyHistogram h, long[] values)
     {

@@ -95,3 +95,42 @@ public class ConcurrentLatencyRecorderTests
         Assert.Equal(1, recorder.GetCumulativeSnapshot().Count);
     }
 }
+
+public class LatencyRecorderWriterTests
+{
+    [Fact]
+    public void Writers_from_many_threads_add_up_exactly_with_interval_snapshots()
+    {
+        var recorder = new ConcurrentLatencyRecorder();
+        const int Threads = 3;
+        const int PerThread = 200_000;
+        var writers = Enumerable.Range(0, Threads).Select(_ => recorder.CreateWriter()).ToArray();
+        var threads = writers.Select((w, t) => new Thread(() =>
+        {
+            for (var i = 0; i < PerThread; i++)
+            {
+                w.Record(500 + i + t);
+            }
+        })).ToArray();
+        foreach (var t in threads)
+        {
+            t.Start();
+        }
+
+        long total = 0;
+        while (threads.Any(t => t.IsAlive))
+        {
+            total += recorder.GetIntervalSnapshot().Count;
+        }
+
+        foreach (var t in threads)
+        {
+            t.Join();
+        }
+
+        total += recorder.GetIntervalSnapshot().Count;
+        Assert.Equal(Threads * PerThread, total);
+        Assert.Equal(500, recorder.GetCumulativeSnapshot().Min);
+        Assert.Equal(Threads, recorder.ShardCount);
+    }
+}
