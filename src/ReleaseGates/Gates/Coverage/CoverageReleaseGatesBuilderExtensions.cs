@@ -1,0 +1,24 @@
+namespace ReleaseGates;
+
+/// <summary>Adds the coverage gate.</summary>
+public static class CoverageReleaseGatesBuilderExtensions
+{
+    /// <summary>Adds a gate over coverage reports (Cobertura, OpenCover, lcov, JaCoCo; several merged).</summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The gate's unique name.</param>
+    /// <param name="configure">Sets the reports and thresholds.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ReleaseGatesConfigurationException">The options are invalid; every problem is listed.</exception>
+    public static TBuilder AddCoverage<TBuilder>(this TBuilder builder, string name, Action<CoverageGateOptions> configure)
+        where TBuilder : IReleaseGatesBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new CoverageGateOptions();
+        configure(options);
+        var gate = new CoverageGate(options);
+        builder.AddRegistration(new GateRegistration(name, options, _ => gate));
+        return builder;
+    }
+}
