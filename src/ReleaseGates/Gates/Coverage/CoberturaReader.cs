@@ -36,6 +36,15 @@ internal static class CoberturaReader
         return data;
     }
 
+    [ThreadStatic]
+    private static Dictionary<int, LineCoverage>? t_classLines;
+
+    [ThreadStatic]
+    private static Dictionary<int, LineCoverage>? t_methodLines;
+
+    [ThreadStatic]
+    private static List<(string Key, bool Covered)>? t_methods;
+
     private static void ReadClass(XmlReader reader, CoverageData data, string package, string file, Func<string, bool> includeClass)
     {
         var line = SafeXml.Line(reader);
@@ -46,9 +55,12 @@ internal static class CoberturaReader
             return;
         }
 
-        var classLines = new Dictionary<int, LineCoverage>();
-        var methodLines = new Dictionary<int, LineCoverage>();
-        var methods = new List<(string Key, bool Covered)>();
+        var classLines = t_classLines ??= [];
+        var methodLines = t_methodLines ??= [];
+        var methods = t_methods ??= [];
+        classLines.Clear();
+        methodLines.Clear();
+        methods.Clear();
         var depth = reader.Depth;
         string? method = null;
         var methodDepth = -1;
@@ -122,41 +134,111 @@ internal static class CoberturaReader
         }
     }
 
+    /// <summary>
+    /// Reads a <c>line</c> element's attributes without allocating a string per attribute (the hot path: a 100 MB report
+    /// has over a million of them): values are copied into a reusable buffer and parsed from the span.
+    /// </summary>
     private static (int Number, LineCoverage Coverage) ReadLine(XmlReader reader, string file)
     {
         var at = SafeXml.Line(reader);
-        if (!int.TryParse(reader.GetAttribute("number"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
+        var buffer = t_buffer ??= new char[256];
+        int? number = null;
+        long? hits = null;
+        var isBranch = false;
+        int covered = 0, total = 0;
+        var hasCondition = false;
+        string? bad = null;
+        if (reader.MoveToFirstAttribute())
         {
-            throw new ReportFormatException(file, at, $"a <line> has number '{reader.GetAttribute("number")}', expected a whole number");
-        }
-
-        var hitsText = reader.GetAttribute("hits");
-        if (!decimal.TryParse(hitsText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var hitsValue) || hitsValue < 0)
-        {
-            throw new ReportFormatException(file, at, $"line {number} has hits '{hitsText}', expected a whole number of at least 0");
-        }
-
-        var coverage = new LineCoverage { Hits = hitsValue > long.MaxValue ? long.MaxValue : (long)hitsValue };
-
-        // condition-coverage="50% (1/2)"; branch="True" (coverlet) or "true" (Java, Istanbul).
-        if (string.Equals(reader.GetAttribute("branch"), "true", StringComparison.OrdinalIgnoreCase)
-            && reader.GetAttribute("condition-coverage") is { } condition)
-        {
-            var open = condition.IndexOf('(', StringComparison.Ordinal);
-            var slash = condition.IndexOf('/', StringComparison.Ordinal);
-            var close = condition.IndexOf(')', StringComparison.Ordinal);
-            if (open < 0 || slash < open || close < slash
-                || !int.TryParse(condition.AsSpan(open + 1, slash - open - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var covered)
-                || !int.TryParse(condition.AsSpan(slash + 1, close - slash - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var total)
-                || covered > total)
+            do
             {
-                throw new ReportFormatException(file, at, $"line {number} has condition-coverage '{condition}', expected the form '50% (1/2)'");
-            }
+                var name = reader.LocalName;
+                if (name is not ("number" or "hits" or "branch" or "condition-coverage"))
+                {
+                    continue;
+                }
 
+                var length = reader.CanReadValueChunk ? reader.ReadValueChunk(buffer, 0, buffer.Length) : CopyValue(reader.Value, buffer);
+                var value = buffer.AsSpan(0, length);
+                switch (name)
+                {
+                    case "number":
+                        number = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw Bad(file, at, $"a <line> has number '{value}', expected a whole number");
+                        break;
+                    case "hits":
+                        if (long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var h) && h >= 0)
+                        {
+                            hits = h;
+                        }
+                        else if (decimal.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var big) && big >= 0)
+                        {
+                            hits = long.MaxValue;
+                        }
+                        else
+                        {
+                            bad = value.ToString();
+                        }
+
+                        break;
+                    case "branch":
+                        isBranch = value.Equals("true", StringComparison.OrdinalIgnoreCase);
+                        break;
+                    default:
+                        hasCondition = true;
+                        if (!TryParseCondition(value, out covered, out total))
+                        {
+                            throw Bad(file, at, $"a <line> has condition-coverage '{value}', expected the form '50% (1/2)'");
+                        }
+
+                        break;
+                }
+            }
+            while (reader.MoveToNextAttribute());
+
+            reader.MoveToElement();
+        }
+
+        if (number is not { } lineNumber)
+        {
+            throw Bad(file, at, "a <line> has no number attribute");
+        }
+
+        if (hits is not { } lineHits)
+        {
+            throw Bad(file, at, $"line {lineNumber} has hits '{bad}', expected a whole number of at least 0");
+        }
+
+        var coverage = new LineCoverage { Hits = lineHits };
+        if (isBranch && hasCondition)
+        {
             coverage.BranchesCovered = covered;
             coverage.BranchesTotal = total;
         }
 
-        return (number, coverage);
+        return (lineNumber, coverage);
     }
+
+    [ThreadStatic]
+    private static char[]? t_buffer;
+
+    private static int CopyValue(string value, char[] buffer)
+    {
+        var length = Math.Min(value.Length, buffer.Length);
+        value.AsSpan(0, length).CopyTo(buffer);
+        return length;
+    }
+
+    private static bool TryParseCondition(ReadOnlySpan<char> condition, out int covered, out int total)
+    {
+        covered = total = 0;
+        var open = condition.IndexOf('(');
+        var slash = condition.IndexOf('/');
+        var close = condition.IndexOf(')');
+        return open >= 0 && slash > open && close > slash
+            && int.TryParse(condition[(open + 1)..slash], NumberStyles.None, CultureInfo.InvariantCulture, out covered)
+            && int.TryParse(condition[(slash + 1)..close], NumberStyles.None, CultureInfo.InvariantCulture, out total)
+            && covered <= total;
+    }
+
+    private static ReportFormatException Bad(string file, int line, string problem) => new(file, line, problem);
 }

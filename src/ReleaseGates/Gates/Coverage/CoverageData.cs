@@ -16,8 +16,8 @@ internal sealed class FileCoverage(string module, string path)
     /// <summary>The path as the report writes it, with '/' separators.</summary>
     public string Path { get; } = path;
 
-    /// <summary>Coverable lines by number.</summary>
-    public SortedDictionary<int, LineCoverage> Lines { get; } = [];
+    /// <summary>Coverable lines by number (unordered: sort the keys where order matters).</summary>
+    public Dictionary<int, LineCoverage> Lines { get; } = [];
 
     /// <summary>Methods by a key unique within the file, and whether any of their lines ran.</summary>
     public Dictionary<string, bool> Methods { get; } = new(StringComparer.Ordinal);

@@ -148,7 +148,7 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
 
         foreach (var file in files.Where(f => f.CoverableLines > 0).OrderBy(f => (double)f.CoveredLines / f.CoverableLines).ThenByDescending(f => f.CoverableLines).Take(options.WorstFilesListed))
         {
-            var uncovered = file.Lines.Where(l => l.Value.Hits == 0).Select(l => l.Key);
+            var uncovered = file.Lines.Where(l => l.Value.Hits == 0).Select(l => l.Key).Order();
             findings.Add(new Finding("coverage.worst-file", FindingSeverity.Info,
                 $"{file.CoveredLines} of {file.CoverableLines} lines covered ({(double)file.CoveredLines / file.CoverableLines:P1}); uncovered: {string.Join(", ", UnifiedDiff.Ranges(uncovered).Take(8))}") { Target = file.Path });
         }
