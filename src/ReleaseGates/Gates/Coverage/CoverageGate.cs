@@ -19,8 +19,9 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
             return GateResult.Error($"No coverage reports match {string.Join(", ", options.Reports.Select(r => $"'{r}'"))} under {baseDirectory}.");
         }
 
+        var includeClasses = options.IncludeClasses.Select(FileGlob.ToRegex).ToArray();
         var excludeClasses = options.ExcludeClasses.Select(FileGlob.ToRegex).ToArray();
-        bool IncludeClass(string name) => !excludeClasses.Any(r => r.IsMatch(name));
+        bool IncludeClass(string name) => (includeClasses.Length == 0 || includeClasses.Any(r => r.IsMatch(name))) && !excludeClasses.Any(r => r.IsMatch(name));
         var data = new CoverageData();
         foreach (var file in files)
         {
@@ -54,10 +55,13 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
     {
         var include = options.IncludeModules.Select(FileGlob.ToRegex).ToArray();
         var exclude = options.ExcludeModules.Select(FileGlob.ToRegex).ToArray();
+        var includeFiles = options.IncludeFiles.Select(FileGlob.ToRegex).ToArray();
         var excludeFiles = options.ExcludeFiles.Select(FileGlob.ToRegex).ToArray();
+        static bool Matches(System.Text.RegularExpressions.Regex r, FileCoverage f) => r.IsMatch(f.Path) || r.IsMatch(f.Path.TrimStart('/'));
         return files.Where(f => (include.Length == 0 || include.Any(r => r.IsMatch(f.Module)))
                                 && !exclude.Any(r => r.IsMatch(f.Module))
-                                && !excludeFiles.Any(r => r.IsMatch(f.Path) || r.IsMatch(f.Path.TrimStart('/'))))
+                                && (includeFiles.Length == 0 || includeFiles.Any(r => Matches(r, f)))
+                                && !excludeFiles.Any(r => Matches(r, f)))
             .Where(f => f.Lines.Count > 0 || f.Methods.Count > 0)
             .ToList();
     }

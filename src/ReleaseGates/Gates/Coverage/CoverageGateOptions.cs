@@ -92,8 +92,14 @@ public sealed class CoverageGateOptions : ReleaseGateOptions
     /// <summary>Modules to exclude, as globs (<c>*.Tests</c>).</summary>
     public IList<string> ExcludeModules { get; } = [];
 
+    /// <summary>Source files to include, as globs on the path the report writes (<c>src/**</c>). Default: all.</summary>
+    public IList<string> IncludeFiles { get; } = [];
+
     /// <summary>Source files to exclude, as globs on the path the report writes (<c>**/Migrations/**</c>).</summary>
     public IList<string> ExcludeFiles { get; } = [];
+
+    /// <summary>Classes to include, as globs on the full class name (<c>MyApp.Domain.*</c>). Applies where the format names classes. Default: all.</summary>
+    public IList<string> IncludeClasses { get; } = [];
 
     /// <summary>Classes to exclude, as globs on the full class name (<c>*.Generated.*</c>). Applies where the format names classes.</summary>
     public IList<string> ExcludeClasses { get; } = [];

@@ -126,6 +126,17 @@ public class CoverageGateTests
     }
 
     [Fact]
+    public async Task File_and_class_filters_narrow_what_counts()
+    {
+        var all = await Evaluate(o => o.Reports.Add(Fixtures.Coverage("reportgenerator-coverlet.cobertura.xml")));
+        var files = await Evaluate(o => { o.Reports.Add(Fixtures.Coverage("reportgenerator-coverlet.cobertura.xml")); o.ExcludeFiles.Add("**/Partial*.cs"); o.MinimumCoverableLines = 1; });
+        var classes = await Evaluate(o => { o.Reports.Add(Fixtures.Coverage("reportgenerator-coverlet.cobertura.xml")); o.IncludeClasses.Add("Test.Partial*"); o.MinimumCoverableLines = 1; });
+        Assert.True(Value(files, "coverable-lines") < Value(all, "coverable-lines"));
+        Assert.True(Value(classes, "coverable-lines") < Value(all, "coverable-lines"));
+        Assert.True(Value(classes, "coverable-lines") > 0);
+    }
+
+    [Fact]
     public async Task Too_few_coverable_lines_is_inconclusive_never_a_pass()
     {
         using var folder = Fixtures.CreateTempFolder();
