@@ -298,7 +298,7 @@ public sealed class LatencyHistogram
             {
                 0 => Min,
                 100 => Max,
-                _ => ranks[0] * 2 > _hot.Count ? ValueAtRankFromTop(ranks[0]) : ValueAtRankFromBottom(ranks[0]),
+                _ => ValueAtRank(ranks[0]),
             };
             return;
         }
@@ -708,58 +708,40 @@ public sealed class LatencyHistogram
         return Math.Clamp(value, Min, _hot.Max);
     }
 
-    private long ValueAtRankFromBottom(long rank)
+    /// <summary>
+    /// The value of the sample of a given rank, walking from whichever end is nearer: for p99 only the top 1 % of the
+    /// buckets is visited.
+    /// </summary>
+    private long ValueAtRank(long rank)
     {
-        long cumulative = 0;
-        for (var c = 0; c < _chunks.Length; c++)
-        {
-            if (_chunks[c] is null)
-            {
-                continue;
-            }
-
-            var total = ChunkTotal(c);
-            if (cumulative + total < rank)
-            {
-                cumulative += total;
-                continue;
-            }
-
-            return Reported((c << _subBucketHalfCountMagnitude) + OffsetOfRank(c, rank - cumulative, fromTop: false));
-        }
-
-        return _hot.Max;
-    }
-
-    /// <summary>For high percentiles: walks down from the top, where only a small share of the values lies.</summary>
-    private long ValueAtRankFromTop(long rank)
-    {
-        // The sample of rank r from the bottom is the one with (count - r + 1) samples at or above it.
-        var fromTop = _hot.Count - rank + 1;
-        if (fromTop <= _aboveRange)
+        // Counted from the top, the sample of rank r is the one with (count − r + 1) samples at or above it.
+        var fromTop = rank * 2 > _hot.Count;
+        var target = fromTop ? _hot.Count - rank + 1 : rank;
+        if (fromTop && target <= _aboveRange)
         {
             return _hot.Max;
         }
 
-        long cumulative = _aboveRange;
-        for (var c = _chunks.Length - 1; c >= 0; c--)
+        long cumulative = fromTop ? _aboveRange : 0;
+        for (var k = 0; k < _chunks.Length; k++)
         {
+            var c = fromTop ? _chunks.Length - 1 - k : k;
             if (_chunks[c] is null)
             {
                 continue;
             }
 
             var total = ChunkTotal(c);
-            if (cumulative + total < fromTop)
+            if (cumulative + total < target)
             {
                 cumulative += total;
                 continue;
             }
 
-            return Reported((c << _subBucketHalfCountMagnitude) + OffsetOfRank(c, fromTop - cumulative, fromTop: true));
+            return Reported((c << _subBucketHalfCountMagnitude) + OffsetOfRank(c, target - cumulative, fromTop));
         }
 
-        return Min;
+        return fromTop ? Min : _hot.Max;
     }
 
     /// <summary>

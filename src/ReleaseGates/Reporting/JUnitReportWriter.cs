@@ -14,7 +14,7 @@ internal static class JUnitReportWriter
         using (var sw = new Utf8StringWriter(sb))
         using (var xml = XmlWriter.Create(sw, settings))
         {
-            var failures = report.Gates.Count(g => g.Status is GateStatus.Failed or GateStatus.Warning && !g.ReportOnly && IsFailure(g));
+            var failures = report.Gates.Count(g => !g.ReportOnly && IsFailure(g));
             var errors = report.Gates.Count(g => g.Status == GateStatus.Error && !g.ReportOnly);
             var skipped = report.Gates.Count(g => g.Status == GateStatus.Skipped || (g.ReportOnly && g.Status != GateStatus.Passed));
             var time = Seconds(report.Duration);
@@ -64,7 +64,7 @@ internal static class JUnitReportWriter
                 {
                     xml.WriteStartElement("failure");
                     xml.WriteAttributeString("message", gate.Summary);
-                    xml.WriteAttributeString("type", gate.Status == GateStatus.Warning ? "GateWarning" : "GateFailed");
+                    xml.WriteAttributeString("type", "GateFailed");
                     xml.WriteString(Details(gate));
                     xml.WriteEndElement();
                 }
@@ -84,7 +84,7 @@ internal static class JUnitReportWriter
         return sb.ToString();
     }
 
-    /// <summary>A failed gate is a failure; a warning is one only when it is required (it then holds the release back from GO).</summary>
+    /// <summary>A failed gate is a failure; a gate that only warned is a passing test case whose output shows the warning.</summary>
     private static bool IsFailure(GateReport gate) => gate.Status == GateStatus.Failed;
 
     private static void WriteProperty(XmlWriter xml, string name, string? value)
