@@ -1,0 +1,90 @@
+namespace ReleaseGates;
+
+/// <summary>Holds the error rate of a request-metrics source to a maximum, a sustained condition and a burn rate.</summary>
+internal sealed class ErrorRateGate(ErrorRateGateOptions options) : IReleaseGate
+{
+    public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
+    {
+        var metrics = await options.Source!.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return Judge(metrics, options, context.Baseline);
+    }
+
+    /// <summary>The verdict as a pure function of the metrics and options.</summary>
+    internal static GateResult Judge(RequestMetrics metrics, ErrorRateGateOptions options, GateReport? baseline)
+    {
+        var source = options.Source!.Description;
+        var requests = metrics.Total;
+        var errors = metrics.Errors ?? 0;
+        if (requests < Math.Max(1, options.MinimumRequests))
+        {
+            var reason = $"{requests} requests from {source}; at least {Math.Max(1, options.MinimumRequests)} are needed to judge the error rate";
+            var evidence = new[] { new Measurement("requests", requests, MetricUnit.Count) { Target = source } };
+            return options.NoDataStatus == GateStatus.Failed
+                ? GateResult.Failed(reason, evidence, [new Finding("error-rate.no-data", FindingSeverity.Error, reason) { Target = source }])
+                : GateResult.Skipped(reason, evidence);
+        }
+
+        var rate = (double)errors / requests;
+        var conditions = new List<GateCondition>();
+        if (options.Maximum is { } maximum)
+        {
+            var condition = GateCondition.AtMost("rate", maximum * 100, MetricUnit.Percent);
+            conditions.Add(options.Warning is { } w ? condition.WithWarning(w * 100, MetricUnit.Percent) : condition);
+        }
+
+        conditions.AddRange(options.Conditions.Select(GateCondition.Parse));
+        var measurements = new List<Measurement>();
+        foreach (var condition in conditions)
+        {
+            var (value, unit) = condition.Metric switch
+            {
+                "errors" => ((double)errors, MetricUnit.Count),
+                "requests" => ((double)requests, MetricUnit.Count),
+                _ => (rate, MetricUnit.Ratio),
+            };
+            var baselineValue = baseline?.Measurements.FirstOrDefault(m => m.Name == condition.Metric)?.Value;
+            measurements.Add(Measurement.Evaluate(condition.Metric, value, unit, condition, baselineValue) with { Target = source });
+        }
+
+        if (!conditions.Any(c => c.Metric == "rate"))
+        {
+            measurements.Add(new Measurement("rate", rate, MetricUnit.Ratio) { Target = source });
+        }
+
+        measurements.Add(new Measurement("requests", requests, MetricUnit.Count) { Target = source });
+        measurements.Add(new Measurement("errors", errors, MetricUnit.Count) { Target = source });
+        var findings = new List<Finding>();
+        if (metrics.Windows is { } windows)
+        {
+            if (options.SustainedAbove is { } above)
+            {
+                var sustained = windows.CheckErrorRateSustainedAbove(above, options.SustainedFor, options.MinimumRequestsPerInterval);
+                measurements.Add(new Measurement("sustained-breached-intervals", sustained.BreachedIntervals, MetricUnit.Count) { Target = $"of {sustained.Intervals} in {options.SustainedFor}" });
+                if (sustained.Sustained)
+                {
+                    findings.Add(new Finding("error-rate.sustained", FindingSeverity.Error,
+                        $"The error rate stayed above {above:P2} in every one of the {sustained.Intervals} intervals of the last {options.SustainedFor}.") { Target = source });
+                }
+            }
+
+            if (options.BurnRate is { } burn)
+            {
+                var result = windows.GetBurnRate(burn.Slo, burn.LongWindow, burn.ShortWindow, burn.Threshold, burn.MinimumRequests);
+                measurements.Add(new Measurement("burn-rate-long", result.LongBurnRate, MetricUnit.None) { Target = $"{burn.LongWindow} window" });
+                measurements.Add(new Measurement("burn-rate-short", result.ShortBurnRate, MetricUnit.None) { Target = $"{burn.ShortWindow} window" });
+                if (result.Breached)
+                {
+                    findings.Add(new Finding("error-rate.burn-rate", FindingSeverity.Error,
+                        $"The error budget of a {burn.Slo:P2} SLO burns at {result.LongBurnRate:0.#}× over {burn.LongWindow} and {result.ShortBurnRate:0.#}× over {burn.ShortWindow}, both above {burn.Threshold}×.") { Target = source });
+                }
+                else if (!result.Conclusive)
+                {
+                    findings.Add(new Finding("error-rate.burn-rate-inconclusive", FindingSeverity.Warning,
+                        $"Too few requests in the burn-rate windows (at least {burn.MinimumRequests} each) to judge the burn rate.") { Target = source });
+                }
+            }
+        }
+
+        return GateResult.FromEvidence($"{errors} of {requests} requests failed ({rate:P2}) from {source}", measurements, findings);
+    }
+}

@@ -1,0 +1,159 @@
+namespace ReleaseGates;
+
+/// <summary>Options of the error-rate gate (<c>AddErrorRate</c>). See <c>docs/gates/error-rate.md</c>.</summary>
+public sealed class ErrorRateGateOptions : ReleaseGateOptions
+{
+    /// <summary>Creates the options with the gate's defaults: category <see cref="GateCategories.Performance"/>.</summary>
+    public ErrorRateGateOptions() => Category = GateCategories.Performance;
+
+    /// <summary>Where the counts come from; it must provide errors (see <see cref="RequestMetricsSources"/>). Required.</summary>
+    public RequestMetricsSource? Source { get; set; }
+
+    /// <summary>The highest error rate (failed ÷ total, 0–1) that passes: <c>0.001</c> for 0.1 %. Default: none.</summary>
+    public double? Maximum { get; set; }
+
+    /// <summary>The error rate above which the gate warns, at most <see cref="Maximum"/>. Default: none.</summary>
+    public double? Warning { get; set; }
+
+    /// <summary>More conditions in text form over <c>rate</c> (a ratio), <c>errors</c> and <c>requests</c> (counts). Default: none.</summary>
+    public IList<string> Conditions { get; } = [];
+
+    /// <summary>The fewest requests needed to judge; fewer gives <see cref="NoDataStatus"/>, never a pass. Default: 1.</summary>
+    public long MinimumRequests { get; set; } = 1;
+
+    /// <summary>The status with fewer than <see cref="MinimumRequests"/> requests: <see cref="GateStatus.Skipped"/> (default) or <see cref="GateStatus.Failed"/>.</summary>
+    public GateStatus NoDataStatus { get; set; } = GateStatus.Skipped;
+
+    /// <summary>
+    /// A sustained condition: fail when the error rate exceeded this in every complete window interval of the last
+    /// <see cref="SustainedFor"/> ("> 10 % for 3 minutes"). Needs a source with windows. Default: none.
+    /// </summary>
+    public double? SustainedAbove { get; set; }
+
+    /// <summary>How long <see cref="SustainedAbove"/> must hold; a whole number of the source's window intervals. Default: 3 minutes.</summary>
+    public TimeSpan SustainedFor { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>The fewest requests an interval needs to count as breaching. Default: 1.</summary>
+    public long MinimumRequestsPerInterval { get; set; } = 1;
+
+    /// <summary>An SRE multiwindow burn-rate condition; needs a source with windows. Default: none.</summary>
+    public BurnRateCondition? BurnRate { get; set; }
+
+    internal static readonly string[] Metrics = ["rate", "errors", "requests"];
+
+    /// <inheritdoc />
+    protected internal override void Validate(ICollection<string> problems)
+    {
+        base.Validate(problems);
+        if (Source is null)
+        {
+            problems.Add($"{nameof(Source)} is required (see RequestMetricsSources).");
+        }
+        else if (!Source.Capabilities.HasFlag(RequestMetricsCapabilities.Errors))
+        {
+            problems.Add($"{nameof(Source)} '{Source.Description}' does not count errors, so an error rate cannot be measured from it.");
+        }
+
+        if (Maximum is null && Conditions.Count == 0 && SustainedAbove is null && BurnRate is null)
+        {
+            problems.Add($"Set {nameof(Maximum)}, a condition, {nameof(SustainedAbove)} or {nameof(BurnRate)}: the gate needs something to hold the error rate to.");
+        }
+
+        foreach (var (value, name) in new[] { (Maximum, nameof(Maximum)), (Warning, nameof(Warning)), (SustainedAbove, nameof(SustainedAbove)) })
+        {
+            if (value is { } v && !(v >= 0 && v <= 1))
+            {
+                problems.Add($"{name} is a ratio from 0 to 1 (0.001 for 0.1 %), but was {v}.");
+            }
+        }
+
+        if (Warning is { } w && (Maximum is not { } m || w > m))
+        {
+            problems.Add($"{nameof(Warning)} needs a {nameof(Maximum)} at or above it.");
+        }
+
+        if (MinimumRequests < 0 || MinimumRequestsPerInterval < 0)
+        {
+            problems.Add($"{nameof(MinimumRequests)} and {nameof(MinimumRequestsPerInterval)} must not be negative.");
+        }
+
+        if (NoDataStatus is not (GateStatus.Skipped or GateStatus.Failed))
+        {
+            problems.Add($"{nameof(NoDataStatus)} must be Skipped or Failed.");
+        }
+
+        var needsWindows = SustainedAbove is not null || BurnRate is not null;
+        if (needsWindows && Source is { } s && !s.Capabilities.HasFlag(RequestMetricsCapabilities.Windows))
+        {
+            problems.Add($"{nameof(SustainedAbove)} and {nameof(BurnRate)} need per-interval counts, which the source '{s.Description}' does not keep.");
+        }
+
+        if (SustainedFor <= TimeSpan.Zero)
+        {
+            problems.Add($"{nameof(SustainedFor)} must be positive.");
+        }
+
+        BurnRate?.Validate(problems);
+        foreach (var text in Conditions)
+        {
+            try
+            {
+                var condition = GateCondition.Parse(text ?? "");
+                if (!Metrics.Contains(condition.Metric, StringComparer.Ordinal))
+                {
+                    problems.Add($"{nameof(Conditions)}: '{text}' is about '{condition.Metric}', but this gate measures rate, errors and requests.");
+                    continue;
+                }
+
+                foreach (var problem in condition.Validate(condition.Metric == "rate" ? MetricUnit.Ratio : MetricUnit.Count))
+                {
+                    problems.Add($"{nameof(Conditions)}: {problem}");
+                }
+            }
+            catch (ConditionFormatException ex)
+            {
+                problems.Add($"{nameof(Conditions)}: {ex.Message}");
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The SRE Workbook's multiwindow burn rate: burn = error rate ÷ (1 − SLO); the gate fails when both the long and the
+/// short window burn faster than <see cref="Threshold"/>. Defaults: the 30-day page row, 1 h / 5 min at 14.4 for 99.9 %.
+/// </summary>
+public sealed class BurnRateCondition
+{
+    /// <summary>The objective, strictly between 0 and 1. Default: 0.999.</summary>
+    public double Slo { get; set; } = 0.999;
+
+    /// <summary>The long window. Default: 1 hour.</summary>
+    public TimeSpan LongWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The short window, at most the long one. Default: 5 minutes.</summary>
+    public TimeSpan ShortWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The burn-rate threshold. Default: 14.4 (2 % of a 30-day budget in one hour).</summary>
+    public double Threshold { get; set; } = 14.4;
+
+    /// <summary>The fewest requests each window needs; fewer is inconclusive. Default: 1.</summary>
+    public long MinimumRequests { get; set; } = 1;
+
+    internal void Validate(ICollection<string> problems)
+    {
+        if (!(Slo > 0 && Slo < 1))
+        {
+            problems.Add($"BurnRate.{nameof(Slo)} lies strictly between 0 and 1 (0.999 for 99.9 %), but was {Slo}.");
+        }
+
+        if (ShortWindow <= TimeSpan.Zero || ShortWindow > LongWindow)
+        {
+            problems.Add($"BurnRate: the short window ({ShortWindow}) must be positive and at most the long window ({LongWindow}).");
+        }
+
+        if (!(Threshold > 0))
+        {
+            problems.Add($"BurnRate.{nameof(Threshold)} must be positive, but was {Threshold}.");
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace ReleaseGates;
+
+/// <summary>Adds the error-rate gate.</summary>
+public static class ErrorRateReleaseGatesBuilderExtensions
+{
+    /// <summary>Adds a gate over the error rate of a request-metrics source: a maximum with a warning tier, a sustained condition and an SRE burn rate.</summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The gate's unique name.</param>
+    /// <param name="configure">Sets the source and thresholds.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ReleaseGatesConfigurationException">The options are invalid; every problem is listed.</exception>
+    public static TBuilder AddErrorRate<TBuilder>(this TBuilder builder, string name, Action<ErrorRateGateOptions> configure)
+        where TBuilder : IReleaseGatesBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new ErrorRateGateOptions();
+        configure(options);
+        var gate = new ErrorRateGate(options);
+        builder.AddRegistration(new GateRegistration(name, options, _ => gate));
+        return builder;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace ReleaseGates;
+
+/// <summary>Holds latency percentiles, mean, extremes and throughput from a request-metrics source to conditions.</summary>
+internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
+{
+    private readonly GateCondition[] _conditions = [.. options.Conditions.Select(GateCondition.Parse)];
+
+    public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
+    {
+        var metrics = await options.Source!.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return Judge(metrics, _conditions, options, context.Baseline);
+    }
+
+    /// <summary>The verdict as a pure function of the metrics, conditions and options.</summary>
+    internal static GateResult Judge(RequestMetrics metrics, IReadOnlyList<GateCondition> conditions, LatencyGateOptions options, GateReport? baseline)
+    {
+        var samples = metrics.Latency?.Count ?? metrics.Total;
+        var source = options.Source!.Description;
+        if (samples < Math.Max(1, options.MinimumSamples))
+        {
+            var reason = $"{samples} samples from {source}; at least {Math.Max(1, options.MinimumSamples)} are needed to judge latency";
+            var evidence = new[] { new Measurement("count", samples, MetricUnit.Count) { Target = source } };
+            return options.NoDataStatus == GateStatus.Failed
+                ? GateResult.Failed(reason, evidence, [new Finding("latency.no-data", FindingSeverity.Error, reason) { Target = source }])
+                : GateResult.Skipped(reason, evidence);
+        }
+
+        var measurements = new List<Measurement>();
+        foreach (var condition in conditions)
+        {
+            var (value, unit) = Value(condition.Metric, metrics);
+            var baselineValue = baseline?.Measurements.FirstOrDefault(m => m.Name == condition.Metric)?.Value;
+            measurements.Add(Measurement.Evaluate(condition.Metric, value, unit, condition, baselineValue) with { Target = source });
+        }
+
+        if (!conditions.Any(c => c.Metric == "count"))
+        {
+            measurements.Add(new Measurement("count", samples, MetricUnit.Count) { Target = source });
+        }
+
+        var p95 = metrics.Latency is { } h ? $"p95 {h.ValueAtPercentile(95) / 1e6:0.###} ms, " : "";
+        return GateResult.FromEvidence($"{p95}{samples} requests from {source}", measurements);
+    }
+
+    private static (double Value, MetricUnit Unit) Value(string metric, RequestMetrics metrics)
+    {
+        var h = metrics.Latency;
+        double Ms(long ns) => ns / 1e6;
+        return metric switch
+        {
+            "count" => (h?.Count ?? metrics.Total, MetricUnit.Count),
+            "rps" => (metrics.Duration is { TotalSeconds: > 0 } d ? metrics.Total / d.TotalSeconds : double.NaN, MetricUnit.PerSecond),
+            "avg" => (h is null ? double.NaN : h.Mean / 1e6, MetricUnit.Milliseconds),
+            "min" => (h is null ? double.NaN : Ms(h.Min), MetricUnit.Milliseconds),
+            "max" => (h is null ? double.NaN : Ms(h.Max), MetricUnit.Milliseconds),
+            "med" => (h is null ? double.NaN : Ms(h.ValueAtPercentile(50)), MetricUnit.Milliseconds),
+            _ => (h is null ? double.NaN : Ms(h.ValueAtPercentile(double.Parse(metric.AsSpan(2, metric.Length - 3), NumberStyles.Float, CultureInfo.InvariantCulture))), MetricUnit.Milliseconds),
+        };
+    }
+}

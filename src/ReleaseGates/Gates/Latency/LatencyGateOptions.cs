@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ReleaseGates;
+
+/// <summary>Options of the latency gate (<c>AddLatency</c>). See <c>docs/gates/latency.md</c>.</summary>
+public sealed partial class LatencyGateOptions : ReleaseGateOptions
+{
+    /// <summary>Creates the options with the gate's defaults: category <see cref="GateCategories.Performance"/>.</summary>
+    public LatencyGateOptions() => Category = GateCategories.Performance;
+
+    /// <summary>Where the numbers come from (see <see cref="RequestMetricsSources"/>). Required.</summary>
+    public RequestMetricsSource? Source { get; set; }
+
+    /// <summary>
+    /// Conditions in text form over <c>p(N)</c> (any percentile), <c>med</c>, <c>avg</c>, <c>min</c>, <c>max</c> (durations),
+    /// <c>count</c> and <c>rps</c> (requests per second over the source's window): <c>p(95) &lt; 300ms warn 200ms</c>,
+    /// <c>p(95) &lt;= +10% floor 50ms</c>, <c>rps &gt; 100</c>. At least one.
+    /// </summary>
+    public IList<string> Conditions { get; } = [];
+
+    /// <summary>The fewest samples needed to judge. Fewer gives <see cref="NoDataStatus"/>, never a pass. Default: 1.</summary>
+    public long MinimumSamples { get; set; } = 1;
+
+    /// <summary>The status when there are fewer than <see cref="MinimumSamples"/> samples: <see cref="GateStatus.Skipped"/> (inconclusive, the default) or <see cref="GateStatus.Failed"/>.</summary>
+    public GateStatus NoDataStatus { get; set; } = GateStatus.Skipped;
+
+    /// <summary>Adds a percentile condition, typed: <c>o.Percentile(95).Below(TimeSpan.FromMilliseconds(300))</c>.</summary>
+    /// <param name="percentile">The percentile, 0 to 100.</param>
+    /// <returns>A builder that adds the condition.</returns>
+    public LatencyConditionBuilder Percentile(double percentile) => new(this, "p(" + percentile.ToString("R", CultureInfo.InvariantCulture) + ")");
+
+    /// <summary>The metrics this gate measures, with their units.</summary>
+    internal static MetricUnit? UnitOf(string metric) => metric switch
+    {
+        "med" or "avg" or "min" or "max" => MetricUnit.Milliseconds,
+        "count" => MetricUnit.Count,
+        "rps" => MetricUnit.PerSecond,
+        _ when PercentileMetric().IsMatch(metric) => MetricUnit.Milliseconds,
+        _ => null,
+    };
+
+    [GeneratedRegex(@"^p\((100|[0-9]{1,2}(\.[0-9]+)?)\)$")]
+    internal static partial Regex PercentileMetric();
+
+    /// <inheritdoc />
+    protected internal override void Validate(ICollection<string> problems)
+    {
+        base.Validate(problems);
+        if (Source is null)
+        {
+            problems.Add($"{nameof(Source)} is required: a recorder, the in-process HTTP metrics, an import or a load probe (see RequestMetricsSources).");
+        }
+
+        if (Conditions.Count == 0)
+        {
+            problems.Add($"{nameof(Conditions)} must hold at least one condition, such as 'p(95) < 300ms'.");
+        }
+
+        if (MinimumSamples < 0)
+        {
+            problems.Add($"{nameof(MinimumSamples)} must not be negative, but was {MinimumSamples}.");
+        }
+
+        if (NoDataStatus is not (GateStatus.Skipped or GateStatus.Failed))
+        {
+            problems.Add($"{nameof(NoDataStatus)} must be Skipped or Failed: no data is never a pass or an error of the gate itself.");
+        }
+
+        foreach (var text in Conditions)
+        {
+            GateCondition condition;
+            try
+            {
+                condition = GateCondition.Parse(text ?? "");
+            }
+            catch (ConditionFormatException ex)
+            {
+                problems.Add($"{nameof(Conditions)}: {ex.Message}");
+                continue;
+            }
+
+            if (UnitOf(condition.Metric) is not { } unit)
+            {
+                problems.Add($"{nameof(Conditions)}: '{text}' is about '{condition.Metric}', but this gate measures p(N), med, avg, min, max, count and rps.");
+                continue;
+            }
+
+            foreach (var problem in condition.Validate(unit))
+            {
+                problems.Add($"{nameof(Conditions)}: {problem}");
+            }
+
+            var needs = condition.Metric switch
+            {
+                "count" => RequestMetricsCapabilities.None,
+                "rps" => RequestMetricsCapabilities.Duration,
+                _ => RequestMetricsCapabilities.Latency,
+            };
+            if (Source is { } source && (source.Capabilities & needs) != needs)
+            {
+                problems.Add($"{nameof(Conditions)}: '{text}' needs {needs}, which the source '{source.Description}' does not provide.");
+            }
+        }
+    }
+}
+
+/// <summary>Adds a typed percentile condition to <see cref="LatencyGateOptions"/>.</summary>
+public readonly struct LatencyConditionBuilder
+{
+    private readonly LatencyGateOptions _options;
+    private readonly string _metric;
+
+    internal LatencyConditionBuilder(LatencyGateOptions options, string metric)
+    {
+        _options = options;
+        _metric = metric;
+    }
+
+    /// <summary>The percentile must be below <paramref name="maximum"/>; at or above <paramref name="warning"/> it warns.</summary>
+    /// <param name="maximum">The failure threshold.</param>
+    /// <param name="warning">The optional warning threshold, below <paramref name="maximum"/>.</param>
+    /// <returns>The options.</returns>
+    public LatencyGateOptions Below(TimeSpan maximum, TimeSpan? warning = null)
+    {
+        var condition = GateCondition.LessThan(_metric, maximum.TotalMilliseconds, MetricUnit.Milliseconds);
+        if (warning is { } w)
+        {
+            condition = condition.WithWarning(w.TotalMilliseconds, MetricUnit.Milliseconds);
+        }
+
+        _options.Conditions.Add(condition.ToString());
+        return _options;
+    }
+}

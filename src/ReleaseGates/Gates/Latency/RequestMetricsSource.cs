@@ -1,0 +1,125 @@
+using ReleaseGates.Metrics;
+
+namespace ReleaseGates;
+
+/// <summary>What a request-metrics source can provide, checked against a gate's conditions at registration.</summary>
+[Flags]
+public enum RequestMetricsCapabilities
+{
+    /// <summary>Nothing beyond what every source has.</summary>
+    None = 0,
+
+    /// <summary>A latency histogram.</summary>
+    Latency = 1,
+
+    /// <summary>Total and failed request counts.</summary>
+    Errors = 2,
+
+    /// <summary>The length of the measured window, for requests per second.</summary>
+    Duration = 4,
+
+    /// <summary>Per-interval counts, for sustained conditions and burn rates.</summary>
+    Windows = 8,
+}
+
+/// <summary>A snapshot of request metrics read from a source.</summary>
+public sealed class RequestMetrics
+{
+    /// <summary>Latencies, or <see langword="null"/> when the source has none.</summary>
+    public LatencyHistogram? Latency { get; init; }
+
+    /// <summary>Requests seen.</summary>
+    public long Total { get; init; }
+
+    /// <summary>Requests classified as errors, or <see langword="null"/> when the source cannot tell.</summary>
+    public long? Errors { get; init; }
+
+    /// <summary>The measured window, or <see langword="null"/> when unknown.</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>Per-interval counts, or <see langword="null"/>.</summary>
+    public RequestWindows? Windows { get; init; }
+}
+
+/// <summary>Where latency and error-rate gates read their numbers: a recorder, the in-process HTTP metrics, an import, a load probe.</summary>
+public abstract class RequestMetricsSource
+{
+    /// <summary>What the source provides.</summary>
+    public abstract RequestMetricsCapabilities Capabilities { get; }
+
+    /// <summary>A short description for reports: "server GET /api/orders (in-process metrics)".</summary>
+    public abstract string Description { get; }
+
+    /// <summary>Reads the current metrics.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The metrics.</returns>
+    public abstract ValueTask<RequestMetrics> ReadAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The built-in request-metrics sources.</summary>
+public static class RequestMetricsSources
+{
+    /// <summary>Latencies recorded by the application into a <see cref="ConcurrentLatencyRecorder"/> (latency only).</summary>
+    /// <param name="recorder">The recorder.</param>
+    /// <param name="description">How reports name it.</param>
+    /// <returns>The source.</returns>
+    public static RequestMetricsSource FromRecorder(ConcurrentLatencyRecorder recorder, string description = "manual recorder")
+    {
+        ArgumentNullException.ThrowIfNull(recorder);
+        return new DelegateSource(RequestMetricsCapabilities.Latency, description, () =>
+        {
+            var latency = recorder.GetCumulativeSnapshot();
+            return new RequestMetrics { Latency = latency, Total = latency.Count };
+        });
+    }
+
+    /// <summary>
+    /// Requests captured in process from ASP.NET Core's or HttpClient's own metrics: all of one side, or one endpoint.
+    /// Latency, errors and windows; no duration (the capture has no defined start and end).
+    /// </summary>
+    /// <param name="collector">The collector.</param>
+    /// <param name="endpoint">One endpoint, or <see langword="null"/> for every request of <paramref name="source"/>.</param>
+    /// <param name="source">Server or client, when <paramref name="endpoint"/> is null.</param>
+    /// <returns>The source.</returns>
+    public static RequestMetricsSource FromHttpMetrics(HttpMetricsCollector collector, HttpEndpoint? endpoint = null, HttpMetricSource source = HttpMetricSource.Server)
+    {
+        ArgumentNullException.ThrowIfNull(collector);
+        var description = endpoint is { } e ? $"{e.Source.ToString().ToLowerInvariant()} {e.Method} {e.Route} (in-process metrics)" : $"all {source.ToString().ToLowerInvariant()} requests (in-process metrics)";
+        return new DelegateSource(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Windows, description, () =>
+        {
+            var stats = endpoint is { } ep ? collector.GetEndpoint(ep) : collector.GetTotal(source);
+            return stats is null
+                ? new RequestMetrics { Latency = new LatencyHistogram(), Total = 0, Errors = 0 }
+                : new RequestMetrics { Latency = stats.LatencyRecorder.GetCumulativeSnapshot(), Total = stats.Total, Errors = stats.Errors, Windows = stats.Windows };
+        });
+    }
+
+    /// <summary>Metrics the caller computes (an import, a test harness).</summary>
+    /// <param name="capabilities">What the metrics will contain.</param>
+    /// <param name="description">How reports name the source.</param>
+    /// <param name="read">Reads the metrics.</param>
+    /// <returns>The source.</returns>
+    public static RequestMetricsSource FromDelegate(RequestMetricsCapabilities capabilities, string description, Func<CancellationToken, ValueTask<RequestMetrics>> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return new AsyncDelegateSource(capabilities, description, read);
+    }
+
+    private sealed class DelegateSource(RequestMetricsCapabilities capabilities, string description, Func<RequestMetrics> read) : RequestMetricsSource
+    {
+        public override RequestMetricsCapabilities Capabilities => capabilities;
+
+        public override string Description => description;
+
+        public override ValueTask<RequestMetrics> ReadAsync(CancellationToken cancellationToken) => ValueTask.FromResult(read());
+    }
+
+    private sealed class AsyncDelegateSource(RequestMetricsCapabilities capabilities, string description, Func<CancellationToken, ValueTask<RequestMetrics>> read) : RequestMetricsSource
+    {
+        public override RequestMetricsCapabilities Capabilities => capabilities;
+
+        public override string Description => description;
+
+        public override ValueTask<RequestMetrics> ReadAsync(CancellationToken cancellationToken) => read(cancellationToken);
+    }
+}

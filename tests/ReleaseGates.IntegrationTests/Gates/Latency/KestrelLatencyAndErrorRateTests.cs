@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using ReleaseGates.IntegrationTests.Support;
+using ReleaseGates.Metrics;
+
+namespace ReleaseGates.IntegrationTests.Gates.Latency;
+
+/// <summary>
+/// A real Kestrel app on 127.0.0.1 with an endpoint that adds a known delay and fails a known share of requests; the
+/// gates read the app's own request metrics and must decide right on both sides of each threshold.
+/// </summary>
+public class KestrelLatencyAndErrorRateTests
+{
+    private const int Requests = 120;
+
+    [Fact]
+    public async Task Gates_read_measured_percentiles_and_error_rate_within_tolerance_and_decide_both_ways()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var collector = new HttpMetricsCollector();
+        var calls = 0;
+        await using var app = await LoopbackApp.StartAsync(a => a.MapGet("/gates/orders/{id}", async (int id) =>
+        {
+            var n = Interlocked.Increment(ref calls);
+            await Task.Delay(40);                                        // every request takes at least 40 ms
+            return n % 10 == 0 ? Results.StatusCode(500) : Results.Ok(id); // exactly 10 % fail
+        }), ct);
+
+        using var client = app.CreateClient();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async worker =>
+        {
+            for (var i = worker; i < Requests; i += 4)
+            {
+                (await client.GetAsync($"gates/orders/{i}", ct)).Dispose();
+            }
+        }));
+
+        var endpoint = new HttpEndpoint(HttpMetricSource.Server, "GET", "/gates/orders/{id}");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((collector.GetEndpoint(endpoint)?.Total ?? 0) < Requests && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, ct);
+        }
+
+        var source = RequestMetricsSources.FromHttpMetrics(collector, endpoint);
+        var report = await ReleaseGate.CreateBuilder()
+            .AddLatency("p50-above-40ms", o => { o.Source = source; o.Conditions.Add("p(50) >= 40ms"); o.MinimumSamples = Requests; })
+            .AddLatency("p95-below-35ms", o => { o.Source = source; o.Conditions.Add("p(95) < 35ms"); })
+            .AddLatency("p95-below-2s", o => { o.Source = source; o.Conditions.Add("p(95) < 2s"); })
+            .AddErrorRate("errors-at-most-11%", o => { o.Source = source; o.Maximum = 0.11; })
+            .AddErrorRate("errors-at-most-9%", o => { o.Source = source; o.Maximum = 0.09; })
+            .AddErrorRate("errors-warn-above-5%", o => { o.Source = source; o.Maximum = 0.5; o.Warning = 0.05; })
+            .EvaluateAsync(ct);
+
+        GateReport Gate(string name) => report.FindGate(name)!;
+        Assert.Equal(GateStatus.Passed, Gate("p50-above-40ms").Status);
+        Assert.Equal(GateStatus.Failed, Gate("p95-below-35ms").Status);
+        Assert.Equal(GateStatus.Passed, Gate("p95-below-2s").Status);
+        Assert.Equal(GateStatus.Passed, Gate("errors-at-most-11%").Status);
+        Assert.Equal(GateStatus.Failed, Gate("errors-at-most-9%").Status);
+        Assert.Equal(GateStatus.Warning, Gate("errors-warn-above-5%").Status);
+
+        // The measured values: the delay is a floor (timer resolution adds a little), the error share exact.
+        var p50 = Gate("p50-above-40ms").Measurements.Single(m => m.Name == "p(50)").Value;
+        Assert.InRange(p50, 40, 40 + 200);
+        Assert.Equal(0.1, Gate("errors-at-most-11%").Measurements.Single(m => m.Name == "rate").Value, 10);
+        Assert.Equal(Requests, Gate("errors-at-most-11%").Measurements.Single(m => m.Name == "requests").Value);
+        Assert.Equal(ReleaseDecision.NoGo, report.Decision);
+    }
+}
