@@ -33,10 +33,21 @@ try
 
     var evaluator = ReleaseGate.CreateBuilder()
         .Configure(o => o.Subject = new ReleaseSubject { Service = "orders-api", Version = "1.4.0", Environment = "staging" })
-        .AddGate("orders-latency", SampleGates.Latency(collector, orders, minimumSamples: 100, "p(50) < 50ms", "p(95) < 100ms warn 50ms", "p(99) < 250ms"),
-            o => o.Category = GateCategories.Performance)
-        .AddGate("orders-errors", SampleGates.ErrorRate(collector, orders, "rate < 1% warn 0.1%"),
-            o => o.Category = GateCategories.Performance)
+        .AddLatency("orders-latency", o =>
+        {
+            o.Source = RequestMetricsSources.FromHttpMetrics(collector, orders);
+            o.Conditions.Add("p(50) < 50ms");
+            o.Percentile(95).Below(TimeSpan.FromMilliseconds(100), warning: TimeSpan.FromMilliseconds(50));
+            o.Conditions.Add("p(99) < 250ms");
+            o.MinimumSamples = 100;
+        })
+        .AddErrorRate("orders-errors", o =>
+        {
+            o.Source = RequestMetricsSources.FromHttpMetrics(collector, orders);
+            o.Maximum = 0.01;
+            o.Warning = 0.001;
+        })
+        // Two custom gates: what a team writes for checks the library does not ship (yet).
         .AddGate("health-endpoint", SampleGates.JsonEndpoint(client, new Uri(app.BaseAddress, "api/health")),
             o => { o.Category = GateCategories.Operations; o.Timeout = TimeSpan.FromSeconds(10); })
         .AddGate("release-notes", (_, _) => ValueTask.FromResult(GateResult.Passed("changelog entry present for 1.4.0")),

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using ReleaseGates.Metrics;
 
 namespace ReleaseGates.Samples.ConsoleHost;
 
@@ -9,43 +8,6 @@ namespace ReleaseGates.Samples.ConsoleHost;
 /// </summary>
 internal static class SampleGates
 {
-    /// <summary>Latency percentiles of one endpoint, read from the in-process HTTP metrics capture.</summary>
-    public static IReleaseGate Latency(HttpMetricsCollector collector, HttpEndpoint endpoint, long minimumSamples, params string[] conditions)
-        => new DelegateGate((_, _) =>
-        {
-            var stats = collector.GetEndpoint(endpoint);
-            var histogram = stats?.LatencyRecorder.GetCumulativeSnapshot();
-            if (histogram is null || histogram.Count < minimumSamples)
-            {
-                return GateResult.Skipped($"{histogram?.Count ?? 0} samples for {endpoint.Method} {endpoint.Route}; at least {minimumSamples} are needed to judge latency");
-            }
-
-            var measurements = conditions.Select(GateCondition.Parse).Select(c =>
-            {
-                var percentile = double.Parse(c.Metric[2..^1], System.Globalization.CultureInfo.InvariantCulture);
-                var ms = histogram.ValueAtPercentile(percentile) / 1e6;
-                return Measurement.Evaluate(c.Metric, ms, MetricUnit.Milliseconds, c) with { Target = $"{endpoint.Method} {endpoint.Route}" };
-            }).ToList();
-            measurements.Add(new Measurement("count", histogram.Count, MetricUnit.Count));
-            var p95 = histogram.ValueAtPercentile(95) / 1e6;
-            return GateResult.FromEvidence($"p95 {p95:0.#} ms over {histogram.Count} requests", measurements);
-        });
-
-    /// <summary>The share of failed requests of one endpoint.</summary>
-    public static IReleaseGate ErrorRate(HttpMetricsCollector collector, HttpEndpoint endpoint, string condition)
-        => new DelegateGate((_, _) =>
-        {
-            var stats = collector.GetEndpoint(endpoint);
-            if (stats is null || stats.Total == 0)
-            {
-                return GateResult.Skipped($"no requests to {endpoint.Method} {endpoint.Route}");
-            }
-
-            var rate = Measurement.Evaluate("rate", stats.ErrorRate, MetricUnit.Ratio, GateCondition.Parse(condition)) with { Target = $"{endpoint.Method} {endpoint.Route}" };
-            return GateResult.FromEvidence($"{stats.Errors} of {stats.Total} requests failed ({stats.ErrorRate:P2})",
-                [rate, new Measurement("requests", stats.Total, MetricUnit.Count), new Measurement("errors", stats.Errors, MetricUnit.Count)]);
-        });
-
     /// <summary>GET a URL and expect 200 with a JSON body: the seeds' "curl the health endpoint".</summary>
     public static IReleaseGate JsonEndpoint(HttpClient client, Uri url)
         => new DelegateGate(async (_, ct) =>
