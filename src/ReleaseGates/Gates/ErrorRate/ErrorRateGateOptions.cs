@@ -49,9 +49,14 @@ public sealed class ErrorRateGateOptions : ReleaseGateOptions
         {
             problems.Add($"{nameof(Source)} is required (see RequestMetricsSources).");
         }
-        else if (!Source.Capabilities.HasFlag(RequestMetricsCapabilities.Errors))
+        else
         {
-            problems.Add($"{nameof(Source)} '{Source.Description}' does not count errors, so an error rate cannot be measured from it.");
+            Source.Validate(problems);
+        }
+
+        if (Source is { } counted && !counted.Capabilities.HasFlag(RequestMetricsCapabilities.Errors))
+        {
+            problems.Add($"{nameof(Source)} '{counted.Description}' does not count errors, so an error rate cannot be measured from it.");
         }
 
         if (Maximum is null && Conditions.Count == 0 && SustainedAbove is null && BurnRate is null)

@@ -52,6 +52,8 @@ public sealed partial class LatencyGateOptions : ReleaseGateOptions
             problems.Add($"{nameof(Source)} is required: a recorder, the in-process HTTP metrics, an import or a load probe (see RequestMetricsSources).");
         }
 
+        Source?.Validate(problems);
+
         if (Conditions.Count == 0)
         {
             problems.Add($"{nameof(Conditions)} must hold at least one condition, such as 'p(95) < 300ms'.");

@@ -50,6 +50,11 @@ public abstract class RequestMetricsSource
     /// <summary>A short description for reports: "server GET /api/orders (in-process metrics)".</summary>
     public abstract string Description { get; }
 
+    /// <summary>Adds the source's own configuration problems (a load probe's bounds) to those of the gate using it.</summary>
+    internal virtual void Validate(ICollection<string> problems)
+    {
+    }
+
     /// <summary>Reads the current metrics.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The metrics.</returns>
@@ -94,6 +99,30 @@ public static class RequestMetricsSources
         });
     }
 
+    /// <summary>
+    /// Runs the bounded HTTP load probe each time the gate reads it, and reports latency, errors, throughput and windows.
+    /// When no request got any response (connection refused, DNS failure, every request timed out) the read throws, so the
+    /// gate reports <see cref="GateStatus.Error"/>: nothing could be measured.
+    /// </summary>
+    /// <param name="options">The probe's targets and bounds.</param>
+    /// <param name="timeProvider">The clock of the windows.</param>
+    /// <returns>The source.</returns>
+    public static RequestMetricsSource FromLoadProbe(HttpLoadProbeOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var description = $"load probe of {string.Join(", ", options.Targets)}";
+        return new AsyncDelegateSource(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Duration | RequestMetricsCapabilities.Windows, description, options.Validate, async ct =>
+        {
+            var result = await HttpLoadProbe.RunAsync(options, timeProvider, ct).ConfigureAwait(false);
+            if (result.Total > 0 && result.Unanswered == result.Total)
+            {
+                throw new HttpRequestException($"No request of the load probe got a response ({result.Total} sent): {result.FirstTransportError}");
+            }
+
+            return new RequestMetrics { Latency = result.Latency, Total = result.Total, Errors = result.Errors, Duration = result.Duration, Windows = result.Windows };
+        });
+    }
+
     /// <summary>Metrics the caller computes (an import, a test harness).</summary>
     /// <param name="capabilities">What the metrics will contain.</param>
     /// <param name="description">How reports name the source.</param>
@@ -102,7 +131,7 @@ public static class RequestMetricsSources
     public static RequestMetricsSource FromDelegate(RequestMetricsCapabilities capabilities, string description, Func<CancellationToken, ValueTask<RequestMetrics>> read)
     {
         ArgumentNullException.ThrowIfNull(read);
-        return new AsyncDelegateSource(capabilities, description, read);
+        return new AsyncDelegateSource(capabilities, description, null, read);
     }
 
     private sealed class DelegateSource(RequestMetricsCapabilities capabilities, string description, Func<RequestMetrics> read) : RequestMetricsSource
@@ -114,8 +143,10 @@ public static class RequestMetricsSources
         public override ValueTask<RequestMetrics> ReadAsync(CancellationToken cancellationToken) => ValueTask.FromResult(read());
     }
 
-    private sealed class AsyncDelegateSource(RequestMetricsCapabilities capabilities, string description, Func<CancellationToken, ValueTask<RequestMetrics>> read) : RequestMetricsSource
+    private sealed class AsyncDelegateSource(RequestMetricsCapabilities capabilities, string description, Action<ICollection<string>>? validate, Func<CancellationToken, ValueTask<RequestMetrics>> read) : RequestMetricsSource
     {
+        internal override void Validate(ICollection<string> problems) => validate?.Invoke(problems);
+
         public override RequestMetricsCapabilities Capabilities => capabilities;
 
         public override string Description => description;

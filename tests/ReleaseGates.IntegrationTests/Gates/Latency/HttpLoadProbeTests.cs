@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using ReleaseGates.IntegrationTests.Support;
+
+namespace ReleaseGates.IntegrationTests.Gates.Latency;
+
+/// <summary>The bounded load probe against a real Kestrel app on 127.0.0.1; traffic only to loopback, capped in count and time.</summary>
+public class HttpLoadProbeTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Measures_latency_errors_and_throughput_and_excludes_warm_up()
+    {
+        var served = 0;
+        await using var app = await LoopbackApp.StartAsync(a => a.MapGet("/probe/{id}", async (int id) =>
+        {
+            var n = Interlocked.Increment(ref served);
+            await Task.Delay(20);
+            return n % 5 == 0 ? Results.StatusCode(503) : Results.Ok(id);
+        }), Ct);
+
+        var options = new HttpLoadProbeOptions { Concurrency = 4, Requests = 100, WarmupRequests = 10 };
+        options.Targets.Add(new Uri(app.BaseAddress, "probe/1"));
+        var result = await HttpLoadProbe.RunAsync(options, cancellationToken: Ct);
+
+        Assert.Equal(100, result.Total);
+        Assert.Equal(110, served);
+        Assert.Equal(100, result.Latency.Count);
+        Assert.InRange(result.Errors, 19, 21);                 // one in five, counted after 10 warm-up requests
+        Assert.InRange(result.Latency.ValueAtPercentile(50) / 1e6, 20, 500);
+        Assert.InRange(result.RequestsPerSecond, 1, 4 / 0.020 * 1.05);   // at most 4 workers × 50 req/s
+        Assert.Equal(0, result.Unanswered);
+    }
+
+    [Fact]
+    public async Task Duration_caps_the_run()
+    {
+        await using var app = await LoopbackApp.StartAsync(a => a.MapGet("/slowish", async () => { await Task.Delay(50); return "ok"; }), Ct);
+        var options = new HttpLoadProbeOptions { Concurrency = 2, Requests = 1_000_000, Duration = TimeSpan.FromMilliseconds(500), WarmupRequests = 0 };
+        options.Targets.Add(new Uri(app.BaseAddress, "slowish"));
+        var started = DateTime.UtcNow;
+        var result = await HttpLoadProbe.RunAsync(options, cancellationToken: Ct);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
+        Assert.InRange(result.Total, 2, 40);
+    }
+
+    [Fact]
+    public async Task Latency_gate_on_the_probe_decides_both_ways_and_reports_rps()
+    {
+        await using var app = await LoopbackApp.StartAsync(a => a.MapGet("/p", async () => { await Task.Delay(30); return "ok"; }), Ct);
+        HttpLoadProbeOptions Probe()
+        {
+            var o = new HttpLoadProbeOptions { Concurrency = 2, Requests = 40, WarmupRequests = 2 };
+            o.Targets.Add(new Uri(app.BaseAddress, "p"));
+            return o;
+        }
+
+        var report = await ReleaseGate.CreateBuilder()
+            .AddLatency("fast-enough", o => { o.Source = RequestMetricsSources.FromLoadProbe(Probe()); o.Conditions.Add("p(95) < 5s"); o.Conditions.Add("rps > 1"); })
+            .AddLatency("too-slow", o => { o.Source = RequestMetricsSources.FromLoadProbe(Probe()); o.Conditions.Add("p(50) < 10ms"); })
+            .AddErrorRate("no-errors", o => { o.Source = RequestMetricsSources.FromLoadProbe(Probe()); o.Maximum = 0; })
+            .Configure(o => o.MaxDegreeOfParallelism = 1)
+            .EvaluateAsync(Ct);
+        Assert.Equal(GateStatus.Passed, report.FindGate("fast-enough")!.Status);
+        Assert.Equal(GateStatus.Failed, report.FindGate("too-slow")!.Status);
+        Assert.Equal(GateStatus.Passed, report.FindGate("no-errors")!.Status);
+        Assert.InRange(report.FindGate("fast-enough")!.Measurements.Single(m => m.Name == "rps").Value, 1, 2 / 0.030 * 1.05);
+    }
+
+    [Fact]
+    public async Task A_target_that_refuses_connections_is_an_error_not_a_failure()
+    {
+        int port;
+        using (var listener = new TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        var options = new HttpLoadProbeOptions { Concurrency = 1, Requests = 3, WarmupRequests = 0, RequestTimeout = TimeSpan.FromSeconds(2) };
+        options.Targets.Add(new Uri($"http://127.0.0.1:{port}/"));
+        var report = await ReleaseGate.CreateBuilder()
+            .AddLatency("down", o => { o.Source = RequestMetricsSources.FromLoadProbe(options); o.Conditions.Add("p(95) < 1s"); })
+            .EvaluateAsync(Ct);
+        var gate = report.Gates[0];
+        Assert.Equal(GateStatus.Error, gate.Status);
+        Assert.Contains("No request of the load probe got a response", gate.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unbounded_or_invalid_probes_are_rejected_at_registration()
+    {
+        var options = new HttpLoadProbeOptions { Requests = null, Duration = null, Concurrency = 0 };
+        options.Targets.Add(new Uri("ftp://127.0.0.1/"));
+        var ex = Assert.Throws<ReleaseGatesConfigurationException>(() => ReleaseGate.CreateBuilder()
+            .AddLatency("l", o => { o.Source = RequestMetricsSources.FromLoadProbe(options); o.Conditions.Add("p(95) < 1s"); }));
+        Assert.Equal(3, ex.Problems.Count);
+    }
+}
