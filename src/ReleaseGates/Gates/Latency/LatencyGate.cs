@@ -17,6 +17,16 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
     internal static GateResult Judge(RequestMetrics metrics, IReadOnlyList<GateCondition> conditions, LatencyGateOptions options, GateReport? baseline)
     {
         var samples = metrics.Latency?.Count ?? metrics.Total;
+        if (metrics.Latency is null && metrics.LatencyStatistics is { } statistics)
+        {
+            var missing = conditions.Select(c => c.Metric).Where(m => m is not ("count" or "rps") && !statistics.ContainsKey(m)).Distinct().ToArray();
+            if (missing.Length > 0)
+            {
+                throw new InvalidDataException(
+                    $"{options.Source!.Description} has no {string.Join(", ", missing)}; it has {string.Join(", ", statistics.Keys)}. (For k6, add them with --summary-trend-stats.)");
+            }
+        }
+
         var source = options.Source!.Description;
         if (samples < Math.Max(1, options.MinimumSamples))
         {
@@ -40,13 +50,19 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
             measurements.Add(new Measurement("count", samples, MetricUnit.Count) { Target = source });
         }
 
-        var p95 = metrics.Latency is { } h ? $"p95 {h.ValueAtPercentile(95) / 1e6:0.###} ms, " : "";
+        var p95 = metrics.Latency is { } h ? $"p95 {h.ValueAtPercentile(95) / 1e6:0.###} ms, "
+            : metrics.LatencyStatistics?.TryGetValue("p(95)", out var s95) == true ? $"p95 {s95:0.###} ms, " : "";
         return GateResult.FromEvidence($"{p95}{samples} requests from {source}", measurements);
     }
 
     private static (double Value, MetricUnit Unit) Value(string metric, RequestMetrics metrics)
     {
         var h = metrics.Latency;
+        if (h is null && metrics.LatencyStatistics is { } statistics && statistics.TryGetValue(metric, out var fromSummary))
+        {
+            return (fromSummary, MetricUnit.Milliseconds);
+        }
+
         double Ms(long ns) => ns / 1e6;
         return metric switch
         {

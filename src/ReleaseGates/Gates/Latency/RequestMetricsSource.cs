@@ -28,6 +28,12 @@ public sealed class RequestMetrics
     /// <summary>Latencies, or <see langword="null"/> when the source has none.</summary>
     public LatencyHistogram? Latency { get; init; }
 
+    /// <summary>
+    /// Latency statistics in milliseconds by metric name (<c>avg</c>, <c>min</c>, <c>med</c>, <c>max</c>, <c>p(95)</c>, …) for
+    /// sources that have no histogram, only a summary (a k6 summary export). Used when <see cref="Latency"/> is null.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? LatencyStatistics { get; init; }
+
     /// <summary>Requests seen.</summary>
     public long Total { get; init; }
 
@@ -121,6 +127,48 @@ public static class RequestMetricsSources
 
             return new RequestMetrics { Latency = result.Latency, Total = result.Total, Errors = result.Errors, Duration = result.Duration, Windows = result.Windows };
         });
+    }
+
+    /// <summary>
+    /// A k6 end-of-test summary: <c>--summary-export=file.json</c> or a <c>handleSummary</c> JSON. It holds only the
+    /// trend statistics k6 was told to compute (<c>avg, min, med, max, p(90), p(95)</c> by default; add others with
+    /// <c>--summary-trend-stats</c>), request counts and rate, and the failed-request count.
+    /// </summary>
+    /// <param name="path">The summary file.</param>
+    /// <param name="durationMetric">The trend to read latencies from. Default: <c>http_req_duration</c> (try <c>http_req_duration{expected_response:true}</c>).</param>
+    /// <returns>The source.</returns>
+    public static RequestMetricsSource FromK6Summary(string path, string durationMetric = "http_req_duration")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return new AsyncDelegateSource(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Duration,
+            $"k6 summary {Path.GetFileName(path)}", null, _ => ValueTask.FromResult(K6SummaryReader.Read(path, durationMetric)));
+    }
+
+    /// <summary>A JMeter JTL results file in CSV, header-driven; samples filtered by label glob.</summary>
+    /// <param name="path">The JTL file.</param>
+    /// <param name="labels">Only samples whose label matches one of these globs; none for all.</param>
+    /// <param name="delimiter">The field delimiter (<c>jmeter.save.saveservice.default_delimiter</c>). Default: comma.</param>
+    /// <returns>The source (latency, errors, duration and 10-second windows anchored at the end of the run).</returns>
+    public static RequestMetricsSource FromJMeterJtl(string path, IEnumerable<string>? labels = null, char delimiter = ',')
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var patterns = (labels ?? []).Select(IO.FileGlob.ToRegex).ToArray();
+        return new AsyncDelegateSource(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Duration | RequestMetricsCapabilities.Windows,
+            $"JMeter results {Path.GetFileName(path)}", null,
+            _ => ValueTask.FromResult(JMeterJtlReader.Read(path, delimiter, label => patterns.Length == 0 || patterns.Any(p => p.IsMatch(label)))));
+    }
+
+    /// <summary>A HAR 1.2 capture; entries filtered by URL glob.</summary>
+    /// <param name="path">The HAR file.</param>
+    /// <param name="urls">Only entries whose URL matches one of these globs (<c>https://shop.example/api/*</c>); none for all.</param>
+    /// <returns>The source (latency, errors, duration).</returns>
+    public static RequestMetricsSource FromHar(string path, IEnumerable<string>? urls = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var patterns = (urls ?? []).Select(IO.FileGlob.ToRegex).ToArray();
+        return new AsyncDelegateSource(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Duration,
+            $"HAR {Path.GetFileName(path)}", null,
+            _ => ValueTask.FromResult(HarReader.Read(path, url => patterns.Length == 0 || patterns.Any(p => p.IsMatch(url)))));
     }
 
     /// <summary>Metrics the caller computes (an import, a test harness).</summary>
