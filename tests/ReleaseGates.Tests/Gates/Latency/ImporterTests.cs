@@ -85,6 +85,25 @@ public class ImporterTests
     }
 
     [Theory]
+    [InlineData(0.1, GateStatus.Failed)]
+    [InlineData(0.25, GateStatus.Passed)]
+    public async Task Sustained_error_rate_is_judged_on_the_jtl_timestamps(double above, GateStatus expected)
+    {
+        // Four minutes, one sample a second, every fifth one failed: 20 % in every 10-second interval.
+        using var folder = Fixtures.CreateTempFolder();
+        var rows = Enumerable.Range(0, 240).Select(s => $"{1_700_000_000_000 + (s * 1000L)},25,api,{(s % 5 == 0 ? "false" : "true")}");
+        var path = folder.Write("run.jtl", "timeStamp,elapsed,label,success\n" + string.Join("\n", rows) + "\n");
+        var gate = (await ReleaseGate.CreateBuilder().AddErrorRate("errors", o =>
+        {
+            o.Source = RequestMetricsSources.FromJMeterJtl(path);
+            o.Maximum = 0.5;
+            o.SustainedAbove = above;
+            o.SustainedFor = TimeSpan.FromMinutes(3);
+        }).EvaluateAsync(Ct)).Gates[0];
+        Assert.Equal(expected, gate.Status);
+    }
+
+    [Theory]
     [InlineData("timeStamp,elapsed,label,success\n17000,abc,x,true\n", "line 2", "elapsed 'abc'")]
     [InlineData("timeStamp,label,success\n17000,x,true\n", "line 1", "'elapsed'")]
     [InlineData("timeStamp,elapsed,label,success\n17000,5,x,maybe\n", "line 2", "success 'maybe'")]

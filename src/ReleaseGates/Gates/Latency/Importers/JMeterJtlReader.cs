@@ -25,7 +25,11 @@ internal static class JMeterJtlReader
         }
 
         var latency = new LatencyHistogram();
-        var samples = new List<(long Start, bool Error)>();
+
+        // Constant memory whatever the file size: a day of 10-second intervals, the clock following the newest sample
+        // (JTL rows are nearly in time order), so "the last 3 minutes" means the last 3 minutes of the run.
+        var clock = new FollowingClock();
+        var windows = new RequestWindows(TimeSpan.FromSeconds(10), 8640, clock);
         long total = 0, errors = 0, first = long.MaxValue, last = long.MinValue;
         while (true)
         {
@@ -70,20 +74,13 @@ internal static class JMeterJtlReader
             errors += isError ? 1 : 0;
             first = Math.Min(first, start);
             last = Math.Max(last, start + ms);
-            samples.Add((start, isError));
+            clock.MoveTo(DateTimeOffset.FromUnixTimeMilliseconds(start));
+            windows.RecordAt(DateTimeOffset.FromUnixTimeMilliseconds(start), isError);
         }
 
-        RequestWindows? windows = null;
         if (total > 0)
         {
-            // Windows anchored at the end of the test, so that "the last 3 minutes" means the last 3 minutes of the run.
-            var end = DateTimeOffset.FromUnixTimeMilliseconds(last);
-            var clock = new FixedClock(end);
-            windows = new RequestWindows(TimeSpan.FromSeconds(10), (int)Math.Clamp(((last - first) / 10_000) + 2, 2, 100_000), clock);
-            foreach (var (start, isError) in samples)
-            {
-                windows.RecordAt(DateTimeOffset.FromUnixTimeMilliseconds(start), isError);
-            }
+            clock.MoveTo(DateTimeOffset.FromUnixTimeMilliseconds(last));
         }
 
         return new RequestMetrics
@@ -92,7 +89,7 @@ internal static class JMeterJtlReader
             Total = total,
             Errors = errors,
             Duration = total > 0 ? TimeSpan.FromMilliseconds(Math.Max(1, last - first)) : null,
-            Windows = windows,
+            Windows = total > 0 ? windows : null,
         };
     }
 
@@ -169,8 +166,19 @@ internal static class JMeterJtlReader
         }
     }
 
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    /// <summary>A clock that stands at the newest time it was moved to.</summary>
+    private sealed class FollowingClock : TimeProvider
     {
-        public override DateTimeOffset GetUtcNow() => now;
+        private DateTimeOffset _now = DateTimeOffset.UnixEpoch;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void MoveTo(DateTimeOffset time)
+        {
+            if (time > _now)
+            {
+                _now = time;
+            }
+        }
     }
 }
