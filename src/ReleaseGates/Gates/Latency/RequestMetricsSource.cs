@@ -155,7 +155,7 @@ public static class RequestMetricsSources
         var patterns = (labels ?? []).Select(IO.FileGlob.ToRegex).ToArray();
         return new AsyncDelegateSource(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Duration | RequestMetricsCapabilities.Windows,
             $"JMeter results {Path.GetFileName(path)}", null,
-            _ => ValueTask.FromResult(JMeterJtlReader.Read(path, delimiter, label => patterns.Length == 0 || patterns.Any(p => p.IsMatch(label)))));
+            _ => ValueTask.FromResult(JMeterJtlReader.Read(path, delimiter, patterns.Length == 0 ? null : label => patterns.Any(p => p.IsMatch(label)))));
     }
 
     /// <summary>A HAR 1.2 capture; entries filtered by URL glob.</summary>

@@ -12,13 +12,20 @@ namespace ReleaseGates;
 /// </summary>
 internal static class JMeterJtlReader
 {
-    public static RequestMetrics Read(string file, char delimiter, Func<string, bool> includeLabel)
+    public static RequestMetrics Read(string file, char delimiter, Func<string, bool>? includeLabel)
     {
         using var reader = new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 1 << 16 });
-        var line = 1;
-        var header = ReadRecord(reader, delimiter, ref line, file) ?? throw new IO.ReportFormatException(file, 1, "the file is empty; expected a header line such as 'timeStamp,elapsed,label,responseCode,...,success,...'");
-        int Column(string name) => Array.FindIndex(header, h => string.Equals(h.Trim(), name, StringComparison.Ordinal));
-        int timeStamp = Column("timeStamp"), elapsed = Column("elapsed"), label = Column("label"), success = Column("success");
+        var line = 0;
+        var headerText = NextRecord(reader, ref line, file) ?? throw new IO.ReportFormatException(file, 1, "the file is empty; expected a header line such as 'timeStamp,elapsed,label,responseCode,...,success,...'");
+        var header = new List<string>();
+        var bounds = new List<(int Start, int Length)>();
+        Split(headerText, delimiter, bounds);
+        foreach (var (start, length) in bounds)
+        {
+            header.Add(Unquote(headerText.AsSpan(start, length)).Trim());
+        }
+
+        int timeStamp = header.IndexOf("timeStamp"), elapsed = header.IndexOf("elapsed"), label = header.IndexOf("label"), success = header.IndexOf("success");
         if (timeStamp < 0 || elapsed < 0 || success < 0)
         {
             throw new IO.ReportFormatException(file, 1, $"the header has no {string.Join(" or ", new[] { ("timeStamp", timeStamp), ("elapsed", elapsed), ("success", success) }.Where(c => c.Item2 < 0).Select(c => $"'{c.Item1}'"))} column; JTL files need print_field_names=true and CSV output");
@@ -33,42 +40,55 @@ internal static class JMeterJtlReader
         long total = 0, errors = 0, first = long.MaxValue, last = long.MinValue;
         while (true)
         {
-            var recordLine = line;
-            var record = ReadRecord(reader, delimiter, ref line, file);
+            var recordLine = line + 1;
+            var record = NextRecord(reader, ref line, file);
             if (record is null)
             {
                 break;
             }
 
-            if (record.Length == 1 && record[0].Length == 0)
+            if (record.Length == 0)
             {
                 continue;
             }
 
-            if (record.Length < header.Length)
+            Split(record, delimiter, bounds);
+            if (bounds.Count < header.Count)
             {
-                throw new IO.ReportFormatException(file, recordLine, $"{record.Length} fields where the header has {header.Length}");
+                throw new IO.ReportFormatException(file, recordLine, $"{bounds.Count} fields where the header has {header.Count}");
             }
 
-            if (label >= 0 && !includeLabel(record[label]))
+            ReadOnlySpan<char> Field(int index) => record.AsSpan(bounds[index].Start, bounds[index].Length);
+            if (label >= 0 && includeLabel is not null && !includeLabel(Unquote(Field(label))))
             {
                 continue;
             }
 
-            if (!long.TryParse(record[timeStamp], NumberStyles.None, CultureInfo.InvariantCulture, out var start))
+            if (!long.TryParse(Field(timeStamp), NumberStyles.None, CultureInfo.InvariantCulture, out var start))
             {
-                throw new IO.ReportFormatException(file, recordLine, $"timeStamp '{record[timeStamp]}' is not epoch milliseconds (set jmeter.save.saveservice.timestamp_format=ms)");
+                throw new IO.ReportFormatException(file, recordLine, $"timeStamp '{Field(timeStamp)}' is not epoch milliseconds (set jmeter.save.saveservice.timestamp_format=ms)");
             }
 
-            if (!long.TryParse(record[elapsed], NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+            if (!long.TryParse(Field(elapsed), NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
             {
-                throw new IO.ReportFormatException(file, recordLine, $"elapsed '{record[elapsed]}' is not a whole number of milliseconds");
+                throw new IO.ReportFormatException(file, recordLine, $"elapsed '{Field(elapsed)}' is not a whole number of milliseconds");
             }
 
-            var ok = record[success].Trim();
-            var isError = ok.Equals("false", StringComparison.OrdinalIgnoreCase) || (!ok.Equals("true", StringComparison.OrdinalIgnoreCase)
-                ? throw new IO.ReportFormatException(file, recordLine, $"success '{record[success]}' is neither true nor false")
-                : false);
+            var ok = Field(success).Trim();
+            bool isError;
+            if (ok.Equals("true", StringComparison.OrdinalIgnoreCase))
+            {
+                isError = false;
+            }
+            else if (ok.Equals("false", StringComparison.OrdinalIgnoreCase))
+            {
+                isError = true;
+            }
+            else
+            {
+                throw new IO.ReportFormatException(file, recordLine, $"success '{Field(success)}' is neither true nor false");
+            }
+
             latency.Record(ms * 1_000_000);
             total++;
             errors += isError ? 1 : 0;
@@ -93,78 +113,52 @@ internal static class JMeterJtlReader
         };
     }
 
-    /// <summary>One CSV record (RFC 4180), or null at the end; quoted fields may span lines.</summary>
-    private static string[]? ReadRecord(StreamReader reader, char delimiter, ref int line, string file)
+    /// <summary>The next record's text: one line, or several while a quoted field is open (RFC 4180). Null at the end.</summary>
+    private static string? NextRecord(StreamReader reader, ref int line, string file)
     {
-        if (reader.Peek() < 0)
+        var text = reader.ReadLine();
+        if (text is null)
         {
             return null;
         }
 
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
+        line++;
         var startLine = line;
-        while (true)
+        while (text.AsSpan().Count('"') % 2 != 0)
         {
-            var c = reader.Read();
-            if (c < 0)
-            {
-                if (quoted)
-                {
-                    throw new IO.ReportFormatException(file, startLine, "a quoted field is not closed before the end of the file (a truncated file?)");
-                }
+            var more = reader.ReadLine() ?? throw new IO.ReportFormatException(file, startLine, "a quoted field is not closed before the end of the file (a truncated file?)");
+            line++;
+            text = text + "\n" + more;
+        }
 
-                fields.Add(field.ToString());
-                return [.. fields];
-            }
+        return text;
+    }
 
-            var ch = (char)c;
-            if (quoted)
+    /// <summary>Finds the fields of a record without copying them; quoted fields keep their quotes (see <see cref="Unquote"/>).</summary>
+    private static void Split(string record, char delimiter, List<(int Start, int Length)> bounds)
+    {
+        bounds.Clear();
+        var quoted = false;
+        var start = 0;
+        for (var i = 0; i < record.Length; i++)
+        {
+            var c = record[i];
+            if (c == '"')
             {
-                if (ch == '"')
-                {
-                    if (reader.Peek() == '"')
-                    {
-                        reader.Read();
-                        field.Append('"');
-                    }
-                    else
-                    {
-                        quoted = false;
-                    }
-                }
-                else
-                {
-                    if (ch == '\n')
-                    {
-                        line++;
-                    }
-
-                    field.Append(ch);
-                }
+                quoted = !quoted;
             }
-            else if (ch == '"' && field.Length == 0)
+            else if (c == delimiter && !quoted)
             {
-                quoted = true;
-            }
-            else if (ch == delimiter)
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else if (ch == '\n')
-            {
-                line++;
-                fields.Add(field.ToString().TrimEnd('\r'));
-                return [.. fields];
-            }
-            else
-            {
-                field.Append(ch);
+                bounds.Add((start, i - start));
+                start = i + 1;
             }
         }
+
+        bounds.Add((start, record.Length - start));
     }
+
+    private static string Unquote(ReadOnlySpan<char> field)
+        => field.Length >= 2 && field[0] == '"' && field[^1] == '"' ? field[1..^1].ToString().Replace("\"\"", "\"", StringComparison.Ordinal) : field.ToString();
 
     /// <summary>A clock that stands at the newest time it was moved to.</summary>
     private sealed class FollowingClock : TimeProvider
