@@ -1,6 +1,18 @@
 using BenchmarkDotNet.Running;
 using ReleaseGates.Benchmarks;
 
+if (args.Contains("--serve"))
+{
+    await ProbeVersusWrk.ServeAsync();
+    return;
+}
+
+if (args.Contains("--probe-vs-wrk"))
+{
+    await ProbeVersusWrk.RunAsync(args.SkipWhile(a => a != "--probe-vs-wrk").Skip(1).FirstOrDefault() is { } s && int.TryParse(s, out var sec) ? sec : 10);
+    return;
+}
+
 if (args.Contains("--quick-concurrent"))
 {
     Quick.RunConcurrent();

@@ -221,7 +221,25 @@ public static class HttpLoadProbe
         try
         {
             using var request = new HttpRequestMessage(options.Method, target);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+
+            // Latency is to the last byte: drain the body through a pooled buffer instead of buffering it whole.
+            var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+                try
+                {
+                    while (await stream.ReadAsync(buffer, timeout.Token).ConfigureAwait(false) > 0)
+                    {
+                    }
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+
             return (options.IsError(response), true, null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

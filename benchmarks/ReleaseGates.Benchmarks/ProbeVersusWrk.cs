@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ReleaseGates.Benchmarks;
+
+/// <summary>
+/// The load probe against wrk on the same loopback server (a separate process, so the probe's process measures only
+/// the probe): achieved requests per second as a ratio of wrk's, p50/p99 agreement, and the probe's own CPU and
+/// allocations per request. wrk and the probe take turns; both use the same number of connections.
+/// Not a BenchmarkDotNet benchmark: wrk is an external program, and the quantity is throughput under a fixed duration.
+/// </summary>
+public static partial class ProbeVersusWrk
+{
+    private const int Connections = 8;
+
+    public static async Task ServeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+        var app = builder.Build();
+        app.MapGet("/hello", () => "hello");
+        await app.StartAsync();
+        Console.WriteLine("listening " + app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        await Task.Delay(Timeout.Infinite, app.Lifetime.ApplicationStopping).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    public static async Task RunAsync(int seconds)
+    {
+        var self = typeof(ProbeVersusWrk).Assembly.Location;
+        using var server = Process.Start(new ProcessStartInfo("dotnet") { ArgumentList = { self, "--serve" }, RedirectStandardOutput = true })!;
+        try
+        {
+            var line = await server.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the server did not start");
+            var url = new Uri(line["listening ".Length..] + "/hello");
+            Console.WriteLine($"server {url} (pid {server.Id}); {Connections} connections, {seconds} s each, alternating wrk / probe, 3 rounds");
+            for (var round = 1; round <= 3; round++)
+            {
+                var wrk = RunWrk(url, seconds);
+                var probe = await RunProbeAsync(url, seconds);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"round {round}: wrk {wrk.Rps:0} req/s p50 {wrk.P50Ms:0.###} ms p99 {wrk.P99Ms:0.###} ms | probe {probe.Rps:0} req/s p50 {probe.P50Ms:0.###} ms p99 {probe.P99Ms:0.###} ms | ratio {probe.Rps / wrk.Rps:0.00} | probe CPU {probe.CpuUsPerRequest:0.#} µs/req, {probe.BytesPerRequest:0} B/req"));
+            }
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static (double Rps, double P50Ms, double P99Ms) RunWrk(Uri url, int seconds)
+    {
+        using var wrk = Process.Start(new ProcessStartInfo("wrk") { ArgumentList = { "-t1", $"-c{Connections}", $"-d{seconds}s", "--latency", url.ToString() }, RedirectStandardOutput = true })!;
+        var output = wrk.StandardOutput.ReadToEnd();
+        wrk.WaitForExit();
+        double Latency(string percentile)
+        {
+            var m = Regex.Match(output, @"^\s*" + Regex.Escape(percentile) + @"\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
+            var value = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            return m.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+        }
+
+        var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        return (rps, Latency("50%"), Latency("99%"));
+    }
+
+    private static async Task<(double Rps, double P50Ms, double P99Ms, double CpuUsPerRequest, double BytesPerRequest)> RunProbeAsync(Uri url, int seconds)
+    {
+        var options = new HttpLoadProbeOptions { Concurrency = Connections, Requests = HttpLoadProbeOptions.MaximumRequests, Duration = TimeSpan.FromSeconds(seconds), WarmupRequests = 200 };
+        options.Targets.Add(url);
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var result = await HttpLoadProbe.RunAsync(options);
+        process.Refresh();
+        var cpuUs = (process.TotalProcessorTime - cpu).TotalMicroseconds;
+        var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        var requests = result.Total + options.WarmupRequests;
+        return (result.RequestsPerSecond, result.Latency.ValueAtPercentile(50) / 1e6, result.Latency.ValueAtPercentile(99) / 1e6, cpuUs / requests, (double)bytes / requests);
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex RequestsPerSecond();
+}
