@@ -48,7 +48,14 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
             }
         }
 
-        return Judge(Filter(data.Files), options, context.Baseline, diff, files.Count);
+        var included = Filter(data.Files);
+        if (included.Sum(f => f.CoverableLines) == 0)
+        {
+            // Nothing to measure is not 100 %: an empty report, or filters that exclude everything, cannot pass.
+            return GateResult.Error($"The coverage reports {string.Join(", ", files.Select(Path.GetFileName))} have no coverable lines{(options.IncludeModules.Count + options.ExcludeModules.Count + options.IncludeFiles.Count + options.ExcludeFiles.Count + options.IncludeClasses.Count + options.ExcludeClasses.Count > 0 ? " after the include and exclude filters" : "")}.");
+        }
+
+        return Judge(included, options, context.Baseline, diff, files.Count);
     }
 
     private List<FileCoverage> Filter(IEnumerable<FileCoverage> files)

@@ -229,6 +229,57 @@ public class CoverageGateTests
         Assert.Contains(what, gate.Summary, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("<coverage line-rate=\"1\" branch-rate=\"1\" version=\"1.9\" timestamp=\"1\"><packages/></coverage>")]
+    [InlineData("TN:\nend_of_record\n")]
+    public async Task A_report_with_zero_coverable_lines_is_an_error_never_a_pass(string content)
+    {
+        using var folder = Fixtures.CreateTempFolder();
+        var path = folder.Write("empty.xml", content);
+        var gate = await Evaluate(o => { o.Reports.Add(path); o.MinimumCoverableLines = 0; o.MinimumLineRate = 0.5; });
+        Assert.Equal(GateStatus.Error, gate.Status);
+        Assert.Contains("no coverable lines", gate.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Diff_coverage_can_run_git_diff_against_a_base()
+    {
+        using var folder = Fixtures.CreateTempFolder();
+        void Git(params string[] args)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = folder.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false" }.Concat(args))
+            {
+                start.ArgumentList.Add(a);
+            }
+
+            using var p = System.Diagnostics.Process.Start(start)!;
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, p.StandardError.ReadToEnd());
+        }
+
+        Git("init", "-q", "-b", "main");
+        folder.Write("src/Calc.cs", string.Concat(Enumerable.Range(1, 10).Select(i => $"line {i}\n")));
+        Git("add", ".");
+        Git("commit", "-q", "-m", "base");
+        Git("checkout", "-q", "-b", "feature");
+        folder.Write("src/Calc.cs", string.Concat(Enumerable.Range(1, 10).Select(i => $"line {i}\n")) + "new 11\nnew 12\n");
+        Git("commit", "-q", "-am", "change");
+        folder.Write("c.info", "SF:" + Path.Combine(folder.Path, "src", "Calc.cs") + "\n" + string.Concat(Enumerable.Range(1, 30).Select(i => $"DA:{i},{(i == 12 ? 0 : 1)}\n")) + "end_of_record\n");
+
+        var gate = await Evaluate(o =>
+        {
+            o.BaseDirectory = folder.Path;
+            o.Reports.Add("c.info");
+            o.Diff = new DiffCoverageOptions { GitBase = "main", MinimumLineRate = 0.4 };
+        });
+        Assert.Equal(0.5, Value(gate, "diff-line"));        // lines 11 and 12 changed; 11 covered
+        Assert.Equal(["src/Calc.cs:12"], gate.Findings.Where(f => f.Code == "coverage.diff-uncovered").Select(f => f.Target));
+        var missing = await Evaluate(o => { o.BaseDirectory = folder.Path; o.Reports.Add("c.info"); o.Diff = new DiffCoverageOptions { GitBase = "no-such-ref" }; });
+        Assert.Equal(GateStatus.Error, missing.Status);
+        Assert.Contains("no-such-ref", missing.Summary, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_glob_that_matches_nothing_is_an_error()
     {
