@@ -5,6 +5,7 @@ using ReleaseGates.Metrics;
 
 namespace ReleaseGates.IntegrationTests.Metrics;
 
+[Collection(ProcessWideMetricsTests.Name)]
 public class HttpMetricsCollectorTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -24,7 +24,13 @@ public class CoverletCrossCheckTests
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            foreach (var a in new[] { "test", "--collect", "XPlat Code Coverage;Format=cobertura,opencover,lcov", "--results-directory", results })
+            // A fresh build in its own artifacts folder, with local source paths: under CI=true the repository builds
+            // deterministically (/_/ paths), and coverlet then finds no sources and reports nothing.
+            foreach (var a in new[]
+            {
+                "test", "--collect", "XPlat Code Coverage;Format=cobertura,opencover,lcov", "--results-directory", results,
+                "--artifacts-path", Path.Combine(results, "artifacts"), "-p:ContinuousIntegrationBuild=false", "-p:DeterministicSourcePaths=false",
+            })
             {
                 start.ArgumentList.Add(a);
             }
@@ -43,7 +49,7 @@ public class CoverletCrossCheckTests
             await process.WaitForExitAsync(timeout.Token);
             Assert.True(process.ExitCode == 0, $"dotnet test under coverlet failed ({process.ExitCode}):\n{await output}\n{await error}");
 
-            string Find(string name) => Directory.EnumerateFiles(results, name, SearchOption.AllDirectories).Single();
+            string Find(string name) => Directory.EnumerateFiles(results, name, SearchOption.AllDirectories).Single(f => !f.Contains("artifacts", StringComparison.Ordinal));
             var cobertura = Find("coverage.cobertura.xml");
             var opencover = Find("coverage.opencover.xml");
             var lcov = Find("coverage.info");
