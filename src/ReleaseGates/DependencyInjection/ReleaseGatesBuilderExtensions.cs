@@ -78,6 +78,22 @@ public static class ReleaseGatesBuilderExtensions
         return builder.AddGate(name, _ => gate, configure);
     }
 
+    /// <summary>
+    /// What every built-in <c>AddXxx</c> does: create and configure the gate's options, validate them as the registration
+    /// is made (one exception listing every problem), and create the gate once, on first use, from the valid options.
+    /// </summary>
+    internal static TBuilder AddBuiltInGate<TBuilder, TOptions>(this TBuilder builder, string name, Action<TOptions>? configure, Func<TOptions, IReleaseGate> create)
+        where TBuilder : IReleaseGatesBuilder
+        where TOptions : ReleaseGateOptions, new()
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new TOptions();
+        configure?.Invoke(options);
+        var gate = new Lazy<IReleaseGate>(() => create(options));
+        builder.AddRegistration(new GateRegistration(name, options, _ => gate.Value));
+        return builder;
+    }
+
     private sealed class DelegateGate(Func<GateContext, CancellationToken, ValueTask<GateResult>> evaluate) : IReleaseGate
     {
         public ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken) => evaluate(context, cancellationToken);

@@ -13,12 +13,7 @@ public static class CoverageReleaseGatesBuilderExtensions
     public static TBuilder AddCoverage<TBuilder>(this TBuilder builder, string name, Action<CoverageGateOptions> configure)
         where TBuilder : IReleaseGatesBuilder
     {
-        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        var options = new CoverageGateOptions();
-        configure(options);
-        var gate = new CoverageGate(options);
-        builder.AddRegistration(new GateRegistration(name, options, _ => gate));
-        return builder;
+        return builder.AddBuiltInGate<TBuilder, CoverageGateOptions>(name, configure, options => new CoverageGate(options));
     }
 }

@@ -13,12 +13,7 @@ public static class ErrorRateReleaseGatesBuilderExtensions
     public static TBuilder AddErrorRate<TBuilder>(this TBuilder builder, string name, Action<ErrorRateGateOptions> configure)
         where TBuilder : IReleaseGatesBuilder
     {
-        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        var options = new ErrorRateGateOptions();
-        configure(options);
-        var gate = new ErrorRateGate(options);
-        builder.AddRegistration(new GateRegistration(name, options, _ => gate));
-        return builder;
+        return builder.AddBuiltInGate<TBuilder, ErrorRateGateOptions>(name, configure, options => new ErrorRateGate(options));
     }
 }

@@ -20,12 +20,7 @@ public static class HealthChecksReleaseGatesExtensions
     public static TBuilder AddHealthChecks<TBuilder>(this TBuilder builder, string name, Action<HealthChecksGateOptions>? configure = null)
         where TBuilder : IReleaseGatesBuilder
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var options = new HealthChecksGateOptions();
-        configure?.Invoke(options);
-        var gate = new HealthChecksGate(options);
-        builder.AddRegistration(new GateRegistration(name, options, _ => gate));
-        return builder;
+        return builder.AddBuiltInGate<TBuilder, HealthChecksGateOptions>(name, configure, options => new HealthChecksGate(options));
     }
 
     /// <summary>

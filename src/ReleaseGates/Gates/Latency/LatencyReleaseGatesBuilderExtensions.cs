@@ -13,12 +13,7 @@ public static class LatencyReleaseGatesBuilderExtensions
     public static TBuilder AddLatency<TBuilder>(this TBuilder builder, string name, Action<LatencyGateOptions> configure)
         where TBuilder : IReleaseGatesBuilder
     {
-        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        var options = new LatencyGateOptions();
-        configure(options);
-        var registration = new GateRegistration(name, options, _ => new LatencyGate(options));
-        builder.AddRegistration(registration);
-        return builder;
+        return builder.AddBuiltInGate<TBuilder, LatencyGateOptions>(name, configure, options => new LatencyGate(options));
     }
 }
