@@ -174,7 +174,7 @@ public sealed record GateCondition
         if (Operator == ComparisonOperator.Between)
         {
             var upper = UpperThreshold?.Resolve(unit, baseline) ?? double.PositiveInfinity;
-            var inside = value >= failLimit && value <= upper;
+            var inside = (value >= failLimit || NearlyEqual(value, failLimit)) && (value <= upper || NearlyEqual(value, upper));
             return new ConditionOutcome(inside ? GateStatus.Passed : GateStatus.Failed, failLimit, null, inside ? null : $"{Metric} {MetricUnits.Format(value, unit)} is outside {this}");
         }
 
@@ -238,13 +238,19 @@ public sealed record GateCondition
 
     private bool Holds(double value, double limit) => Operator switch
     {
-        ComparisonOperator.LessThan => value < limit,
-        ComparisonOperator.LessThanOrEqual => value <= limit,
-        ComparisonOperator.GreaterThan => value > limit,
-        ComparisonOperator.GreaterThanOrEqual => value >= limit,
-        ComparisonOperator.Equal => value == limit,
+        ComparisonOperator.LessThan => value < limit && !NearlyEqual(value, limit),
+        ComparisonOperator.LessThanOrEqual => value <= limit || NearlyEqual(value, limit),
+        ComparisonOperator.GreaterThan => value > limit && !NearlyEqual(value, limit),
+        ComparisonOperator.GreaterThanOrEqual => value >= limit || NearlyEqual(value, limit),
+        ComparisonOperator.Equal => NearlyEqual(value, limit),
         _ => false,
     };
+
+    /// <summary>
+    /// Equal to 12 significant digits. Thresholds are written in decimal and converted between units (85 % → 0.85,
+    /// 300 ms → 0.3 s); binary floating point must not move a value that sits exactly on its threshold to the other side.
+    /// </summary>
+    private static bool NearlyEqual(double a, double b) => a == b || Math.Abs(a - b) <= 1e-12 * Math.Max(Math.Abs(a), Math.Abs(b));
 
     /// <summary>Formats a number the way the parser reads it.</summary>
     internal static string FormatNumber(double value) => value.ToString("R", CultureInfo.InvariantCulture);

@@ -71,17 +71,6 @@ internal static class MetricUnits
         _ => throw new ArgumentOutOfRangeException(nameof(unit), unit, "Unknown unit."),
     };
 
-    /// <summary>The factor that turns a value in <paramref name="unit"/> into its dimension's base unit (seconds, ratio).</summary>
-    public static double ToBaseFactor(MetricUnit unit) => unit switch
-    {
-        MetricUnit.Percent => 0.01,
-        MetricUnit.Nanoseconds => 1e-9,
-        MetricUnit.Microseconds => 1e-6,
-        MetricUnit.Milliseconds => 1e-3,
-        MetricUnit.Minutes => 60,
-        _ => 1,
-    };
-
     public static bool AreCompatible(MetricUnit a, MetricUnit b)
         => a == MetricUnit.None || b == MetricUnit.None || DimensionOf(a) == DimensionOf(b)
            || (DimensionOf(a), DimensionOf(b)) is (UnitDimension.Count, UnitDimension.Dimensionless) or (UnitDimension.Dimensionless, UnitDimension.Count);
@@ -99,9 +88,33 @@ internal static class MetricUnits
             throw new InvalidOperationException($"Cannot compare a value in {Symbol(from)} with one in {Symbol(to)}.");
         }
 
-        // Multiply then divide by exact powers of ten to keep 300ms -> 0.3s free of drift where possible.
-        return value * ToBaseFactor(from) / ToBaseFactor(to);
+        return FromBase(ToBase(value, from), to);
     }
+
+    // Dividing by exact integers (100, 1000) keeps 70 % -> 0.7 and 300 ms -> 0.3 s exact to the nearest double;
+    // multiplying by 0.01 or 0.001 would give 0.7000000000000001 and fail a value sitting exactly on its threshold.
+    private static double ToBase(double value, MetricUnit unit) => unit switch
+    {
+        MetricUnit.Percent => value / 100,
+        MetricUnit.Nanoseconds => value / 1e9,
+        MetricUnit.Microseconds => value / 1e6,
+        MetricUnit.Milliseconds => value / 1e3,
+        MetricUnit.Minutes => value * 60,
+        _ => value,
+    };
+
+    private static double FromBase(double value, MetricUnit unit) => unit switch
+    {
+        MetricUnit.Percent => value * 100,
+        MetricUnit.Nanoseconds => value * 1e9,
+        MetricUnit.Microseconds => value * 1e6,
+        MetricUnit.Milliseconds => value * 1e3,
+        MetricUnit.Minutes => value / 60,
+        _ => value,
+    };
+
+    /// <summary>A ratio as a percentage without binary noise: 0.7 → 70, not 70.00000000000001.</summary>
+    public static double RatioToPercent(double ratio) => Math.Round(ratio * 100, 10);
 
     public static string Symbol(MetricUnit unit) => unit switch
     {

@@ -160,6 +160,17 @@ public class GateConditionTests
     public void Between_is_inclusive(double value, GateStatus expected)
         => Assert.Equal(expected, GateCondition.Parse("mean between 10ms and 200ms").Evaluate(value, MetricUnit.Milliseconds).Status);
 
+    [Theory]
+    [InlineData("line >= 70%", 0.7, GateStatus.Passed)]      // 70 % is 0.7000000000000001 as a ratio in binary
+    [InlineData("rate < 70%", 0.7, GateStatus.Failed)]
+    [InlineData("x <= 44.77%", 0.4477, GateStatus.Passed)]
+    [InlineData("p(95) == 300ms", 0.3, GateStatus.Passed)]
+    public void A_value_exactly_on_its_threshold_stays_on_its_side_after_unit_conversion(string condition, double ratioOrSeconds, GateStatus expected)
+    {
+        var unit = condition.Contains("ms", StringComparison.Ordinal) ? MetricUnit.Seconds : MetricUnit.Ratio;
+        Assert.Equal(expected, GateCondition.Parse(condition).Evaluate(ratioOrSeconds, unit).Status);
+    }
+
     [Fact]
     public void NaN_is_inconclusive()
         => Assert.Equal(GateStatus.Skipped, GateCondition.Parse("p(95) < 1s").Evaluate(double.NaN, MetricUnit.Seconds).Status);

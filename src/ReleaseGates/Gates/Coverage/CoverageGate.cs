@@ -107,8 +107,8 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
                 return;
             }
 
-            var condition = GateCondition.AtLeast(metric, (minimum ?? 0) * 100, MetricUnit.Percent);
-            conditions.Add(warning is { } w ? condition.WithWarning(w * 100, MetricUnit.Percent) : condition);
+            var condition = GateCondition.AtLeast(metric, MetricUnits.RatioToPercent(minimum ?? 0), MetricUnit.Percent);
+            conditions.Add(warning is { } w ? condition.WithWarning(MetricUnits.RatioToPercent(w), MetricUnit.Percent) : condition);
         }
 
         Threshold("line", options.MinimumLineRate, options.WarningLineRate);
@@ -136,7 +136,7 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
 
         if (options.MinimumModuleLineRate is { } moduleMinimum)
         {
-            var condition = GateCondition.AtLeast("line", moduleMinimum * 100, MetricUnit.Percent);
+            var condition = GateCondition.AtLeast("line", MetricUnits.RatioToPercent(moduleMinimum), MetricUnit.Percent);
             foreach (var (module, counts) in modules.Where(m => m.Counts.CoverableLines > 0))
             {
                 var rate = (double)counts.CoveredLines / counts.CoverableLines;
@@ -216,7 +216,7 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
             return;
         }
 
-        var condition = GateCondition.AtLeast("diff-line", options.MinimumLineRate * 100, MetricUnit.Percent);
+        var condition = GateCondition.AtLeast("diff-line", MetricUnits.RatioToPercent(options.MinimumLineRate), MetricUnit.Percent);
         measurements.Add(Measurement.Evaluate("diff-line", (double)covered / changed, MetricUnit.Ratio, condition));
         measurements.Add(new Measurement("diff-coverable-lines", changed, MetricUnit.Count));
         findings.AddRange(ranges.Take(options.RangesListed));

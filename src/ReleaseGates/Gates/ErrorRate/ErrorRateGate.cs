@@ -28,8 +28,8 @@ internal sealed class ErrorRateGate(ErrorRateGateOptions options) : IReleaseGate
         var conditions = new List<GateCondition>();
         if (options.Maximum is { } maximum)
         {
-            var condition = GateCondition.AtMost("rate", maximum * 100, MetricUnit.Percent);
-            conditions.Add(options.Warning is { } w ? condition.WithWarning(w * 100, MetricUnit.Percent) : condition);
+            var condition = GateCondition.AtMost("rate", MetricUnits.RatioToPercent(maximum), MetricUnit.Percent);
+            conditions.Add(options.Warning is { } w ? condition.WithWarning(MetricUnits.RatioToPercent(w), MetricUnit.Percent) : condition);
         }
 
         conditions.AddRange(options.Conditions.Select(GateCondition.Parse));

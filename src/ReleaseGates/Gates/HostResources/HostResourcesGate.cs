@@ -1,0 +1,62 @@
+namespace ReleaseGates;
+
+/// <summary>Holds host CPU (sampled over a window), memory and disk utilisation to thresholds.</summary>
+internal sealed class HostResourcesGate(HostResourcesGateOptions options) : IReleaseGate
+{
+    public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
+    {
+        var measurements = new List<Measurement>();
+        var (busy0, total0) = HostResources.CpuTimes();
+        await Task.Delay(options.CpuSampleWindow, context.TimeProvider, cancellationToken).ConfigureAwait(false);
+        var (busy1, total1) = HostResources.CpuTimes();
+        var cpu = total1 > total0 ? (double)(busy1 - busy0) / (total1 - total0) : 0;
+        measurements.Add(Judge("cpu", cpu, options.MaximumCpuUtilization, options.WarningCpuUtilization, $"{Environment.ProcessorCount} cores over {options.CpuSampleWindow.TotalSeconds:0.###} s"));
+
+        var (used, total) = HostResources.Memory();
+        measurements.Add(Judge("memory", total > 0 ? (double)used / total : 0, options.MaximumMemoryUtilization, options.WarningMemoryUtilization, $"{used / (1 << 20)} of {total / (1 << 20)} MiB"));
+
+        var path = Path.GetFullPath(options.DiskPath ?? Directory.GetCurrentDirectory());
+        if (!Path.Exists(path))
+        {
+            return GateResult.Error($"The disk path '{path}' does not exist.");
+        }
+
+        var drive = new DriveInfo(path);
+        var diskUsed = drive.TotalSize - drive.AvailableFreeSpace;
+        measurements.Add(Judge("disk", drive.TotalSize > 0 ? (double)diskUsed / drive.TotalSize : 0, options.MaximumDiskUtilization, options.WarningDiskUtilization, $"{drive.RootDirectory.FullName}: {diskUsed / (1L << 30)} of {drive.TotalSize / (1L << 30)} GiB"));
+
+        var summary = string.Join(", ", measurements.Select(m => $"{m.Name} {m.Value:P0}"));
+        return GateResult.FromEvidence(summary, measurements);
+    }
+
+    /// <summary>A utilisation measurement, held to <c>&lt; maximum warn warning</c> when thresholds are set.</summary>
+    internal static Measurement Judge(string name, double utilization, double? maximum, double? warning, string target)
+    {
+        if (maximum is null && warning is null)
+        {
+            return new Measurement(name, utilization, MetricUnit.Ratio) { Target = target };
+        }
+
+        var condition = GateCondition.LessThan(name, MetricUnits.RatioToPercent(maximum ?? 1), MetricUnit.Percent);
+        if (warning is { } w)
+        {
+            condition = condition.WithWarning(MetricUnits.RatioToPercent(w), MetricUnit.Percent);
+        }
+
+        return Measurement.Evaluate(name, utilization, MetricUnit.Ratio, condition) with { Target = target };
+    }
+}
+
+/// <summary>Adds the host-resources gate.</summary>
+public static class HostResourcesReleaseGatesBuilderExtensions
+{
+    /// <summary>Adds a gate over host CPU (sampled over a short window), memory in use and disk usage (seeds: CPU &lt; 70 %, memory &lt; 80 %, disk &lt; 60 %).</summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The gate's unique name.</param>
+    /// <param name="configure">Sets the thresholds.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder AddHostResources<TBuilder>(this TBuilder builder, string name, Action<HostResourcesGateOptions>? configure = null)
+        where TBuilder : IReleaseGatesBuilder
+        => builder.AddBuiltInGate<TBuilder, HostResourcesGateOptions>(name, configure, options => new HostResourcesGate(options));
+}
