@@ -1,0 +1,202 @@
+using ReleaseGates.IO;
+
+namespace ReleaseGates;
+
+/// <summary>
+/// Holds test results (TRX and JUnit XML, several files merged) to conditions on executed, failed, skipped and pass-rate;
+/// failing tests become findings. No tests, or files that cannot be read, are never a pass.
+/// </summary>
+internal sealed class TestResultsGate(TestResultsGateOptions options) : IReleaseGate
+{
+    public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
+    {
+        var baseDirectory = options.BaseDirectory ?? Directory.GetCurrentDirectory();
+        var files = FileGlob.Expand(options.Files, baseDirectory);
+        if (files.Count == 0)
+        {
+            return GateResult.Error($"No test result files match {string.Join(", ", options.Files.Select(f => $"'{f}'"))} under {baseDirectory}.");
+        }
+
+        var cases = new List<TestCaseResult>();
+        var findings = new List<Finding>();
+        foreach (var file in files)
+        {
+            try
+            {
+                cases.AddRange(await ReadAsync(file, findings, cancellationToken).ConfigureAwait(false));
+            }
+            catch (ReportFormatException ex)
+            {
+                return GateResult.Error(ex.Message, ex);
+            }
+            catch (IOException ex)
+            {
+                return GateResult.Error($"{file}: {ex.Message}", ex);
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                return GateResult.Error($"{file}: {ex.Message}", ex);
+            }
+        }
+
+        if (options.Suites.Count > 0)
+        {
+            var patterns = options.Suites.Select(FileGlob.ToRegex).ToArray();
+            cases = cases.Where(c => patterns.Any(p => p.IsMatch(c.Suite))).ToList();
+        }
+
+        var counted = ApplyRetryPolicy(cases, options.RetryPolicy);
+        return Judge(counted, findings, files.Count, options);
+    }
+
+    /// <summary>The verdict as a pure function of the test cases and options.</summary>
+    internal static GateResult Judge(IReadOnlyList<TestCaseResult> cases, List<Finding> findings, int fileCount, TestResultsGateOptions options)
+    {
+        long passed = 0, failed = 0, errors = 0, skipped = 0;
+        foreach (var c in cases)
+        {
+            switch (c.Outcome)
+            {
+                case TestCaseOutcome.Passed: passed++; break;
+                case TestCaseOutcome.Failed: failed++; break;
+                case TestCaseOutcome.Error: errors++; break;
+                default: skipped++; break;
+            }
+        }
+
+        var executed = passed + failed + errors;
+        var values = new Dictionary<string, (double Value, MetricUnit Unit)>(StringComparer.Ordinal)
+        {
+            ["total"] = (cases.Count, MetricUnit.Count),
+            ["executed"] = (executed, MetricUnit.Count),
+            ["passed"] = (passed, MetricUnit.Count),
+            ["failed"] = (failed + errors, MetricUnit.Count),
+            ["skipped"] = (skipped, MetricUnit.Count),
+            ["pass-rate"] = (executed == 0 ? double.NaN : (double)passed / executed, MetricUnit.Ratio),
+        };
+
+        var conditions = new List<GateCondition> { GateCondition.AtLeast("executed", options.MinimumExecuted), GateCondition.AtMost("failed", options.MaximumFailed) };
+        if (options.MinimumPassRate is { } rate)
+        {
+            conditions.Add(GateCondition.AtLeast("pass-rate", MetricUnits.RatioToPercent(rate), MetricUnit.Percent));
+        }
+
+        if (options.MaximumSkipped is { } maxSkipped)
+        {
+            conditions.Add(GateCondition.AtMost("skipped", maxSkipped));
+        }
+
+        conditions.AddRange(options.Conditions.Select(GateCondition.Parse));
+        var measurements = new List<Measurement>();
+        foreach (var condition in conditions)
+        {
+            var (value, unit) = values[condition.Metric];
+            var m = Measurement.Evaluate(condition.Metric, value, unit, condition);
+
+            // No executed test gives no pass rate: that is a failure of the run, not a pass.
+            measurements.Add(double.IsNaN(value) ? m with { Status = GateStatus.Failed } : m);
+        }
+
+        foreach (var metric in TestResultsGateOptions.Metrics.Where(name => !conditions.Any(c => c.Metric == name)))
+        {
+            var (value, unit) = values[metric];
+            if (!double.IsNaN(value))
+            {
+                measurements.Add(new Measurement(metric, value, unit));
+            }
+        }
+
+        var failing = cases.Where(c => c.Outcome is TestCaseOutcome.Failed or TestCaseOutcome.Error).ToList();
+        foreach (var c in failing.Take(options.MaximumFailuresListed))
+        {
+            var code = c.Outcome == TestCaseOutcome.Error ? "test.error" : "test.failed";
+            findings.Add(new Finding(code, FindingSeverity.Info, $"{c.Name}: {Truncate(c.Message, options.MaximumMessageLength)}") { Target = $"{Path.GetFileName(c.File)} [{c.Suite}]" });
+        }
+
+        if (failing.Count > options.MaximumFailuresListed)
+        {
+            findings.Add(new Finding("test.more-failures", FindingSeverity.Info, $"{failing.Count - options.MaximumFailuresListed} more failing tests are not listed."));
+        }
+
+        var summary = executed == 0
+            ? $"No tests ran ({cases.Count} found, {skipped} skipped) in {fileCount} file(s)"
+            : $"{passed} of {executed} tests passed ({(double)passed / executed:P1}), {failed + errors} failed, {skipped} skipped, in {fileCount} file(s)";
+        return GateResult.FromEvidence(summary, measurements, findings);
+    }
+
+    internal static IReadOnlyList<TestCaseResult> ApplyRetryPolicy(List<TestCaseResult> cases, TestRetryPolicy policy)
+    {
+        if (policy == TestRetryPolicy.EveryAttempt)
+        {
+            return cases;
+        }
+
+        static int Rank(TestCaseOutcome o, TestRetryPolicy policy) => (o, policy) switch
+        {
+            (TestCaseOutcome.Passed, TestRetryPolicy.AnyAttemptPasses) => 3,
+            (TestCaseOutcome.Error or TestCaseOutcome.Failed, TestRetryPolicy.AnyAttemptFails) => 3,
+            (TestCaseOutcome.Error or TestCaseOutcome.Failed, _) => 2,
+            (TestCaseOutcome.Passed, _) => 1,
+            _ => 0,
+        };
+
+        return cases.GroupBy(c => c.Name, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(c => Rank(c.Outcome, policy))!)
+            .ToList();
+    }
+
+    private static async Task<IReadOnlyList<TestCaseResult>> ReadAsync(string file, List<Finding> findings, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: false);
+        var format = await SniffAsync(stream, file, cancellationToken).ConfigureAwait(false);
+        stream.Position = 0;
+        if (format == "trx")
+        {
+            var run = TrxReader.Read(stream, file);
+            if (run.RunOutcome is "Failed" or "Error" or "Aborted" && run.Cases.All(c => c.Outcome is TestCaseOutcome.Passed or TestCaseOutcome.Skipped))
+            {
+                findings.Add(new Finding("run.failed", FindingSeverity.Error, $"The test run's outcome is '{run.RunOutcome}' although no test failed: the run itself reported an error.") { Target = file });
+            }
+
+            if (run.DeclaredTotal is { } total && total != run.Cases.Count)
+            {
+                findings.Add(new Finding("results.count-mismatch", FindingSeverity.Info, $"The TRX counters say {total} tests; {run.Cases.Count} results were read.") { Target = file });
+            }
+
+            return run.Cases;
+        }
+
+        var junit = JUnitReader.Read(stream, file);
+        if (junit.DeclaredTests != junit.Cases.Count)
+        {
+            findings.Add(new Finding("results.count-mismatch", FindingSeverity.Info, $"The JUnit attributes say {junit.DeclaredTests} tests; {junit.Cases.Count} testcase elements were read and counted.") { Target = file });
+        }
+
+        return junit.Cases;
+    }
+
+    /// <summary>Tells TRX from JUnit by the root element, reading only the first few kilobytes.</summary>
+    private static async Task<string> SniffAsync(Stream stream, string file, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[4096];
+        var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        var head = System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+        if (head.Contains("<TestRun", StringComparison.Ordinal))
+        {
+            return "trx";
+        }
+
+        if (head.Contains("<testsuite", StringComparison.Ordinal))
+        {
+            return "junit";
+        }
+
+        throw new ReportFormatException(file, 0, read == 0 ? "the file is empty" : "neither TRX (<TestRun>) nor JUnit XML (<testsuites> or <testsuite>)");
+    }
+
+    private static string Truncate(string? text, int length)
+    {
+        var oneLine = (text ?? "(no message)").ReplaceLineEndings(" ").Trim();
+        return oneLine.Length <= length ? oneLine : oneLine[..(length - 1)] + "…";
+    }
+}
