@@ -164,28 +164,7 @@ public sealed class CoverageGateOptions : ReleaseGateOptions
             problems.Add("Diff: set exactly one of DiffFile (a unified diff) and GitBase (a ref for 'git diff <base>...HEAD').");
         }
 
-        foreach (var text in Conditions)
-        {
-            try
-            {
-                var condition = GateCondition.Parse(text ?? "");
-                if (!Metrics.Contains(condition.Metric, StringComparer.Ordinal))
-                {
-                    problems.Add($"{nameof(Conditions)}: '{text}' is about '{condition.Metric}', but this gate measures line, branch and method.");
-                }
-                else
-                {
-                    foreach (var problem in condition.Validate(MetricUnit.Ratio))
-                    {
-                        problems.Add($"{nameof(Conditions)}: {problem}");
-                    }
-                }
-            }
-            catch (ConditionFormatException ex)
-            {
-                problems.Add($"{nameof(Conditions)}: {ex.Message}");
-            }
-        }
+        ConditionList.Validate(Conditions, m => Metrics.Contains(m, StringComparer.Ordinal) ? MetricUnit.Ratio : null, "line, branch and method", problems);
     }
 }
 

@@ -99,27 +99,11 @@ public sealed class ErrorRateGateOptions : ReleaseGateOptions
         }
 
         BurnRate?.Validate(problems);
-        foreach (var text in Conditions)
-        {
-            try
-            {
-                var condition = GateCondition.Parse(text ?? "");
-                if (!Metrics.Contains(condition.Metric, StringComparer.Ordinal))
-                {
-                    problems.Add($"{nameof(Conditions)}: '{text}' is about '{condition.Metric}', but this gate measures rate, errors and requests.");
-                    continue;
-                }
-
-                foreach (var problem in condition.Validate(condition.Metric == "rate" ? MetricUnit.Ratio : MetricUnit.Count))
-                {
-                    problems.Add($"{nameof(Conditions)}: {problem}");
-                }
-            }
-            catch (ConditionFormatException ex)
-            {
-                problems.Add($"{nameof(Conditions)}: {ex.Message}");
-            }
-        }
+        ConditionList.Validate(
+            Conditions,
+            m => m == "rate" ? MetricUnit.Ratio : Metrics.Contains(m, StringComparer.Ordinal) ? MetricUnit.Count : null,
+            "rate, errors and requests",
+            problems);
     }
 }
 

@@ -69,30 +69,8 @@ public sealed partial class LatencyGateOptions : ReleaseGateOptions
             problems.Add($"{nameof(NoDataStatus)} must be Skipped or Failed: no data is never a pass or an error of the gate itself.");
         }
 
-        foreach (var text in Conditions)
+        foreach (var (text, condition) in ConditionList.Validate(Conditions, UnitOf, "p(N), med, avg, min, max, count and rps", problems))
         {
-            GateCondition condition;
-            try
-            {
-                condition = GateCondition.Parse(text ?? "");
-            }
-            catch (ConditionFormatException ex)
-            {
-                problems.Add($"{nameof(Conditions)}: {ex.Message}");
-                continue;
-            }
-
-            if (UnitOf(condition.Metric) is not { } unit)
-            {
-                problems.Add($"{nameof(Conditions)}: '{text}' is about '{condition.Metric}', but this gate measures p(N), med, avg, min, max, count and rps.");
-                continue;
-            }
-
-            foreach (var problem in condition.Validate(unit))
-            {
-                problems.Add($"{nameof(Conditions)}: {problem}");
-            }
-
             var needs = condition.Metric switch
             {
                 "count" => RequestMetricsCapabilities.None,

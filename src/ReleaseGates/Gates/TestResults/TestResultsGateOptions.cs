@@ -81,30 +81,11 @@ public sealed class TestResultsGateOptions : ReleaseGateOptions
             problems.Add($"{nameof(MaximumFailuresListed)} must not be negative and {nameof(MaximumMessageLength)} must be at least 10.");
         }
 
-        foreach (var text in Conditions)
-        {
-            GateCondition condition;
-            try
-            {
-                condition = GateCondition.Parse(text ?? "");
-            }
-            catch (ConditionFormatException ex)
-            {
-                problems.Add($"{nameof(Conditions)}: {ex.Message}");
-                continue;
-            }
-
-            if (!Metrics.Contains(condition.Metric, StringComparer.Ordinal))
-            {
-                problems.Add($"{nameof(Conditions)}: '{text}' is about '{condition.Metric}', but this gate measures {string.Join(", ", Metrics)}.");
-                continue;
-            }
-
-            foreach (var problem in condition.Validate(condition.Metric == "pass-rate" ? MetricUnit.Ratio : MetricUnit.Count))
-            {
-                problems.Add($"{nameof(Conditions)}: {problem}");
-            }
-        }
+        ConditionList.Validate(
+            Conditions,
+            m => m == "pass-rate" ? MetricUnit.Ratio : Metrics.Contains(m, StringComparer.Ordinal) ? MetricUnit.Count : null,
+            string.Join(", ", Metrics),
+            problems);
     }
 }
 
