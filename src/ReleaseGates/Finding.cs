@@ -11,6 +11,12 @@ public sealed record Finding(string Code, FindingSeverity Severity, string Messa
     /// <summary>What the finding is about: a URL, a file and line range, a table, an endpoint. <see langword="null"/> when it is the gate as a whole.</summary>
     public string? Target { get; init; }
 
+    /// <summary>The value the gate saw (a header's value, a cookie, a checksum), or <see langword="null"/>.</summary>
+    public string? Observed { get; init; }
+
+    /// <summary>How to fix it, where known (for ASP.NET Core, the middleware line or Kestrel option), or <see langword="null"/>.</summary>
+    public string? Remediation { get; init; }
+
     /// <summary>The status this finding imposes on its gate: <see cref="GateStatus.Failed"/> for errors, <see cref="GateStatus.Warning"/> for warnings, otherwise <see cref="GateStatus.Passed"/>.</summary>
     internal GateStatus ImpliedStatus => Severity switch
     {

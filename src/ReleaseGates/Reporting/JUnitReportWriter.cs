@@ -117,6 +117,8 @@ internal static class JUnitReportWriter
             sb.Append(f.Severity).Append(' ').Append(f.Code);
             if (f.Target is not null) sb.Append(" [").Append(f.Target).Append(']');
             sb.Append(": ").AppendLine(f.Message);
+            if (f.Observed is not null) sb.Append("  seen: ").AppendLine(f.Observed);
+            if (f.Remediation is not null) sb.Append("  fix: ").AppendLine(f.Remediation);
         }
 
         return sb.ToString();

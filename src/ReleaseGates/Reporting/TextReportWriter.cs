@@ -86,7 +86,7 @@ internal static class TextReportWriter
 
             foreach (var f in gate.Findings.Where(f => f.Severity != FindingSeverity.Info))
             {
-                rows.Add([gate.Name, StatusLabel(f.ImpliedStatus), f.Code + (f.Target is null ? "" : $" [{f.Target}]"), f.Message, ""]);
+                rows.Add([gate.Name, StatusLabel(f.ImpliedStatus), f.Code + (f.Target is null ? "" : $" [{f.Target}]"), f.Message + (f.Observed is null ? "" : $" Seen: {f.Observed}.") + (f.Remediation is null ? "" : $" Fix: {f.Remediation}"), ""]);
             }
 
             if (rows.Count == before)

@@ -44,7 +44,7 @@ public class KestrelLatencyAndErrorRateTests
 
         var source = RequestMetricsSources.FromHttpMetrics(collector, endpoint);
         var report = await ReleaseGate.CreateBuilder()
-            .AddLatency("p50-above-40ms", o => { o.Source = source; o.Conditions.Add("p(50) >= 40ms"); o.MinimumSamples = Requests; })
+            .AddLatency("p50-above-38ms", o => { o.Source = source; o.Conditions.Add("p(50) >= 38ms"); o.MinimumSamples = Requests; })
             .AddLatency("p95-below-35ms", o => { o.Source = source; o.Conditions.Add("p(95) < 35ms"); })
             .AddLatency("p95-below-2s", o => { o.Source = source; o.Conditions.Add("p(95) < 2s"); })
             .AddErrorRate("errors-at-most-11%", o => { o.Source = source; o.Maximum = 0.11; })
@@ -53,16 +53,17 @@ public class KestrelLatencyAndErrorRateTests
             .EvaluateAsync(ct);
 
         GateReport Gate(string name) => report.FindGate(name)!;
-        Assert.Equal(GateStatus.Passed, Gate("p50-above-40ms").Status);
+        // .NET timers may fire up to a millisecond early, so a 40 ms delay is held to 38 ms.
+        Assert.True(Gate("p50-above-38ms").Status == GateStatus.Passed, Gate("p50-above-38ms").Summary);
         Assert.Equal(GateStatus.Failed, Gate("p95-below-35ms").Status);
         Assert.Equal(GateStatus.Passed, Gate("p95-below-2s").Status);
         Assert.Equal(GateStatus.Passed, Gate("errors-at-most-11%").Status);
         Assert.Equal(GateStatus.Failed, Gate("errors-at-most-9%").Status);
         Assert.Equal(GateStatus.Warning, Gate("errors-warn-above-5%").Status);
 
-        // The measured values: the delay is a floor (timer resolution adds a little), the error share exact.
-        var p50 = Gate("p50-above-40ms").Measurements.Single(m => m.Name == "p(50)").Value;
-        Assert.InRange(p50, 40, 40 + 200);
+        // The measured values: the delay is a floor (less the timer's early firing; resolution adds a little), the error share exact.
+        var p50 = Gate("p50-above-38ms").Measurements.Single(m => m.Name == "p(50)").Value;
+        Assert.InRange(p50, 38, 40 + 200);
         Assert.Equal(0.1, Gate("errors-at-most-11%").Measurements.Single(m => m.Name == "rate").Value, 10);
         Assert.Equal(Requests, Gate("errors-at-most-11%").Measurements.Single(m => m.Name == "requests").Value);
         Assert.Equal(ReleaseDecision.NoGo, report.Decision);

@@ -1,0 +1,274 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace ReleaseGates;
+
+/// <summary>A request the probe sends.</summary>
+internal sealed record ProbeRequest(HttpMethod Method, Uri Url)
+{
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    public string? Body { get; init; }
+
+    public string? BodyContentType { get; init; }
+
+    public bool FollowRedirects { get; init; } = true;
+}
+
+/// <summary>One response on the way to the final one.</summary>
+internal sealed record ProbeHop(Uri Url, int Status, Uri? Location);
+
+/// <summary>What came back: the final response (headers multi-valued, body capped) and every hop, or why nothing did.</summary>
+internal sealed class ProbeResponse
+{
+    public required Uri FinalUrl { get; init; }
+
+    public int Status { get; init; }
+
+    /// <summary>Response and content headers, each with all its values, names compared without case.</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyList<string>> Headers { get; init; }
+
+    public byte[] Body { get; init; } = [];
+
+    public bool BodyTruncated { get; init; }
+
+    public TimeSpan Elapsed { get; init; }
+
+    public required IReadOnlyList<ProbeHop> Hops { get; init; }
+
+    /// <summary>Why no response arrived (refused, DNS, TLS, timeout after retries), or null.</summary>
+    public string? Failure { get; init; }
+
+    [MemberNotNullWhen(false, nameof(Failure))]
+    public bool Succeeded => Failure is null;
+
+    public bool IsHttps => FinalUrl.Scheme == Uri.UriSchemeHttps;
+
+    public string? MediaType => Header("Content-Type")?.Split(';')[0].Trim().ToLowerInvariant();
+
+    public string? Header(string name) => Headers.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
+
+    public IReadOnlyList<string> All(string name) => Headers.TryGetValue(name, out var values) ? values : [];
+
+    public string BodyText => Encoding.UTF8.GetString(Body);
+}
+
+/// <summary>
+/// Sends requests with a Polly.Core pipeline (retry with exponential backoff and jitter on transient failures, a timeout per
+/// attempt), follows redirects by hand up to a limit recording each hop, and reads bodies up to a cap.
+/// </summary>
+internal sealed class HttpProbe : IDisposable
+{
+    private static readonly int[] RedirectStatuses = [301, 302, 303, 307, 308];
+    private readonly HttpProbeOptions _options;
+    private readonly TimeProvider _time;
+    private readonly HttpClient _client;
+    private readonly bool _ownsClient;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+
+    public HttpProbe(HttpProbeOptions options, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+        _ownsClient = options.HttpClient is null;
+        _client = options.HttpClient ?? new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.All,
+            ConnectTimeout = options.AttemptTimeout,
+        })
+        { Timeout = Timeout.InfiniteTimeSpan };
+
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                Delay = options.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                    .Handle<HttpRequestException>()
+                    .Handle<TimeoutRejectedException>()
+                    .HandleResult(r => r.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout),
+                OnRetry = args =>
+                {
+                    args.Outcome.Result?.Dispose();
+                    return default;
+                },
+            });
+        }
+
+        options.ConfigureResilience?.Invoke(builder);
+        builder.AddTimeout(options.AttemptTimeout);
+        _pipeline = builder.Build();
+    }
+
+    public async Task<ProbeResponse> SendAsync(ProbeRequest request, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var hops = new List<ProbeHop>();
+        var url = request.Url;
+        var method = request.Method;
+        var body = request.Body;
+        for (var hop = 0; ; hop++)
+        {
+            HttpResponseMessage response;
+            byte[] content;
+            bool truncated;
+            try
+            {
+                (response, content, truncated) = await SendOnceAsync(method, url, request, body, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                var attempts = _options.MaxRetries + 1;
+                return new ProbeResponse
+                {
+                    FinalUrl = url,
+                    Headers = new Dictionary<string, IReadOnlyList<string>>(),
+                    Hops = hops,
+                    Elapsed = _time.GetElapsedTime(started),
+                    Failure = $"{method} {url}: {Describe(ex)} ({attempts} attempt{(attempts == 1 ? string.Empty : "s")})",
+                };
+            }
+
+            using (response)
+            {
+                var status = (int)response.StatusCode;
+                var location = response.Headers.Location is { } l ? new Uri(url, l) : null;
+                hops.Add(new ProbeHop(url, status, location));
+                if (request.FollowRedirects && RedirectStatuses.Contains(status) && location is not null)
+                {
+                    if (hop >= _options.MaxRedirects)
+                    {
+                        return new ProbeResponse
+                        {
+                            FinalUrl = url,
+                            Headers = Collect(response),
+                            Hops = hops,
+                            Elapsed = _time.GetElapsedTime(started),
+                            Failure = $"{request.Method} {request.Url}: more than {_options.MaxRedirects} redirects ({string.Join(" → ", hops.Select(h => $"{h.Status} {h.Url}"))})",
+                        };
+                    }
+
+                    if (status == 303 || (status is 301 or 302 && method == HttpMethod.Post))
+                    {
+                        method = HttpMethod.Get;
+                        body = null;
+                    }
+
+                    url = location;
+                    continue;
+                }
+
+                return new ProbeResponse
+                {
+                    FinalUrl = url,
+                    Status = status,
+                    Headers = Collect(response),
+                    Body = content,
+                    BodyTruncated = truncated,
+                    Hops = hops,
+                    Elapsed = _time.GetElapsedTime(started),
+                };
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            _client.Dispose();
+        }
+    }
+
+    private async Task<(HttpResponseMessage Response, byte[] Body, bool Truncated)> SendOnceAsync(HttpMethod method, Uri url, ProbeRequest request, string? body, CancellationToken cancellationToken)
+    {
+        byte[] content = [];
+        var truncated = false;
+        var response = await _pipeline.ExecuteAsync(
+            async token =>
+            {
+                using var message = new HttpRequestMessage(method, url);
+                foreach (var (name, value) in request.Headers)
+                {
+                    if (!message.Headers.TryAddWithoutValidation(name, value))
+                    {
+                        message.Content ??= new ByteArrayContent([]);
+                        message.Content.Headers.TryAddWithoutValidation(name, value);
+                    }
+                }
+
+                if (body is not null)
+                {
+                    message.Content = new StringContent(body, Encoding.UTF8, request.BodyContentType ?? "application/json");
+                }
+
+                var r = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                try
+                {
+                    (content, truncated) = await ReadCappedAsync(r, _options.MaxBodyBytes, token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    r.Dispose();
+                    throw;
+                }
+
+                return r;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return (response, content, truncated);
+    }
+
+    private static async Task<(byte[] Body, bool Truncated)> ReadCappedAsync(HttpResponseMessage response, int cap, CancellationToken cancellationToken)
+    {
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = new byte[Math.Min(cap + 1, 81920)];
+            using var memory = new MemoryStream();
+            int read;
+            while (memory.Length <= cap && (read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, cap + 1 - memory.Length)), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                memory.Write(buffer, 0, read);
+            }
+
+            var truncated = memory.Length > cap;
+            var bytes = memory.ToArray();
+            return (truncated ? bytes[..cap] : bytes, truncated);
+        }
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> Collect(HttpResponseMessage response)
+    {
+        var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in response.Headers.NonValidated.Concat(response.Content.Headers.NonValidated))
+        {
+            var list = headers.TryGetValue(name, out var existing) ? existing.ToList() : [];
+            list.AddRange(values);
+            headers[name] = list;
+        }
+
+        return headers;
+    }
+
+    private string Describe(Exception ex) => ex switch
+    {
+        TimeoutRejectedException => $"no response within {_options.AttemptTimeout.TotalSeconds:0.###} s",
+        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => $"DNS lookup failed ({ex.Message})",
+        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => $"TLS handshake failed ({(ex.InnerException ?? ex).Message})",
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => $"connection failed ({ex.Message})",
+        OperationCanceledException => $"no response within {_options.AttemptTimeout.TotalSeconds:0.###} s",
+        _ => ex.Message,
+    };
+}

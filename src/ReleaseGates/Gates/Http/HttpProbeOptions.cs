@@ -1,0 +1,60 @@
+using Polly;
+
+namespace ReleaseGates;
+
+/// <summary>How the security-headers and smoke-endpoint gates send their requests.</summary>
+public sealed class HttpProbeOptions
+{
+    /// <summary>
+    /// The client to send with (e.g. one made by <c>IHttpClientFactory</c>, or a test server's). Redirects are followed by hand
+    /// and recorded hop by hop only when its handler does not follow them itself (<c>AllowAutoRedirect = false</c>). Default: a
+    /// client of the gate's own with a <see cref="System.Net.Http.SocketsHttpHandler"/> that follows no redirects and keeps no cookies.
+    /// </summary>
+    public HttpClient? HttpClient { get; set; }
+
+    /// <summary>How many redirects are followed before the probe gives up. Default: 5; 0 to 20.</summary>
+    public int MaxRedirects { get; set; } = 5;
+
+    /// <summary>How many times a transient failure (connection error, attempt timeout, 502/503/504) is retried. Default: 2; 0 to 10.</summary>
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>The first retry's delay; later ones back off exponentially, with jitter. Default: 200 ms.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long one attempt (headers and body) may take. Default: 10 seconds. The whole probe is bounded by the gate's <see cref="ReleaseGateOptions.Timeout"/>.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most bytes of a response body read; the rest is discarded. Default: 1 MiB.</summary>
+    public int MaxBodyBytes { get; set; } = 1 << 20;
+
+    /// <summary>Adds strategies of your own (a circuit breaker, a rate limiter) inside the retry and the attempt timeout.</summary>
+    public Action<ResiliencePipelineBuilder<HttpResponseMessage>>? ConfigureResilience { get; set; }
+
+    internal void Validate(ICollection<string> problems)
+    {
+        if (MaxRedirects is < 0 or > 20)
+        {
+            problems.Add($"Probe.{nameof(MaxRedirects)} must be 0 to 20, but was {MaxRedirects}.");
+        }
+
+        if (MaxRetries is < 0 or > 10)
+        {
+            problems.Add($"Probe.{nameof(MaxRetries)} must be 0 to 10, but was {MaxRetries}.");
+        }
+
+        if (RetryDelay < TimeSpan.Zero || RetryDelay > TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"Probe.{nameof(RetryDelay)} must be 0 to 1 minute, but was {RetryDelay}.");
+        }
+
+        if (AttemptTimeout < TimeSpan.FromMilliseconds(10) || AttemptTimeout > TimeSpan.FromMinutes(10))
+        {
+            problems.Add($"Probe.{nameof(AttemptTimeout)} must be 10 ms to 10 minutes, but was {AttemptTimeout}.");
+        }
+
+        if (MaxBodyBytes is < 0 or > 64 << 20)
+        {
+            problems.Add($"Probe.{nameof(MaxBodyBytes)} must be 0 to 64 MiB, but was {MaxBodyBytes}.");
+        }
+    }
+}

@@ -1,0 +1,485 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ReleaseGates;
+
+/// <summary>One Observatory test's outcome: Observatory's result name, its score modifier, and what was seen.</summary>
+internal sealed record ObservatoryTest(string Test, string Result, int Modifier, string Description)
+{
+    public string? Observed { get; init; }
+
+    public string? Remediation { get; init; }
+}
+
+/// <summary>What the security-headers gate looked at.</summary>
+internal sealed class SecurityHeadersInput
+{
+    /// <summary>The response to the configured URL (after redirects).</summary>
+    public required ProbeResponse Response { get; init; }
+
+    /// <summary>The response chain starting from the plain-http URL, or null when it was not probed.</summary>
+    public ProbeResponse? FromHttp { get; init; }
+
+    /// <summary>Whether nothing listens on plain http (Observatory: redirection not needed).</summary>
+    public bool NoHttpListener { get; init; }
+
+    /// <summary>The Access-Control-Allow-Origin / -Credentials seen on the main response and the preflight, when they reflect our probe origin.</summary>
+    public bool CorsReflectsOriginWithCredentials { get; init; }
+
+    public string? CorsObserved { get; init; }
+}
+
+/// <summary>
+/// Mozilla HTTP Observatory scoring (mdn-http-observatory v1.6.3, algorithm version 5): ten tests, each with a modifier;
+/// <c>score = 100 + Σ negative modifiers</c>, plus the positive ones only when that is at least 90; grades A+ to F. Two
+/// deliberate differences, both where Observatory's parser is wrong: a quoted or non-numeric HSTS <c>max-age</c> is invalid
+/// (Observatory grades it as at least six months), and <c>max-age=0</c> (which turns HSTS off) counts as not implemented.
+/// The HSTS preload-list bonus is not given (no network list is consulted).
+/// </summary>
+internal static partial class ObservatoryScorer
+{
+    public const int SixMonths = 15_552_000;
+    private static readonly string[] PrivateReferrers = ["no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"];
+    private static readonly string[] UnsafeReferrers = ["origin", "origin-when-cross-origin", "unsafe-url", "no-referrer-when-downgrade"];
+
+    private static readonly (int Minimum, string Grade)[] GradeChart =
+    [
+        (100, "A+"), (90, "A"), (85, "A-"), (80, "B+"), (70, "B"), (65, "B-"), (60, "C+"), (50, "C"), (45, "C-"), (40, "D+"), (30, "D"), (25, "D-"), (0, "F"),
+    ];
+
+    public static (int Score, string Grade) Score(IEnumerable<ObservatoryTest> tests)
+    {
+        var list = tests.ToList();
+        var uncurved = 100 + list.Where(t => t.Modifier < 0).Sum(t => t.Modifier);
+        var score = Math.Max(uncurved >= 90 ? 100 + list.Sum(t => t.Modifier) : uncurved, 0);
+        return (score, Grade(score));
+    }
+
+    public static string Grade(int score)
+    {
+        var key = Math.Min(score - (score % 5), 100);
+        return GradeChart.First(g => key >= g.Minimum).Grade;
+    }
+
+    /// <summary>The lowest score that earns <paramref name="grade"/>, or null when it is not a grade.</summary>
+    public static int? MinimumScore(string grade) => GradeChart.Where(g => string.Equals(g.Grade, grade.Trim(), StringComparison.OrdinalIgnoreCase)).Select(g => (int?)g.Minimum).FirstOrDefault();
+
+    public static List<ObservatoryTest> Run(SecurityHeadersInput input)
+    {
+        var r = input.Response;
+        var csp = ContentSecurityPolicy.Parse(r.All("Content-Security-Policy"));
+        var hsts = Hsts(r);
+        return
+        [
+            ContentSecurityPolicyTest(r, csp),
+            Cookies(r, hsts.Modifier >= -10 && hsts.Result != "hsts-not-implemented-no-https" && hsts.Result.StartsWith("hsts-implemented", StringComparison.Ordinal)),
+            Cors(input),
+            Redirection(input),
+            ReferrerPolicy(r),
+            hsts,
+            SubresourceIntegrity(r),
+            XContentTypeOptions(r),
+            XFrameOptions(r, csp),
+            CrossOriginResourcePolicy(r),
+        ];
+    }
+
+    private static ObservatoryTest ContentSecurityPolicyTest(ProbeResponse r, ContentSecurityPolicy csp)
+    {
+        const string Test = "content-security-policy";
+        const string Fix = "app.Use(async (ctx, next) => { ctx.Response.Headers.ContentSecurityPolicy = \"default-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'\"; await next(); });";
+        var observed = r.All("Content-Security-Policy") is { Count: > 0 } values ? string.Join(", ", values) : null;
+        if (observed is null)
+        {
+            return r.Header("Content-Security-Policy-Report-Only") is { } reportOnly
+                ? new(Test, "csp-not-implemented-but-reporting-enabled", -25, "Only Content-Security-Policy-Report-Only is set: nothing is enforced.") { Observed = reportOnly, Remediation = Fix }
+                : new(Test, "csp-not-implemented", -25, "Content-Security-Policy is not set.") { Remediation = Fix };
+        }
+
+        if (csp.Error is not null || csp.Policies.Count == 0)
+        {
+            return new(Test, "csp-header-invalid", -25, $"Content-Security-Policy cannot be parsed: {csp.Error ?? "no directives"}.") { Observed = observed, Remediation = Fix };
+        }
+
+        if (csp.Policies.Any(p => p.TryGetValue("script-src", out var s) && s.Contains("'strict-dynamic'") && !s.Any(ContentSecurityPolicy.IsNonceOrHash)))
+        {
+            return new(Test, "csp-header-invalid", -25, "'strict-dynamic' without a nonce or hash blocks every script.") { Observed = observed, Remediation = Fix };
+        }
+
+        var https = r.IsHttps;
+        static bool Insecure(string s) => s is "http:" or "ftp:" || s.StartsWith("http://", StringComparison.Ordinal) || s.StartsWith("ftp://", StringComparison.Ordinal);
+        bool Weak(string directive, Func<string, bool> bad) => csp.All(p => ContentSecurityPolicy.Effective(p, directive).Any(bad));
+
+        if (Weak("script-src", s => s is "'unsafe-inline'" or "data:" || ContentSecurityPolicy.IsBroad(s)) || Weak("object-src", ContentSecurityPolicy.IsBroad))
+        {
+            return new(Test, "csp-implemented-with-unsafe-inline", -20, "script-src allows 'unsafe-inline', data: or any source, or object-src allows any source: the policy does not stop injected script.") { Observed = observed, Remediation = "Remove 'unsafe-inline' and broad sources from script-src (use nonces or hashes) and set object-src 'none'." };
+        }
+
+        if (https && (Weak("script-src", Insecure) || Weak("object-src", Insecure) || Weak("style-src", Insecure)))
+        {
+            return new(Test, "csp-implemented-with-insecure-scheme", -20, "An https site allows scripts, objects or styles over http: or ftp:.") { Observed = observed, Remediation = "Load active content over https only." };
+        }
+
+        if (Weak("script-src", s => s == "'unsafe-eval'") || Weak("style-src", s => s == "'unsafe-eval'"))
+        {
+            return new(Test, "csp-implemented-with-unsafe-eval", -10, "script-src allows 'unsafe-eval'.") { Observed = observed, Remediation = "Remove 'unsafe-eval' (replace eval and new Function)." };
+        }
+
+        if (https && (Weak("img-src", Insecure) || Weak("media-src", Insecure)))
+        {
+            return new(Test, "csp-implemented-with-insecure-scheme-in-passive-content-only", -10, "An https site allows images or media over http:.") { Observed = observed, Remediation = "Load images and media over https only." };
+        }
+
+        if (Weak("style-src", s => s is "'unsafe-inline'" or "data:" || ContentSecurityPolicy.IsBroad(s)))
+        {
+            return new(Test, "csp-implemented-with-unsafe-inline-in-style-src-only", 0, "Only style-src is loose ('unsafe-inline', data: or broad sources).") { Observed = observed };
+        }
+
+        if (csp.All(p => p.TryGetValue("default-src", out var d) && d.Count == 1 && d[0] == "'none'"))
+        {
+            return new(Test, "csp-implemented-with-no-unsafe-default-src-none", 10, "default-src 'none' with nothing unsafe.") { Observed = observed };
+        }
+
+        return new(Test, "csp-implemented-with-no-unsafe", 5, "Content-Security-Policy allows nothing unsafe.") { Observed = observed };
+    }
+
+    private static ObservatoryTest Cookies(ProbeResponse r, bool hstsProtects)
+    {
+        const string Test = "cookies";
+        const string Fix = "services.Configure<CookiePolicyOptions>(o => { o.Secure = CookieSecurePolicy.Always; o.HttpOnly = HttpOnlyPolicy.Always; o.MinimumSameSitePolicy = SameSiteMode.Lax; }); app.UseCookiePolicy();";
+        var cookies = r.All("Set-Cookie").Select(SetCookie.Parse).ToList();
+        if (cookies.Count == 0)
+        {
+            return new(Test, "cookies-not-found", 0, "No cookies are set.");
+        }
+
+        var observed = string.Join("; ", r.All("Set-Cookie").Select(c => c.Split(';')[0].Split('=')[0].Trim() + " (" + string.Join(", ", c.Split(';').Skip(1).Select(a => a.Trim())) + ")"));
+        var worst = cookies.All(c => c.SameSite is not null)
+            ? new ObservatoryTest(Test, "cookies-secure-with-httponly-sessions-and-samesite", 5, "Every cookie is Secure and SameSite, session cookies HttpOnly.")
+            : new ObservatoryTest(Test, "cookies-secure-with-httponly-sessions", 0, "Every cookie is Secure, session cookies HttpOnly, but SameSite is missing.");
+        void Worse(string result, int modifier, string description, SetCookie cookie)
+        {
+            if (modifier < worst.Modifier)
+            {
+                worst = new ObservatoryTest(Test, result, modifier, $"{description} ({cookie.Name})");
+            }
+        }
+
+        foreach (var c in cookies)
+        {
+            var session = c.Name.Contains("login", StringComparison.OrdinalIgnoreCase) || c.Name.Contains("sess", StringComparison.OrdinalIgnoreCase);
+            var csrf = c.Name.Contains("csrf", StringComparison.OrdinalIgnoreCase);
+            if (!c.Secure || !r.IsHttps)
+            {
+                if (session)
+                {
+                    Worse(hstsProtects ? "cookies-session-without-secure-flag-but-protected-by-hsts" : "cookies-session-without-secure-flag", hstsProtects ? -10 : -40, "A session cookie is not Secure", c);
+                }
+                else
+                {
+                    Worse(hstsProtects ? "cookies-without-secure-flag-but-protected-by-hsts" : "cookies-without-secure-flag", hstsProtects ? -5 : -20, "A cookie is not Secure", c);
+                }
+            }
+
+            if (session && !c.HttpOnly)
+            {
+                Worse("cookies-session-without-httponly-flag", -30, "A session cookie is readable by script (no HttpOnly)", c);
+            }
+
+            if (c.SameSite is { } sameSite && (sameSite is not ("strict" or "lax" or "none") || (sameSite == "none" && !c.Secure)))
+            {
+                Worse("cookies-samesite-flag-invalid", -20, $"SameSite={c.SameSiteRaw} is not Strict, Lax, or None with Secure", c);
+            }
+
+            if (csrf && c.SameSite is null)
+            {
+                Worse("cookies-anticsrf-without-samesite-flag", -20, "An anti-CSRF cookie has no SameSite", c);
+            }
+        }
+
+        return worst with { Observed = observed, Remediation = worst.Modifier < 0 ? Fix : null };
+    }
+
+    private static ObservatoryTest Cors(SecurityHeadersInput input)
+    {
+        const string Test = "cross-origin-resource-sharing";
+        var acao = input.Response.Header("Access-Control-Allow-Origin")?.Trim();
+        if (input.CorsReflectsOriginWithCredentials)
+        {
+            return new(Test, "cross-origin-resource-sharing-implemented-with-universal-access", -50, "Any origin is echoed back with Access-Control-Allow-Credentials: true: every site can read responses with the user's cookies.")
+            {
+                Observed = input.CorsObserved,
+                Remediation = "builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.WithOrigins(\"https://app.example.com\").AllowCredentials())); — never SetIsOriginAllowed(_ => true) with AllowCredentials().",
+            };
+        }
+
+        return acao switch
+        {
+            null => new(Test, "cross-origin-resource-sharing-not-implemented", 0, "No CORS headers."),
+            "*" => new(Test, "cross-origin-resource-sharing-implemented-with-public-access", 0, "Access-Control-Allow-Origin: * (public, without credentials).") { Observed = acao },
+            _ => new(Test, "cross-origin-resource-sharing-implemented-with-restricted-access", 0, "CORS is restricted to listed origins.") { Observed = input.CorsObserved ?? acao },
+        };
+    }
+
+    private static ObservatoryTest Redirection(SecurityHeadersInput input)
+    {
+        const string Test = "redirection";
+        const string Fix = "app.UseHttpsRedirection(); (with the https port known: ASPNETCORE_HTTPS_PORTS or HttpsRedirectionOptions.HttpsPort)";
+        if (input.NoHttpListener)
+        {
+            return new(Test, "redirection-not-needed-no-http", 0, "Nothing listens on plain http.");
+        }
+
+        var chain = input.FromHttp ?? input.Response;
+        if (chain.Hops.Count == 0 || chain.Hops[0].Url.Scheme != Uri.UriSchemeHttp)
+        {
+            return new(Test, "redirection-not-needed-no-http", 0, "The site was not probed over plain http.");
+        }
+
+        var observed = string.Join(" → ", chain.Hops.Select(h => $"{h.Status} {h.Url}")) + (chain.Hops[^1].Location is { } last ? $" → {last}" : string.Empty);
+        var first = chain.Hops[0];
+        if (first.Location is null)
+        {
+            return new(Test, "redirection-missing", -20, "Plain http answers without redirecting to https.") { Observed = observed, Remediation = Fix };
+        }
+
+        if (chain.FinalUrl.Scheme != Uri.UriSchemeHttps)
+        {
+            return new(Test, "redirection-not-to-https", -20, "The redirects do not end on https.") { Observed = observed, Remediation = Fix };
+        }
+
+        if (first.Location.Scheme != Uri.UriSchemeHttps)
+        {
+            return new(Test, "redirection-not-to-https-on-initial-redirection", -10, "The first redirect goes to another http URL: it should go straight to https on the same host.") { Observed = observed, Remediation = Fix };
+        }
+
+        if (!string.Equals(first.Location.Host, first.Url.Host, StringComparison.OrdinalIgnoreCase))
+        {
+            return new(Test, "redirection-off-host-from-http", -5, "The first redirect leaves the host, so HSTS is never set for it.") { Observed = observed, Remediation = Fix };
+        }
+
+        return new(Test, "redirection-to-https", 0, "Plain http redirects to https on the same host.") { Observed = observed };
+    }
+
+    private static ObservatoryTest ReferrerPolicy(ProbeResponse r)
+    {
+        const string Test = "referrer-policy";
+        const string Fix = "ctx.Response.Headers[\"Referrer-Policy\"] = \"strict-origin-when-cross-origin\";";
+        var values = r.All("Referrer-Policy");
+        if (values.Count == 0)
+        {
+            return new(Test, "referrer-policy-not-implemented", 0, "Referrer-Policy is not set (browsers default to strict-origin-when-cross-origin).") { Remediation = Fix };
+        }
+
+        var observed = string.Join(", ", values);
+        var token = values.SelectMany(v => v.Split(',')).Select(t => t.Trim().ToLowerInvariant()).LastOrDefault(t => PrivateReferrers.Contains(t) || UnsafeReferrers.Contains(t));
+        return token switch
+        {
+            null => new(Test, "referrer-policy-header-invalid", -5, "Referrer-Policy has no recognised value.") { Observed = observed, Remediation = Fix },
+            _ when PrivateReferrers.Contains(token) => new(Test, "referrer-policy-private", 5, $"Referrer-Policy {token} keeps paths private.") { Observed = observed },
+            _ => new(Test, "referrer-policy-unsafe", -5, $"Referrer-Policy {token} leaks paths or origins to other sites.") { Observed = observed, Remediation = Fix },
+        };
+    }
+
+    private static ObservatoryTest Hsts(ProbeResponse r)
+    {
+        const string Test = "strict-transport-security";
+        const string Fix = "builder.Services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = true; }); app.UseHsts();";
+        if (!r.IsHttps)
+        {
+            return new(Test, "hsts-not-implemented-no-https", -20, "The site is not served over https, so HSTS cannot apply.") { Remediation = "Serve the site over https, then " + Fix };
+        }
+
+        var value = r.Header("Strict-Transport-Security");
+        if (value is null)
+        {
+            return new(Test, "hsts-not-implemented", -20, "Strict-Transport-Security is not set.") { Remediation = Fix };
+        }
+
+        var hsts = StrictTransportSecurity.Parse(value);
+        if (hsts.Error is { } error)
+        {
+            return new(Test, "hsts-header-invalid", -20, $"Strict-Transport-Security is invalid: {error}.") { Observed = value, Remediation = Fix };
+        }
+
+        if (hsts.MaxAge == 0)
+        {
+            return new(Test, "hsts-not-implemented", -20, "max-age=0 tells browsers to forget HSTS.") { Observed = value, Remediation = Fix };
+        }
+
+        return hsts.MaxAge < SixMonths
+            ? new(Test, "hsts-implemented-max-age-less-than-six-months", -10, $"max-age {hsts.MaxAge} is under six months ({SixMonths} s).") { Observed = value, Remediation = Fix }
+            : new(Test, "hsts-implemented-max-age-at-least-six-months", 0, $"max-age {hsts.MaxAge.ToString(CultureInfo.InvariantCulture)} is at least six months.") { Observed = value };
+    }
+
+    private static ObservatoryTest SubresourceIntegrity(ProbeResponse r)
+    {
+        const string Test = "subresource-integrity";
+        if (r.MediaType is not ("text/html" or "application/xhtml+xml"))
+        {
+            return new(Test, "sri-not-implemented-response-not-html", 0, "The response is not HTML.");
+        }
+
+        var scripts = ScriptTag().Matches(r.BodyText).Select(m => m.Value).Select(tag => (Src: Attribute(tag, "src"), Integrity: Attribute(tag, "integrity"))).Where(s => s.Src is not null).ToList();
+        if (scripts.Count == 0)
+        {
+            return new(Test, "sri-not-implemented-but-no-scripts-loaded", 0, "The page loads no scripts.");
+        }
+
+        var external = scripts.Where(s => IsExternal(s.Src!, r.FinalUrl)).ToList();
+        var insecure = external.Where(s => s.Src!.StartsWith("http:", StringComparison.OrdinalIgnoreCase) || s.Src!.StartsWith("//", StringComparison.Ordinal)).ToList();
+        var observed = string.Join(", ", external.Select(s => s.Src + (s.Integrity is null ? " (no integrity)" : " (integrity)")));
+        const string Fix = "Add integrity=\"sha384-…\" crossorigin=\"anonymous\" to every external <script> and load it over https.";
+        var anyIntegrity = scripts.Any(s => s.Integrity is not null);
+        if (insecure.Count > 0)
+        {
+            return anyIntegrity
+                ? new(Test, "sri-implemented-but-external-scripts-not-loaded-securely", -20, "External scripts load over http or a protocol-relative URL.") { Observed = observed, Remediation = Fix }
+                : new(Test, "sri-not-implemented-and-external-scripts-not-loaded-securely", -50, "External scripts load over http or a protocol-relative URL, without integrity.") { Observed = observed, Remediation = Fix };
+        }
+
+        if (external.Count == 0)
+        {
+            return new(Test, "sri-not-implemented-but-all-scripts-loaded-from-secure-origin", 0, "Every script is same-origin.");
+        }
+
+        return external.All(s => s.Integrity is not null)
+            ? new(Test, "sri-implemented-and-external-scripts-loaded-securely", 5, "Every external script has integrity and loads over https.") { Observed = observed }
+            : new(Test, "sri-not-implemented-but-external-scripts-loaded-securely", -5, "External scripts load over https without integrity.") { Observed = observed, Remediation = Fix };
+    }
+
+    private static ObservatoryTest XContentTypeOptions(ProbeResponse r)
+    {
+        const string Test = "x-content-type-options";
+        const string Fix = "ctx.Response.Headers.XContentTypeOptions = \"nosniff\";";
+        var value = r.Header("X-Content-Type-Options");
+        return value?.Trim().ToLowerInvariant() switch
+        {
+            null => new(Test, "x-content-type-options-not-implemented", -5, "X-Content-Type-Options is not set.") { Remediation = Fix },
+            "nosniff" => new(Test, "x-content-type-options-nosniff", 0, "X-Content-Type-Options: nosniff.") { Observed = value },
+            _ => new(Test, "x-content-type-options-header-invalid", -5, "X-Content-Type-Options must be exactly nosniff.") { Observed = value, Remediation = Fix },
+        };
+    }
+
+    private static ObservatoryTest XFrameOptions(ProbeResponse r, ContentSecurityPolicy csp)
+    {
+        const string Test = "x-frame-options";
+        const string Fix = "ctx.Response.Headers.XFrameOptions = \"DENY\"; or frame-ancestors 'none' in Content-Security-Policy";
+        if (csp.Error is null && csp.Has("frame-ancestors"))
+        {
+            return new(Test, "x-frame-options-implemented-via-csp", 5, "Framing is controlled by CSP frame-ancestors.") { Observed = string.Join(" ", csp.Policies.Where(p => p.ContainsKey("frame-ancestors")).Select(p => "frame-ancestors " + string.Join(' ', p["frame-ancestors"]))) };
+        }
+
+        var value = r.Header("X-Frame-Options");
+        var v = value?.Trim().ToLowerInvariant();
+        return v switch
+        {
+            null => new(Test, "x-frame-options-not-implemented", -20, "X-Frame-Options is not set and CSP has no frame-ancestors: the page can be framed (clickjacking).") { Remediation = Fix },
+            "deny" or "sameorigin" => new(Test, "x-frame-options-sameorigin-or-deny", 5, $"X-Frame-Options: {value}.") { Observed = value },
+            _ when v.StartsWith("allow-from", StringComparison.Ordinal) => new(Test, "x-frame-options-allow-from-origin", 0, "X-Frame-Options ALLOW-FROM is ignored by current browsers.") { Observed = value, Remediation = Fix },
+            _ => new(Test, "x-frame-options-header-invalid", -20, "X-Frame-Options must be DENY or SAMEORIGIN.") { Observed = value, Remediation = Fix },
+        };
+    }
+
+    private static ObservatoryTest CrossOriginResourcePolicy(ProbeResponse r)
+    {
+        const string Test = "cross-origin-resource-policy";
+        var value = r.Header("Cross-Origin-Resource-Policy");
+        return value?.Trim().ToLowerInvariant() switch
+        {
+            null => new(Test, "corp-not-implemented", 0, "Cross-Origin-Resource-Policy is not set."),
+            "same-origin" or "same-site" => new(Test, "corp-implemented-with-same-origin", 10, $"Cross-Origin-Resource-Policy: {value}.") { Observed = value },
+            "cross-origin" => new(Test, "corp-implemented-with-cross-origin", 0, "Cross-Origin-Resource-Policy: cross-origin.") { Observed = value },
+            _ => new(Test, "corp-header-invalid", -5, "Cross-Origin-Resource-Policy must be same-origin, same-site or cross-origin.") { Observed = value, Remediation = "ctx.Response.Headers[\"Cross-Origin-Resource-Policy\"] = \"same-origin\";" },
+        };
+    }
+
+    private static bool IsExternal(string src, Uri page)
+        => Uri.TryCreate(page, src, out var resolved) && !(string.Equals(resolved.Host, page.Host, StringComparison.OrdinalIgnoreCase) && resolved.Scheme == page.Scheme && resolved.Port == page.Port);
+
+    private static string? Attribute(string tag, string name)
+    {
+        var m = Regex.Match(tag, $@"\s{name}\s*=\s*(?:""(?<v>[^""]*)""|'(?<v>[^']*)'|(?<v>[^\s>]+))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return m.Success ? m.Groups["v"].Value : null;
+    }
+
+    [GeneratedRegex(@"<script\b[^>]*>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex ScriptTag();
+}
+
+/// <summary>A parsed Set-Cookie header.</summary>
+internal sealed record SetCookie(string Name, bool Secure, bool HttpOnly, string? SameSite, string? SameSiteRaw)
+{
+    public static SetCookie Parse(string header)
+    {
+        var parts = header.Split(';');
+        var name = parts[0].Split('=')[0].Trim();
+        bool secure = false, httpOnly = false;
+        string? sameSite = null, raw = null;
+        foreach (var attribute in parts.Skip(1))
+        {
+            var kv = attribute.Split('=', 2);
+            var key = kv[0].Trim().ToLowerInvariant();
+            switch (key)
+            {
+                case "secure":
+                    secure = true;
+                    break;
+                case "httponly":
+                    httpOnly = true;
+                    break;
+                case "samesite":
+                    raw = kv.Length > 1 ? kv[1].Trim() : string.Empty;
+                    sameSite = raw.ToLowerInvariant();
+                    break;
+            }
+        }
+
+        return new(name, secure, httpOnly, sameSite, raw);
+    }
+}
+
+/// <summary>A parsed Strict-Transport-Security header: stricter than Observatory (a quoted or non-numeric max-age is invalid).</summary>
+internal sealed record StrictTransportSecurity(long MaxAge, bool IncludeSubDomains, bool Preload, string? Error)
+{
+    public static StrictTransportSecurity Parse(string value)
+    {
+        var text = value.Length > 1024 ? value[..1024] : value;
+        if (text.Contains(',', StringComparison.Ordinal))
+        {
+            return new(0, false, false, "the header is set more than once");
+        }
+
+        long? maxAge = null;
+        bool sub = false, preload = false;
+        foreach (var directive in text.Split(';').Select(d => d.Trim().ToLowerInvariant()).Where(d => d.Length > 0))
+        {
+            if (directive.StartsWith("max-age", StringComparison.Ordinal))
+            {
+                var eq = directive.IndexOf('=', StringComparison.Ordinal);
+                var number = eq < 0 ? string.Empty : directive[(eq + 1)..].Trim();
+                if (number.Length >= 2 && number[0] == '"' && number[^1] == '"')
+                {
+                    return new(0, false, false, $"max-age {number} is quoted; write a bare number of seconds");
+                }
+
+                if (!long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+                {
+                    return new(0, false, false, $"max-age '{number}' is not a whole number of seconds");
+                }
+
+                maxAge = seconds;
+            }
+            else if (directive == "includesubdomains")
+            {
+                sub = true;
+            }
+            else if (directive == "preload")
+            {
+                preload = true;
+            }
+        }
+
+        return maxAge is null ? new(0, sub, preload, "max-age is missing") : new(maxAge.Value, sub, preload, null);
+    }
+}

@@ -1,0 +1,150 @@
+namespace ReleaseGates;
+
+/// <summary>One request of the smoke-endpoint gate and what its response must look like. Build with <see cref="Get"/> or <see cref="Send"/> and the <c>Expect…</c> methods.</summary>
+public sealed class SmokeRequest
+{
+    private string? _name;
+
+    private SmokeRequest(HttpMethod method, string path)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Method = method;
+        Path = path;
+    }
+
+    /// <summary>The method.</summary>
+    public HttpMethod Method { get; }
+
+    /// <summary>The path (relative to the gate's base address) or an absolute URL.</summary>
+    public string Path { get; }
+
+    /// <summary>The name in the report. Default: <c>METHOD path</c>.</summary>
+    public string Name => _name ?? $"{Method} {Path}";
+
+    /// <summary>Request headers.</summary>
+    public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The request body, or <see langword="null"/>.</summary>
+    public string? Body { get; private set; }
+
+    /// <summary>The body's content type. Default: <c>application/json</c>.</summary>
+    public string BodyContentType { get; private set; } = "application/json";
+
+    /// <summary>Whether redirects are followed (the expectations then apply to the final response). Default: true.</summary>
+    public bool FollowRedirects { get; set; } = true;
+
+    /// <summary>Statuses that pass. Default: 200.</summary>
+    public ISet<int> ExpectedStatuses { get; } = new HashSet<int>();
+
+    /// <summary>The media type the response must have (parameters such as charset ignored), or <see langword="null"/>.</summary>
+    public string? ExpectedContentType { get; private set; }
+
+    /// <summary>The most the request may take, redirects and body included, or <see langword="null"/>.</summary>
+    public TimeSpan? MaxLatency { get; private set; }
+
+    /// <summary>Texts the body must contain (ordinal).</summary>
+    public IList<string> BodyContains { get; } = [];
+
+    /// <summary>JSON paths (<c>$.status</c>, <c>$.items[0].id</c>) and the JSON value each must equal (<c>"Healthy"</c> as a string, <c>3</c>, <c>true</c>).</summary>
+    public IDictionary<string, string> JsonEquals { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Response headers that must be present.</summary>
+    public IList<string> HeadersPresent { get; } = [];
+
+    /// <summary>A GET request.</summary>
+    /// <param name="path">The path or absolute URL.</param>
+    /// <returns>The request.</returns>
+    public static SmokeRequest Get(string path) => new(HttpMethod.Get, path);
+
+    /// <summary>A request with any method and an optional body.</summary>
+    /// <param name="method">The method.</param>
+    /// <param name="path">The path or absolute URL.</param>
+    /// <param name="body">The body, or <see langword="null"/>.</param>
+    /// <param name="contentType">The body's content type.</param>
+    /// <returns>The request.</returns>
+    public static SmokeRequest Send(HttpMethod method, string path, string? body = null, string contentType = "application/json")
+        => new(method, path) { Body = body, BodyContentType = contentType };
+
+    /// <summary>Names the request in the report.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>This request.</returns>
+    public SmokeRequest Named(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        _name = name;
+        return this;
+    }
+
+    /// <summary>Adds a request header.</summary>
+    /// <param name="name">The header.</param>
+    /// <param name="value">Its value.</param>
+    /// <returns>This request.</returns>
+    public SmokeRequest WithHeader(string name, string value)
+    {
+        Headers[name] = value;
+        return this;
+    }
+
+    /// <summary>Accepts these statuses (replacing the default 200).</summary>
+    /// <param name="statuses">The statuses.</param>
+    /// <returns>This request.</returns>
+    public SmokeRequest ExpectStatus(params int[] statuses)
+    {
+        foreach (var s in statuses)
+        {
+            ExpectedStatuses.Add(s);
+        }
+
+        return this;
+    }
+
+    /// <summary>Requires a media type, e.g. <c>application/json</c>.</summary>
+    /// <param name="mediaType">The media type.</param>
+    /// <returns>This request.</returns>
+    public SmokeRequest ExpectContentType(string mediaType)
+    {
+        ExpectedContentType = mediaType;
+        return this;
+    }
+
+    /// <summary>Requires the response within <paramref name="latency"/>.</summary>
+    /// <param name="latency">The most the request may take.</param>
+    /// <returns>This request.</returns>
+    public SmokeRequest ExpectLatencyBelow(TimeSpan latency)
+    {
+        MaxLatency = latency;
+        return this;
+    }
+
+    /// <summary>Requires the body to contain <paramref name="text"/>.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>This request.</returns>
+    public SmokeRequest ExpectBodyContains(string text)
+    {
+        BodyContains.Add(text);
+        return this;
+    }
+
+    /// <summary>Requires the JSON value at <paramref name="path"/> to equal <paramref name="json"/> (a JSON literal; a bare word is taken as a string).</summary>
+    /// <param name="path">The path, e.g. <c>$.status</c> or <c>$.items[0].id</c>.</param>
+    /// <param name="json">The expected value.</param>
+    /// <returns>This request.</returns>
+    public SmokeRequest ExpectJson(string path, string json)
+    {
+        JsonEquals[path] = json;
+        return this;
+    }
+
+    /// <summary>Requires a response header.</summary>
+    /// <param name="header">The header.</param>
+    /// <returns>This request.</returns>
+    public SmokeRequest ExpectHeader(string header)
+    {
+        HeadersPresent.Add(header);
+        return this;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}
