@@ -1,11 +1,14 @@
-// The ReleaseGates sample host: starts a small ASP.NET Core app on 127.0.0.1, sends it a bounded burst of traffic,
-// captures latency and errors from the runtime's own HTTP metrics, evaluates release gates, prints the report,
-// writes JSON, Markdown and JUnit files and exits with the decision's exit code.
+// The ReleaseGates sample host: migrates a SQLite database from SQL scripts, starts a small ASP.NET Core app on
+// 127.0.0.1 (https and http), sends it a bounded burst of traffic, and evaluates every kind of gate: latency and error
+// rate from the runtime's own HTTP metrics, security headers, smoke endpoints, health checks, host resources, migration
+// integrity, coverage, test results and a custom gate. It prints the report, writes JSON, Markdown and JUnit files and
+// exits with the decision's exit code.
 //
 //   dotnet run --project samples/ReleaseGates.Samples.ConsoleHost                 GO
-//   dotnet run --project samples/ReleaseGates.Samples.ConsoleHost -- --break errors,latency,health
+//   dotnet run --project samples/ReleaseGates.Samples.ConsoleHost -- --break hsts,errors
 //   options: --output <dir> (default release-report), --requests <n> (default 600), --fail-on-warnings
 using System.Diagnostics;
+using Microsoft.Data.Sqlite;
 using ReleaseGates;
 using ReleaseGates.Metrics;
 using ReleaseGates.Samples.ConsoleHost;
@@ -19,20 +22,32 @@ if (options is null)
 using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 var console = new ConsoleWriter();
+var data = Path.Combine(AppContext.BaseDirectory, "data");
+var work = Directory.CreateTempSubdirectory("releasegates-sample-").FullName;
 try
 {
-    using var collector = new HttpMetricsCollector();
-    await using var app = await SampleApp.StartAsync(options.Breaks, cancel.Token);
-    console.Line($"Sample app listening on {app.BaseAddress}" + (options.Breaks.Count > 0 ? $" (broken on purpose: {string.Join(", ", options.Breaks)})" : ""));
+    // The database, migrated from SQL scripts at start-up; the "release" records a content-hash manifest of the scripts.
+    var database = new SqliteConnectionStringBuilder { DataSource = Path.Combine(work, "orders.db") }.ConnectionString;
+    var migrations = Path.Combine(data, "migrations");
+    var ran = await SampleDatabase.MigrateAsync(database, migrations, skipLast: options.Breaks.Contains("migrations"), cancel.Token);
+    var manifest = Path.Combine(work, "migrations.manifest.json");
+    await MigrationManifest.WriteAsync(migrations, MigrationJournal.DbUp, manifest, cancel.Token);
 
-    using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 8 }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+    using var collector = new HttpMetricsCollector();
+    await using var app = await SampleApp.StartAsync(options.Breaks, database, cancel.Token);
+    console.Line($"Sample app on {app.BaseAddress} and {app.HttpAddress}; SQLite migrated with {ran} script(s)"
+        + (options.Breaks.Count > 0 ? $" (broken on purpose: {string.Join(", ", options.Breaks)})" : ""));
+
+    using var client = app.CreateClient();
     await LoadAsync(client, options.Requests, concurrency: 8, TimeSpan.FromSeconds(20), console, cancel.Token);
 
     var orders = new HttpEndpoint(HttpMetricSource.Server, "GET", "/api/orders/{id:int}");
     await WaitForMetricsAsync(collector, orders, options.Requests, cancel.Token);
 
     var evaluator = ReleaseGate.CreateBuilder()
-        .Configure(o => o.Subject = new ReleaseSubject { Service = "orders-api", Version = "1.4.0", Environment = "staging" })
+        .UseServices(app.Services)
+        .Configure(o => o.Subject = new ReleaseSubject { Service = "orders-api", Version = SampleApp.Version, Environment = "staging" })
+        // Performance: the load burst above, read from the runtime's own HTTP server metrics.
         .AddLatency("orders-latency", o =>
         {
             o.Source = RequestMetricsSources.FromHttpMetrics(collector, orders);
@@ -47,11 +62,56 @@ try
             o.Maximum = 0.01;
             o.Warning = 0.001;
         })
-        // Two custom gates: what a team writes for checks the library does not ship (yet).
-        .AddGate("health-endpoint", SampleGates.JsonEndpoint(client, new Uri(app.BaseAddress, "api/health")),
+        // Security: Mozilla Observatory scoring of the https front door, and the http → https redirect.
+        .AddSecurityHeaders("security-headers", o =>
+        {
+            o.Url = new Uri(app.BaseAddress, "api/version");
+            o.HttpUrl = new Uri(app.HttpAddress, "api/version");
+            o.Probe.HttpClient = client;
+            o.MinimumGrade = "A";
+        })
+        // Operations: smoke endpoints, the app's own health checks, and the host (report-only: a shared machine's disk is not the release's).
+        .AddSmokeTests("smoke", o =>
+        {
+            o.BaseAddress = app.BaseAddress;
+            o.Probe.HttpClient = client;
+            o.Requests.Add(SmokeRequest.Get("api/health").ExpectStatus(200).ExpectContentType("application/json").ExpectJson("$.status", "Healthy"));
+            o.Requests.Add(SmokeRequest.Get("api/download/7").ExpectStatus(200).ExpectContentType("application/json").ExpectLatencyBelow(TimeSpan.FromMilliseconds(500)));
+            o.Requests.Add(SmokeRequest.Get("api/orders/1").ExpectJson("$.status", "shipped"));
+        })
+        .AddHealthChecks("health-checks")
+        .AddHostResources("host", o =>
+        {
+            o.CpuSampleWindow = TimeSpan.FromMilliseconds(500);
+            o.MaximumCpuUtilization = 0.7;
+            o.MaximumMemoryUtilization = 0.8;
+            o.MaximumDiskUtilization = 0.6;
+            o.ReportOnly = true;
+        })
+        // Data: the migration journal against the scripts and the release manifest, the schema, and data invariants.
+        .AddMigrationIntegrity("database", o =>
+        {
+            o.ConnectionFactory = () => new SqliteConnection(database);
+            o.Journal = MigrationJournal.DbUp;
+            o.MigrationsDirectory = migrations;
+            o.ManifestPath = manifest;
+            o.Schema.MinimumTableCount = 3;
+            o.Schema.RequireTables("users", "templates")
+                .RequireColumn("users", "login_id", "TEXT", nullable: false)
+                .RequireIndex("users", ["login_id"], unique: true);
+            o.Invariants.Add(DataInvariant.NoRows("emails-well-formed", "SELECT id, email, password_hash FROM users WHERE email NOT LIKE '%_@_%._%'"));
+            o.Invariants.Add(DataInvariant.Scalar("template-weights", "SELECT SUM(weight) FROM templates", "sum between 0.999 and 1.001"));
+        })
+        // Quality: the unit-test run's coverage and results (files shipped with the sample in data/).
+        .AddCoverage("coverage", o =>
+        {
+            o.Reports.Add(Path.Combine(data, "coverage.cobertura.xml"));
+            o.Conditions.Add("line >= 80%");
+        })
+        .AddTestResults("unit-tests", o => o.Files.Add(Path.Combine(data, "test-results.trx")))
+        // A custom gate: what a team writes for a check the library does not ship.
+        .AddGate("deployed-version", SampleGates.DeployedVersion(client, SampleApp.Version),
             o => { o.Category = GateCategories.Operations; o.Timeout = TimeSpan.FromSeconds(10); })
-        .AddGate("release-notes", (_, _) => ValueTask.FromResult(GateResult.Passed("changelog entry present for 1.4.0")),
-            o => { o.Category = GateCategories.Quality; o.Importance = GateImportance.Optional; })
         .Build();
 
     var report = await evaluator.EvaluateAsync(cancellationToken: cancel.Token);
@@ -69,6 +129,11 @@ catch (OperationCanceledException)
 {
     Console.Error.WriteLine("Cancelled.");
     return ReleaseExitCodes.EvaluationError;
+}
+finally
+{
+    SqliteConnection.ClearAllPools();
+    Directory.Delete(work, recursive: true);
 }
 
 static async Task LoadAsync(HttpClient client, int requests, int concurrency, TimeSpan maximum, ConsoleWriter console, CancellationToken ct)

@@ -1,54 +1,34 @@
-using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 
 namespace ReleaseGates.Samples.ConsoleHost;
 
 /// <summary>
-/// Custom gates written against the public API: what an application team writes for checks the library does not ship.
-/// Each holds its measurements to text conditions and lets the evidence decide the status.
+/// A custom gate written against the public API: what an application team writes for checks the library does not ship.
+/// It holds its evidence to a condition and lets the evidence decide the status.
 /// </summary>
 internal static class SampleGates
 {
-    /// <summary>GET a URL and expect 200 with a JSON body: the seeds' "curl the health endpoint".</summary>
-    public static IReleaseGate JsonEndpoint(HttpClient client, Uri url)
-        => new DelegateGate(async (_, ct) =>
+    /// <summary>The version the running service reports must be the version being released.</summary>
+    public static IReleaseGate DeployedVersion(HttpClient client, string expected) => new DelegateGate(async (_, ct) =>
+    {
+        JsonElement body;
+        try
         {
-            HttpResponseMessage response;
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            try
-            {
-                response = await client.GetAsync(url, ct);
-            }
-            catch (HttpRequestException ex)
-            {
-                return GateResult.Error($"GET {url} could not be sent: {ex.Message}", ex);
-            }
+            body = await client.GetFromJsonAsync<JsonElement>("api/version", ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException)
+        {
+            return GateResult.Error($"GET api/version failed: {ex.Message}", ex);
+        }
 
-            using (response)
-            {
-                var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-                var findings = new List<Finding>();
-                if (response.StatusCode != System.Net.HttpStatusCode.OK)
-                {
-                    findings.Add(new Finding("endpoint.status", FindingSeverity.Error, $"expected 200, got {(int)response.StatusCode} {response.ReasonPhrase}") { Target = url.ToString() });
-                }
-
-                if (response.Content.Headers.ContentType is not MediaTypeHeaderValue { MediaType: "application/json" })
-                {
-                    findings.Add(new Finding("endpoint.content-type", FindingSeverity.Error, $"expected application/json, got '{response.Content.Headers.ContentType}'") { Target = url.ToString() });
-                }
-
-                var latency = Measurement.Evaluate("latency", elapsed.TotalMilliseconds, MetricUnit.Milliseconds, GateCondition.Parse("latency < 1s warn 200ms")) with { Target = url.ToString() };
-                return GateResult.FromEvidence($"GET {url.AbsolutePath} → {(int)response.StatusCode} in {elapsed.TotalMilliseconds:0} ms", [latency], findings);
-            }
-        });
+        var deployed = body.TryGetProperty("version", out var v) ? v.GetString() : null;
+        var finding = deployed == expected ? null : new Finding("version.mismatch", FindingSeverity.Error, $"The service runs {deployed ?? "(no version)"}, but {expected} is being released.") { Observed = deployed };
+        return GateResult.FromEvidence($"deployed {deployed}, releasing {expected}", [], finding is null ? [] : [finding]);
+    });
 
     private sealed class DelegateGate(Func<GateContext, CancellationToken, ValueTask<GateResult>> evaluate) : IReleaseGate
     {
-        public DelegateGate(Func<GateContext, CancellationToken, GateResult> evaluate)
-            : this((context, ct) => ValueTask.FromResult(evaluate(context, ct)))
-        {
-        }
-
         public ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken) => evaluate(context, cancellationToken);
     }
 }

@@ -48,20 +48,20 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
         var target = $"grade {grade} (Mozilla HTTP Observatory v1.6.3 scoring)";
         if (options.MinimumGrade is { } minimum)
         {
-            var condition = GateCondition.AtLeast("score", ObservatoryScorer.MinimumScore(minimum)!.Value, MetricUnit.Score);
+            var condition = GateCondition.AtLeast("score", ObservatoryScorer.MinimumScore(minimum)!.Value);
             if (options.WarningGrade is { } warning)
             {
-                condition = condition.WithWarning(ObservatoryScorer.MinimumScore(warning)!.Value, MetricUnit.Score);
+                condition = condition.WithWarning(ObservatoryScorer.MinimumScore(warning)!.Value);
             }
 
-            measurements.Add(Measurement.Evaluate("score", score, MetricUnit.Score, condition) with { Target = target });
+            measurements.Add(Measurement.Evaluate("score", score, MetricUnit.None, condition) with { Target = target });
         }
         else
         {
-            measurements.Add(new Measurement("score", score, MetricUnit.Score) { Target = target });
+            measurements.Add(new Measurement("score", score, MetricUnit.None) { Target = target });
         }
 
-        measurements.AddRange(tests.Select(t => new Measurement(t.Test, t.Modifier, MetricUnit.Score) { Target = t.Result }));
+        measurements.AddRange(tests.Select(t => new Measurement(t.Test, t.Modifier, MetricUnit.None) { Target = t.Result }));
 
         var findings = tests.Where(t => t.Modifier < 0)
             .Select(t => new Finding(t.Result, FindingSeverity.Info, $"{t.Description} ({t.Modifier.ToString("+0;-0;0", CultureInfo.InvariantCulture)})") { Target = t.Test, Observed = t.Observed, Remediation = t.Remediation })

@@ -122,7 +122,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
         var passed = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, "set/full"); o.CheckHttpRedirect = false; o.MinimumGrade = "A+"; });
 
         Assert.Equal(GateStatus.Failed, failed.Status);
-        Assert.Equal("score >= 70score", failed.Measurements.Single(m => m.Name == "score").Condition!.ToString());
+        Assert.Equal("score >= 70", failed.Measurements.Single(m => m.Name == "score").Condition!.ToString());
         Assert.Equal(GateStatus.Warning, warned.Status);
         Assert.Equal(GateStatus.Passed, passed.Status);
     }
