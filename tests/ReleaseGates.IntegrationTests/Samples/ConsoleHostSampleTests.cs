@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using ReleaseGates.Tests.Support;
+
+namespace ReleaseGates.IntegrationTests.Samples;
+
+/// <summary>Runs the sample host as the README's first command does, and reads the files it writes.</summary>
+public sealed class ConsoleHostSampleTests : IDisposable
+{
+    private readonly string _output = Directory.CreateTempSubdirectory("releasegates-sample-out-").FullName;
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Prints_go_with_every_gate_kind_and_writes_json_markdown_and_junit()
+    {
+        var (exit, stdout) = await RunAsync("--output", _output);
+
+        Assert.True(exit == 0, stdout);
+        Assert.Contains("Release decision: GO ", stdout, StringComparison.Ordinal);
+        var report = ReleaseReport.FromJson(await File.ReadAllTextAsync(Path.Combine(_output, "report.json"), _ct));
+        Assert.Equal(ReleaseDecision.Go, report.Decision);
+        Assert.Equal(
+            ["coverage", "database", "deployed-version", "health-checks", "host", "orders-errors", "orders-latency", "security-headers", "smoke", "unit-tests"],
+            report.Gates.Select(g => g.Name).Order());
+        Assert.All(report.Gates.Where(g => !g.ReportOnly), g => Assert.Equal(GateStatus.Passed, g.Status));
+        Assert.StartsWith("## ✅ Release decision: **GO**", await File.ReadAllTextAsync(Path.Combine(_output, "report.md"), _ct), StringComparison.Ordinal);
+        Assert.Contains("<testsuites", await File.ReadAllTextAsync(Path.Combine(_output, "junit.xml"), _ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Break_gives_no_go_with_the_reasons()
+    {
+        var (exit, stdout) = await RunAsync("--break", "hsts,errors,migrations", "--output", _output);
+
+        Assert.Equal(ReleaseExitCodes.NoGo, exit);
+        Assert.Contains("Release decision: NO-GO", stdout, StringComparison.Ordinal);
+        var report = ReleaseReport.FromJson(await File.ReadAllTextAsync(Path.Combine(_output, "report.json"), _ct));
+        Assert.Equal(GateStatus.Failed, report.FindGate("security-headers")!.Status);
+        Assert.Equal(GateStatus.Failed, report.FindGate("orders-errors")!.Status);
+        Assert.Contains(report.FindGate("database")!.Findings, f => f.Code == "migration.pending" && f.Target == "0003_seed.sql");
+        Assert.Contains(report.FindGate("security-headers")!.Findings, f => f.Code == "hsts-not-implemented");
+    }
+
+    public void Dispose() => Directory.Delete(_output, recursive: true);
+
+    private async Task<(int Exit, string Output)> RunAsync(params string[] arguments)
+    {
+        // The sample is built beside this test assembly's configuration (Debug or Release), by the project reference.
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var dll = Path.Combine(Repository.Root, "samples/ReleaseGates.Samples.ConsoleHost/bin", configuration, "net10.0/ReleaseGates.Samples.ConsoleHost.dll");
+        Assert.True(File.Exists(dll), $"The sample was not built: {dll}");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        foreach (var a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(_ct);
+        var stderr = process.StandardError.ReadToEndAsync(_ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(90));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
