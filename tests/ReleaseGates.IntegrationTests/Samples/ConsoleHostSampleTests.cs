@@ -3,7 +3,11 @@ using ReleaseGates.Tests.Support;
 
 namespace ReleaseGates.IntegrationTests.Samples;
 
-/// <summary>Runs the sample host as the README's first command does, and reads the files it writes.</summary>
+/// <summary>
+/// Runs the sample host as the README's first command does, and reads the files it writes. Alone (after the parallel
+/// tests), because the sample holds its own latency to thresholds and a saturated 2-core machine is not its app's fault.
+/// </summary>
+[Collection(SampleHostDefinition.Name)]
 public sealed class ConsoleHostSampleTests : IDisposable
 {
     private readonly string _output = Directory.CreateTempSubdirectory("releasegates-sample-out-").FullName;
@@ -73,4 +77,10 @@ public sealed class ConsoleHostSampleTests : IDisposable
 
         return (process.ExitCode, await stdout + await stderr);
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SampleHostDefinition
+{
+    public const string Name = "Sample host, alone";
 }

@@ -18,6 +18,7 @@ public sealed class SmokeTestGateTests : IAsyncLifetime
             app.MapGet("/api/health", () => Results.Json(new { status = "Healthy", checks = new[] { new { name = "db", ms = 3 } } }));
             app.MapGet("/api/download/{id}", (int id) => id == 7 ? Results.Json(new { id, url = "/files/7.zip" }) : Results.NotFound());
             app.MapGet("/slow", async () => { await Task.Delay(400); return Results.Text("late"); });
+            app.MapGet("/hang", async (CancellationToken token) => { await Task.Delay(TimeSpan.FromSeconds(30), token); return Results.Text("never"); });
             app.MapGet("/old", () => Results.Redirect("/api/health", permanent: true));
             app.MapGet("/big", () => Results.Text(new string('x', 100_000) + "needle"));
             app.MapGet("/flaky", () => Interlocked.Increment(ref _flakyCalls) == 1 ? Results.StatusCode(503) : Results.Text("ok"));
@@ -97,15 +98,15 @@ public sealed class SmokeTestGateTests : IAsyncLifetime
     {
         var gate = await EvaluateAsync(o =>
         {
-            o.Probe.AttemptTimeout = TimeSpan.FromMilliseconds(100);
+            o.Probe.AttemptTimeout = TimeSpan.FromMilliseconds(500);
             o.Probe.MaxRetries = 1;
             o.Probe.RetryDelay = TimeSpan.FromMilliseconds(10);
-            o.Requests.Add(SmokeRequest.Get("slow"));
+            o.Requests.Add(SmokeRequest.Get("hang"));
             o.Requests.Add(SmokeRequest.Get("api/health"));
         });
 
         Assert.Equal(GateStatus.Error, gate.Status);
-        Assert.Equal($"Could not reach 1 of 2 endpoint(s): GET slow: GET {_app.BaseAddress}slow: no response within 0.1 s (2 attempts)", gate.Summary);
+        Assert.Equal($"Could not reach 1 of 2 endpoint(s): GET hang: GET {_app.BaseAddress}hang: no response within 0.5 s (2 attempts)", gate.Summary);
         Assert.Contains(gate.Measurements, m => m.Name == "GET api/health status" && m.Status == GateStatus.Passed);
     }
 

@@ -1,0 +1,192 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using ReleaseGates.Metrics;
+
+namespace ReleaseGates.IntegrationTests.Docs;
+
+/// <summary>
+/// The copy-paste example of every page in docs/gates, verbatim, so that it compiles; <see cref="GateDocsExamplesTests"/>
+/// checks that each page still shows exactly this code and that its options pass registration.
+/// </summary>
+public static class GateDocsExamples
+{
+    // docs/gates/coverage.md
+    public static void Coverage()
+    {
+        var services = new ServiceCollection();
+        services.AddReleaseGates(gates => gates
+            .AddCoverage("unit-tests", o =>
+            {
+                o.Reports.Add("TestResults/**/coverage.cobertura.xml");
+                o.MinimumLineRate = 0.85;              // "≥ 85 %"
+                o.WarningLineRate = 0.90;              // warn between 85 % and 90 %
+                o.MinimumBranchRate = 0.70;
+                o.ExcludeModules.Add("*.Tests");
+                o.Conditions.Add("line >= -0.005");    // at most half a point below the baseline release
+                o.Diff = new DiffCoverageOptions { GitBase = "origin/main", MinimumLineRate = 0.80 };
+            }));
+        Build(services);
+    }
+
+    // docs/gates/error-rate.md
+    public static void ErrorRate()
+    {
+        var services = new ServiceCollection();
+        using var collector = new HttpMetricsCollector();
+        services.AddReleaseGates(gates => gates
+            .AddErrorRate("checkout-errors", o =>
+            {
+                o.Source = RequestMetricsSources.FromHttpMetrics(collector);   // 5xx and connection errors by default
+                o.Maximum = 0.01;                 // fail above 1 %
+                o.Warning = 0.001;                // warn above 0.1 %
+                o.SustainedAbove = 0.10;          // fail when above 10 % in every interval ...
+                o.SustainedFor = TimeSpan.FromMinutes(3);   // ... of the last 3 minutes
+                o.BurnRate = new BurnRateCondition { Slo = 0.999 };   // 1 h and 5 min at 14.4×
+                o.MinimumRequests = 50;
+            }));
+        Build(services);
+    }
+
+    // docs/gates/health-checks.md
+    public static void HealthChecks()
+    {
+        var services = new ServiceCollection();
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("db", tags: ["data"])
+            .AddCheck<PaymentsHealthCheck>("payments", tags: ["external"]);
+
+        services.AddReleaseGates(gates => gates
+            .AddHealthChecks("dependencies", o => o.HealthCheckTags.Add("data")));
+        Build(services);
+    }
+
+    // docs/gates/host-resources.md
+    public static void HostResources()
+    {
+        var services = new ServiceCollection();
+        var gates = ReleaseGate.CreateBuilder();
+        gates.AddHostResources("host", o =>
+        {
+            o.MaximumCpuUtilization = 0.80;  o.WarningCpuUtilization = 0.70;
+            o.MaximumMemoryUtilization = 0.80;
+            o.MaximumDiskUtilization = 0.90; o.WarningDiskUtilization = 0.60;
+            o.DiskPath = "/var/lib/app";
+        });
+        gates.Build();
+        _ = services;
+    }
+
+    // docs/gates/latency.md
+    public static void Latency()
+    {
+        var services = new ServiceCollection();
+        using var collector = new HttpMetricsCollector();          // ASP.NET Core's own request metrics, no app change
+        services.AddReleaseGates(gates => gates
+            .AddLatency("checkout-latency", o =>
+            {
+                o.Source = RequestMetricsSources.FromHttpMetrics(collector, new HttpEndpoint(HttpMetricSource.Server, "POST", "/api/checkout"));
+                o.Percentile(95).Below(TimeSpan.FromMilliseconds(300), warning: TimeSpan.FromMilliseconds(200));
+                o.Conditions.Add("p(99) < 1s");
+                o.Conditions.Add("p(95) <= +10% floor 50ms");       // against the baseline release
+                o.MinimumSamples = 100;
+            }));
+        Build(services);
+    }
+
+    // docs/gates/migrations.md
+    public static void Migrations()
+    {
+        var services = new ServiceCollection();
+        var connectionString = "Host=127.0.0.1;Database=app;Username=app;Password=secret";
+        services.AddReleaseGates(gates => gates
+            .AddMigrationIntegrity("db", o =>
+            {
+                o.ConnectionFactory = () => new NpgsqlConnection(connectionString);   // any DbConnection
+                o.Journal = MigrationJournal.Flyway;
+                o.MigrationsDirectory = "db/migration";                              // V1__init.sql, R__views.sql, ...
+                o.Schema.MinimumTableCount = 55;
+                o.Schema.RequireTables("users", "templates")
+                    .RequireColumn("users", "login_id", "text", nullable: false)
+                    .RequireIndex("users", ["login_id"], unique: true);
+                o.Invariants.Add(DataInvariant.NoRows("unique-login",
+                    "SELECT login_id, COUNT(*) FROM users GROUP BY login_id HAVING COUNT(*) > 1"));
+                o.Invariants.Add(DataInvariant.NoRows("emails-well-formed",
+                    "SELECT id, email FROM users WHERE email NOT LIKE '%_@_%._%'"));
+                o.Invariants.Add(DataInvariant.Scalar("weights-sum-to-one",
+                    "SELECT SUM(weight) FROM templates", "sum between 0.999 and 1.001"));
+            }));
+        Build(services);
+    }
+
+    // docs/gates/security-headers.md
+    public static void SecurityHeaders()
+    {
+        var services = new ServiceCollection();
+        services.AddReleaseGates(gates => gates
+            .AddSecurityHeaders("web", o =>
+            {
+                o.Url = new Uri("https://staging.example.com/");
+                o.MinimumGrade = "B";                 // fails below B (score 70)
+                o.WarningGrade = "A";                 // warns below A (score 90)
+                o.Profile = SecurityHeadersProfile.Owasp;
+                o.ForbiddenHeaders.Add("X-Powered-By");
+                o.RequiredHeaderValues["Cache-Control"] = "no-store";
+            }));
+        Build(services);
+    }
+
+    // docs/gates/smoke-tests.md
+    public static void SmokeTests()
+    {
+        var services = new ServiceCollection();
+        var token = "test-token";
+        services.AddReleaseGates(gates => gates
+            .AddSmokeTests("smoke", o =>
+            {
+                o.BaseAddress = new Uri("https://staging.example.com/");
+                o.Requests.Add(SmokeRequest.Get("api/health")
+                    .ExpectStatus(200).ExpectContentType("application/json")
+                    .ExpectJson("$.status", "Healthy"));
+                o.Requests.Add(SmokeRequest.Get("api/download/7")          // once returned 404
+                    .ExpectStatus(200).ExpectContentType("application/json")
+                    .ExpectLatencyBelow(TimeSpan.FromMilliseconds(500)));
+                o.Requests.Add(SmokeRequest.Send(HttpMethod.Post, "api/orders", """{"sku":"A-1","qty":1}""")
+                    .WithHeader("Authorization", "Bearer " + token)
+                    .ExpectStatus(200, 201).ExpectJson("$.items[0].sku", "\"A-1\"").ExpectHeader("Location"));
+            }));
+        Build(services);
+    }
+
+    // docs/gates/test-results.md
+    public static void TestResults()
+    {
+        var services = new ServiceCollection();
+        services.AddReleaseGates(gates => gates
+            .AddTestResults("e2e", o =>
+            {
+                o.Files.Add("TestResults/**/*.trx");
+                o.Files.Add("e2e/reports/junit-*.xml");
+                o.MinimumExecuted = 10;               // "E2E ≥ 10 tests"
+                o.MaximumFailed = 0;                  // "and all passing"
+                o.Conditions.Add("skipped <= 2");
+            }));
+        Build(services);
+    }
+
+    private static void Build(ServiceCollection services)
+    {
+        using var provider = services.BuildServiceProvider();
+        _ = provider.GetRequiredService<IReleaseGateEvaluator>();
+    }
+
+    private sealed class DatabaseHealthCheck : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) => Task.FromResult(HealthCheckResult.Healthy());
+    }
+
+    private sealed class PaymentsHealthCheck : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) => Task.FromResult(HealthCheckResult.Healthy());
+    }
+}
