@@ -39,7 +39,8 @@ try
         + (options.Breaks.Count > 0 ? $" (broken on purpose: {string.Join(", ", options.Breaks)})" : ""));
 
     using var client = app.CreateClient();
-    await LoadAsync(client, options.Requests, concurrency: 8, TimeSpan.FromSeconds(20), console, cancel.Token);
+    var load = await LoadAsync(client, app.BaseAddress, options.Requests, console, cancel.Token);
+    console.Line($"Load probe: {load.Total} requests at {load.RequestsPerSecond:0} req/s, client-side p95 {load.Latency.ValueAtPercentile(95) / 1e6:0.0} ms");
 
     var orders = new HttpEndpoint(HttpMetricSource.Server, "GET", "/api/orders/{id:int}");
     await WaitForMetricsAsync(collector, orders, options.Requests, cancel.Token);
@@ -136,36 +137,34 @@ finally
     Directory.Delete(work, recursive: true);
 }
 
-static async Task LoadAsync(HttpClient client, int requests, int concurrency, TimeSpan maximum, ConsoleWriter console, CancellationToken ct)
+static async Task<HttpLoadProbeResult> LoadAsync(HttpClient client, Uri baseAddress, int requests, ConsoleWriter console, CancellationToken ct)
 {
-    using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-    deadline.CancelAfter(maximum);
-    var next = 0;
-    var done = 0;
+    // The library's bounded load probe: 8 workers, a request cap and a time cap, progress as it goes.
     var started = Stopwatch.GetTimestamp();
-    async Task Worker()
+    var probe = new HttpLoadProbeOptions
     {
-        while (Interlocked.Increment(ref next) is var n && n <= requests && !deadline.IsCancellationRequested)
+        Client = client,
+        Concurrency = 8,
+        Requests = requests,
+        Duration = TimeSpan.FromSeconds(20),
+        WarmupRequests = 0,
+        RequestTimeout = TimeSpan.FromSeconds(5),
+        Progress = new SynchronousProgress(done =>
         {
-            try
+            if (done % 100 == 0 || done == requests)
             {
-                using var response = await client.GetAsync($"api/orders/{n}", deadline.Token);
+                console.Progress((int)done, requests, Stopwatch.GetElapsedTime(started));
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-                // Counted by the runtime's client metrics; the server side is what the gates read.
-            }
-
-            var d = Interlocked.Increment(ref done);
-            if (d % 100 == 0 || d == requests)
-            {
-                console.Progress(d, requests, Stopwatch.GetElapsedTime(started));
-            }
-        }
+        }),
+    };
+    for (var id = 1; id <= 20; id++)
+    {
+        probe.Targets.Add(new Uri(baseAddress, $"api/orders/{id}"));
     }
 
-    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Worker()));
+    var result = await HttpLoadProbe.RunAsync(probe, cancellationToken: ct);
     console.EndProgress();
+    return result;
 }
 
 static async Task WaitForMetricsAsync(HttpMetricsCollector collector, HttpEndpoint endpoint, int expected, CancellationToken ct)
@@ -188,4 +187,10 @@ static async Task WriteOutputsAsync(ReleaseReport report, string directory, Canc
 
     await File.WriteAllTextAsync(Path.Combine(directory, "report.md"), report.ToMarkdown(), ct);
     await File.WriteAllTextAsync(Path.Combine(directory, "junit.xml"), report.ToJUnitXml(), ct);
+}
+
+/// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and arrive out of order).</summary>
+internal sealed class SynchronousProgress(Action<long> report) : IProgress<long>
+{
+    public void Report(long value) => report(value);
 }

@@ -45,6 +45,9 @@ public sealed class HttpLoadProbeOptions
     /// <summary>The window interval of the per-interval counts. Default: 1 second.</summary>
     public TimeSpan WindowInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Told the number of completed requests (warm-up excluded) after each one, e.g. to draw a progress bar. Default: none.</summary>
+    public IProgress<long>? Progress { get; set; }
+
     internal void Validate(ICollection<string> problems)
     {
         if (Targets.Count == 0 || Targets.Any(t => t is null || !t.IsAbsoluteUri || t.Scheme is not ("http" or "https")))
@@ -171,7 +174,8 @@ public static class HttpLoadProbe
                     }
 
                     cancellationToken.ThrowIfCancellationRequested();
-                    Interlocked.Increment(ref total);
+                    var completed = Interlocked.Increment(ref total);
+                    options.Progress?.Report(completed);
                     if (isError)
                     {
                         Interlocked.Increment(ref errors);
