@@ -105,7 +105,7 @@ public sealed class PostgresServer : IAsyncLifetime
         }
 
         await RunAsync(Tool("initdb"), ["-D", data, "-U", "releasegates", "--pwfile", pwfile, "--auth", "scram-sha-256", "-E", "UTF8", "--no-locale"]);
-        var port = FreePort();
+        var port = Ports.Free();
         await RunAsync(Tool("pg_ctl"), ["-D", data, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60", "-o", $"-p {port} -c listen_addresses=127.0.0.1 -k {_directory} -c fsync=off", "start"]);
         ConnectionString = new NpgsqlConnectionStringBuilder
         {
@@ -130,13 +130,6 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 
     private static bool UserExists(string user) => File.ReadLines("/etc/passwd").Any(l => l.StartsWith(user + ":", StringComparison.Ordinal));
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private async Task RunAsync(string file, string[] arguments, bool asRoot = false)
     {

@@ -113,7 +113,7 @@ public sealed class PostgresMigrationIntegrityTests(PostgresServer server)
     {
         server.RequireServer();
         var wrong = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Password = "Wrong-Pa55word-xyz" }.ConnectionString;
-        var unreachable = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Port = FreeClosedPort(), Timeout = 3 }.ConnectionString;
+        var unreachable = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Port = Ports.Free(), Timeout = 3 }.ConnectionString;
 
         var report = await ReleaseGate.CreateBuilder()
             .AddMigrationIntegrity("wrong-password", o => { o.ConnectionFactory = () => new NpgsqlConnection(wrong); o.Journal = MigrationJournal.EfCore; })
@@ -131,13 +131,6 @@ public sealed class PostgresMigrationIntegrityTests(PostgresServer server)
         var everything = Encoding.UTF8.GetString(json.ToArray()) + report.ToMarkdown() + report.ToJUnitXml();
         Assert.DoesNotContain("Wrong-Pa55word-xyz", everything, StringComparison.Ordinal);
         Assert.DoesNotContain(server.AdminPassword, everything, StringComparison.Ordinal);
-    }
-
-    private static int FreeClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task ExecuteAsync(string cs, params string[] statements)

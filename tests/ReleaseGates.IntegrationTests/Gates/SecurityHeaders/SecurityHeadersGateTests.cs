@@ -214,7 +214,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
     [Fact]
     public async Task Unreachable_untrusted_or_unknown_hosts_are_errors_not_failures()
     {
-        var closed = new Uri($"http://127.0.0.1:{FreeClosedPort()}/");
+        var closed = new Uri($"http://127.0.0.1:{Ports.Free()}/");
         var report = await ReleaseGate.CreateBuilder()
             .AddSecurityHeaders("refused", o => { o.Url = closed; o.Probe.MaxRetries = 1; o.Probe.RetryDelay = TimeSpan.FromMilliseconds(10); })
             .AddSecurityHeaders("untrusted-certificate", o => { o.Url = new Uri(_app.HttpsAddress, "set/full"); o.Probe.MaxRetries = 0; })
@@ -226,13 +226,6 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
         Assert.Contains("(2 attempts)", report.FindGate("refused")!.Summary, StringComparison.Ordinal);
         Assert.Contains("TLS handshake failed", report.FindGate("untrusted-certificate")!.Summary, StringComparison.Ordinal);
         Assert.Contains("DNS lookup failed", report.FindGate("dns")!.Summary, StringComparison.Ordinal);
-    }
-
-    internal static int FreeClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task<GateReport> EvaluateAsync(Action<SecurityHeadersGateOptions> configure)

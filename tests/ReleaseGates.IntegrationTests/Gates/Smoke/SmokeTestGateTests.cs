@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using ReleaseGates.IntegrationTests.Gates.SecurityHeaders;
 using ReleaseGates.IntegrationTests.Support;
 
 namespace ReleaseGates.IntegrationTests.Gates.Smoke;
@@ -116,7 +115,7 @@ public sealed class SmokeTestGateTests : IAsyncLifetime
         var report = await ReleaseGate.CreateBuilder()
             .AddSmokeTests("down", o =>
             {
-                o.BaseAddress = new Uri($"http://127.0.0.1:{SecurityHeadersGateTests.FreeClosedPort()}/");
+                o.BaseAddress = new Uri($"http://127.0.0.1:{Ports.Free()}/");
                 o.Probe.MaxRetries = 0;
                 o.Requests.Add(SmokeRequest.Get("api/health"));
             })
