@@ -11,7 +11,7 @@ public class ReleaseReportTests
         .Configure(o => o.Subject = new ReleaseSubject { Service = "checkout", Version = "2.4.0", Commit = "0123456789abcdef", Environment = "production" })
         .AddGate("latency", Returning(LatencyResult(250)), o => { o.Category = GateCategories.Performance; o.Tags.Add("load"); })
         .AddGate("coverage", Returning(GateResult.FromEvidence("line 88.1 %", [Measurement.Evaluate("line", 0.881, MetricUnit.Ratio, GateCondition.Parse("line >= 85%"))])), o => o.Category = GateCategories.Quality)
-        .AddGate("headers", Returning(GateResult.FromEvidence("grade B", [], [new Finding("hsts.missing", FindingSeverity.Error, "Strict-Transport-Security is missing | add app.UseHsts()") { Target = "https://127.0.0.1/" }])), o => { o.Category = GateCategories.Security; o.Importance = GateImportance.Recommended; })
+        .AddGate("headers", Returning(GateResult.FromEvidence("grade B", [], [new Finding("hsts.missing", FindingSeverity.Error, "Strict-Transport-Security is missing | add app.UseHsts()") { Target = "https://127.0.0.1/", Observed = "max-age=\"1\"", Remediation = "app.UseHsts();" }])), o => { o.Category = GateCategories.Security; o.Importance = GateImportance.Recommended; })
         .AddGate("db", (_, _) => throw new TimeoutException("could not reach 127.0.0.1:5432"), o => { o.Category = GateCategories.Data; o.Importance = GateImportance.Optional; })
         .AddGate("e2e", Returning(GateResult.Skipped("no test results found")), o => o.Importance = GateImportance.Optional)
         .AddGate("dry", Returning(GateResult.Failed("would fail")), o => o.ReportOnly = true)

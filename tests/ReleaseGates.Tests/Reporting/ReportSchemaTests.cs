@@ -13,7 +13,7 @@ public class ReportSchemaTests
         var report = await ReleaseGate.CreateBuilder()
             .Configure(o => { o.Subject = new ReleaseSubject { Service = "s", Version = "v", Commit = "c", Environment = "e" }; o.Scoring.CategoryWeights["performance"] = 2; })
             .AddGate("latency", Returning(LatencyResult(250)), o => { o.Category = GateCategories.Performance; o.Tags.Add("load"); })
-            .AddGate("headers", Returning(GateResult.FromEvidence("b", [new Measurement("grade", double.NaN, MetricUnit.Score) { Target = "t", Baseline = 1 }], [new Finding("hsts.max-age-too-short", FindingSeverity.Warning, "m") { Target = "t" }])))
+            .AddGate("headers", Returning(GateResult.FromEvidence("b", [new Measurement("grade", double.NaN, MetricUnit.Score) { Target = "t", Baseline = 1 }], [new Finding("hsts.max-age-too-short", FindingSeverity.Warning, "m") { Target = "t", Observed = "max-age=60", Remediation = "app.UseHsts();" }])))
             .AddGate("boom", (_, _) => throw new InvalidOperationException("x"), o => o.ReportOnly = true)
             .EvaluateAsync(TestContext.Current.CancellationToken);
 
