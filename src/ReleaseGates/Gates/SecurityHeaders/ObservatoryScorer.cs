@@ -30,7 +30,8 @@ internal sealed class SecurityHeadersInput
 }
 
 /// <summary>
-/// Mozilla HTTP Observatory scoring (mdn-http-observatory v1.6.3, algorithm version 5): ten tests, each with a modifier;
+/// Mozilla HTTP Observatory scoring (mdn-http-observatory v1.6.3, algorithm version 5: ten tests; version 6, the project's
+/// head, adds Cross-Origin-Embedder-Policy and Cross-Origin-Opener-Policy), each test with a modifier;
 /// <c>score = 100 + Σ negative modifiers</c>, plus the positive ones only when that is at least 90; grades A+ to F. Two
 /// deliberate differences, both where Observatory's parser is wrong: a quoted or non-numeric HSTS <c>max-age</c> is invalid
 /// (Observatory grades it as at least six months), and <c>max-age=0</c> (which turns HSTS off) counts as not implemented.
@@ -64,15 +65,15 @@ internal static partial class ObservatoryScorer
     /// <summary>The lowest score that earns <paramref name="grade"/>, or null when it is not a grade.</summary>
     public static int? MinimumScore(string grade) => GradeChart.Where(g => string.Equals(g.Grade, grade.Trim(), StringComparison.OrdinalIgnoreCase)).Select(g => (int?)g.Minimum).FirstOrDefault();
 
-    public static List<ObservatoryTest> Run(SecurityHeadersInput input)
+    public static List<ObservatoryTest> Run(SecurityHeadersInput input, ObservatoryAlgorithm algorithm = ObservatoryAlgorithm.Version5)
     {
         var r = input.Response;
         var csp = ContentSecurityPolicy.Parse(r.All("Content-Security-Policy"));
         var hsts = Hsts(r);
-        return
+        List<ObservatoryTest> tests =
         [
             ContentSecurityPolicyTest(r, csp),
-            Cookies(r, hsts.Modifier >= -10 && hsts.Result != "hsts-not-implemented-no-https" && hsts.Result.StartsWith("hsts-implemented", StringComparison.Ordinal)),
+            Cookies(r, hstsProtects: hsts.Result.StartsWith("hsts-implemented", StringComparison.Ordinal)),
             Cors(input),
             Redirection(input),
             ReferrerPolicy(r),
@@ -82,6 +83,27 @@ internal static partial class ObservatoryScorer
             XFrameOptions(r, csp),
             CrossOriginResourcePolicy(r),
         ];
+        if (algorithm == ObservatoryAlgorithm.Version6)
+        {
+            tests.Add(CrossOriginIsolation(r, "cross-origin-embedder-policy", "Cross-Origin-Embedder-Policy", "coep", ["require-corp", "credentialless"]));
+            tests.Add(CrossOriginIsolation(r, "cross-origin-opener-policy", "Cross-Origin-Opener-Policy", "coop", ["same-origin", "same-origin-allow-popups", "noopener-allow-popups"]));
+        }
+
+        return tests;
+    }
+
+    private static ObservatoryTest CrossOriginIsolation(ProbeResponse r, string test, string header, string prefix, string[] good)
+    {
+        var value = r.Header(header);
+        var v = value?.Trim().ToLowerInvariant();
+        var fix = $"ctx.Response.Headers[\"{header}\"] = \"{good[0]}\";";
+        return v switch
+        {
+            null => new(test, $"{prefix}-not-implemented", 0, $"{header} is not set."),
+            "unsafe-none" => new(test, $"{prefix}-implemented-with-unsafe-none", 0, $"{header}: unsafe-none.") { Observed = value },
+            _ when good.Contains(v) => new(test, $"{prefix}-implemented-with-{v}", 10, $"{header}: {value}.") { Observed = value },
+            _ => new(test, $"{prefix}-header-invalid", -5, $"{header} must be one of {string.Join(", ", good)} or unsafe-none.") { Observed = value, Remediation = fix },
+        };
     }
 
     private static ObservatoryTest ContentSecurityPolicyTest(ProbeResponse r, ContentSecurityPolicy csp)

@@ -41,11 +41,11 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
 
         var (reflected, corsObserved) = options.CheckCors ? await ProbeCorsAsync(probe, response, cancellationToken).ConfigureAwait(false) : (false, null);
         var input = new SecurityHeadersInput { Response = response, FromHttp = fromHttp, NoHttpListener = noHttpListener, CorsReflectsOriginWithCredentials = reflected, CorsObserved = corsObserved };
-        var tests = ObservatoryScorer.Run(input);
+        var tests = ObservatoryScorer.Run(input, options.Algorithm);
         var (score, grade) = ObservatoryScorer.Score(tests);
 
         var measurements = new List<Measurement>();
-        var target = $"grade {grade} (Mozilla HTTP Observatory v1.6.3 scoring)";
+        var target = $"grade {grade} (Mozilla HTTP Observatory scoring, algorithm {(int)options.Algorithm})";
         if (options.MinimumGrade is { } minimum)
         {
             var condition = GateCondition.AtLeast("score", ObservatoryScorer.MinimumScore(minimum)!.Value);

@@ -14,6 +14,16 @@ public enum SecurityHeadersProfile
     Owasp,
 }
 
+/// <summary>Which version of Mozilla HTTP Observatory's scoring the security-headers gate follows.</summary>
+public enum ObservatoryAlgorithm
+{
+    /// <summary>Algorithm version 5, as released in mdn-http-observatory v1.6.3: ten tests, scores up to 145.</summary>
+    Version5 = 5,
+
+    /// <summary>Algorithm version 6 (the project's head): adds Cross-Origin-Embedder-Policy and Cross-Origin-Opener-Policy (+10 each, −5 when invalid), scores up to 165.</summary>
+    Version6 = 6,
+}
+
 /// <summary>Options of the security-headers gate (<c>AddSecurityHeaders</c>). See <c>docs/gates/security-headers.md</c>.</summary>
 public sealed class SecurityHeadersGateOptions : ReleaseGateOptions
 {
@@ -37,6 +47,9 @@ public sealed class SecurityHeadersGateOptions : ReleaseGateOptions
 
     /// <summary>The rules applied besides the score. Default: <see cref="SecurityHeadersProfile.Observatory"/>.</summary>
     public SecurityHeadersProfile Profile { get; set; } = SecurityHeadersProfile.Observatory;
+
+    /// <summary>The Observatory scoring version. Default: <see cref="ObservatoryAlgorithm.Version5"/> (the released v1.6.3).</summary>
+    public ObservatoryAlgorithm Algorithm { get; set; } = ObservatoryAlgorithm.Version5;
 
     /// <summary>The lowest Observatory grade that passes (A+, A, A-, B+, B, …, F), or <see langword="null"/> to report the score without judging it. Default: B (score 70).</summary>
     public string? MinimumGrade { get; set; } = "B";
@@ -68,6 +81,11 @@ public sealed class SecurityHeadersGateOptions : ReleaseGateOptions
         if (HttpUrl is not null && (!HttpUrl.IsAbsoluteUri || HttpUrl.Scheme != Uri.UriSchemeHttp))
         {
             problems.Add($"{nameof(HttpUrl)} must be an absolute http URL, but was '{HttpUrl}'.");
+        }
+
+        if (!Enum.IsDefined(Algorithm))
+        {
+            problems.Add($"{nameof(Algorithm)} {(int)Algorithm} is not an Observatory algorithm version (5 or 6).");
         }
 
         foreach (var (name, grade) in new[] { (nameof(MinimumGrade), MinimumGrade), (nameof(WarningGrade), WarningGrade) })

@@ -24,6 +24,8 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
         ["good-cookie"] = [("Content-Security-Policy", "default-src 'self'"), ("Strict-Transport-Security", "max-age=31536000"), ("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"), ("Cross-Origin-Resource-Policy", "same-site"), ("Set-Cookie", "sessionid=abc; Path=/; Secure; HttpOnly; SameSite=Lax")],
         ["weak-mix"] = [("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-eval'"), ("Strict-Transport-Security", "max-age=31536000"), ("X-Content-Type-Options", "yes"), ("X-Frame-Options", "ALLOW-FROM https://example.com"), ("Referrer-Policy", "unsafe-url")],
         ["malformed"] = [("Content-Security-Policy", "default-src 'self'; default-src 'none'"), ("Strict-Transport-Security", "max-age=abc"), ("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "sometimes")],
+        ["isolated"] = [("Content-Security-Policy", Good), ("Strict-Transport-Security", "max-age=31536000"), ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"), ("Cross-Origin-Resource-Policy", "same-origin"), ("Cross-Origin-Opener-Policy", "same-origin"), ("Cross-Origin-Embedder-Policy", "require-corp")],
+        ["isolation-invalid"] = [("Content-Security-Policy", Good), ("Strict-Transport-Security", "max-age=31536000"), ("X-Content-Type-Options", "nosniff"), ("Cross-Origin-Opener-Policy", "same-site"), ("Cross-Origin-Embedder-Policy", "unsafe-none")],
         ["disclosure"] = [("Content-Security-Policy", Good), ("Strict-Transport-Security", "max-age=31536000"), ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"), ("X-Powered-By", "ASP.NET"), ("X-AspNet-Version", "4.0.30319"), ("X-XSS-Protection", "1; mode=block")],
     };
 
@@ -112,6 +114,22 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
 
         Assert.Equal(score, gate.Measurements.Single(m => m.Name == "score").Value);
         Assert.StartsWith($"grade {grade} ", gate.Measurements.Single(m => m.Name == "score").Target);
+    }
+
+    [Theory]
+    // Algorithm 5 ignores COOP and COEP: "full" again, 130. Algorithm 6: COOP same-origin +10, COEP require-corp +10 → 150.
+    [InlineData("isolated", ObservatoryAlgorithm.Version5, 130)]
+    [InlineData("isolated", ObservatoryAlgorithm.Version6, 150)]
+    // CSP +10, XFO via CSP +5, no Referrer-Policy 0, no CORP 0 → 115 under 5. Under 6: COOP same-site is invalid −5,
+    // COEP unsafe-none 0 → uncurved 95 ≥ 90 → 100 − 5 + 15 = 110.
+    [InlineData("isolation-invalid", ObservatoryAlgorithm.Version5, 115)]
+    [InlineData("isolation-invalid", ObservatoryAlgorithm.Version6, 110)]
+    public async Task Algorithm_6_scores_cross_origin_isolation(string set, ObservatoryAlgorithm algorithm, int score)
+    {
+        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, $"set/{set}"); o.CheckHttpRedirect = false; o.Algorithm = algorithm; });
+
+        Assert.Equal(score, gate.Measurements.Single(m => m.Name == "score").Value);
+        Assert.Equal(algorithm == ObservatoryAlgorithm.Version6 ? 13 : 11, gate.Measurements.Count);
     }
 
     [Fact]
