@@ -25,6 +25,36 @@ internal sealed class ContentSecurityPolicy
     /// <summary>report-uri or report-to appeared twice in a policy (kept first; not an error).</summary>
     public bool DuplicateReporting { get; }
 
+    /// <summary>Directives a browser ignores in a <c>&lt;meta http-equiv&gt;</c> policy.</summary>
+    private static readonly string[] DisallowedInMeta = ["frame-ancestors", "report-uri", "sandbox"];
+
+    /// <summary>Parses the header policies and, for an HTML page, its <c>&lt;meta http-equiv="Content-Security-Policy"&gt;</c> policies (without the directives browsers ignore there).</summary>
+    public static ContentSecurityPolicy Parse(IEnumerable<string> headerValues, IEnumerable<string> metaValues)
+    {
+        var headers = Parse(headerValues);
+        var metas = metaValues.ToList();
+        if (headers.Error is not null || metas.Count == 0)
+        {
+            return headers;
+        }
+
+        var meta = Parse(metas);
+        if (meta.Error is not null)
+        {
+            return meta;
+        }
+
+        foreach (var policy in meta.Policies)
+        {
+            foreach (var directive in DisallowedInMeta)
+            {
+                policy.Remove(directive);
+            }
+        }
+
+        return new([.. headers.Policies, .. meta.Policies.Where(p => p.Count > 0)], null, headers.DuplicateReporting || meta.DuplicateReporting);
+    }
+
     public static ContentSecurityPolicy Parse(IEnumerable<string> headerValues)
     {
         var policies = new List<Dictionary<string, List<string>>>();

@@ -68,11 +68,13 @@ internal static partial class ObservatoryScorer
     public static List<ObservatoryTest> Run(SecurityHeadersInput input, ObservatoryAlgorithm algorithm = ObservatoryAlgorithm.Version5)
     {
         var r = input.Response;
-        var csp = ContentSecurityPolicy.Parse(r.All("Content-Security-Policy"));
+        var metaPolicies = MetaPolicies(r);
+        var csp = ContentSecurityPolicy.Parse(r.All("Content-Security-Policy"), metaPolicies);
+        var headerCsp = ContentSecurityPolicy.Parse(r.All("Content-Security-Policy"));
         var hsts = Hsts(r);
         List<ObservatoryTest> tests =
         [
-            ContentSecurityPolicyTest(r, csp),
+            ContentSecurityPolicyTest(r, csp, metaPolicies),
             Cookies(r, hstsProtects: hsts.Result.StartsWith("hsts-implemented", StringComparison.Ordinal)),
             Cors(input),
             Redirection(input),
@@ -80,7 +82,7 @@ internal static partial class ObservatoryScorer
             hsts,
             SubresourceIntegrity(r),
             XContentTypeOptions(r),
-            XFrameOptions(r, csp),
+            XFrameOptions(r, headerCsp), // browsers ignore frame-ancestors in <meta>
             CrossOriginResourcePolicy(r),
         ];
         if (algorithm == ObservatoryAlgorithm.Version6)
@@ -106,11 +108,11 @@ internal static partial class ObservatoryScorer
         };
     }
 
-    private static ObservatoryTest ContentSecurityPolicyTest(ProbeResponse r, ContentSecurityPolicy csp)
+    private static ObservatoryTest ContentSecurityPolicyTest(ProbeResponse r, ContentSecurityPolicy csp, IReadOnlyList<string> metaPolicies)
     {
         const string Test = "content-security-policy";
         const string Fix = "app.Use(async (ctx, next) => { ctx.Response.Headers.ContentSecurityPolicy = \"default-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'\"; await next(); });";
-        var observed = r.All("Content-Security-Policy") is { Count: > 0 } values ? string.Join(", ", values) : null;
+        var observed = r.All("Content-Security-Policy").Concat(metaPolicies.Select(m => $"<meta> {m}")).ToList() is { Count: > 0 } values ? string.Join(", ", values) : null;
         if (observed is null)
         {
             return r.Header("Content-Security-Policy-Report-Only") is { } reportOnly
@@ -416,6 +418,21 @@ internal static partial class ObservatoryScorer
         };
     }
 
+    /// <summary>The content of every <c>&lt;meta http-equiv="Content-Security-Policy"&gt;</c> of an HTML page.</summary>
+    private static List<string> MetaPolicies(ProbeResponse r)
+    {
+        if (r.MediaType is not ("text/html" or "application/xhtml+xml"))
+        {
+            return [];
+        }
+
+        return MetaTag().Matches(r.BodyText).Select(m => m.Value)
+            .Where(tag => string.Equals(Attribute(tag, "http-equiv")?.Trim(), "Content-Security-Policy", StringComparison.OrdinalIgnoreCase))
+            .Select(tag => System.Net.WebUtility.HtmlDecode(Attribute(tag, "content") ?? string.Empty))
+            .Where(content => content.Length > 0)
+            .ToList();
+    }
+
     private static bool IsExternal(string src, Uri page)
         => Uri.TryCreate(page, src, out var resolved) && !(string.Equals(resolved.Host, page.Host, StringComparison.OrdinalIgnoreCase) && resolved.Scheme == page.Scheme && resolved.Port == page.Port);
 
@@ -424,6 +441,9 @@ internal static partial class ObservatoryScorer
         var m = Regex.Match(tag, $@"\s{name}\s*=\s*(?:""(?<v>[^""]*)""|'(?<v>[^']*)'|(?<v>[^\s>]+))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         return m.Success ? m.Groups["v"].Value : null;
     }
+
+    [GeneratedRegex(@"<meta\b[^>]*>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex MetaTag();
 
     [GeneratedRegex(@"<script\b[^>]*>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex ScriptTag();

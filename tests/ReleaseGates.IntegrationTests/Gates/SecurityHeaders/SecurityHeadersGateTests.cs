@@ -72,6 +72,12 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
 
                     return Results.Content("<html><head><script src=\"/app.js\"></script><script src=\"https://cdn.example.com/lib.js\"></script></head></html>", "text/html");
                 });
+                app.MapGet("/meta", (HttpContext ctx) =>
+                {
+                    ctx.Response.Headers.StrictTransportSecurity = "max-age=31536000";
+                    ctx.Response.Headers.XContentTypeOptions = "nosniff";
+                    return Results.Content("<!doctype html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; frame-ancestors 'none'\"></head><body>hi</body></html>", "text/html");
+                });
                 app.MapGet("/to-https", (HttpContext ctx) => ctx.Request.IsHttps ? Results.Text("not here") : Results.Redirect(_app.HttpsAddress + "set/full"));
                 app.MapGet("/to-other-host", () => Results.Redirect("https://localhost:1/set/full"));
             },
@@ -227,6 +233,18 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
         // "full" (130) with SRI −5: uncurved 95 ≥ 90 → 100 − 5 + 30 = 125 → A+.
         Assert.Equal("sri-not-implemented-but-external-scripts-loaded-securely", gate.Measurements.Single(m => m.Name == "subresource-integrity").Target);
         Assert.Equal(125, gate.Measurements.Single(m => m.Name == "score").Value);
+    }
+
+    [Fact]
+    public async Task A_meta_policy_counts_as_csp_but_its_frame_ancestors_does_not_protect_against_framing()
+    {
+        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, "meta"); o.CheckHttpRedirect = false; o.MinimumGrade = null; });
+
+        // CSP from <meta> default-src 'self' +5; frame-ancestors is ignored in <meta>, so XFO is missing −20;
+        // HSTS 0, XCTO 0, no scripts 0 → uncurved 80 → 80 → B+. (Observatory counts the meta frame-ancestors: 110.)
+        Assert.Equal("csp-implemented-with-no-unsafe", gate.Measurements.Single(m => m.Name == "content-security-policy").Target);
+        Assert.Equal("x-frame-options-not-implemented", gate.Measurements.Single(m => m.Name == "x-frame-options").Target);
+        Assert.Equal(80, gate.Measurements.Single(m => m.Name == "score").Value);
     }
 
     [Fact]
