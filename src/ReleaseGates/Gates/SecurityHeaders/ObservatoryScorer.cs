@@ -32,9 +32,10 @@ internal sealed class SecurityHeadersInput
 /// <summary>
 /// Mozilla HTTP Observatory scoring (mdn-http-observatory v1.6.3, algorithm version 5: ten tests; version 6, the project's
 /// head, adds Cross-Origin-Embedder-Policy and Cross-Origin-Opener-Policy), each test with a modifier;
-/// <c>score = 100 + Σ negative modifiers</c>, plus the positive ones only when that is at least 90; grades A+ to F. Two
-/// deliberate differences, both where Observatory's parser is wrong: a quoted or non-numeric HSTS <c>max-age</c> is invalid
-/// (Observatory grades it as at least six months), and <c>max-age=0</c> (which turns HSTS off) counts as not implemented.
+/// <c>score = 100 + Σ negative modifiers</c>, plus the positive ones only when that is at least 90; grades A+ to F. Three
+/// deliberate differences, each where Observatory is wrong about browsers: a quoted or non-numeric HSTS <c>max-age</c> is
+/// invalid (Observatory grades it as at least six months), <c>max-age=0</c> (which turns HSTS off) counts as not
+/// implemented, and <c>frame-ancestors</c> in a <c>&lt;meta&gt;</c> policy is not framing protection.
 /// The HSTS preload-list bonus is not given (no network list is consulted).
 /// </summary>
 internal static partial class ObservatoryScorer
