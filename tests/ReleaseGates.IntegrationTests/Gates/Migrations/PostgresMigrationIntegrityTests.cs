@@ -77,6 +77,23 @@ public sealed class PostgresMigrationIntegrityTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Reads_a_history_table_in_another_schema()
+    {
+        var cs = await server.CreateDatabaseAsync("schema");
+        await ExecuteAsync(cs,
+            "CREATE SCHEMA ops",
+            SqliteMigrationIntegrityTests.FlywayHistoryTable.Replace("CREATE TABLE flyway_schema_history", "CREATE TABLE ops.flyway_schema_history", StringComparison.Ordinal),
+            "INSERT INTO ops.flyway_schema_history VALUES (1, '1.0.0', 'initial', 'SQL', 'V1.0.0__initial.sql', -654675478, 'root', now(), 115, true)");
+
+        var inPublic = await EvaluateAsync(cs, o => o.Journal = MigrationJournal.Flyway);
+        var inOps = await EvaluateAsync(cs, o => o.Journal = MigrationJournal.Flyway.WithTable("flyway_schema_history", "ops"));
+
+        Assert.Equal(GateStatus.Error, inPublic.Status);
+        Assert.Equal(GateStatus.Passed, inOps.Status);
+        Assert.Equal(1, inOps.Measurements.Single(m => m.Name == "applied").Value);
+    }
+
+    [Fact]
     public async Task Runs_in_a_read_only_transaction_so_a_writing_invariant_is_an_error_and_changes_nothing()
     {
         var cs = await server.CreateDatabaseAsync("readonly");

@@ -238,6 +238,29 @@ public sealed class SqliteMigrationIntegrityTests : IDisposable
     }
 
     [Fact]
+    public async Task A_custom_journal_query_reads_identifiers_success_and_checksums()
+    {
+        var scripts = Directory.CreateDirectory(Path.Combine(_folder, "custom")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(scripts, "001-users.sql"), "CREATE TABLE users (id INTEGER);\n", _ct);
+        await File.WriteAllTextAsync(Path.Combine(scripts, "002-orders.sql"), "CREATE TABLE orders (id INTEGER);\n", _ct);
+        await File.WriteAllTextAsync(Path.Combine(scripts, "003-index.sql"), "CREATE INDEX ix ON orders (id);\n", _ct);
+        await ExecuteAsync(
+            "CREATE TABLE schema_log (seq INTEGER PRIMARY KEY, file TEXT, ok INTEGER, crc INTEGER)",
+            // 001 ran with the checksum of a different text; 002 failed; 003 never ran.
+            "INSERT INTO schema_log (file, ok, crc) VALUES ('001-users.sql', 1, 12345), ('002-orders.sql', 0, NULL)");
+
+        var gate = await EvaluateAsync(o =>
+        {
+            o.Journal = MigrationJournal.Custom("SELECT file, ok AS success, crc AS checksum FROM schema_log ORDER BY seq", "schema_log");
+            o.MigrationsDirectory = scripts;
+        });
+
+        Assert.Equal(GateStatus.Failed, gate.Status);
+        Assert.Equal(["migration.failed", "migration.pending", "migration.checksum-mismatch"], gate.Findings.Where(f => f.Severity == FindingSeverity.Error).Select(f => f.Code));
+        Assert.Equal("Detected resolved migration not applied to database: 003-index.sql.", gate.Findings.Single(f => f.Code == "migration.pending").Message);
+    }
+
+    [Fact]
     public async Task A_missing_history_table_or_migrations_folder_is_an_error_not_a_failure()
     {
         await ExecuteAsync("CREATE TABLE t (id INTEGER)");
