@@ -91,6 +91,11 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
                     }
                 }
 
+                if (options.HasPendingModelChanges is { } drift && drift())
+                {
+                    findings.Add(new Finding("migration.model-drift", FindingSeverity.Error, "The model has changes that no migration captures: add a migration (dotnet ef migrations add …) and release it."));
+                }
+
                 step = "reading the schema";
                 if (!options.Schema.IsEmpty)
                 {

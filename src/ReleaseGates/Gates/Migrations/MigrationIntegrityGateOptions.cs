@@ -39,6 +39,13 @@ public sealed class MigrationIntegrityGateOptions : ReleaseGateOptions
     /// </summary>
     public string? ManifestPath { get; set; }
 
+    /// <summary>
+    /// Tells whether the application's model has changes no migration captures ("forgot to add a migration"), e.g.
+    /// <c>() =&gt; db.Database.HasPendingModelChanges()</c> with EF Core 8 or later. True is a <c>migration.model-drift</c>
+    /// error. Default: not checked.
+    /// </summary>
+    public Func<bool>? HasPendingModelChanges { get; set; }
+
     /// <summary>Like Flyway's <c>outOfOrder</c>: a local migration older than the newest applied one is pending, not ignored. Default: false.</summary>
     public bool OutOfOrder { get; set; }
 

@@ -69,6 +69,20 @@ public sealed class SqliteMigrationIntegrityTests : IDisposable
     }
 
     [Fact]
+    public async Task Model_changes_without_a_migration_are_drift()
+    {
+        await using var db = ShopContext.Sqlite(ConnectionString);
+        await db.Database.MigrateAsync(_ct);
+
+        // The hand-written migrations carry no model snapshot, so EF Core itself says the model has pending changes.
+        Assert.True(db.Database.HasPendingModelChanges());
+        var gate = await EvaluateAsync(o => { o.Journal = MigrationJournal.EfCore; o.HasPendingModelChanges = db.Database.HasPendingModelChanges; });
+
+        Assert.Equal(GateStatus.Failed, gate.Status);
+        Assert.Equal("migration.model-drift", Assert.Single(gate.Findings, f => f.Severity == FindingSeverity.Error).Code);
+    }
+
+    [Fact]
     public async Task Fails_on_schema_drift_and_names_each_difference()
     {
         await using (var db = ShopContext.Sqlite(ConnectionString))
