@@ -79,6 +79,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
                     return Results.Content("<!doctype html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; frame-ancestors 'none'\"></head><body>hi</body></html>", "text/html");
                 });
                 app.MapGet("/to-https", (HttpContext ctx) => ctx.Request.IsHttps ? Results.Text("not here") : Results.Redirect(_app.HttpsAddress + "set/full"));
+                app.MapGet("/broken", () => Results.StatusCode(500));
                 app.MapGet("/to-other-host", () => Results.Redirect("https://localhost:1/set/full"));
             },
             _ct);
@@ -245,6 +246,15 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
         Assert.Equal("csp-implemented-with-no-unsafe", gate.Measurements.Single(m => m.Name == "content-security-policy").Target);
         Assert.Equal("x-frame-options-not-implemented", gate.Measurements.Single(m => m.Name == "x-frame-options").Target);
         Assert.Equal(80, gate.Measurements.Single(m => m.Name == "score").Value);
+    }
+
+    [Fact]
+    public async Task An_error_page_is_an_error_not_a_grade()
+    {
+        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, "broken"); o.CheckHttpRedirect = false; o.Probe.MaxRetries = 0; });
+
+        Assert.Equal(GateStatus.Error, gate.Status);
+        Assert.StartsWith($"{_app.HttpsAddress}broken answered 500", gate.Summary, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,6 +22,8 @@ public sealed class SmokeTestGateTests : IAsyncLifetime
             app.MapGet("/big", () => Results.Text(new string('x', 100_000) + "needle"));
             app.MapGet("/flaky", () => Interlocked.Increment(ref _flakyCalls) == 1 ? Results.StatusCode(503) : Results.Text("ok"));
             app.MapPost("/api/echo", async (HttpRequest r) => Results.Text(await new StreamReader(r.Body).ReadToEndAsync(), "application/json"));
+            app.MapGet("/loop", () => Results.Redirect("/loop"));
+            app.MapPost("/form", () => Results.Redirect("/api/health", permanent: false, preserveMethod: false));
             app.MapGet("/versioned", (HttpContext ctx) => { ctx.Response.Headers["X-Api-Version"] = "2"; return Results.Text("v2"); });
         },
         _ct);
@@ -107,6 +109,21 @@ public sealed class SmokeTestGateTests : IAsyncLifetime
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.Equal($"Could not reach 1 of 2 endpoint(s): GET hang: GET {_app.BaseAddress}hang: no response within 0.5 s (2 attempts)", gate.Summary);
         Assert.Contains(gate.Measurements, m => m.Name == "GET api/health status" && m.Status == GateStatus.Passed);
+    }
+
+    [Fact]
+    public async Task Gives_up_after_the_redirect_limit_and_turns_a_post_into_a_get_on_302()
+    {
+        var gate = await EvaluateAsync(o =>
+        {
+            o.Probe.MaxRedirects = 3;
+            o.Requests.Add(SmokeRequest.Send(HttpMethod.Post, "form", "{}").ExpectJson("$.status", "Healthy"));
+            o.Requests.Add(SmokeRequest.Get("loop"));
+        });
+
+        Assert.Equal(GateStatus.Error, gate.Status);
+        Assert.Contains("GET loop: GET " + _app.BaseAddress + "loop: more than 3 redirects (302 ", gate.Summary, StringComparison.Ordinal);
+        Assert.Contains(gate.Measurements, m => m.Name == "POST form $.status == Healthy" && m.Status == GateStatus.Passed);
     }
 
     [Fact]
