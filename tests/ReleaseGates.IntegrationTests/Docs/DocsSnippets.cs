@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ReleaseGates.IntegrationTests.Gates.Migrations.EfCore;
+using ReleaseGates.Metrics;
+
+#pragma warning disable CA1822, CA1861, IDE0059, IDE0060, CS0219 // snippets show calls; their results are not used here
+
+namespace ReleaseGates.IntegrationTests.Docs;
+
+/// <summary>A queue the custom-gate example reads (docs/custom-gates.md).</summary>
+public interface IQueueClient
+{
+    Task<long> GetDepthAsync(CancellationToken cancellationToken);
+}
+
+// docs/custom-gates.md, block 1
+public sealed class QueueDepthGate(IQueueClient queue) : IReleaseGate
+{
+    private static readonly GateCondition MaximumDepth = GateCondition.Parse("depth < 1000 warn 100");
+
+    public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
+    {
+        long depth;
+        try
+        {
+            depth = await queue.GetDepthAsync(cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            return GateResult.Error($"Could not read the queue depth: {ex.Message}", ex);   // could not look: Error, not Failed
+        }
+
+        var measurement = Measurement.Evaluate("depth", depth, MetricUnit.Count, MaximumDepth);
+        return GateResult.FromEvidence($"{depth} messages waiting", [measurement]);
+    }
+}
+
+/// <summary>
+/// Every other ```csharp block of docs/ verbatim (the gate pages' first examples are in <see cref="GateDocsExamples"/>), so
+/// that the docs compile; <see cref="GateDocsExamplesTests"/> checks that each block still stands here unchanged. These
+/// methods are compiled, not run.
+/// </summary>
+public static class DocsSnippets
+{
+
+    public static void Conditions()
+    {
+        var p95 = GateCondition.Parse("p(95) < 300ms warn 200ms");
+        var same = GateCondition.LessThan("p(95)", 300, MetricUnit.Milliseconds).WithWarning(200, MetricUnit.Milliseconds);
+        // p95 == same, and p95.ToString() == "p(95) < 300ms warn 200ms"
+
+        ConditionOutcome outcome = p95.Evaluate(value: 0.25, MetricUnit.Seconds);   // Warning: 250 ms is not < 200 ms
+    }
+
+    public static void CustomGateRegistration(IServiceCollection services)
+    {
+        services.AddReleaseGates(gates => gates
+            .AddGate("orders-queue", sp => new QueueDepthGate(sp.GetRequiredService<IQueueClient>()),
+                o => { o.Category = GateCategories.Operations; o.Importance = GateImportance.Recommended; }));
+    }
+
+    public static async Task CustomGateInline(FeatureFlags flags)
+    {
+        var report = await ReleaseGate.CreateBuilder()
+            .AddGate("feature-flags", (context, ct) =>
+                ValueTask.FromResult(flags.AllKnown ? GateResult.Passed("all flags known") : GateResult.Failed("unknown flags")))
+            .EvaluateAsync();
+    }
+
+    public static async Task<int> HostWithDependencyInjection(WebApplicationBuilder builder, CancellationToken ct)
+    {
+        builder.Services.AddReleaseGates(gates => gates
+            .Configure(o =>
+            {
+                o.Subject = new ReleaseSubject { Service = "checkout", Version = "2.4.0" };
+                o.Scoring.PassScore = 90;
+            })
+            .AddGate("orders-queue", sp => new QueueDepthGate(sp.GetRequiredService<IQueueClient>()),
+                o => o.Category = GateCategories.Operations));
+        var app = builder.Build();
+
+        // later, for example in a deploy job or an admin endpoint
+        var report = await app.Services.GetRequiredService<IReleaseGateEvaluator>().EvaluateAsync(cancellationToken: ct);
+        return report.GetExitCode();
+    }
+
+    public static async Task Reports(ReleaseReport report)
+    {
+        await using (var file = File.Create("release-report/report.json"))
+            await report.WriteJsonAsync(file);                                  // machines; schema: report.schema.json
+        File.WriteAllText("release-report/report.md", report.ToMarkdown());     // the CI job summary
+        File.WriteAllText("release-report/junit.xml", report.ToJUnitXml());     // dashboards show each gate as a test
+        Console.WriteLine(report.ToText());                                     // consoles
+    }
+
+    public static void Histogram(long start, LatencyHistogram otherHistogram)
+    {
+        var histogram = new LatencyHistogram();                // 3 significant digits, 1 ns .. 1 h
+        histogram.Record(TimeSpan.FromMilliseconds(12.5));
+        histogram.RecordElapsed(start, Stopwatch.GetTimestamp());
+        histogram.RecordMilliseconds(12.5);                     // as k6 / JMeter report them
+
+        long p99 = histogram.ValueAtPercentile(99);             // ns
+        var values = new long[3];
+        histogram.ValuesAtPercentiles([50, 95, 99], values);    // one pass
+        double mean = histogram.Mean;                           // exact, O(1); so are Count, Min, Max, Sum
+
+        histogram.Add(otherHistogram);                          // merge (same precision and range)
+        byte[] wire = histogram.ToByteArray();                  // compact, versioned, sparse
+        var back = LatencyHistogram.FromByteArray(wire);
+    }
+
+    public static void Recorder(TimeSpan elapsed)
+    {
+        var recorder = new ConcurrentLatencyRecorder();
+        recorder.Record(elapsed);                                  // from any thread
+        LatencyHistogram total = recorder.GetCumulativeSnapshot(); // everything so far
+        LatencyHistogram last = recorder.GetIntervalSnapshot();    // since the previous interval snapshot
+    }
+
+    public static void QuantilesOfSamples(double[] samples, double[] results, double[] buffer)
+    {
+        double p99 = Quantiles.Compute(samples, 0.99);                          // type 7 (linear), on a copy
+        Quantiles.Compute(samples, [0.5, 0.95, 0.99], results, QuantileMethod.NearestRank);
+        Quantiles.ComputeInPlace(buffer, [0.99], results);                      // reorders buffer, no copy
+    }
+
+    public static void Windows(TimeProvider timeProvider, HttpResponseMessage response, DateTimeOffset sampleTimestamp, bool isError, TimeSpan latency)
+    {
+        var windows = new RequestWindows(TimeSpan.FromMinutes(1), intervalCount: 60, timeProvider);
+        windows.Record(isError: (int)response.StatusCode >= 500);
+        windows.RecordAt(sampleTimestamp, isError, latency);           // imported samples
+
+        WindowTotals last5 = windows.GetTotals(TimeSpan.FromMinutes(5));
+        SustainedResult s = windows.CheckErrorRateSustainedAbove(0.10, TimeSpan.FromMinutes(3));
+        BurnRateResult b = windows.GetBurnRate(slo: 0.999, TimeSpan.FromHours(1), TimeSpan.FromMinutes(5), threshold: 14.4);
+    }
+
+    public static void HttpMetrics()
+    {
+        using var collector = new HttpMetricsCollector(new HttpMetricsCollectorOptions { CaptureClient = true });
+        // ... traffic ...
+        HttpEndpointStatistics all = collector.GetTotal(HttpMetricSource.Server);
+        HttpEndpointStatistics? checkout = collector.GetEndpoint(new(HttpMetricSource.Server, "POST", "/api/checkout"));
+        LatencyHistogram latency = checkout!.LatencyRecorder.GetCumulativeSnapshot();
+    }
+
+    public static void ReadinessCheck(IServiceCollection services, WebApplication app)
+    {
+        services.AddHealthChecks().AddReleaseGates(reevaluateInterval: TimeSpan.FromMinutes(5), tags: ["ready"]);
+        app.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains("ready") });
+    }
+
+    public static void LoadProbe(ReleaseGatesBuilder gates)
+    {
+        var probe = new HttpLoadProbeOptions { Concurrency = 8, Requests = 2000, Duration = TimeSpan.FromSeconds(30), WarmupRequests = 20 };
+        probe.Targets.Add(new Uri("http://127.0.0.1:5000/api/orders/1"));
+        gates.AddLatency("orders", o => { o.Source = RequestMetricsSources.FromLoadProbe(probe); o.Conditions.Add("p(95) < 300ms"); o.Conditions.Add("rps > 100"); });
+    }
+
+    public static void EfCoreExpectedMigrations(ReleaseGatesBuilder gates, DbContextOptions<ShopContext> dbOptions)
+    {
+        using var db = new ShopContext(dbOptions);                      // your DbContext
+        gates.AddMigrationIntegrity("db", o =>
+        {
+            o.ConnectionFactory = () => new SqliteConnection("Data Source=app.db");
+            o.Journal = MigrationJournal.EfCore;
+            o.ExpectedMigrations = db.Database.GetMigrations().ToList();   // or MigrationsDirectory = "Migrations"
+        });
+    }
+
+    public static async Task Manifest(ReleaseGatesBuilder gates)
+    {
+        // when you release, after the migrations ran:
+        await MigrationManifest.WriteAsync("Migrations", MigrationJournal.EfCore, "release/migrations.manifest.json");
+
+        // later, in the gate:
+        gates.AddMigrationIntegrity("db", o =>
+        {
+            o.ConnectionFactory = () => new SqliteConnection("Data Source=app.db");
+            o.Journal = MigrationJournal.EfCore;
+            o.MigrationsDirectory = "Migrations";
+            o.ManifestPath = "release/migrations.manifest.json";
+        });
+    }
+
+
+    /// <summary>The flags the inline custom-gate example checks.</summary>
+    public sealed record FeatureFlags(bool AllKnown);
+}
+
+/// <summary>docs/getting-started.md's test-project example, as a real test.</summary>
+public sealed class GettingStartedExampleTests
+{
+    [Fact]
+    public async Task Release_is_ready()
+    {
+        var report = await ReleaseGate.CreateBuilder()
+            .AddGate("smoke", (context, ct) => ValueTask.FromResult(GateResult.Passed("ok")))
+            .EvaluateAsync(TestContext.Current.CancellationToken);
+
+        report.EnsureGo();   // throws ReleaseNotReadyException with a table of what fell short
+    }
+}
