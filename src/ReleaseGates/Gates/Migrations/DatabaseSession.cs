@@ -142,13 +142,23 @@ internal sealed class DatabaseSession : IAsyncDisposable
     /// <summary>Finds a table by name (case ignored), returning its exact name, or <see langword="null"/>.</summary>
     public async Task<string?> FindTableAsync(string table, string? schema, CancellationToken cancellationToken)
     {
-        var sql = Dialect switch
+        var names = Dialect switch
         {
-            SqlDialect.PostgreSql => "SELECT table_name FROM information_schema.tables WHERE lower(table_name) = lower(@t) AND (table_schema = @s OR (@s = '' AND table_schema = ANY (current_schemas(false))))",
-            SqlDialect.Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND lower(name) = lower(@t) AND @s = @s",
-            _ => "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE lower(TABLE_NAME) = lower(@t) AND (TABLE_SCHEMA = @s OR (@s = '' AND TABLE_SCHEMA = SCHEMA_NAME()))",
+            // SQLite has one schema per attached file; the history table lives in main.
+            SqlDialect.Sqlite => await QueryAsync("SELECT name FROM sqlite_master WHERE type = 'table' AND lower(name) = lower(@t)", r => r.GetString(0), cancellationToken, ("@t", table)).ConfigureAwait(false),
+            SqlDialect.PostgreSql => await QueryAsync(
+                "SELECT table_name FROM information_schema.tables WHERE lower(table_name) = lower(@t) AND (table_schema = @s OR (@s = '' AND table_schema = ANY (current_schemas(false))))",
+                r => r.GetString(0),
+                cancellationToken,
+                ("@t", table),
+                ("@s", schema ?? string.Empty)).ConfigureAwait(false),
+            _ => await QueryAsync(
+                "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE lower(TABLE_NAME) = lower(@t) AND (TABLE_SCHEMA = @s OR (@s = '' AND TABLE_SCHEMA = SCHEMA_NAME()))",
+                r => r.GetString(0),
+                cancellationToken,
+                ("@t", table),
+                ("@s", schema ?? string.Empty)).ConfigureAwait(false),
         };
-        var names = await QueryAsync(sql, r => r.GetString(0), cancellationToken, ("@t", table), ("@s", schema ?? string.Empty)).ConfigureAwait(false);
         return names.FirstOrDefault(n => n == table) ?? names.FirstOrDefault();
     }
 

@@ -110,7 +110,6 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
             }
             catch (DbException ex)
             {
-                var partial = string.Join(", ", measurements.Select(m => $"{m.Name} {m.Value.ToString(CultureInfo.InvariantCulture)}"));
                 return new GateResult(GateStatus.Error, $"{session.Target}: failed while {step}: {session.Scrub(ex.Message)}", measurements, findings);
             }
 
@@ -401,6 +400,6 @@ internal static class SqlTypes
         var t = type.Trim();
         var paren = t.IndexOf('(', StringComparison.Ordinal);
         var bare = (paren < 0 ? t : t[..paren]).Trim();
-        return Aliases.TryGetValue(bare, out var canonical) ? canonical : bare.ToUpperInvariant() switch { var u => u.ToLowerInvariant() };
+        return Aliases.TryGetValue(bare, out var canonical) ? canonical : bare.ToLowerInvariant();
     }
 }
