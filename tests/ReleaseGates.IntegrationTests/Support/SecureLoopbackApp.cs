@@ -29,6 +29,9 @@ public sealed class SecureLoopbackApp : IAsyncDisposable
 
     public Uri HttpAddress { get; }
 
+    /// <summary>The self-signed certificate's thumbprint.</summary>
+    public string CertificateThumbprint => _thumbprint;
+
     public static async Task<SecureLoopbackApp> StartAsync(Action<WebApplication> map, CancellationToken cancellationToken)
     {
         var certificate = CreateCertificate();

@@ -70,12 +70,13 @@ internal sealed class HttpProbe : IDisposable
     private readonly bool _ownsClient;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
-    public HttpProbe(HttpProbeOptions options, TimeProvider time)
+    public HttpProbe(HttpProbeOptions options, GateContext context)
     {
+        var time = context.TimeProvider;
         _options = options;
         _time = time;
         _ownsClient = options.HttpClient is null;
-        _client = options.HttpClient ?? new HttpClient(new SocketsHttpHandler
+        _client = options.HttpClient ?? options.CreateHttpClient?.Invoke(context.Services) ?? new HttpClient(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             UseCookies = false,

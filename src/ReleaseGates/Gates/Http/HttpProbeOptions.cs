@@ -12,6 +12,13 @@ public sealed class HttpProbeOptions
     /// </summary>
     public HttpClient? HttpClient { get; set; }
 
+    /// <summary>
+    /// Creates the client for each evaluation from the application's services when <see cref="HttpClient"/> is not set, e.g.
+    /// <c>sp =&gt; sp.GetRequiredService&lt;IHttpClientFactory&gt;().CreateClient("release-gates")</c>. The gate disposes the
+    /// client after the evaluation (an <c>IHttpClientFactory</c> client may be disposed; its handler is pooled). Default: none.
+    /// </summary>
+    public Func<IServiceProvider, HttpClient>? CreateHttpClient { get; set; }
+
     /// <summary>How many redirects are followed before the probe gives up. Default: 5; 0 to 20.</summary>
     public int MaxRedirects { get; set; } = 5;
 
@@ -32,6 +39,11 @@ public sealed class HttpProbeOptions
 
     internal void Validate(ICollection<string> problems)
     {
+        if (HttpClient is not null && CreateHttpClient is not null)
+        {
+            problems.Add($"Probe: set {nameof(HttpClient)} or {nameof(CreateHttpClient)}, not both.");
+        }
+
         if (MaxRedirects is < 0 or > 20)
         {
             problems.Add($"Probe.{nameof(MaxRedirects)} must be 0 to 20, but was {MaxRedirects}.");

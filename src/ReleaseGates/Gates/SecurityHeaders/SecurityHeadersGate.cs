@@ -17,7 +17,7 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
     public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
         var url = options.Url!;
-        using var probe = new HttpProbe(options.Probe, context.TimeProvider);
+        using var probe = new HttpProbe(options.Probe, context);
         var headers = options.CheckCors ? new Dictionary<string, string> { ["Origin"] = ProbeOrigin } : new Dictionary<string, string>();
         var response = await probe.SendAsync(new ProbeRequest(HttpMethod.Get, url) { Headers = headers }, cancellationToken).ConfigureAwait(false);
         if (!response.Succeeded)

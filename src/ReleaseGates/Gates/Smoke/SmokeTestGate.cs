@@ -9,7 +9,7 @@ internal sealed class SmokeTestGate(SmokeTestGateOptions options) : IReleaseGate
 {
     public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
-        using var probe = new HttpProbe(options.Probe, context.TimeProvider);
+        using var probe = new HttpProbe(options.Probe, context);
         var results = new List<Measurement>[options.Requests.Count];
         var failures = new string?[options.Requests.Count];
         await Parallel.ForEachAsync(

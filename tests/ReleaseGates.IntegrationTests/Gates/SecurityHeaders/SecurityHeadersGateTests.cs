@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using ReleaseGates.IntegrationTests.Support;
 
 namespace ReleaseGates.IntegrationTests.Gates.SecurityHeaders;
@@ -246,6 +247,28 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
         Assert.Equal("csp-implemented-with-no-unsafe", gate.Measurements.Single(m => m.Name == "content-security-policy").Target);
         Assert.Equal("x-frame-options-not-implemented", gate.Measurements.Single(m => m.Name == "x-frame-options").Target);
         Assert.Equal(80, gate.Measurements.Single(m => m.Name == "score").Value);
+    }
+
+    [Fact]
+    public async Task Takes_its_client_from_the_applications_IHttpClientFactory()
+    {
+        var services = new ServiceCollection();
+        services.AddHttpClient("release-gates").ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == _app.CertificateThumbprint },
+        });
+        services.AddReleaseGates(gates => gates.AddSecurityHeaders("headers", o =>
+        {
+            o.Url = new Uri(_app.HttpsAddress, "set/full");
+            o.CheckHttpRedirect = false;
+            o.Probe.CreateHttpClient = sp => sp.GetRequiredService<IHttpClientFactory>().CreateClient("release-gates");
+        }));
+        await using var provider = services.BuildServiceProvider();
+
+        var report = await provider.GetRequiredService<IReleaseGateEvaluator>().EvaluateAsync(cancellationToken: _ct);
+
+        Assert.Equal(130, report.Gates.Single().Measurements.Single(m => m.Name == "score").Value);
     }
 
     [Fact]
