@@ -31,12 +31,12 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
     };
 
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private SecureLoopbackApp _app = null!;
+    private LoopbackApp _app = null!;
     private HttpClient _client = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _app = await SecureLoopbackApp.StartAsync(
+        _app = await LoopbackApp.StartAsync(
             app =>
             {
                 app.MapGet("/set/{name}", (string name, HttpContext ctx) =>
@@ -79,11 +79,12 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
                     ctx.Response.Headers.XContentTypeOptions = "nosniff";
                     return Results.Content("<!doctype html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; frame-ancestors 'none'\"></head><body>hi</body></html>", "text/html");
                 });
-                app.MapGet("/to-https", (HttpContext ctx) => ctx.Request.IsHttps ? Results.Text("not here") : Results.Redirect(_app.HttpsAddress + "set/full"));
+                app.MapGet("/to-https", (HttpContext ctx) => ctx.Request.IsHttps ? Results.Text("not here") : Results.Redirect(_app.HttpsAddress! + "set/full"));
                 app.MapGet("/broken", () => Results.StatusCode(500));
                 app.MapGet("/to-other-host", () => Results.Redirect("https://localhost:1/set/full"));
             },
-            _ct);
+            _ct,
+            https: true);
         _client = _app.CreateTrustingClient();
     }
 
@@ -118,7 +119,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
     [InlineData("disclosure", 120, "A+")]
     public async Task Scores_and_grades_each_header_set_as_worked_out_by_hand(string set, int score, string grade)
     {
-        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, $"set/{set}"); o.CheckHttpRedirect = false; o.MinimumGrade = null; });
+        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, $"set/{set}"); o.CheckHttpRedirect = false; o.MinimumGrade = null; });
 
         Assert.Equal(score, gate.Measurements.Single(m => m.Name == "score").Value);
         Assert.StartsWith($"grade {grade} ", gate.Measurements.Single(m => m.Name == "score").Target);
@@ -134,7 +135,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
     [InlineData("isolation-invalid", ObservatoryAlgorithm.Version6, 110)]
     public async Task Algorithm_6_scores_cross_origin_isolation(string set, ObservatoryAlgorithm algorithm, int score)
     {
-        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, $"set/{set}"); o.CheckHttpRedirect = false; o.Algorithm = algorithm; });
+        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, $"set/{set}"); o.CheckHttpRedirect = false; o.Algorithm = algorithm; });
 
         Assert.Equal(score, gate.Measurements.Single(m => m.Name == "score").Value);
         Assert.Equal(algorithm == ObservatoryAlgorithm.Version6 ? 13 : 11, gate.Measurements.Count);
@@ -143,9 +144,9 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
     [Fact]
     public async Task Fails_below_the_minimum_grade_and_warns_below_the_warning_grade()
     {
-        var failed = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, "set/defaults"); o.CheckHttpRedirect = false; o.MinimumGrade = "B"; });
-        var warned = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, "set/unsafe-inline"); o.CheckHttpRedirect = false; o.MinimumGrade = "B"; o.WarningGrade = "A"; });
-        var passed = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, "set/full"); o.CheckHttpRedirect = false; o.MinimumGrade = "A+"; });
+        var failed = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "set/defaults"); o.CheckHttpRedirect = false; o.MinimumGrade = "B"; });
+        var warned = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "set/unsafe-inline"); o.CheckHttpRedirect = false; o.MinimumGrade = "B"; o.WarningGrade = "A"; });
+        var passed = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "set/full"); o.CheckHttpRedirect = false; o.MinimumGrade = "A+"; });
 
         Assert.Equal(GateStatus.Failed, failed.Status);
         Assert.Equal("score >= 70", failed.Measurements.Single(m => m.Name == "score").Condition!.ToString());
@@ -156,7 +157,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
     [Fact]
     public async Task Every_weakness_names_the_value_seen_and_the_aspnetcore_fix()
     {
-        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, "set/quoted-hsts"); o.CheckHttpRedirect = false; });
+        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "set/quoted-hsts"); o.CheckHttpRedirect = false; });
 
         var hsts = Assert.Single(gate.Findings, f => f.Code == "hsts-header-invalid");
         Assert.Equal("max-age=\"31536000\"", hsts.Observed);
@@ -167,7 +168,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
     [Fact]
     public async Task Reports_disclosure_headers_and_an_enabled_xss_filter()
     {
-        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, "set/disclosure"); o.CheckHttpRedirect = false; });
+        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "set/disclosure"); o.CheckHttpRedirect = false; });
 
         Assert.Equal(GateStatus.Warning, gate.Status);
         Assert.Equal(["disclosure.server", "disclosure.x-aspnet-version", "disclosure.x-powered-by", "x-xss-protection-enabled"], gate.Findings.Select(f => f.Code).Order());
@@ -177,7 +178,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
     [Fact]
     public async Task Owasp_profile_requires_the_recommended_values()
     {
-        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, "set/unsafe-inline"); o.CheckHttpRedirect = false; o.Profile = SecurityHeadersProfile.Owasp; o.MinimumGrade = null; });
+        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "set/unsafe-inline"); o.CheckHttpRedirect = false; o.Profile = SecurityHeadersProfile.Owasp; o.MinimumGrade = null; });
 
         Assert.Equal(GateStatus.Failed, gate.Status);
         var errors = gate.Findings.Where(f => f.Severity == FindingSeverity.Error).Select(f => f.Code).ToList();
@@ -189,7 +190,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
     [Fact]
     public async Task Cors_preflight_that_echoes_any_origin_with_credentials_costs_fifty_points()
     {
-        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, "cors"); o.CheckHttpRedirect = false; o.MinimumGrade = "B"; });
+        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "cors"); o.CheckHttpRedirect = false; o.MinimumGrade = "B"; });
 
         // "full" headers 130, but CORS −50 → uncurved 50 < 90 → 50 → C.
         Assert.Equal(50, gate.Measurements.Single(m => m.Name == "score").Value);
@@ -201,9 +202,9 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
     [Fact]
     public async Task Follows_the_http_redirect_hop_by_hop()
     {
-        var toHttps = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, "set/full"); o.HttpUrl = new Uri(_app.HttpAddress, "to-https"); });
-        var noRedirect = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, "set/full"); o.HttpUrl = new Uri(_app.HttpAddress, "set/full"); });
-        var offHost = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, "set/full"); o.HttpUrl = new Uri(_app.HttpAddress, "to-other-host"); o.Probe.MaxRetries = 0; });
+        var toHttps = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "set/full"); o.HttpUrl = new Uri(_app.BaseAddress, "to-https"); });
+        var noRedirect = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "set/full"); o.HttpUrl = new Uri(_app.BaseAddress, "set/full"); });
+        var offHost = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "set/full"); o.HttpUrl = new Uri(_app.BaseAddress, "to-other-host"); o.Probe.MaxRetries = 0; });
 
         Assert.Equal("redirection-to-https", toHttps.Measurements.Single(m => m.Name == "redirection").Target);
         Assert.Equal(130, toHttps.Measurements.Single(m => m.Name == "score").Value);
@@ -211,7 +212,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
         Assert.Equal("redirection-missing", noRedirect.Measurements.Single(m => m.Name == "redirection").Target);
         Assert.Equal(80, noRedirect.Measurements.Single(m => m.Name == "score").Value);
         var hop = Assert.Single(noRedirect.Findings, f => f.Code == "redirection-missing");
-        Assert.StartsWith($"200 {_app.HttpAddress}set/full", hop.Observed);
+        Assert.StartsWith($"200 {_app.BaseAddress}set/full", hop.Observed);
         // The first hop leaves the host (to localhost, where nothing listens): −5 → uncurved 95 → 125.
         Assert.Equal("redirection-off-host-from-http", offHost.Measurements.Single(m => m.Name == "redirection").Target);
     }
@@ -219,7 +220,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
     [Fact]
     public async Task A_plain_http_site_scores_no_https_and_no_redirect()
     {
-        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpAddress, "set/defaults"); o.MinimumGrade = null; });
+        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.BaseAddress, "set/defaults"); o.MinimumGrade = null; });
 
         // CSP −25, HSTS (no https) −20, XCTO −5, XFO −20, redirection missing −20 → 10 → F.
         Assert.Equal(10, gate.Measurements.Single(m => m.Name == "score").Value);
@@ -230,7 +231,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
     [Fact]
     public async Task External_scripts_without_integrity_cost_five_points()
     {
-        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, "page"); o.CheckHttpRedirect = false; });
+        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "page"); o.CheckHttpRedirect = false; });
 
         // "full" (130) with SRI −5: uncurved 95 ≥ 90 → 100 − 5 + 30 = 125 → A+.
         Assert.Equal("sri-not-implemented-but-external-scripts-loaded-securely", gate.Measurements.Single(m => m.Name == "subresource-integrity").Target);
@@ -240,7 +241,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
     [Fact]
     public async Task A_meta_policy_counts_as_csp_but_its_frame_ancestors_does_not_protect_against_framing()
     {
-        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, "meta"); o.CheckHttpRedirect = false; o.MinimumGrade = null; });
+        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "meta"); o.CheckHttpRedirect = false; o.MinimumGrade = null; });
 
         // CSP from <meta> default-src 'self' +5; frame-ancestors is ignored in <meta>, so XFO is missing −20;
         // HSTS 0, XCTO 0, no scripts 0 → uncurved 80 → 80 → B+. (Observatory counts the meta frame-ancestors: 110.)
@@ -260,7 +261,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
         });
         services.AddReleaseGates(gates => gates.AddSecurityHeaders("headers", o =>
         {
-            o.Url = new Uri(_app.HttpsAddress, "set/full");
+            o.Url = new Uri(_app.HttpsAddress!, "set/full");
             o.CheckHttpRedirect = false;
             o.Probe.CreateHttpClient = sp => sp.GetRequiredService<IHttpClientFactory>().CreateClient("release-gates");
         }));
@@ -274,10 +275,10 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
     [Fact]
     public async Task An_error_page_is_an_error_not_a_grade()
     {
-        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress, "broken"); o.CheckHttpRedirect = false; o.Probe.MaxRetries = 0; });
+        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "broken"); o.CheckHttpRedirect = false; o.Probe.MaxRetries = 0; });
 
         Assert.Equal(GateStatus.Error, gate.Status);
-        Assert.StartsWith($"{_app.HttpsAddress}broken answered 500", gate.Summary, StringComparison.Ordinal);
+        Assert.StartsWith($"{_app.HttpsAddress!}broken answered 500", gate.Summary, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -286,7 +287,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
         var closed = new Uri($"http://127.0.0.1:{Ports.Free()}/");
         var report = await ReleaseGate.CreateBuilder()
             .AddSecurityHeaders("refused", o => { o.Url = closed; o.Probe.MaxRetries = 1; o.Probe.RetryDelay = TimeSpan.FromMilliseconds(10); })
-            .AddSecurityHeaders("untrusted-certificate", o => { o.Url = new Uri(_app.HttpsAddress, "set/full"); o.Probe.MaxRetries = 0; })
+            .AddSecurityHeaders("untrusted-certificate", o => { o.Url = new Uri(_app.HttpsAddress!, "set/full"); o.Probe.MaxRetries = 0; })
             .AddSecurityHeaders("dns", o => { o.Url = new Uri("http://releasegates-no-such-host.invalid/"); o.Probe.MaxRetries = 0; })
             .EvaluateAsync(_ct);
 
