@@ -162,11 +162,13 @@ internal static partial class ObservatoryScorer
 
         if (csp.All(p => p.TryGetValue("default-src", out var d) && d.Count == 1 && d[0] == "'none'"))
         {
-            return new(Test, "csp-implemented-with-no-unsafe-default-src-none", 10, "default-src 'none' with nothing unsafe.") { Observed = observed };
+            return new(Test, "csp-implemented-with-no-unsafe-default-src-none", 10, "default-src 'none' with nothing unsafe." + Duplicates(csp)) { Observed = observed };
         }
 
-        return new(Test, "csp-implemented-with-no-unsafe", 5, "Content-Security-Policy allows nothing unsafe.") { Observed = observed };
+        return new(Test, "csp-implemented-with-no-unsafe", 5, "Content-Security-Policy allows nothing unsafe." + Duplicates(csp)) { Observed = observed };
     }
+
+    private static string Duplicates(ContentSecurityPolicy csp) => csp.DuplicateReporting ? " (report-uri or report-to appears twice in a policy: only the first counts)" : string.Empty;
 
     private static ObservatoryTest Cookies(ProbeResponse r, bool hstsProtects)
     {
@@ -290,7 +292,8 @@ internal static partial class ObservatoryScorer
     {
         const string Test = "referrer-policy";
         const string Fix = "ctx.Response.Headers[\"Referrer-Policy\"] = \"strict-origin-when-cross-origin\";";
-        var values = r.All("Referrer-Policy");
+        // Header values, then <meta name="referrer"> values: the last recognised token wins, as in browsers.
+        var values = r.All("Referrer-Policy").Concat(MetaContents(r, "name", "referrer")).ToList();
         if (values.Count == 0)
         {
             return new(Test, "referrer-policy-not-implemented", 0, "Referrer-Policy is not set (browsers default to strict-origin-when-cross-origin).") { Remediation = Fix };
@@ -420,7 +423,10 @@ internal static partial class ObservatoryScorer
     }
 
     /// <summary>The content of every <c>&lt;meta http-equiv="Content-Security-Policy"&gt;</c> of an HTML page.</summary>
-    private static List<string> MetaPolicies(ProbeResponse r)
+    private static List<string> MetaPolicies(ProbeResponse r) => MetaContents(r, "http-equiv", "Content-Security-Policy");
+
+    /// <summary>The content of every <c>&lt;meta <paramref name="attribute"/>="<paramref name="value"/>"&gt;</c> of an HTML page.</summary>
+    private static List<string> MetaContents(ProbeResponse r, string attribute, string value)
     {
         if (r.MediaType is not ("text/html" or "application/xhtml+xml"))
         {
@@ -428,7 +434,7 @@ internal static partial class ObservatoryScorer
         }
 
         return MetaTag().Matches(r.BodyText).Select(m => m.Value)
-            .Where(tag => string.Equals(Attribute(tag, "http-equiv")?.Trim(), "Content-Security-Policy", StringComparison.OrdinalIgnoreCase))
+            .Where(tag => string.Equals(Attribute(tag, attribute)?.Trim(), value, StringComparison.OrdinalIgnoreCase))
             .Select(tag => System.Net.WebUtility.HtmlDecode(Attribute(tag, "content") ?? string.Empty))
             .Where(content => content.Length > 0)
             .ToList();

@@ -79,6 +79,11 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
                     ctx.Response.Headers.XContentTypeOptions = "nosniff";
                     return Results.Content("<!doctype html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; frame-ancestors 'none'\"></head><body>hi</body></html>", "text/html");
                 });
+                app.MapGet("/meta-referrer", (HttpContext ctx) =>
+                {
+                    ctx.Response.Headers["Referrer-Policy"] = "unsafe-url";
+                    return Results.Content("<html><head><meta name=\"referrer\" content=\"no-referrer\"></head></html>", "text/html");
+                });
                 app.MapGet("/to-https", (HttpContext ctx) => ctx.Request.IsHttps ? Results.Text("not here") : Results.Redirect(_app.HttpsAddress! + "set/full"));
                 app.MapGet("/broken", () => Results.StatusCode(500));
                 app.MapGet("/to-other-host", () => Results.Redirect("https://localhost:1/set/full"));
@@ -279,6 +284,16 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
 
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.StartsWith($"{_app.HttpsAddress!}broken answered 500", gate.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_meta_referrer_after_the_header_wins_like_in_browsers()
+    {
+        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "meta-referrer"); o.CheckHttpRedirect = false; o.MinimumGrade = null; });
+
+        // Header unsafe-url, then <meta> no-referrer: the last recognised token, no-referrer, is private (+5).
+        Assert.Equal("referrer-policy-private", gate.Measurements.Single(m => m.Name == "referrer-policy").Target);
+        Assert.Equal(5, gate.Measurements.Single(m => m.Name == "referrer-policy").Value);
     }
 
     [Fact]
