@@ -69,7 +69,7 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
         findings.AddRange(Disclosure(response));
         if (options.Profile == SecurityHeadersProfile.Owasp)
         {
-            findings.AddRange(Owasp(response));
+            findings.AddRange(Owasp(response, tests));
         }
 
         findings.AddRange(CustomRules(response));
@@ -133,7 +133,7 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
         _ => $"Stop sending {name} (remove it where it is added, or strip it at the proxy).",
     };
 
-    private static IEnumerable<Finding> Owasp(ProbeResponse r)
+    private static IEnumerable<Finding> Owasp(ProbeResponse r, IReadOnlyList<ObservatoryTest> observatory)
     {
         Finding Require(string code, string message, string? observed, string fix, FindingSeverity severity = FindingSeverity.Error)
             => new("owasp." + code, severity, message) { Observed = observed, Remediation = fix };
@@ -166,8 +166,8 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
             yield return Require("framing", "OWASP recommends X-Frame-Options: deny, or CSP frame-ancestors 'none'.", r.Header("X-Frame-Options"), "ctx.Response.Headers.XFrameOptions = \"DENY\";") with { Target = "X-Frame-Options" };
         }
 
-        var referrer = r.All("Referrer-Policy").SelectMany(v => v.Split(',')).Select(t => t.Trim().ToLowerInvariant()).LastOrDefault(t => t.Length > 0);
-        if (referrer is not ("no-referrer" or "same-origin" or "strict-origin" or "strict-origin-when-cross-origin"))
+        // The Observatory test already found the effective policy (header and <meta>, last recognised token).
+        if (observatory.Single(t => t.Test == "referrer-policy").Result != "referrer-policy-private")
         {
             yield return Require("referrer-policy", "OWASP recommends Referrer-Policy: no-referrer (or another that keeps paths private).", r.Header("Referrer-Policy"), "ctx.Response.Headers[\"Referrer-Policy\"] = \"no-referrer\";") with { Target = "Referrer-Policy" };
         }
