@@ -5,7 +5,7 @@ namespace ReleaseGates.Samples.TestProject;
 
 /// <summary>
 /// A release-readiness test as a team would write it: the gates read the reports their CI produced (here the real
-/// files in shared/fixtures) and <see cref="ReleaseReport.EnsureGo"/> fails the test with a table of what fell short.
+/// files in tests/fixtures) and <see cref="ReleaseReport.EnsureGo"/> fails the test with a table of what fell short.
 /// </summary>
 public class ReleaseReadinessTests
 {
@@ -56,11 +56,11 @@ public class ReleaseReadinessTests
     private static string FindFixtures()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "shared", "fixtures")))
+        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "tests", "fixtures")))
         {
             dir = dir.Parent;
         }
 
-        return dir is null ? throw new InvalidOperationException("shared/fixtures not found above " + AppContext.BaseDirectory) : Path.Combine(dir.FullName, "shared", "fixtures");
+        return dir is null ? throw new InvalidOperationException("tests/fixtures not found above " + AppContext.BaseDirectory) : Path.Combine(dir.FullName, "tests", "fixtures");
     }
 }

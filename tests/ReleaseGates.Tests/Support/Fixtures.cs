@@ -1,10 +1,10 @@
 namespace ReleaseGates.Tests.Support;
 
-/// <summary>The real-world input files in shared/fixtures (kept unchanged), and a scratch folder for files a test writes.</summary>
+/// <summary>The real-world input files in tests/fixtures (kept unchanged; provenance in its README), and a scratch folder for files a test writes.</summary>
 public static class Fixtures
 {
-    /// <summary>shared/fixtures beside the repository (CI clones main with shared/ beside it).</summary>
-    public static string Root { get; } = Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared", "fixtures"));
+    /// <summary>tests/fixtures in this repository: a clone alone passes its tests.</summary>
+    public static string Root { get; } = Path.Combine(Repository.Root, "tests", "fixtures");
 
     public static string TestResults(string name) => Path.Combine(Root, "test-results", name);
 
