@@ -34,8 +34,11 @@ public sealed class GateResult
 
         Status = status;
         Summary = summary;
-        Measurements = measurements ?? NoMeasurements;
-        Findings = findings ?? NoFindings;
+
+        // Copied, so that nothing the gate does with its lists afterwards reaches the report.
+        Measurements = measurements is null || measurements.Count == 0 ? NoMeasurements : [.. measurements];
+        Findings = findings is null || findings.Count == 0 ? NoFindings : [.. findings];
+        ValidateEvidence(Measurements, Findings);
         Score = score;
         Exception = exception;
     }
@@ -109,6 +112,48 @@ public sealed class GateResult
         ArgumentNullException.ThrowIfNull(measurements);
         return new(DeriveStatus(measurements, findings ?? NoFindings), summary, measurements, findings);
     }
+
+    /// <summary>Rejects evidence no report can hold: null entries, nameless measurements, undefined enum values.</summary>
+    private static void ValidateEvidence(IReadOnlyList<Measurement> measurements, IReadOnlyList<Finding> findings)
+    {
+        for (var i = 0; i < measurements.Count; i++)
+        {
+            var m = measurements[i];
+            var problem = m switch
+            {
+                null => "is null",
+                { Name: null or "" } => "has no name",
+                _ when !Enum.IsDefined(m.Unit) => $"'{m.Name}' has an undefined unit ({(int)m.Unit})",
+                _ when !Enum.IsDefined(m.Status) => $"'{m.Name}' has an undefined status ({(int)m.Status})",
+                { Condition: { } c } when !Enum.IsDefined(c.Operator) || !IsDefined(c.Threshold) || !IsDefined(c.UpperThreshold) || !IsDefined(c.WarningThreshold) || !IsDefined(c.Floor)
+                    => $"'{m.Name}' has a condition with an undefined operator or unit",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                throw new ArgumentException($"Measurement {i} {problem}.", nameof(measurements));
+            }
+        }
+
+        for (var i = 0; i < findings.Count; i++)
+        {
+            var f = findings[i];
+            var problem = f switch
+            {
+                null => "is null",
+                { Code: null or "" } => "has no code",
+                { Message: null } => $"'{f.Code}' has no message",
+                _ when !Enum.IsDefined(f.Severity) => $"'{f.Code}' has an undefined severity ({(int)f.Severity})",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                throw new ArgumentException($"Finding {i} {problem}.", nameof(findings));
+            }
+        }
+    }
+
+    private static bool IsDefined(Threshold? threshold) => threshold is not { } t || Enum.IsDefined(t.Unit);
 
     /// <summary>The worst status the measurements and findings imply; <see cref="GateStatus.Passed"/> when there are none.</summary>
     internal static GateStatus DeriveStatus(IEnumerable<Measurement> measurements, IEnumerable<Finding> findings)

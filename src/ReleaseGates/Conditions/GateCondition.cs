@@ -157,33 +157,48 @@ public sealed record GateCondition
     /// <param name="value">The measured value.</param>
     /// <param name="unit">Its unit.</param>
     /// <param name="baseline">The baseline value, in <paramref name="unit"/>, for a relative condition.</param>
-    /// <returns>The outcome: passed, warning, failed, or skipped when a relative condition has no baseline or the value is NaN.</returns>
+    /// <returns>
+    /// The outcome: passed, warning or failed; skipped when a relative condition has no baseline; <see cref="GateStatus.Error"/>
+    /// when the value, the baseline or a resolved limit is NaN or infinite (no comparison with such a number is evidence).
+    /// </returns>
     public ConditionOutcome Evaluate(double value, MetricUnit unit, double? baseline = null)
     {
+        if (!double.IsFinite(value))
+        {
+            return new ConditionOutcome(GateStatus.Error, null, null, $"{Metric}: the measured value is {Describe(value)}, so '{this}' cannot be judged");
+        }
+
+        if (baseline is { } b && !double.IsFinite(b))
+        {
+            return new ConditionOutcome(GateStatus.Error, null, null, $"{Metric}: the baseline value is {Describe(b)}, so '{this}' cannot be judged");
+        }
+
         var limit = Threshold.Resolve(unit, baseline);
         if (limit is not { } failLimit)
         {
             return new ConditionOutcome(GateStatus.Skipped, null, null, $"{Metric}: no baseline to compare with");
         }
 
-        if (double.IsNaN(value))
+        var upperLimit = Operator == ComparisonOperator.Between ? UpperThreshold?.Resolve(unit, baseline) : null;
+        var warnLimit = WarningThreshold?.Resolve(unit, baseline);
+        var floorLimit = Floor?.Resolve(unit, baseline);
+        if (!double.IsFinite(failLimit) || upperLimit is { } u && !double.IsFinite(u) || warnLimit is { } wl && !double.IsFinite(wl) || floorLimit is { } fl && !double.IsFinite(fl))
         {
-            return new ConditionOutcome(GateStatus.Skipped, failLimit, null, $"{Metric}: no value");
+            return new ConditionOutcome(GateStatus.Error, null, null, $"{Metric}: a limit of '{this}' is not a finite number in {MetricUnits.Symbol(unit)}");
         }
 
         if (Operator == ComparisonOperator.Between)
         {
-            var upper = UpperThreshold?.Resolve(unit, baseline) ?? double.PositiveInfinity;
+            var upper = upperLimit ?? double.PositiveInfinity;
             var inside = (value >= failLimit || NearlyEqual(value, failLimit)) && (value <= upper || NearlyEqual(value, upper));
             return new ConditionOutcome(inside ? GateStatus.Passed : GateStatus.Failed, failLimit, null, inside ? null : $"{Metric} {MetricUnits.Format(value, unit)} is outside {this}");
         }
 
-        if (Floor?.Resolve(unit, baseline) is { } floor && Holds(value, floor))
+        if (floorLimit is { } floor && Holds(value, floor))
         {
             return new ConditionOutcome(GateStatus.Passed, failLimit, null, null);
         }
 
-        var warnLimit = WarningThreshold?.Resolve(unit, baseline);
         if (!Holds(value, failLimit))
         {
             return new ConditionOutcome(GateStatus.Failed, failLimit, warnLimit, $"{Metric} {MetricUnits.Format(value, unit)} does not satisfy {OperatorSymbol(Operator)} {MetricUnits.Format(failLimit, unit)}");
@@ -252,12 +267,14 @@ public sealed record GateCondition
     /// </summary>
     private static bool NearlyEqual(double a, double b) => a == b || Math.Abs(a - b) <= 1e-12 * Math.Max(Math.Abs(a), Math.Abs(b));
 
+    private static string Describe(double value) => double.IsNaN(value) ? "not a number (NaN)" : value > 0 ? "+∞" : "−∞";
+
     /// <summary>Formats a number the way the parser reads it.</summary>
     internal static string FormatNumber(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
 
 /// <summary>The outcome of holding a value to a <see cref="GateCondition"/>.</summary>
-/// <param name="Status">Passed, warning, failed, or skipped (no baseline for a relative condition, or no value).</param>
+/// <param name="Status">Passed, warning, failed, skipped (no baseline for a relative condition) or error (a value, baseline or limit that is not a finite number).</param>
 /// <param name="Limit">The failure limit the value was compared with, in the value's unit (resolved against the baseline for relative conditions).</param>
 /// <param name="WarningLimit">The warning limit in the value's unit, if any.</param>
 /// <param name="Reason">Why the value did not pass; <see langword="null"/> when it passed.</param>

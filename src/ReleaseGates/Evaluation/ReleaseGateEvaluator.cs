@@ -128,37 +128,28 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
     {
         var registration = _registrations[index];
         var started = _time.GetTimestamp();
+
+        // The gate runs off the caller's thread, so one that blocks synchronously delays no other gate; and it is cut at
+        // its deadline whether or not it honours its token (a gate that ignores cancellation is abandoned, not awaited).
+        var work = Task.Run(() => EvaluateGateAsync(index, baseline, cancellationToken), CancellationToken.None);
         GateResult result;
         try
         {
-            var gate = registration.Factory(_services)
-                ?? throw new InvalidOperationException($"The factory of gate '{registration.Name}' returned null.");
-            var context = new GateContext(registration.Name, _services, _time, _loggerFactory.CreateLogger("ReleaseGates.Gates." + registration.Name), baseline);
-            result = await _pipelines[index].ExecuteAsync(
-                static (state, token) => state.gate.EvaluateAsync(state.context, token),
-                (gate, context),
-                cancellationToken).ConfigureAwait(false)
-                ?? GateResult.Error($"Gate '{registration.Name}' returned no result.");
+            result = await work.WaitAsync(HardDeadline(_timeouts[index]), _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Abandon(work);
+            result = GateResult.Error($"Timed out after {FormatDuration(_timeouts[index])}, the gate did not stop when cancelled and was abandoned.");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            Abandon(work);
             throw;
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            result = GateResult.Error($"Timed out after {FormatDuration(_timeouts[index])}.", ex);
-        }
-        catch (OperationCanceledException ex)
-        {
-            result = GateResult.Error("The gate was cancelled by something other than the caller: " + ex.Message, ex);
-        }
-        catch (Exception ex)
-        {
-            result = GateResult.Error($"{ex.GetType().Name}: {ex.Message}", ex);
         }
 
         var duration = _time.GetElapsedTime(started);
-        var status = Normalize(result);
+        var (status, measurements) = ReleaseScoring.Settle(result.Status, result.Measurements, result.Findings);
         if (status == GateStatus.Error)
         {
             LogGateError(_logger, result.Exception, registration.Name, result.Summary);
@@ -176,16 +167,54 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             Summary = result.Summary,
             Score = result.Score,
             Duration = duration,
-            Measurements = result.Measurements,
+            Measurements = measurements,
             Findings = result.Findings,
         };
     }
 
-    /// <summary>A gate can never report better than its own evidence: a failed measurement fails the gate whatever status it claimed.</summary>
-    private static GateStatus Normalize(GateResult result)
-        => result.Status is GateStatus.Error or GateStatus.Skipped
-            ? result.Status
-            : GateResult.Worst(result.Status, GateResult.DeriveStatus(result.Measurements, result.Findings));
+    /// <summary>Creates and runs one gate through its pipeline; every outcome but the caller's cancellation is a result.</summary>
+    private async Task<GateResult> EvaluateGateAsync(int index, ReleaseReport? baseline, CancellationToken cancellationToken)
+    {
+        var registration = _registrations[index];
+        try
+        {
+            var gate = registration.Factory(_services)
+                ?? throw new InvalidOperationException($"The factory of gate '{registration.Name}' returned null.");
+            var context = new GateContext(registration.Name, _services, _time, _loggerFactory.CreateLogger("ReleaseGates.Gates." + registration.Name), baseline);
+            return await _pipelines[index].ExecuteAsync(
+                static (state, token) => state.gate.EvaluateAsync(state.context, token),
+                (gate, context),
+                cancellationToken).ConfigureAwait(false)
+                ?? GateResult.Error($"Gate '{registration.Name}' returned no result.");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            return GateResult.Error($"Timed out after {FormatDuration(_timeouts[index])}.", ex);
+        }
+        catch (OperationCanceledException ex)
+        {
+            return GateResult.Error("The gate was cancelled by something other than the caller: " + ex.Message, ex);
+        }
+        catch (Exception ex)
+        {
+            return GateResult.Error($"{ex.GetType().Name}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// When a gate that ignores its token is cut: its timeout plus a grace of 10 % (at least 100 ms, at most 2 s) in which a
+    /// cooperative gate reports its own timeout.
+    /// </summary>
+    internal static TimeSpan HardDeadline(TimeSpan timeout)
+        => timeout + TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 10, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(2).Ticks));
+
+    /// <summary>Leaves a gate that did not stop running on its own; whatever it throws later is observed, never unhandled.</summary>
+    private static void Abandon(Task work)
+        => work.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private ResiliencePipeline<GateResult> BuildPipeline(GateRegistration registration, TimeSpan timeout)
     {

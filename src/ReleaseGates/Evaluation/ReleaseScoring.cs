@@ -127,6 +127,45 @@ internal static class ReleaseScoring
         return result;
     }
 
+    /// <summary>
+    /// The status a gate's result earns, used live and on replay alike: every measurement's condition is held to its value
+    /// again (a measurement's claimed status is never trusted), and the gate is never better than that evidence. A gate may
+    /// be stricter than its evidence (a claimed Failed, Error or Skipped stays), never more lenient: a Skipped result with a
+    /// failed measurement fails.
+    /// </summary>
+    internal static (GateStatus Status, IReadOnlyList<Measurement> Measurements) Settle(GateStatus claimed, IReadOnlyList<Measurement> measurements, IReadOnlyList<Finding> findings)
+    {
+        var settled = Reevaluate(measurements);
+        return (GateResult.Worst(claimed, GateResult.DeriveStatus(settled, findings)), settled);
+    }
+
+    private static IReadOnlyList<Measurement> Reevaluate(IReadOnlyList<Measurement> measurements)
+    {
+        Measurement[]? copy = null;
+        for (var i = 0; i < measurements.Count; i++)
+        {
+            var m = measurements[i];
+            GateStatus status;
+            try
+            {
+                status = m.Reevaluate();
+            }
+            catch (InvalidOperationException)
+            {
+                // A condition in units the value cannot be converted to judges nothing.
+                status = GateStatus.Error;
+            }
+
+            if (status != m.Status)
+            {
+                copy ??= [.. measurements];
+                copy[i] = m with { Status = status };
+            }
+        }
+
+        return copy ?? measurements;
+    }
+
     /// <summary>Re-derives every gate's status from its saved measurements and findings, then decides again.</summary>
     public static ReleaseReport Replay(ReleaseReport report)
     {
@@ -150,22 +189,18 @@ internal static class ReleaseScoring
 
     private static GateReport ReplayGate(GateReport gate)
     {
-        // Error and Skipped are facts about the run (nothing was measured); they replay as they were.
-        if (gate.Status is GateStatus.Error or GateStatus.Skipped)
+        // An Error is a fact about the run (the gate could not evaluate); it replays as it was.
+        if (gate.Status == GateStatus.Error)
         {
             return gate;
         }
 
-        var measurements = gate.Measurements.Select(m => m with { Status = m.Reevaluate() }).ToArray();
-
-        // A gate may be stricter than its evidence (a custom gate failing for a reason it did not measure);
-        // that intrinsic part of the status is kept, the evidence-derived part is recomputed.
+        // A gate may be stricter than its evidence (a custom gate failing for a reason it did not measure, a Skipped
+        // gate): that intrinsic part of the saved status is kept, the evidence-derived part is recomputed, exactly as
+        // Settle did live, so that a report replays to its own decision unless a value or condition was edited.
         var savedEvidence = GateResult.DeriveStatus(gate.Measurements, gate.Findings);
-        var status = GateResult.DeriveStatus(measurements, gate.Findings);
-        if (gate.Status < savedEvidence)
-        {
-            status = GateResult.Worst(status, gate.Status);
-        }
+        var intrinsic = gate.Status < savedEvidence ? gate.Status : GateStatus.Passed;
+        var (status, measurements) = Settle(intrinsic, gate.Measurements, gate.Findings);
 
         return new GateReport
         {

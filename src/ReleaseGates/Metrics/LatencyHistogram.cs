@@ -109,8 +109,14 @@ public sealed class LatencyHistogram
     /// <summary>The number of values recorded (in range and above range; invalid values excluded). O(1).</summary>
     public long Count => _hot.Count;
 
-    /// <summary>The sum of recorded values in nanoseconds. O(1).</summary>
+    /// <summary>The sum of recorded values in nanoseconds; <see cref="long.MaxValue"/> once it overflowed (see <see cref="IsSumSaturated"/>). O(1).</summary>
     public long Sum => _hot.Sum;
+
+    /// <summary>
+    /// Whether <see cref="Sum"/> overflowed and stays pinned at <see cref="long.MaxValue"/>: it never wraps to a small or
+    /// negative number, and <see cref="Mean"/> is then <see cref="double.PositiveInfinity"/>, a value no condition accepts.
+    /// </summary>
+    public bool IsSumSaturated => _hot.Sum == long.MaxValue;
 
     /// <summary>The smallest recorded value in nanoseconds, exact; 0 when empty. O(1).</summary>
     public long Min => _hot.Count == 0 ? 0 : _hot.Min;
@@ -118,8 +124,8 @@ public sealed class LatencyHistogram
     /// <summary>The largest recorded value in nanoseconds, exact; 0 when empty. O(1).</summary>
     public long Max => _hot.Max;
 
-    /// <summary>The exact mean in nanoseconds; NaN when empty. O(1).</summary>
-    public double Mean => _hot.Count == 0 ? double.NaN : (double)_hot.Sum / _hot.Count;
+    /// <summary>The exact mean in nanoseconds; NaN when empty; <see cref="double.PositiveInfinity"/> when the sum overflowed. O(1).</summary>
+    public double Mean => _hot.Count == 0 ? double.NaN : IsSumSaturated ? double.PositiveInfinity : (double)_hot.Sum / _hot.Count;
 
     /// <summary>How many recorded values were above <see cref="HighestTrackableValue"/>.</summary>
     public long CountAboveRange => _aboveRange;
@@ -175,7 +181,13 @@ public sealed class LatencyHistogram
         }
 
         _hot.Count++;
-        _hot.Sum += nanoseconds;
+
+        // Both terms are non-negative, so a wrap shows as a negative sum: saturate instead of wrapping.
+        if ((_hot.Sum += nanoseconds) < 0)
+        {
+            SaturateSum();
+        }
+
         if (nanoseconds < _hot.Min)
         {
             _hot.Min = nanoseconds;
@@ -247,8 +259,8 @@ public sealed class LatencyHistogram
             AddAt(IndexOf(nanoseconds), count);
         }
 
-        _hot.Count += count;
-        _hot.Sum += nanoseconds * count;
+        _hot.Count = checked(_hot.Count + count);
+        _hot.Sum = nanoseconds != 0 && count > (long.MaxValue - _hot.Sum) / nanoseconds ? long.MaxValue : _hot.Sum + (nanoseconds * count);
         _hot.Min = Math.Min(_hot.Min, nanoseconds);
         _hot.Max = Math.Max(_hot.Max, nanoseconds);
     }
@@ -381,7 +393,7 @@ public sealed class LatencyHistogram
         }
 
         _hot.Count += other._hot.Count;
-        _hot.Sum += other._hot.Sum;
+        _hot.Sum = SaturatingAdd(_hot.Sum, other._hot.Sum);
         _aboveRange += other._aboveRange;
         _invalid += other._invalid;
         if (other._hot.Count > 0)
@@ -510,38 +522,65 @@ public sealed class LatencyHistogram
             throw new FormatException($"Invalid LatencyHistogram data at byte {pos - 1}: significant digits {digits} is outside 1..5.");
         }
 
-        var highest = (long)ReadVarint(data, ref pos, SerialField.HighestTrackableValue);
-        var histogram = new LatencyHistogram(digits, TimeSpan.FromTicks(Math.Max(1, highest / 100)));
-        if (histogram.HighestTrackableValue != highest)
+        var highest = ReadNonNegative(data, ref pos, SerialField.HighestTrackableValue);
+
+        // The largest range the constructor accepts (a TimeSpan in 100 ns ticks); anything else is not ours.
+        if (highest < 100 || highest / 100 > long.MaxValue / 100 || highest % 100 != 0)
         {
-            throw new FormatException($"Invalid LatencyHistogram data: highest trackable value {highest} ns is not a whole number of 100 ns ticks.");
+            throw new FormatException($"Invalid LatencyHistogram data: highest trackable value {highest} ns is not a whole number of 100 ns ticks between 100 ns and {long.MaxValue / 100 * 100} ns.");
         }
 
-        histogram._hot.Count = (long)ReadVarint(data, ref pos, SerialField.Count);
-        histogram._hot.Sum = (long)ReadVarint(data, ref pos, SerialField.Sum);
-        var min = (long)ReadVarint(data, ref pos, SerialField.Min);
+        var histogram = new LatencyHistogram(digits, TimeSpan.FromTicks(highest / 100));
+        histogram._hot.Count = ReadNonNegative(data, ref pos, SerialField.Count);
+        histogram._hot.Sum = ReadNonNegative(data, ref pos, SerialField.Sum);
+        var min = ReadNonNegative(data, ref pos, SerialField.Min);
         histogram._hot.Min = histogram._hot.Count == 0 ? long.MaxValue : min;
-        histogram._hot.Max = (long)ReadVarint(data, ref pos, SerialField.Max);
-        histogram._aboveRange = (long)ReadVarint(data, ref pos, SerialField.CountAboveRange);
-        histogram._invalid = (long)ReadVarint(data, ref pos, SerialField.InvalidCount);
+        histogram._hot.Max = ReadNonNegative(data, ref pos, SerialField.Max);
+        histogram._aboveRange = ReadNonNegative(data, ref pos, SerialField.CountAboveRange);
+        histogram._invalid = ReadNonNegative(data, ref pos, SerialField.InvalidCount);
+        if (histogram._hot.Count == 0 ? min != 0 || histogram._hot.Max != 0 || histogram._hot.Sum != 0 : min > histogram._hot.Max)
+        {
+            throw new FormatException($"Invalid LatencyHistogram data: min {min}, max {histogram._hot.Max} and sum {histogram._hot.Sum} do not fit a count of {histogram._hot.Count}.");
+        }
+
+        if ((histogram._aboveRange > 0) != (histogram._hot.Max > highest))
+        {
+            throw new FormatException($"Invalid LatencyHistogram data: {histogram._aboveRange} values above range, but the max is {histogram._hot.Max} ns against a range of {highest} ns.");
+        }
+
         var buckets = ReadVarint(data, ref pos, SerialField.BucketCount);
         long index = -1;
         long bucketTotal = 0;
+        long lowest = -1, highestIndex = -1;
         var lastIndex = ((long)histogram._chunks.Length << histogram._subBucketHalfCountMagnitude) - 1;
         for (ulong b = 0; b < buckets; b++)
         {
-            index += (long)ReadVarint(data, ref pos, SerialField.BucketGap);
-            var count = (long)ReadVarint(data, ref pos, SerialField.BucketTally);
-            if (index > lastIndex || count <= 0)
+            // Each bucket takes at least two bytes, so the loop is bounded by the input's size.
+            var gap = ReadVarint(data, ref pos, SerialField.BucketGap);
+            var count = ReadNonNegative(data, ref pos, SerialField.BucketTally);
+            if (gap == 0 || gap > (ulong)(lastIndex - index) || count == 0 || count > histogram._hot.Count - bucketTotal)
             {
-                throw new FormatException($"Invalid LatencyHistogram data at byte {pos}: bucket {b} has index {index} (last is {lastIndex}) and count {count}.");
+                throw new FormatException($"Invalid LatencyHistogram data at byte {pos}: bucket {b} is {gap} after index {index} (last is {lastIndex}) with count {count}, of a total {histogram._hot.Count}.");
             }
 
+            index += (long)gap;
             histogram.AddAt((int)index, count);
             bucketTotal += count;
+            lowest = lowest < 0 ? index : lowest;
+            highestIndex = index;
         }
 
-        if (bucketTotal + histogram._aboveRange != histogram._hot.Count)
+        if (lowest >= 0 && !histogram.AgreesWithBuckets((int)lowest, (int)highestIndex))
+        {
+            throw new FormatException($"Invalid LatencyHistogram data: min {histogram._hot.Min} ns, max {histogram._hot.Max} ns and sum {histogram._hot.Sum} ns do not agree with the buckets recorded.");
+        }
+
+        if (lowest < 0 && histogram._hot.Count > 0 && histogram._hot.Min <= highest)
+        {
+            throw new FormatException($"Invalid LatencyHistogram data: no bucket holds a value, but the min {histogram._hot.Min} ns is within the range of {highest} ns.");
+        }
+
+        if (histogram._aboveRange != histogram._hot.Count - bucketTotal)
         {
             throw new FormatException($"Invalid LatencyHistogram data: the buckets hold {bucketTotal} values and {histogram._aboveRange} are above range, but the count says {histogram._hot.Count}.");
         }
@@ -595,7 +634,7 @@ public sealed class LatencyHistogram
         }
 
         _hot.Count += current._hot.Count - previous._hot.Count;
-        _hot.Sum += current._hot.Sum - previous._hot.Sum;
+        _hot.Sum = current.IsSumSaturated ? long.MaxValue : SaturatingAdd(_hot.Sum, current._hot.Sum - previous._hot.Sum);
         _aboveRange += current._aboveRange - previous._aboveRange;
         _invalid += current._invalid - previous._invalid;
     }
@@ -631,7 +670,7 @@ public sealed class LatencyHistogram
         copied += above;
         _aboveRange += above;
         _hot.Count += copied;
-        _hot.Sum += Volatile.Read(ref live._hot.Sum);
+        _hot.Sum = SaturatingAdd(_hot.Sum, Volatile.Read(ref live._hot.Sum));
         _invalid += Volatile.Read(ref live._invalid);
         if (copied > 0)
         {
@@ -897,6 +936,32 @@ public sealed class LatencyHistogram
         Record(nanoseconds);
     }
 
+    /// <summary>Whether the exact min, max and sum read from serialized data can belong to the buckets read with them.</summary>
+    private bool AgreesWithBuckets(int lowestIndex, int highestIndex)
+    {
+        var (low, width) = BucketRange(lowestIndex);
+        if (_hot.Min < low || _hot.Min > low + width - 1)
+        {
+            return false;
+        }
+
+        (low, width) = BucketRange(highestIndex);
+        if (_aboveRange == 0 && (_hot.Max < low || _hot.Max > low + width - 1))
+        {
+            return false;
+        }
+
+        // The sum lies between count × min and count × max (unless it saturated, which only says it is large).
+        var count = (double)_hot.Count;
+        return _hot.Sum >= count * _hot.Min * (1 - 1e-12) && (IsSumSaturated || _hot.Sum <= count * _hot.Max * (1 + 1e-12));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void SaturateSum() => _hot.Sum = long.MaxValue;
+
+    /// <summary>The sum of two non-negative sums, pinned at <see cref="long.MaxValue"/> instead of wrapping.</summary>
+    private static long SaturatingAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void RecordOutOfRange(long nanoseconds)
     {
@@ -908,7 +973,7 @@ public sealed class LatencyHistogram
 
         _aboveRange++;
         _hot.Count++;
-        _hot.Sum += nanoseconds;
+        _hot.Sum = SaturatingAdd(_hot.Sum, nanoseconds);
         _hot.Min = Math.Min(_hot.Min, nanoseconds);
         _hot.Max = Math.Max(_hot.Max, nanoseconds);
     }
@@ -993,6 +1058,12 @@ public sealed class LatencyHistogram
         }
 
         buffer[pos++] = (byte)value;
+    }
+
+    private static long ReadNonNegative(ReadOnlySpan<byte> data, ref int pos, SerialField field)
+    {
+        var value = ReadVarint(data, ref pos, field);
+        return value <= long.MaxValue ? (long)value : throw new FormatException($"Invalid LatencyHistogram data: the {field} ending at byte {pos} is {value}, above {long.MaxValue}.");
     }
 
     private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int pos, SerialField field)

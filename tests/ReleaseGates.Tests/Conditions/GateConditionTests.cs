@@ -171,9 +171,29 @@ public class GateConditionTests
         Assert.Equal(expected, GateCondition.Parse(condition).Evaluate(ratioOrSeconds, unit).Status);
     }
 
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void A_value_that_is_not_finite_is_an_error_never_a_pass(double value)
+    {
+        foreach (var text in new[] { "p(95) < 1s", "rate <= 1%", "line >= 85%", "x == 3", "x > 2", "mean between 10ms and 200ms", "p(95) <= +10% floor 50ms" })
+        {
+            var outcome = GateCondition.Parse(text).Evaluate(value, MetricUnit.Seconds, baseline: 0.1);
+            Assert.Equal(GateStatus.Error, outcome.Status);
+            Assert.Contains("cannot be judged", outcome.Reason, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void A_baseline_that_is_not_finite_is_an_error(double baseline)
+        => Assert.Equal(GateStatus.Error, GateCondition.Parse("p(95) <= +10%").Evaluate(0.2, MetricUnit.Seconds, baseline).Status);
+
     [Fact]
-    public void NaN_is_inconclusive()
-        => Assert.Equal(GateStatus.Skipped, GateCondition.Parse("p(95) < 1s").Evaluate(double.NaN, MetricUnit.Seconds).Status);
+    public void A_threshold_that_overflows_in_the_values_unit_is_an_error()
+        => Assert.Equal(GateStatus.Error, GateCondition.AtMost("x", double.MaxValue, MetricUnit.Seconds).Evaluate(5, MetricUnit.Nanoseconds).Status);
 
     [Fact]
     public void Validate_rejects_a_threshold_of_another_dimension()

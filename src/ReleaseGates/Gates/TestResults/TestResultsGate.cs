@@ -91,10 +91,14 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
         foreach (var condition in conditions)
         {
             var (value, unit) = values[condition.Metric];
-            var m = Measurement.Evaluate(condition.Metric, value, unit, condition);
+            if (double.IsNaN(value))
+            {
+                // No executed test gives no pass rate: that is a failure of the run, not a pass, and not a number to compare.
+                findings.Add(new Finding("test.no-pass-rate", FindingSeverity.Error, $"'{condition}' cannot hold: no test was executed, so there is no pass rate."));
+                continue;
+            }
 
-            // No executed test gives no pass rate: that is a failure of the run, not a pass.
-            measurements.Add(double.IsNaN(value) ? m with { Status = GateStatus.Failed } : m);
+            measurements.Add(Measurement.Evaluate(condition.Metric, value, unit, condition));
         }
 
         foreach (var metric in TestResultsGateOptions.Metrics.Where(name => !conditions.Any(c => c.Metric == name)))
