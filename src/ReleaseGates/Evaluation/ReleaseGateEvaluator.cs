@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.Timeout;
+using ReleaseGates.IO;
 
 namespace ReleaseGates;
 
@@ -150,9 +151,13 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
 
         var duration = _time.GetElapsedTime(started);
         var (status, measurements) = ReleaseScoring.Settle(result.Status, result.Measurements, result.Findings);
+
+        // Credentials a gate saw (a password in a URL, a token in a query, an echoed header) never reach a writer or a log.
+        var summary = Redaction.Redact(result.Summary)!;
         if (status == GateStatus.Error)
         {
-            LogGateError(_logger, result.Exception, registration.Name, result.Summary);
+            // The exception object is not logged: its message and data may hold what the summary had redacted.
+            LogGateError(_logger, registration.Name, summary, result.Exception?.GetType().Name);
         }
 
         return new GateReport
@@ -164,11 +169,11 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             ReportOnly = registration.Options.ReportOnly,
             Tags = [.. registration.Options.Tags.Order(StringComparer.Ordinal)],
             Status = status,
-            Summary = result.Summary,
+            Summary = summary,
             Score = result.Score,
             Duration = duration,
-            Measurements = measurements,
-            Findings = result.Findings,
+            Measurements = Redact(measurements),
+            Findings = Redact(result.Findings),
         };
     }
 
@@ -233,6 +238,46 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
     [LoggerMessage(2, LogLevel.Information, "Release decision: {Decision} (score {Score:0.#})")]
     private static partial void LogDecided(ILogger logger, string decision, double score);
 
-    [LoggerMessage(3, LogLevel.Warning, "Gate {Gate} could not be evaluated: {Reason}")]
-    private static partial void LogGateError(ILogger logger, Exception? exception, string gate, string reason);
+    [LoggerMessage(3, LogLevel.Warning, "Gate {Gate} could not be evaluated: {Reason} ({ExceptionType})")]
+    private static partial void LogGateError(ILogger logger, string gate, string reason, string? exceptionType);
+
+    private static IReadOnlyList<Measurement> Redact(IReadOnlyList<Measurement> measurements)
+    {
+        Measurement[]? copy = null;
+        for (var i = 0; i < measurements.Count; i++)
+        {
+            var m = measurements[i];
+            var target = Redaction.Redact(m.Target);
+            if (!ReferenceEquals(target, m.Target))
+            {
+                copy ??= [.. measurements];
+                copy[i] = m with { Target = target };
+            }
+        }
+
+        return copy ?? measurements;
+    }
+
+    private static IReadOnlyList<Finding> Redact(IReadOnlyList<Finding> findings)
+    {
+        Finding[]? copy = null;
+        for (var i = 0; i < findings.Count; i++)
+        {
+            var f = findings[i];
+            var redacted = f with
+            {
+                Message = Redaction.Redact(f.Message)!,
+                Target = Redaction.Redact(f.Target),
+                Observed = Redaction.Redact(f.Observed),
+                Remediation = Redaction.Redact(f.Remediation),
+            };
+            if (redacted != f)
+            {
+                copy ??= [.. findings];
+                copy[i] = redacted;
+            }
+        }
+
+        return copy ?? findings;
+    }
 }

@@ -20,7 +20,18 @@ internal static class SafeXml
         CloseInput = false,
     };
 
-    public static XmlReader Create(Stream stream) => XmlReader.Create(stream, Settings);
+    /// <summary>Creates a reader; an encoding it cannot read (a UTF-32 byte order mark, a declared encoding that lies) names the file.</summary>
+    public static XmlReader Create(Stream stream, string file)
+    {
+        try
+        {
+            return XmlReader.Create(stream, Settings);
+        }
+        catch (XmlException ex)
+        {
+            throw new ReportFormatException(file, ex.LineNumber, "cannot be read as XML: " + ex.Message, ex);
+        }
+    }
 
     /// <summary>The 1-based line of the reader's position, when it has one.</summary>
     public static int Line(XmlReader reader) => reader is IXmlLineInfo info && info.HasLineInfo() ? info.LineNumber : 0;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
+using ReleaseGates.IO;
 
 namespace ReleaseGates;
 
@@ -26,7 +27,7 @@ internal static class JUnitReportWriter
             xml.WriteAttributeString("skipped", skipped.ToString(CultureInfo.InvariantCulture));
             xml.WriteAttributeString("time", time);
             xml.WriteStartElement("testsuite");
-            xml.WriteAttributeString("name", "release-gates" + (report.Subject.Service is { } s ? "." + s : ""));
+            xml.WriteAttributeString("name", ReportText.Xml("release-gates" + (report.Subject.Service is { } s ? "." + s : "")));
             xml.WriteAttributeString("tests", report.Gates.Count.ToString(CultureInfo.InvariantCulture));
             xml.WriteAttributeString("failures", failures.ToString(CultureInfo.InvariantCulture));
             xml.WriteAttributeString("errors", errors.ToString(CultureInfo.InvariantCulture));
@@ -43,19 +44,19 @@ internal static class JUnitReportWriter
             foreach (var gate in report.Gates)
             {
                 xml.WriteStartElement("testcase");
-                xml.WriteAttributeString("name", gate.Name);
-                xml.WriteAttributeString("classname", "release-gates." + gate.Category);
+                xml.WriteAttributeString("name", ReportText.Xml(gate.Name));
+                xml.WriteAttributeString("classname", ReportText.Xml("release-gates." + gate.Category));
                 xml.WriteAttributeString("time", Seconds(gate.Duration));
                 if (gate.Status == GateStatus.Skipped || (gate.ReportOnly && gate.Status != GateStatus.Passed))
                 {
                     xml.WriteStartElement("skipped");
-                    xml.WriteAttributeString("message", (gate.ReportOnly ? $"report-only, {gate.Status}: " : "") + gate.Summary);
+                    xml.WriteAttributeString("message", ReportText.Xml((gate.ReportOnly ? $"report-only, {gate.Status}: " : "") + gate.Summary));
                     xml.WriteEndElement();
                 }
                 else if (gate.Status == GateStatus.Error)
                 {
                     xml.WriteStartElement("error");
-                    xml.WriteAttributeString("message", gate.Summary);
+                    xml.WriteAttributeString("message", ReportText.Xml(gate.Summary));
                     xml.WriteAttributeString("type", "GateError");
                     xml.WriteString(Details(gate));
                     xml.WriteEndElement();
@@ -63,7 +64,7 @@ internal static class JUnitReportWriter
                 else if (IsFailure(gate))
                 {
                     xml.WriteStartElement("failure");
-                    xml.WriteAttributeString("message", gate.Summary);
+                    xml.WriteAttributeString("message", ReportText.Xml(gate.Summary));
                     xml.WriteAttributeString("type", "GateFailed");
                     xml.WriteString(Details(gate));
                     xml.WriteEndElement();
@@ -95,8 +96,8 @@ internal static class JUnitReportWriter
         }
 
         xml.WriteStartElement("property");
-        xml.WriteAttributeString("name", name);
-        xml.WriteAttributeString("value", value);
+        xml.WriteAttributeString("name", ReportText.Xml(name));
+        xml.WriteAttributeString("value", ReportText.Xml(value));
         xml.WriteEndElement();
     }
 
@@ -121,7 +122,7 @@ internal static class JUnitReportWriter
             if (f.Remediation is not null) sb.Append("  fix: ").AppendLine(f.Remediation);
         }
 
-        return sb.ToString();
+        return ReportText.Xml(sb.ToString());
     }
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);

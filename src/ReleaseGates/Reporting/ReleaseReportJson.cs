@@ -64,7 +64,108 @@ internal static class ReleaseReportJson
                 $"Unsupported release report schema version {version.GetRawText()}: this version of ReleaseGates reads schema version {ReleaseReport.CurrentSchemaVersion}.");
         }
 
-        return root.Deserialize(Context.ReleaseReport)
+        var report = root.Deserialize(Context.ReleaseReport)
             ?? throw new ReleaseReportFormatException("Not a release report: the JSON is null.");
+        var problems = new List<string>();
+        Validate(report, problems);
+        return problems.Count == 0
+            ? report
+            : throw new ReleaseReportFormatException($"Not a valid release report: {string.Join("; ", problems.Take(10))}{(problems.Count > 10 ? $"; and {problems.Count - 10} more" : "")}.");
+    }
+
+    /// <summary>
+    /// What the deserializer lets through but no report may hold: nulls where lists or strings belong, undefined enum
+    /// values (written as numbers), weights and scores that are not finite. Each problem names its JSON path.
+    /// </summary>
+    private static void Validate(ReleaseReport report, List<string> problems)
+    {
+        void Require(bool ok, string path, string expected)
+        {
+            if (!ok)
+            {
+                problems.Add($"'{path}' must be {expected}");
+            }
+        }
+
+        Require(report.Subject is not null, "$.subject", "an object");
+        Require(report.Scoring is not null, "$.scoring", "an object");
+        if (report.Scoring is { } scoring)
+        {
+            Require(double.IsFinite(scoring.PassScore) && double.IsFinite(scoring.WarningScore) && double.IsFinite(scoring.WarningGateScore), "$.scoring", "finite scores");
+            Require(scoring.CategoryWeights is not null && scoring.CategoryWeights.Values.All(w => double.IsFinite(w) && w >= 0), "$.scoring.categoryWeights", "an object of finite, non-negative weights");
+        }
+
+        Require(Enum.IsDefined(report.Decision), "$.decision", "Go, GoWithWarnings or NoGo");
+        Require(report.Score is not { } score || double.IsFinite(score), "$.score", "a finite number or absent");
+        Require(report.Categories is not null && report.Categories.All(c => c is not null && c.Category is not null), "$.categories", "a list of category scores with names");
+        Require(report.Reasons is not null && report.Reasons.All(r => r is not null), "$.reasons", "a list of strings");
+        Require(report.DecidingGates is not null && report.DecidingGates.All(r => r is not null), "$.decidingGates", "a list of strings");
+        if (report.Gates is null)
+        {
+            problems.Add("'$.gates' must be a list");
+            return;
+        }
+
+        for (var g = 0; g < report.Gates.Count; g++)
+        {
+            var path = $"$.gates[{g}]";
+            if (report.Gates[g] is not { } gate)
+            {
+                problems.Add($"'{path}' must be an object");
+                continue;
+            }
+
+            Require(gate.Name is not null, path + ".name", "a string");
+            Require(gate.Category is not null, path + ".category", "a string");
+            Require(gate.Summary is not null, path + ".summary", "a string");
+            Require(Enum.IsDefined(gate.Status), path + ".status", "Error, Failed, Warning, Skipped or Passed");
+            Require(Enum.IsDefined(gate.Importance), path + ".importance", "Required, Recommended or Optional");
+            Require(double.IsFinite(gate.Weight) && gate.Weight >= 0, path + ".weight", "a finite, non-negative number");
+            Require(gate.Score is not { } gs || (gs >= 0 && gs <= 100), path + ".score", "a number from 0 to 100 or absent");
+            Require(gate.Tags is not null && gate.Tags.All(t => t is not null), path + ".tags", "a list of strings");
+            if (gate.Measurements is null)
+            {
+                problems.Add($"'{path}.measurements' must be a list");
+            }
+            else
+            {
+                for (var i = 0; i < gate.Measurements.Count; i++)
+                {
+                    var m = gate.Measurements[i];
+                    var at = $"{path}.measurements[{i}]";
+                    if (m is null)
+                    {
+                        problems.Add($"'{at}' must be an object");
+                        continue;
+                    }
+
+                    Require(!string.IsNullOrEmpty(m.Name), at + ".name", "a non-empty string");
+                    Require(Enum.IsDefined(m.Unit), at + ".unit", "a unit name");
+                    Require(Enum.IsDefined(m.Status), at + ".status", "Error, Failed, Warning, Skipped or Passed");
+                }
+            }
+
+            if (gate.Findings is null)
+            {
+                problems.Add($"'{path}.findings' must be a list");
+            }
+            else
+            {
+                for (var i = 0; i < gate.Findings.Count; i++)
+                {
+                    var f = gate.Findings[i];
+                    var at = $"{path}.findings[{i}]";
+                    if (f is null)
+                    {
+                        problems.Add($"'{at}' must be an object");
+                        continue;
+                    }
+
+                    Require(!string.IsNullOrEmpty(f.Code), at + ".code", "a non-empty string");
+                    Require(f.Message is not null, at + ".message", "a string");
+                    Require(Enum.IsDefined(f.Severity), at + ".severity", "Info, Warning or Error");
+                }
+            }
+        }
     }
 }

@@ -18,12 +18,12 @@ internal static class TextReportWriter
         var subject = SubjectLine(report.Subject);
         if (subject.Length > 0)
         {
-            sb.AppendLine(subject);
+            sb.AppendLine(IO.ReportText.Line(subject));
         }
 
         foreach (var reason in report.Reasons)
         {
-            sb.Append("  - ").AppendLine(reason);
+            sb.Append("  - ").AppendLine(IO.ReportText.Line(reason));
         }
 
         sb.AppendLine();
@@ -38,7 +38,7 @@ internal static class TextReportWriter
         if (report.Categories.Count > 0)
         {
             sb.AppendLine();
-            sb.AppendLine("Category scores: " + string.Join(", ", report.Categories.Select(c => $"{c.Category} {FormatScore(c.Score)}")));
+            sb.AppendLine(IO.ReportText.Line("Category scores: " + string.Join(", ", report.Categories.Select(c => $"{c.Category} {FormatScore(c.Score)}"))));
         }
 
         var shortfalls = Shortfalls(report);
@@ -59,7 +59,7 @@ internal static class TextReportWriter
         sb.Append("Release is ").Append(ReleaseDecisions.Label(report.Decision)).Append(" (score ").Append(FormatScore(report.Score)).AppendLine(").");
         foreach (var reason in report.Reasons)
         {
-            sb.Append("  - ").AppendLine(reason);
+            sb.Append("  - ").AppendLine(IO.ReportText.Line(reason));
         }
 
         var rows = Shortfalls(report);
@@ -127,7 +127,7 @@ internal static class TextReportWriter
     private static void AppendTable(StringBuilder sb, List<string[]> rows)
     {
         const int MaxCell = 80;
-        var cells = rows.Select(r => r.Select(c => c.Length > MaxCell ? c[..(MaxCell - 1)] + "…" : c).ToArray()).ToList();
+        var cells = rows.Select(r => r.Select(IO.ReportText.Line).Select(c => c.Length > MaxCell ? c[..(MaxCell - 1)] + "…" : c).ToArray()).ToList();
         var widths = Enumerable.Range(0, cells[0].Length).Select(i => cells.Max(r => r[i].Length)).ToArray();
         for (var r = 0; r < cells.Count; r++)
         {

@@ -227,7 +227,7 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
         if (diff.DiffFile is { } path)
         {
             var full = Path.GetFullPath(path, baseDirectory);
-            using var reader = new StreamReader(full);
+            using var reader = new StreamReader(IO.SafeFile.OpenRead(full));
             return UnifiedDiff.AddedLines(reader, full);
         }
 
@@ -256,7 +256,7 @@ internal static class CoverageReportReader
 {
     public static async Task<CoverageData> ReadAsync(string file, CoverageFormat format, Func<string, bool> includeClass, CancellationToken cancellationToken)
     {
-        await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+        await using var stream = SafeFile.OpenRead(file);
         return Read(stream, file, format, includeClass);
     }
 
@@ -275,7 +275,7 @@ internal static class CoverageReportReader
             return LcovReader.Read(text, file, module: "");
         }
 
-        using var reader = SafeXml.Create(stream);
+        using var reader = SafeXml.Create(stream, file);
         try
         {
             reader.MoveToContent();

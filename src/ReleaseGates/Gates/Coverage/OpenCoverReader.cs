@@ -144,6 +144,9 @@ internal static class OpenCoverReader
         }
     }
 
+    /// <summary>The longest span one sequence point may cover; coverlet and OpenCover write the lines of one statement.</summary>
+    internal const int MaxSequencePointLines = 10_000;
+
     private static (long Visits, int StartLine, int EndLine, string FileId) Point(XmlReader reader, string file, string? fileRef, bool end)
     {
         var at = SafeXml.Line(reader);
@@ -157,6 +160,12 @@ internal static class OpenCoverReader
         var el = sl;
         if (end && int.TryParse(reader.GetAttribute("el"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var e) && e >= sl)
         {
+            // Every line of the span is visited: a span longer than any real statement is bad input, not two billion steps.
+            if ((long)e - sl > MaxSequencePointLines)
+            {
+                throw new ReportFormatException(file, at, $"a <SequencePoint> spans lines {sl} to {e}, more than {MaxSequencePointLines:N0} lines; expected the lines of one statement");
+            }
+
             el = e;
         }
 

@@ -118,6 +118,8 @@ internal sealed class HttpProbe : IDisposable
         var url = request.Url;
         var method = request.Method;
         var body = request.Body;
+        var origin = request.Url;
+        var sendCredentials = true;
         for (var hop = 0; ; hop++)
         {
             HttpResponseMessage response;
@@ -125,7 +127,7 @@ internal sealed class HttpProbe : IDisposable
             bool truncated;
             try
             {
-                (response, content, truncated) = await SendOnceAsync(method, url, request, body, cancellationToken).ConfigureAwait(false);
+                (response, content, truncated) = await SendOnceAsync(method, url, request, body, sendCredentials, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
@@ -165,6 +167,12 @@ internal sealed class HttpProbe : IDisposable
                         body = null;
                     }
 
+                    // Once the chain leaves the first origin, credentials stay behind for the rest of it (even back home).
+                    if (!SameOrigin(origin, location) && !_options.KeepCredentialsOnCrossOriginRedirect)
+                    {
+                        sendCredentials = false;
+                    }
+
                     url = location;
                     continue;
                 }
@@ -191,7 +199,15 @@ internal sealed class HttpProbe : IDisposable
         }
     }
 
-    private async Task<(HttpResponseMessage Response, byte[] Body, bool Truncated)> SendOnceAsync(HttpMethod method, Uri url, ProbeRequest request, string? body, CancellationToken cancellationToken)
+    /// <summary>Whether a header carries a credential that must not follow a redirect to another origin.</summary>
+    internal static bool IsCredentialHeader(string name)
+        => name.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase)
+           || name.Equals("Cookie", StringComparison.OrdinalIgnoreCase) || IO.Redaction.IsSecretName(name);
+
+    private static bool SameOrigin(Uri a, Uri b)
+        => string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase) && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
+
+    private async Task<(HttpResponseMessage Response, byte[] Body, bool Truncated)> SendOnceAsync(HttpMethod method, Uri url, ProbeRequest request, string? body, bool sendCredentials, CancellationToken cancellationToken)
     {
         byte[] content = [];
         var truncated = false;
@@ -201,6 +217,11 @@ internal sealed class HttpProbe : IDisposable
                 using var message = new HttpRequestMessage(method, url);
                 foreach (var (name, value) in request.Headers)
                 {
+                    if (!sendCredentials && IsCredentialHeader(name))
+                    {
+                        continue;
+                    }
+
                     if (!message.Headers.TryAddWithoutValidation(name, value))
                     {
                         message.Content ??= new ByteArrayContent([]);

@@ -34,6 +34,14 @@ public sealed class HttpProbeOptions
     /// <summary>The most bytes of a response body read; the rest is discarded. Default: 1 MiB.</summary>
     public int MaxBodyBytes { get; set; } = 1 << 20;
 
+    /// <summary>
+    /// Whether credential headers you set on a request (<c>Authorization</c>, <c>Proxy-Authorization</c>, <c>Cookie</c>, and
+    /// headers named like a secret such as <c>X-Api-Key</c> or <c>X-Auth-Token</c>) are sent again after a redirect to another
+    /// origin (scheme, host or port). Default: <see langword="false"/>, as browsers and HttpClient do: a redirect must not
+    /// carry a token to a host it was not meant for. Set it only when every origin in the chain is yours.
+    /// </summary>
+    public bool KeepCredentialsOnCrossOriginRedirect { get; set; }
+
     /// <summary>Adds strategies of your own (a circuit breaker, a rate limiter) inside the retry and the attempt timeout.</summary>
     public Action<ResiliencePipelineBuilder<HttpResponseMessage>>? ConfigureResilience { get; set; }
 

@@ -141,7 +141,7 @@ public static class RequestMetricsSources
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         return new AsyncDelegateSource(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Duration,
-            $"k6 summary {Path.GetFileName(path)}", null, _ => ValueTask.FromResult(K6SummaryReader.Read(path, durationMetric)));
+            $"k6 summary {Path.GetFileName(path)}", null, ct => K6SummaryReader.ReadAsync(path, durationMetric, ct));
     }
 
     /// <summary>A JMeter JTL results file in CSV, header-driven; samples filtered by label glob.</summary>
@@ -168,7 +168,7 @@ public static class RequestMetricsSources
         var patterns = (urls ?? []).Select(IO.FileGlob.ToRegex).ToArray();
         return new AsyncDelegateSource(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Duration,
             $"HAR {Path.GetFileName(path)}", null,
-            _ => ValueTask.FromResult(HarReader.Read(path, url => patterns.Length == 0 || patterns.Any(p => p.IsMatch(url)))));
+            ct => HarReader.ReadAsync(path, url => patterns.Length == 0 || patterns.Any(p => p.IsMatch(url)), ct));
     }
 
     /// <summary>Metrics the caller computes (an import, a test harness).</summary>

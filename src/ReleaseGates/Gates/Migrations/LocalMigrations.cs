@@ -49,6 +49,7 @@ internal static partial class LocalMigrations
                 continue;
             }
 
+            IO.SafeFile.EnsureRegularFile(file);
             var text = File.ReadAllText(file, Encoding.UTF8);
             result.Add(migration with
             {

@@ -40,7 +40,7 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
                 manifest = await MigrationManifest.ReadAsync(manifestPath, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or IO.ReportFormatException)
         {
             return GateResult.Error(ex.Message);
         }

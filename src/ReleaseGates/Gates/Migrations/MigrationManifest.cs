@@ -55,43 +55,45 @@ public static class MigrationManifest
     /// <exception cref="InvalidDataException">The file is not a manifest; the message names the file and what was expected.</exception>
     internal static async Task<Dictionary<string, string>> ReadAsync(string manifestPath, CancellationToken cancellationToken)
     {
-        var stream = File.OpenRead(manifestPath);
-        await using (stream.ConfigureAwait(false))
+        try
         {
-            JsonDocument document;
-            try
+            var bytes = await IO.SafeFile.ReadAllBytesAsync(manifestPath, MaxBytes, cancellationToken).ConfigureAwait(false);
+            using var document = IO.JsonFile.Parse(bytes, manifestPath);
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("migrations", out var list) || list.ValueKind != JsonValueKind.Array)
             {
-                document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (JsonException ex)
-            {
-                throw new InvalidDataException($"{manifestPath}: not JSON (line {ex.LineNumber + 1}): {ex.Message}", ex);
+                throw new InvalidDataException($"{manifestPath}: expected an object with a \"migrations\" array, as MigrationManifest.WriteAsync writes.");
             }
 
-            using (document)
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            var index = 0;
+            foreach (var entry in list.EnumerateArray())
             {
-                if (!document.RootElement.TryGetProperty("migrations", out var list) || list.ValueKind != JsonValueKind.Array)
+                if (entry.ValueKind != JsonValueKind.Object
+                    || !entry.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String
+                    || !entry.TryGetProperty("sha256", out var hash) || hash.ValueKind != JsonValueKind.String)
                 {
-                    throw new InvalidDataException($"{manifestPath}: expected an object with a \"migrations\" array, as MigrationManifest.WriteAsync writes.");
+                    throw new InvalidDataException($"{manifestPath}: migrations[{index}] needs string fields \"id\" and \"sha256\".");
                 }
 
-                var result = new Dictionary<string, string>(StringComparer.Ordinal);
-                var index = 0;
-                foreach (var entry in list.EnumerateArray())
-                {
-                    if (entry.ValueKind != JsonValueKind.Object
-                        || !entry.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String
-                        || !entry.TryGetProperty("sha256", out var hash) || hash.ValueKind != JsonValueKind.String)
-                    {
-                        throw new InvalidDataException($"{manifestPath}: migrations[{index}] needs string fields \"id\" and \"sha256\".");
-                    }
+                var key = IO.JsonFile.String(id, $"migrations[{index}].id", manifestPath);
 
-                    result[id.GetString()!] = hash.GetString()!;
-                    index++;
+                // Two hashes for one migration cannot both be the truth: keeping either would hide an edit.
+                if (!result.TryAdd(key, IO.JsonFile.String(hash, $"migrations[{index}].sha256", manifestPath)))
+                {
+                    throw new InvalidDataException($"{manifestPath}: migrations[{index}] repeats the id '{key}'; each migration is listed once.");
                 }
 
-                return result;
+                index++;
             }
+
+            return result;
+        }
+        catch (IO.ReportFormatException ex)
+        {
+            throw new InvalidDataException(ex.Message, ex);
         }
     }
+
+    /// <summary>The largest manifest read.</summary>
+    internal const long MaxBytes = 16 << 20;
 }

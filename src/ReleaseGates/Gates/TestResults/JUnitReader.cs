@@ -18,7 +18,7 @@ internal static class JUnitReader
         var cases = new List<TestCaseResult>();
         var declared = 0;
         var suites = new Stack<(string Name, int Depth)>();
-        using var reader = SafeXml.Create(stream);
+        using var reader = SafeXml.Create(stream, file);
         try
         {
             reader.MoveToContent();

@@ -151,7 +151,7 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
 
     private static async Task<IReadOnlyList<TestCaseResult>> ReadAsync(string file, List<Finding> findings, CancellationToken cancellationToken)
     {
-        await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: false);
+        await using var stream = IO.SafeFile.OpenRead(file);
         var format = await SniffAsync(stream, file, cancellationToken).ConfigureAwait(false);
         stream.Position = 0;
         if (format == "trx")

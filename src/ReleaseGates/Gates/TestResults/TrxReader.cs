@@ -20,7 +20,7 @@ internal static class TrxReader
         string? runOutcome = null;
         int? declaredTotal = null;
         var suite = Path.GetFileName(file);
-        using var reader = SafeXml.Create(stream);
+        using var reader = SafeXml.Create(stream, file);
         try
         {
             reader.MoveToContent();

@@ -14,7 +14,7 @@ internal static class JMeterJtlReader
 {
     public static RequestMetrics Read(string file, char delimiter, Func<string, bool>? includeLabel)
     {
-        using var reader = new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 1 << 16 });
+        using var reader = new StreamReader(IO.SafeFile.OpenRead(file), Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
         var line = 0;
         var headerText = NextRecord(reader, ref line, file) ?? throw new IO.ReportFormatException(file, 1, "the file is empty; expected a header line such as 'timeStamp,elapsed,label,responseCode,...,success,...'");
         var header = new List<string>();
@@ -69,9 +69,20 @@ internal static class JMeterJtlReader
                 throw new IO.ReportFormatException(file, recordLine, $"timeStamp '{Field(timeStamp)}' is not epoch milliseconds (set jmeter.save.saveservice.timestamp_format=ms)");
             }
 
+            if (start > MaxEpochMilliseconds)
+            {
+                throw new IO.ReportFormatException(file, recordLine, $"timeStamp {start} is after the year 9999; expected epoch milliseconds");
+            }
+
             if (!long.TryParse(Field(elapsed), NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
             {
                 throw new IO.ReportFormatException(file, recordLine, $"elapsed '{Field(elapsed)}' is not a whole number of milliseconds");
+            }
+
+            // In nanoseconds the value must fit a long, and the sample must end before the year 9999: never dropped, never wrapped.
+            if (ms > long.MaxValue / 1_000_000 || ms > MaxEpochMilliseconds - start)
+            {
+                throw new IO.ReportFormatException(file, recordLine, $"elapsed {ms} ms is out of range (at most {Math.Min(long.MaxValue / 1_000_000, MaxEpochMilliseconds - start)} ms for this sample)");
             }
 
             var ok = Field(success).Trim();
@@ -113,7 +124,16 @@ internal static class JMeterJtlReader
         };
     }
 
-    /// <summary>The next record's text: one line, or several while a quoted field is open (RFC 4180). Null at the end.</summary>
+    /// <summary>The latest instant <see cref="DateTimeOffset"/> holds, in epoch milliseconds (9999-12-31T23:59:59.999Z).</summary>
+    private const long MaxEpochMilliseconds = 253_402_300_799_999;
+
+    /// <summary>The longest record (one sample, its quoted fields' line breaks included): a stray quote must not swallow the file.</summary>
+    internal const int MaxRecordChars = 1 << 20;
+
+    /// <summary>
+    /// The next record's text: one line, or several while a quoted field is open (RFC 4180). Null at the end. Linear in
+    /// the record's length (the quote parity is kept per line), and bounded by <see cref="MaxRecordChars"/>.
+    /// </summary>
     private static string? NextRecord(StreamReader reader, ref int line, string file)
     {
         var text = reader.ReadLine();
@@ -123,15 +143,28 @@ internal static class JMeterJtlReader
         }
 
         line++;
+        if (text.AsSpan().Count('"') % 2 == 0)
+        {
+            return text;
+        }
+
         var startLine = line;
-        while (text.AsSpan().Count('"') % 2 != 0)
+        var record = new StringBuilder(text);
+        var open = true;
+        while (open)
         {
             var more = reader.ReadLine() ?? throw new IO.ReportFormatException(file, startLine, "a quoted field is not closed before the end of the file (a truncated file?)");
             line++;
-            text = text + "\n" + more;
+            if (record.Length + 1 + more.Length > MaxRecordChars)
+            {
+                throw new IO.ReportFormatException(file, startLine, $"a quoted field opened on this line is not closed within {MaxRecordChars:N0} characters (a stray quote?)");
+            }
+
+            record.Append('\n').Append(more);
+            open = more.AsSpan().Count('"') % 2 == 0;
         }
 
-        return text;
+        return record.ToString();
     }
 
     /// <summary>Finds the fields of a record without copying them; quoted fields keep their quotes (see <see cref="Unquote"/>).</summary>

@@ -11,18 +11,18 @@ internal static class K6SummaryReader
 {
     private static readonly string[] TrendStats = ["avg", "min", "med", "max"];
 
-    public static RequestMetrics Read(string file, string durationMetric)
+    /// <summary>The largest summary read: real ones are kilobytes.</summary>
+    internal const long MaxBytes = 16 << 20;
+
+    public static async ValueTask<RequestMetrics> ReadAsync(string file, string durationMetric, CancellationToken cancellationToken)
     {
-        JsonDocument document;
-        try
-        {
-            using var stream = File.OpenRead(file);
-            document = JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = false, MaxDepth = 64 });
-        }
-        catch (JsonException ex)
-        {
-            throw new IO.ReportFormatException(file, (int)(ex.LineNumber + 1 ?? 0), "malformed JSON: " + ex.Message, ex);
-        }
+        var bytes = await IO.SafeFile.ReadAllBytesAsync(file, MaxBytes, cancellationToken).ConfigureAwait(false);
+        return Read(bytes, file, durationMetric);
+    }
+
+    internal static RequestMetrics Read(ReadOnlyMemory<byte> bytes, string file, string durationMetric)
+    {
+        var document = IO.JsonFile.Parse(bytes, file);
 
         using (document)
         {
@@ -38,26 +38,33 @@ internal static class K6SummaryReader
             {
                 if (property.Value.ValueKind == JsonValueKind.Number && (TrendStats.Contains(property.Name) || LatencyGateOptions.PercentileMetric().IsMatch(property.Name)))
                 {
-                    statistics[property.Name] = property.Value.GetDouble();
+                    // A duration is never negative, NaN or beyond a double: such a summary was not written by k6.
+                    statistics[property.Name] = property.Value.TryGetDouble(out var value) && double.IsFinite(value) && value >= 0
+                        ? value
+                        : throw new IO.ReportFormatException(file, 0, $"metrics.{durationMetric}.{property.Name} is {property.Value.GetRawText()}, expected milliseconds of at least 0");
                 }
             }
 
             var reqs = Values(metrics, "http_reqs", file) ?? throw new IO.ReportFormatException(file, 0, "the metric 'http_reqs' is missing from metrics");
-            var count = Number(reqs, "count", "http_reqs", file);
+            var count = Count(reqs, "count", "http_reqs", file);
             var rate = Number(reqs, "rate", "http_reqs", file);
             long? errors = null;
             if (Values(metrics, "http_req_failed", file) is { } failed)
             {
                 // passes = non-zero samples of the rate = failed requests (the name misleads).
-                errors = (long)Number(failed, "passes", "http_req_failed", file);
+                errors = Count(failed, "passes", "http_req_failed", file);
+                if (errors > count)
+                {
+                    throw new IO.ReportFormatException(file, 0, $"metrics.http_req_failed.passes ({errors} failed requests) is more than metrics.http_reqs.count ({count})");
+                }
             }
 
             return new RequestMetrics
             {
                 LatencyStatistics = statistics,
-                Total = (long)count,
+                Total = count,
                 Errors = errors,
-                Duration = rate > 0 ? TimeSpan.FromSeconds(count / rate) : null,
+                Duration = rate > 0 && count / rate < TimeSpan.MaxValue.TotalSeconds ? TimeSpan.FromSeconds(count / rate) : null,
             };
         }
     }
@@ -78,8 +85,15 @@ internal static class K6SummaryReader
         return metric.TryGetProperty("values", out var values) && values.ValueKind == JsonValueKind.Object ? values : metric;
     }
 
+    /// <summary>A finite, non-negative number.</summary>
     private static double Number(JsonElement values, string field, string metric, string file)
-        => values.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Number
-            ? v.GetDouble()
-            : throw new IO.ReportFormatException(file, 0, $"metrics.{metric}.{field} is missing or not a number");
+        => values.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && double.IsFinite(d) && d >= 0
+            ? d
+            : throw new IO.ReportFormatException(file, 0, $"metrics.{metric}.{field} is {(values.TryGetProperty(field, out var raw) ? raw.GetRawText() : "missing")}, expected a number of at least 0");
+
+    /// <summary>A whole, non-negative count.</summary>
+    private static long Count(JsonElement values, string field, string metric, string file)
+        => values.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) && n >= 0
+            ? n
+            : throw new IO.ReportFormatException(file, 0, $"metrics.{metric}.{field} is {(values.TryGetProperty(field, out var raw) ? raw.GetRawText() : "missing")}, expected a whole count of at least 0");
 }
