@@ -247,11 +247,12 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         for (var i = 0; i < measurements.Count; i++)
         {
             var m = measurements[i];
+            var name = Redaction.Redact(m.Name)!;
             var target = Redaction.Redact(m.Target);
-            if (!ReferenceEquals(target, m.Target))
+            if (!ReferenceEquals(target, m.Target) || !ReferenceEquals(name, m.Name))
             {
                 copy ??= [.. measurements];
-                copy[i] = m with { Target = target };
+                copy[i] = m with { Name = name, Target = target };
             }
         }
 
