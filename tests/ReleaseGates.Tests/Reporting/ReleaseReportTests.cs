@@ -204,4 +204,20 @@ public class ReleaseReportTests
 
         Assert.Contains("Optional gate 'db' could not be evaluated", text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("\"gates\": null", "'$.gates' must be a list")]
+    [InlineData("\"gates\": [ null ]", "'$.gates[0]' must be an object")]
+    [InlineData("\"gates\": [ { \"name\": \"g\", \"category\": \"c\", \"status\": \"Passed\", \"measurements\": null } ]", "'$.gates[0].measurements' must be a list")]
+    [InlineData("\"gates\": [ { \"name\": \"g\", \"category\": \"c\", \"status\": \"Passed\", \"measurements\": [ null ] } ]", "'$.gates[0].measurements[0]' must be an object")]
+    [InlineData("\"gates\": [ { \"name\": \"g\", \"category\": \"c\", \"status\": \"Passed\", \"findings\": [ { \"code\": \"x\", \"severity\": \"Info\", \"message\": null } ] } ]", "'$.gates[0].findings[0].message' must be a string")]
+    [InlineData("\"gates\": [ { \"name\": \"g\", \"category\": \"c\", \"status\": 42 } ]", "'$.gates[0].status' must be")]
+    [InlineData("\"gates\": [ { \"name\": null, \"category\": \"c\", \"status\": \"Passed\", \"summary\": null } ]", "'$.gates[0].name' must be a string")]
+    [InlineData("\"reasons\": null, \"gates\": []", "'$.reasons' must be a list of strings")]
+    public void A_report_with_nulls_or_undefined_values_is_rejected_naming_the_field(string body, string expected)
+    {
+        var json = "{ \"schemaVersion\": 1, \"scoring\": { \"passScore\": 90, \"warningScore\": 75, \"warningGateScore\": 50 }, " + body + " }";
+        var ex = Assert.Throws<ReleaseReportFormatException>(() => ReleaseReport.FromJson(json));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
 }

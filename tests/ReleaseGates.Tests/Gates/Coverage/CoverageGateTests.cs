@@ -305,4 +305,18 @@ public class CoverageGateTests
         }));
         Assert.Equal(4, ex.Problems.Count);
     }
+
+    [Fact]
+    public async Task An_opencover_sequence_point_spanning_two_billion_lines_is_an_error_not_a_two_billion_step_loop()
+    {
+        using var folder = Fixtures.CreateTempFolder();
+        var xml = File.ReadAllText(Fixtures.Coverage("sample-coverlet.opencover.xml"));
+        var at = xml.IndexOf(" el=\"", StringComparison.Ordinal);
+        var end = xml.IndexOf('"', at + 5);
+        var path = folder.Write("hostile.opencover.xml", xml[..at] + " el=\"2147483647" + xml[end..]);
+        var gate = await Evaluate(o => o.Reports.Add(path));
+        Assert.Equal(GateStatus.Error, gate.Status);
+        Assert.Contains("hostile.opencover.xml, line", gate.Summary, StringComparison.Ordinal);
+        Assert.Contains("to 2147483647, more than 10,000 lines", gate.Summary, StringComparison.Ordinal);
+    }
 }
