@@ -46,10 +46,10 @@ internal static partial class Redaction
     [GeneratedRegex(@"(?<scheme>\b[a-zA-Z][a-zA-Z0-9+.\-]*://)(?:(?<user>[^:/?#@\s]*):)?[^/?#@\s]+@", RegexOptions.CultureInvariant)]
     private static partial Regex UserInfo();
 
-    [GeneratedRegex(@"(?<name>[?&;](?:[^=&#\s]*?(?:token|secret|passw(?:or)?d|pwd|apikey|api[_\-]key|signature|credential|session[_\-]?id)|key|sig|sas|auth|code_verifier)=)[^&#\s""'<>]*", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<name>[?&](?:[^=&#\s]*?(?:token|secret|passw(?:or)?d|pwd|apikey|api[_\-]key|signature|credential|session[_\-]?id)|key|sig|sas|auth|code_verifier)=)[^&#;\s""'<>]*", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex SecretParameter();
 
-    [GeneratedRegex(@"(?<name>\b(?:password|pwd)\s*=\s*)(?:""[^""]*""|'[^']*'|[^;\s""']*)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<name>(?<![?&\w])(?:password|pwd)\s*=\s*)(?:""[^""]*""|'[^']*'|[^;\s""']*)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex ConnectionStringPassword();
 
     [GeneratedRegex(@"(?<scheme>\b(?:Bearer|Basic)\s+)[A-Za-z0-9\-._~+/]{6,}=*", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
