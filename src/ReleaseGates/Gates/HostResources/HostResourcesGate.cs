@@ -22,8 +22,11 @@ internal sealed class HostResourcesGate(HostResourcesGateOptions options) : IRel
         }
 
         var drive = new DriveInfo(path);
-        var diskUsed = drive.TotalSize - drive.AvailableFreeSpace;
-        measurements.Add(Judge("disk", drive.TotalSize > 0 ? (double)diskUsed / drive.TotalSize : 0, options.MaximumDiskUtilization, options.WarningDiskUtilization, $"{drive.RootDirectory.FullName}: {diskUsed / (1L << 30)} of {drive.TotalSize / (1L << 30)} GiB"));
+        // df's convention: used = total − free; use% = used / (used + available). Blocks reserved for root are neither
+        // used nor available to the application, so they count on neither side.
+        var diskUsed = drive.TotalSize - drive.TotalFreeSpace;
+        var usable = diskUsed + drive.AvailableFreeSpace;
+        measurements.Add(Judge("disk", usable > 0 ? (double)diskUsed / usable : 0, options.MaximumDiskUtilization, options.WarningDiskUtilization, $"{drive.RootDirectory.FullName}: {diskUsed / (1L << 30)} GiB used, {drive.AvailableFreeSpace / (1L << 30)} GiB available"));
 
         var summary = string.Join(", ", measurements.Select(m => $"{m.Name} {m.Value:P0}"));
         return GateResult.FromEvidence(summary, measurements);

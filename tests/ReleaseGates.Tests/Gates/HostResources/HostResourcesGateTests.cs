@@ -46,4 +46,24 @@ public class HostResourcesGateTests
             .AddHostResources("h", o => { o.MaximumCpuUtilization = 70; o.WarningMemoryUtilization = 0.9; o.MaximumMemoryUtilization = 0.8; o.CpuSampleWindow = TimeSpan.Zero; }));
         Assert.Equal(3, ex.Problems.Count);
     }
+
+    [Fact]
+    public async Task Disk_usage_agrees_with_df()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "df -P is read on Linux here");
+        var start = new System.Diagnostics.ProcessStartInfo("df", ["-P", "-B1", "."]) { RedirectStandardOutput = true, WorkingDirectory = Environment.CurrentDirectory };
+        using var df = System.Diagnostics.Process.Start(start)!;
+        var output = await df.StandardOutput.ReadToEndAsync(Ct);
+        await df.WaitForExitAsync(Ct);
+        var fields = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        double used = long.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture), available = long.Parse(fields[3], System.Globalization.CultureInfo.InvariantCulture);
+
+        var report = await ReleaseGate.CreateBuilder()
+            .AddHostResources("host", o => { o.CpuSampleWindow = TimeSpan.FromMilliseconds(100); o.DiskPath = Environment.CurrentDirectory; })
+            .EvaluateAsync(Ct);
+        var disk = report.Gates[0].Measurements.Single(m => m.Name == "disk");
+
+        // The same formula as df's Use% (which rounds up); a busy disk may move by a fraction between the two reads.
+        Assert.Equal(used / (used + available), disk.Value, 0.005);
+    }
 }
