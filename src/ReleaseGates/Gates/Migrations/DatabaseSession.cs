@@ -49,6 +49,44 @@ internal sealed class DatabaseSession : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// Makes a Microsoft.Data.Sqlite connection open its file read-only (<c>Mode=ReadOnly</c>) unless it names an in-memory
+    /// database: a missing file is then an error instead of a new, empty database, and nothing can be written.
+    /// System.Data.SQLite's <c>Read Only=True</c> is set the same way.
+    /// </summary>
+    private static void OpenSqliteReadOnly(DbConnection connection)
+    {
+        if (connection.State != ConnectionState.Closed)
+        {
+            return;
+        }
+
+        var builder = new DbConnectionStringBuilder { ConnectionString = connection.ConnectionString };
+        var type = connection.GetType().FullName ?? "";
+        if (type.StartsWith("Microsoft.Data.Sqlite.", StringComparison.Ordinal))
+        {
+            var mode = builder.TryGetValue("Mode", out var m) ? m?.ToString() : null;
+            var source = builder.TryGetValue("Data Source", out var d) ? d?.ToString() : builder.TryGetValue("DataSource", out var d2) ? d2?.ToString() : null;
+            if (string.Equals(mode, "Memory", StringComparison.OrdinalIgnoreCase) || source is null or "" or ":memory:")
+            {
+                return;
+            }
+
+            builder["Mode"] = "ReadOnly";
+        }
+        else if (type.StartsWith("System.Data.SQLite.", StringComparison.Ordinal))
+        {
+            builder["Read Only"] = "True";
+            builder["FailIfMissing"] = "True";
+        }
+        else
+        {
+            return;
+        }
+
+        connection.ConnectionString = builder.ConnectionString;
+    }
+
     /// <summary>Opens the connection and starts the read-only visit. Throws <see cref="DatabaseUnavailableException"/> with a message free of secrets.</summary>
     public static async Task<DatabaseSession> OpenAsync(Func<DbConnection> factory, SqlDialect? dialect, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -69,6 +107,11 @@ internal sealed class DatabaseSession : IAsyncDisposable
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw new DatabaseUnavailableException($"Cannot tell the SQL dialect of {connection.GetType().FullName}: set Dialect.");
+        }
+
+        if (resolved == SqlDialect.Sqlite)
+        {
+            OpenSqliteReadOnly(connection);
         }
 
         DbTransaction? transaction = null;

@@ -63,12 +63,19 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
                 if (journal is not null)
                 {
                     var table = await session.FindTableAsync(journal.Table, journal.Schema, cancellationToken).ConfigureAwait(false);
+
+                    // No history table means nothing was applied yet: every expected migration is pending, as EF Core's
+                    // GetPendingMigrations and flyway info say. Failed, not Error: the database was read.
+                    List<AppliedMigration> applied = [];
                     if (table is null)
                     {
-                        return GateResult.Error($"The {journal.Kind} history table '{journal.Table}' does not exist in {session.Target}: the database has not been migrated, or Journal names the wrong table.");
+                        findings.Add(new Finding("migration.history-missing", FindingSeverity.Error, $"The {journal.Kind} history table '{journal.Table}' does not exist in {session.Target}: no migration was applied (or Journal names the wrong table).") { Target = journal.Table });
+                    }
+                    else
+                    {
+                        applied = await ReadHistoryAsync(session, journal, table, cancellationToken).ConfigureAwait(false);
                     }
 
-                    var applied = await ReadHistoryAsync(session, journal, table, cancellationToken).ConfigureAwait(false);
                     var validation = MigrationValidator.Validate(locals, applied, journal.Kind, options);
                     findings.AddRange(validation.Findings);
                     measurements.Add(new Measurement("applied", validation.Applied, MetricUnit.Count) { Target = journal.ToString() });

@@ -275,17 +275,41 @@ public sealed class SqliteMigrationIntegrityTests : IDisposable
     }
 
     [Fact]
-    public async Task A_missing_history_table_or_migrations_folder_is_an_error_not_a_failure()
+    public async Task A_database_never_migrated_has_every_migration_pending_as_ef_core_says()
     {
         await ExecuteAsync("CREATE TABLE t (id INTEGER)");
+        await using (var db = ShopContext.Sqlite(ConnectionString))
+        {
+            var efPending = (await db.Database.GetPendingMigrationsAsync(_ct)).ToList();
+            var gate = await EvaluateAsync(o => { o.Journal = MigrationJournal.EfCore; o.MigrationsDirectory = EfMigrationsFolder; });
 
-        var noTable = await EvaluateAsync(o => o.Journal = MigrationJournal.EfCore);
-        Assert.Equal(GateStatus.Error, noTable.Status);
-        Assert.Equal($"The EfCore history table '__EFMigrationsHistory' does not exist in SQLite {DatabasePath}: the database has not been migrated, or Journal names the wrong table.", noTable.Summary);
+            Assert.Equal(GateStatus.Failed, gate.Status);
+            Assert.Equal(efPending, gate.Findings.Where(f => f.Code == "migration.pending").Select(f => Path.GetFileNameWithoutExtension(f.Target!)));
+            Assert.Equal(3, gate.Measurements.Single(m => m.Name == "pending").Value);
+            Assert.Equal(0, gate.Measurements.Single(m => m.Name == "applied").Value);
+            Assert.Contains(gate.Findings, f => f.Code == "migration.history-missing" && f.Message.Contains("'__EFMigrationsHistory' does not exist", StringComparison.Ordinal));
+        }
 
         var noFolder = await EvaluateAsync(o => { o.Journal = MigrationJournal.Flyway; o.MigrationsDirectory = Path.Combine(_folder, "nope"); });
         Assert.Equal(GateStatus.Error, noFolder.Status);
         Assert.Equal($"The migrations folder '{Path.Combine(_folder, "nope")}' does not exist.", noFolder.Summary);
+    }
+
+    [Fact]
+    public async Task A_missing_database_file_is_an_error_and_is_never_created()
+    {
+        var missing = Path.Combine(_folder, "never-created.db");
+        var report = await ReleaseGate.CreateBuilder()
+            .AddMigrationIntegrity("db", o =>
+            {
+                o.ConnectionFactory = () => new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = missing, Pooling = false }.ConnectionString);
+                o.Journal = MigrationJournal.EfCore;
+            })
+            .EvaluateAsync(_ct);
+
+        Assert.Equal(GateStatus.Error, report.Gates[0].Status);
+        Assert.Contains("Could not connect to SQLite", report.Gates[0].Summary, StringComparison.Ordinal);
+        Assert.False(File.Exists(missing));
     }
 
     [Fact]
