@@ -113,6 +113,20 @@ public sealed class GateResult
         return new(DeriveStatus(measurements, findings ?? NoFindings), summary, measurements, findings);
     }
 
+    /// <summary>
+    /// A summary that leads with what fell short (worst first: <c>p(99) 720 ms against p(99) &lt; 250ms</c>), then the
+    /// context; just the context when everything held. A NO-GO reason then names the number that decided it.
+    /// </summary>
+    internal static string LeadWithShortfalls(IReadOnlyList<Measurement> measurements, string context)
+    {
+        var shortfalls = measurements
+            .Where(m => m.Condition is not null && m.Status is not GateStatus.Passed)
+            .OrderBy(m => m.Status)
+            .Select(m => $"{m.Name} {MetricUnits.Format(m.Value, m.Unit)} against {m.Condition}")
+            .ToList();
+        return shortfalls.Count == 0 ? context : $"{string.Join("; ", shortfalls)} ({context})";
+    }
+
     /// <summary>Rejects evidence no report can hold: null entries, nameless measurements, undefined enum values.</summary>
     private static void ValidateEvidence(IReadOnlyList<Measurement> measurements, IReadOnlyList<Finding> findings)
     {

@@ -27,9 +27,16 @@ public sealed record Measurement(string Name, double Value, MetricUnit Unit)
     /// <param name="condition">The condition to hold the value to.</param>
     /// <param name="baseline">The baseline value for a relative condition, in <paramref name="unit"/>.</param>
     /// <returns>The measurement with its <see cref="Status"/> set.</returns>
+    /// <exception cref="ArgumentException">The condition is about another metric than <paramref name="name"/> (<c>memory &lt; 80%</c> held to <c>cpu</c>): a programming error, never evidence.</exception>
     public static Measurement Evaluate(string name, double value, MetricUnit unit, GateCondition condition, double? baseline = null)
     {
+        ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(condition);
+        if (!string.Equals(name, condition.Metric, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The condition '{condition}' is about '{condition.Metric}', but the measurement is '{name}'.", nameof(condition));
+        }
+
         var outcome = condition.Evaluate(value, unit, baseline);
         return new Measurement(name, value, unit) { Condition = condition, Status = outcome.Status, Baseline = baseline };
     }

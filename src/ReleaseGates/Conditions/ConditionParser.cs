@@ -171,8 +171,30 @@ internal ref struct ConditionParser
             _pos++;
         }
 
+        // "0.1 %" and "24 h" as people write them: a space may come before a unit (never before a keyword).
+        if (unitStart == _pos && _pos < _text.Length)
+        {
+            var tokenStart = _pos;
+            while (tokenStart < _text.Length && char.IsWhiteSpace(_text[tokenStart]))
+            {
+                tokenStart++;
+            }
+
+            var tokenEnd = tokenStart;
+            while (tokenEnd < _text.Length && !char.IsWhiteSpace(_text[tokenEnd]))
+            {
+                tokenEnd++;
+            }
+
+            if (tokenEnd > tokenStart && MetricUnits.FromSymbol(_text.AsSpan(tokenStart, tokenEnd - tokenStart)) is { } spaced)
+            {
+                _pos = tokenEnd;
+                return new Threshold(value, spaced, relative);
+            }
+        }
+
         var unit = MetricUnits.FromSymbol(_text.AsSpan(unitStart, _pos - unitStart))
-            ?? throw Error(unitStart, "a unit: ns, us, ms, s, min, %, ratio, count, rps, B, score, or none");
+            ?? throw Error(unitStart, "a unit: ns, us, ms, s, min, h, d, %, ratio, count, rps, B, kB, MB, GB, KiB, MiB, GiB, score, or none");
         return new Threshold(value, unit, relative);
     }
 

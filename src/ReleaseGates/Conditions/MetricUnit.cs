@@ -42,6 +42,30 @@ public enum MetricUnit
 
     /// <summary>A 0–100 score.</summary>
     Score,
+
+    /// <summary>Hours (<c>h</c>), a duration.</summary>
+    Hours,
+
+    /// <summary>Days of 24 hours (<c>d</c>), a duration: certificate lifetimes, data ages.</summary>
+    Days,
+
+    /// <summary>Kilobytes, 1000 bytes (<c>kB</c>).</summary>
+    Kilobytes,
+
+    /// <summary>Megabytes, 1000² bytes (<c>MB</c>).</summary>
+    Megabytes,
+
+    /// <summary>Gigabytes, 1000³ bytes (<c>GB</c>).</summary>
+    Gigabytes,
+
+    /// <summary>Kibibytes, 1024 bytes (<c>KiB</c>).</summary>
+    Kibibytes,
+
+    /// <summary>Mebibytes, 1024² bytes (<c>MiB</c>).</summary>
+    Mebibytes,
+
+    /// <summary>Gibibytes, 1024³ bytes (<c>GiB</c>).</summary>
+    Gibibytes,
 }
 
 /// <summary>The families of units that can be compared with each other.</summary>
@@ -64,9 +88,11 @@ internal static class MetricUnits
         MetricUnit.None => UnitDimension.Dimensionless,
         MetricUnit.Count => UnitDimension.Count,
         MetricUnit.Ratio or MetricUnit.Percent => UnitDimension.Fraction,
-        MetricUnit.Nanoseconds or MetricUnit.Microseconds or MetricUnit.Milliseconds or MetricUnit.Seconds or MetricUnit.Minutes => UnitDimension.Duration,
+        MetricUnit.Nanoseconds or MetricUnit.Microseconds or MetricUnit.Milliseconds or MetricUnit.Seconds or MetricUnit.Minutes
+            or MetricUnit.Hours or MetricUnit.Days => UnitDimension.Duration,
         MetricUnit.PerSecond => UnitDimension.Throughput,
-        MetricUnit.Bytes => UnitDimension.Size,
+        MetricUnit.Bytes or MetricUnit.Kilobytes or MetricUnit.Megabytes or MetricUnit.Gigabytes
+            or MetricUnit.Kibibytes or MetricUnit.Mebibytes or MetricUnit.Gibibytes => UnitDimension.Size,
         MetricUnit.Score => UnitDimension.Score,
         _ => throw new ArgumentOutOfRangeException(nameof(unit), unit, "Unknown unit."),
     };
@@ -100,6 +126,14 @@ internal static class MetricUnits
         MetricUnit.Microseconds => value / 1e6,
         MetricUnit.Milliseconds => value / 1e3,
         MetricUnit.Minutes => value * 60,
+        MetricUnit.Hours => value * 3600,
+        MetricUnit.Days => value * 86400,
+        MetricUnit.Kilobytes => value * 1e3,
+        MetricUnit.Megabytes => value * 1e6,
+        MetricUnit.Gigabytes => value * 1e9,
+        MetricUnit.Kibibytes => value * 1024,
+        MetricUnit.Mebibytes => value * 1048576,
+        MetricUnit.Gibibytes => value * 1073741824,
         _ => value,
     };
 
@@ -110,6 +144,14 @@ internal static class MetricUnits
         MetricUnit.Microseconds => value * 1e6,
         MetricUnit.Milliseconds => value * 1e3,
         MetricUnit.Minutes => value / 60,
+        MetricUnit.Hours => value / 3600,
+        MetricUnit.Days => value / 86400,
+        MetricUnit.Kilobytes => value / 1e3,
+        MetricUnit.Megabytes => value / 1e6,
+        MetricUnit.Gigabytes => value / 1e9,
+        MetricUnit.Kibibytes => value / 1024,
+        MetricUnit.Mebibytes => value / 1048576,
+        MetricUnit.Gibibytes => value / 1073741824,
         _ => value,
     };
 
@@ -130,6 +172,14 @@ internal static class MetricUnits
         MetricUnit.PerSecond => "rps",
         MetricUnit.Bytes => "B",
         MetricUnit.Score => "score",
+        MetricUnit.Hours => "h",
+        MetricUnit.Days => "d",
+        MetricUnit.Kilobytes => "kB",
+        MetricUnit.Megabytes => "MB",
+        MetricUnit.Gigabytes => "GB",
+        MetricUnit.Kibibytes => "KiB",
+        MetricUnit.Mebibytes => "MiB",
+        MetricUnit.Gibibytes => "GiB",
         _ => unit.ToString(),
     };
 
@@ -148,6 +198,14 @@ internal static class MetricUnits
         "rps" or "/s" => MetricUnit.PerSecond,
         "B" => MetricUnit.Bytes,
         "score" => MetricUnit.Score,
+        "h" => MetricUnit.Hours,
+        "d" => MetricUnit.Days,
+        "kB" or "KB" => MetricUnit.Kilobytes,
+        "MB" => MetricUnit.Megabytes,
+        "GB" => MetricUnit.Gigabytes,
+        "KiB" => MetricUnit.Kibibytes,
+        "MiB" => MetricUnit.Mebibytes,
+        "GiB" => MetricUnit.Gibibytes,
         _ => null,
     };
 

@@ -208,4 +208,34 @@ public class GateConditionTests
     [Fact]
     public void Comparing_incompatible_units_throws_rather_than_guessing()
         => Assert.Throws<InvalidOperationException>(() => GateCondition.Parse("p(95) < 85%").Evaluate(1, MetricUnit.Milliseconds));
+
+    [Theory]
+    [InlineData("rate < 0.1 %", 0.0009, MetricUnit.Ratio, GateStatus.Passed)]
+    [InlineData("rate < 0.1 %", 0.001, MetricUnit.Ratio, GateStatus.Failed)]
+    [InlineData("p(95) < 300 ms warn 200 ms", 250, MetricUnit.Milliseconds, GateStatus.Warning)]
+    [InlineData("age < 24 h", 86_399, MetricUnit.Seconds, GateStatus.Passed)]
+    [InlineData("days >= 30d warn 60d", 45, MetricUnit.Days, GateStatus.Warning)]
+    [InlineData("days >= 30 d", 29.5 * 86400, MetricUnit.Seconds, GateStatus.Failed)]
+    [InlineData("memory < 512MB", 511_999_999, MetricUnit.Bytes, GateStatus.Passed)]
+    [InlineData("memory < 512MiB", 536_870_912, MetricUnit.Bytes, GateStatus.Failed)]
+    [InlineData("heap <= 2 GB", 1.8, MetricUnit.Gibibytes, GateStatus.Passed)]
+    [InlineData("heap <= 2 GB", 1.9, MetricUnit.Gibibytes, GateStatus.Failed)]
+    [InlineData("heap <= 2GiB", 2048, MetricUnit.Mebibytes, GateStatus.Passed)]
+    public void Reads_the_units_people_write_with_or_without_a_space(string text, double value, MetricUnit unit, GateStatus expected)
+        => Assert.Equal(expected, GateCondition.Parse(text).Evaluate(value, unit).Status);
+
+    [Theory]
+    [InlineData("rate < 0.1 %", "rate < 0.1%")]
+    [InlineData("age < 24 h warn 12 h", "age < 24h warn 12h")]
+    [InlineData("x between 1 and 5", "x between 1 and 5")]
+    [InlineData("p(95) < 300 warn 200", "p(95) < 300 warn 200")]
+    public void A_spaced_unit_reads_back_in_the_canonical_form(string text, string canonical)
+        => Assert.Equal(canonical, GateCondition.Parse(text).ToString());
+
+    [Fact]
+    public void A_condition_about_another_metric_is_rejected()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Measurement.Evaluate("cpu", 0.5, MetricUnit.Ratio, GateCondition.Parse("memory < 80%")));
+        Assert.Contains("'memory < 80%' is about 'memory', but the measurement is 'cpu'", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -85,6 +85,6 @@ internal sealed class ErrorRateGate(ErrorRateGateOptions options) : IReleaseGate
             }
         }
 
-        return GateResult.FromEvidence($"{errors} of {requests} requests failed ({rate:P2}) from {source}", measurements, findings);
+        return GateResult.FromEvidence(GateResult.LeadWithShortfalls(measurements, $"{errors} of {requests} requests failed ({rate:P2}) from {source}"), measurements, findings);
     }
 }

@@ -19,11 +19,12 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
         var samples = metrics.Latency?.Count ?? metrics.Total;
         if (metrics.Latency is null && metrics.LatencyStatistics is { } statistics)
         {
-            var missing = conditions.Select(c => c.Metric).Where(m => m is not ("count" or "rps") && !statistics.ContainsKey(m)).Distinct().ToArray();
+            var missing = conditions.Select(c => c.Metric).Where(m => m is not ("count" or "rps") && !TryStatistic(statistics, m, out _)).Distinct().ToArray();
             if (missing.Length > 0)
             {
+                var hint = options.Source!.Description.StartsWith("k6 ", StringComparison.Ordinal) ? " Add them to k6's --summary-trend-stats." : "";
                 throw new InvalidDataException(
-                    $"{options.Source!.Description} has no {string.Join(", ", missing)}; it has {string.Join(", ", statistics.Keys)}. (For k6, add them with --summary-trend-stats.)");
+                    $"{options.Source!.Description} has no {string.Join(", ", missing)}; it has {string.Join(", ", statistics.Keys)}.{hint}");
             }
         }
 
@@ -52,13 +53,40 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
 
         var p95 = metrics.Latency is { } h ? $"p95 {h.ValueAtPercentile(95) / 1e6:0.###} ms, "
             : metrics.LatencyStatistics?.TryGetValue("p(95)", out var s95) == true ? $"p95 {s95:0.###} ms, " : "";
-        return GateResult.FromEvidence($"{p95}{samples} requests from {source}", measurements);
+        return GateResult.FromEvidence(GateResult.LeadWithShortfalls(measurements, $"{p95}{samples} requests from {source}"), measurements);
     }
+
+    /// <summary>A precomputed statistic by name; <c>med</c> and <c>p(50)</c> are one statistic (the median) under two names.</summary>
+    internal static bool TryStatistic(IReadOnlyDictionary<string, double> statistics, string metric, out double value)
+    {
+        if (statistics.TryGetValue(metric, out value))
+        {
+            return true;
+        }
+
+        if (IsMedian(metric))
+        {
+            foreach (var (name, statistic) in statistics)
+            {
+                if (IsMedian(name))
+                {
+                    value = statistic;
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsMedian(string metric)
+        => metric == "med" || (metric.StartsWith("p(", StringComparison.Ordinal) && metric.EndsWith(')')
+            && double.TryParse(metric.AsSpan(2, metric.Length - 3), NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p == 50);
 
     private static (double Value, MetricUnit Unit) Value(string metric, RequestMetrics metrics)
     {
         var h = metrics.Latency;
-        if (h is null && metrics.LatencyStatistics is { } statistics && statistics.TryGetValue(metric, out var fromSummary))
+        if (h is null && metrics.LatencyStatistics is { } statistics && TryStatistic(statistics, metric, out var fromSummary))
         {
             return (fromSummary, MetricUnit.Milliseconds);
         }

@@ -151,4 +151,40 @@ public class ImporterTests
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.Contains("bad.har", gate.Summary, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("med < 200ms")]
+    [InlineData("p(50) < 200ms")]
+    public async Task The_median_is_med_and_p50_on_every_source(string condition)
+    {
+        using var folder = Fixtures.CreateTempFolder();
+        var k6 = RequestMetricsSources.FromK6Summary(folder.Write("s.json", K6Legacy));
+        var histogram = new ReleaseGates.Metrics.LatencyHistogram();
+        histogram.RecordMilliseconds(150);
+        var recorded = RequestMetricsSources.FromDelegate(RequestMetricsCapabilities.Latency, "recorded", _ => ValueTask.FromResult(new RequestMetrics { Latency = histogram, Total = 1 }));
+        var statistics = RequestMetricsSources.FromDelegate(RequestMetricsCapabilities.Latency, "statistics", _ => ValueTask.FromResult(new RequestMetrics { LatencyStatistics = new Dictionary<string, double> { ["p(50)"] = 150 }, Total = 1 }));
+        foreach (var source in new[] { k6, recorded, statistics })
+        {
+            var gate = await Latency(source, condition);
+            Assert.True(gate.Status == GateStatus.Passed, $"{source.Description}: {gate.Summary}");
+        }
+    }
+
+    [Fact]
+    public async Task A_statistic_a_delegate_source_lacks_is_named_without_k6_advice()
+    {
+        var source = RequestMetricsSources.FromDelegate(RequestMetricsCapabilities.Latency, "my harness", _ => ValueTask.FromResult(new RequestMetrics { LatencyStatistics = new Dictionary<string, double> { ["avg"] = 10 }, Total = 1 }));
+        var gate = await Latency(source, "p(99) < 1s");
+        Assert.Equal(GateStatus.Error, gate.Status);
+        Assert.Contains("my harness has no p(99); it has avg.", gate.Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("k6", gate.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_summary_leads_with_what_fell_short()
+    {
+        using var folder = Fixtures.CreateTempFolder();
+        var gate = await Latency(RequestMetricsSources.FromK6Summary(folder.Write("s.json", K6Legacy)), "p(95) < 2s", "rps >= 100");
+        Assert.StartsWith("rps 5 rps against rps >= 100 (p95 1800.3 ms", gate.Summary, StringComparison.Ordinal);
+    }
 }
