@@ -4,8 +4,9 @@ namespace ReleaseGates;
 
 /// <summary>
 /// Exposes the latest release decision as a health check (for a <c>/ready</c> probe): NO-GO is unhealthy, GO WITH
-/// WARNINGS degraded, GO healthy. The report is cached and re-evaluated only when older than the interval, once at a
-/// time, so a probe never re-runs the gates on every hit.
+/// WARNINGS degraded, GO healthy. Stale-while-revalidate: once a decision exists, every probe answers at once with the
+/// latest one, and a decision older than the interval starts one re-evaluation in the background (single-flight), so a
+/// probe with a 1 s timeout never waits for gates that take 3 s. Only the very first probe waits for a decision.
 /// </summary>
 internal sealed class ReleaseGatesHealthCheck(IReleaseGateEvaluator evaluator, TimeProvider time, TimeSpan interval) : IHealthCheck
 {
@@ -22,6 +23,7 @@ internal sealed class ReleaseGatesHealthCheck(IReleaseGateEvaluator evaluator, T
             ["decision"] = report.Decision.ToString(),
             ["score"] = report.Score ?? double.NaN,
             ["evaluatedAt"] = _evaluatedAt,
+            ["refreshing"] = Volatile.Read(ref _inFlight) is not null,
             ["reasons"] = report.Reasons.ToArray(),
             ["decidingGates"] = report.DecidingGates.ToArray(),
         };
@@ -39,13 +41,21 @@ internal sealed class ReleaseGatesHealthCheck(IReleaseGateEvaluator evaluator, T
         Task<ReleaseReport> refresh;
         lock (_lock)
         {
-            if (_report is { } cached && time.GetUtcNow() - _evaluatedAt < interval)
+            if (_report is { } cached)
             {
+                if (time.GetUtcNow() - _evaluatedAt >= interval && _inFlight is null)
+                {
+                    // Revalidate in the background; a failed re-evaluation keeps the last decision and is tried again
+                    // by the next probe.
+                    _inFlight = RefreshAsync();
+                    _inFlight.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+
                 return Task.FromResult(cached);
             }
 
-            // One evaluation at a time, shared by every probe that arrives while it runs; one caller's cancellation
-            // stops its own wait, not the evaluation the others wait for.
+            // The first decision: one evaluation, shared by every probe that arrives while it runs; one caller's
+            // cancellation stops its own wait, not the evaluation the others wait for.
             refresh = _inFlight ??= RefreshAsync();
         }
 
@@ -54,6 +64,7 @@ internal sealed class ReleaseGatesHealthCheck(IReleaseGateEvaluator evaluator, T
 
     private async Task<ReleaseReport> RefreshAsync()
     {
+        await Task.Yield();
         try
         {
             var report = await evaluator.EvaluateAsync(null, CancellationToken.None).ConfigureAwait(false);

@@ -80,10 +80,63 @@ public class HealthChecksBridgeTests
         Assert.Equal(1, evaluations);
 
         clock.Advance(TimeSpan.FromMinutes(2));
-        var later = await health.CheckHealthAsync(Ready, Ct);
+        var stale = await health.CheckHealthAsync(Ready, Ct);
+        Assert.Equal(HealthStatus.Healthy, stale.Status);    // the last decision at once, while it is revalidated
+
+        var later = stale;
+        for (var i = 0; i < 500 && later.Status == HealthStatus.Healthy; i++)
+        {
+            await Task.Delay(10, Ct);
+            later = await health.CheckHealthAsync(Ready, Ct);
+        }
+
         Assert.Equal(HealthStatus.Unhealthy, later.Status);
         Assert.Equal(2, evaluations);
         Assert.Contains("dependencies", (string[])later.Entries["release-gates"].Data["decidingGates"]);
+    }
+
+    [Fact]
+    public async Task A_stale_decision_is_served_at_once_while_a_slow_reevaluation_runs_once_in_the_background()
+    {
+        var clock = new FakeTimeProvider();
+        var evaluations = 0;
+        var go = true;
+        var slow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var provider = Provider(
+            h => h.AddReleaseGates(reevaluateInterval: TimeSpan.FromMinutes(1)),
+            g => g.AddGate("slow", async (_, ct) =>
+            {
+                if (Interlocked.Increment(ref evaluations) > 1)
+                {
+                    await slow.Task.WaitAsync(ct);
+                }
+
+                return go ? GateResult.Passed("ok") : GateResult.Failed("broken");
+            }),
+            clock);
+        var health = provider.GetRequiredService<HealthCheckService>();
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync(Ct)).Status);
+
+        go = false;
+        clock.Advance(TimeSpan.FromMinutes(2));
+
+        // Ten probes while the re-evaluation is blocked: every one answers with the last decision, without waiting.
+        for (var i = 0; i < 10; i++)
+        {
+            var probe = health.CheckHealthAsync(Ct);
+            Assert.Equal(HealthStatus.Healthy, (await probe.WaitAsync(TimeSpan.FromSeconds(30), Ct)).Status);
+        }
+
+        slow.SetResult();
+        var after = await health.CheckHealthAsync(Ct);
+        for (var i = 0; i < 500 && after.Status == HealthStatus.Healthy; i++)
+        {
+            await Task.Delay(10, Ct);
+            after = await health.CheckHealthAsync(Ct);
+        }
+
+        Assert.Equal(HealthStatus.Unhealthy, after.Status);
+        Assert.Equal(2, evaluations);
     }
 
     [Fact]
