@@ -98,6 +98,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         var report = new ReleaseReport
         {
             Subject = _options.Subject.WithCiDefaults(_getVariable),
+            BaselineSubject = request?.Baseline?.Subject,
             StartedAt = startedAt,
             Duration = _time.GetElapsedTime(started),
             Scoring = scoring,

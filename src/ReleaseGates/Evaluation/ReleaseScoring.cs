@@ -175,6 +175,7 @@ internal static class ReleaseScoring
         {
             SchemaVersion = report.SchemaVersion,
             Subject = report.Subject,
+            BaselineSubject = report.BaselineSubject,
             StartedAt = report.StartedAt,
             Duration = report.Duration,
             Scoring = report.Scoring,

@@ -47,6 +47,13 @@ internal static class JUnitReportWriter
                 xml.WriteAttributeString("name", ReportText.Xml(gate.Name));
                 xml.WriteAttributeString("classname", ReportText.Xml("release-gates." + gate.Category));
                 xml.WriteAttributeString("time", Seconds(gate.Duration));
+
+                // JUnit has no "warning": the status (and importance) travel as properties, and a warning's summary
+                // opens system-out, so dashboards that show either can tell a warned gate from a clean pass.
+                xml.WriteStartElement("properties");
+                WriteProperty(xml, "status", gate.Status.ToString());
+                WriteProperty(xml, "importance", gate.Importance.ToString());
+                xml.WriteEndElement();
                 if (gate.Status == GateStatus.Skipped || (gate.ReportOnly && gate.Status != GateStatus.Passed))
                 {
                     xml.WriteStartElement("skipped");
@@ -70,9 +77,10 @@ internal static class JUnitReportWriter
                     xml.WriteEndElement();
                 }
 
-                if (gate.Measurements.Count > 0 || gate.Findings.Count > 0)
+                var warning = gate.Status == GateStatus.Warning && !gate.ReportOnly ? $"WARNING: {gate.Summary}\n" : "";
+                if (warning.Length > 0 || gate.Measurements.Count > 0 || gate.Findings.Count > 0)
                 {
-                    xml.WriteElementString("system-out", Details(gate));
+                    xml.WriteElementString("system-out", ReportText.Xml(warning) + Details(gate));
                 }
 
                 xml.WriteEndElement();

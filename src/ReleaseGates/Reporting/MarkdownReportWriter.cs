@@ -68,7 +68,36 @@ internal static partial class MarkdownReportWriter
             }
         }
 
+        // The notes of a gate that fell short are its evidence (every weakness and its fix): shown open. A passing gate's
+        // notes are folded away.
+        AppendNotes(sb, TextReportWriter.Notes(report, g => g.Status != GateStatus.Passed), "### Notes on the gates that fell short", folded: false);
+        AppendNotes(sb, TextReportWriter.Notes(report, g => g.Status == GateStatus.Passed), "Notes on passing gates", folded: true);
+
         return sb.ToString();
+    }
+
+    private static void AppendNotes(StringBuilder sb, List<string[]> notes, string title, bool folded)
+    {
+        if (notes.Count <= 1)
+        {
+            return;
+        }
+
+        sb.AppendLine();
+        sb.AppendLine(folded ? $"<details><summary>{title}: {notes.Count - 1} informational finding{(notes.Count == 2 ? "" : "s")}</summary>" : title);
+        sb.AppendLine();
+        sb.AppendLine("| Gate | Finding | Detail |");
+        sb.AppendLine("|---|---|---|");
+        foreach (var row in notes.Skip(1))
+        {
+            sb.Append("| ").Append(string.Join(" | ", row.Select(Escape))).AppendLine(" |");
+        }
+
+        if (folded)
+        {
+            sb.AppendLine();
+            sb.AppendLine("</details>");
+        }
     }
 
     private static string StatusCell(GateStatus status) => status switch

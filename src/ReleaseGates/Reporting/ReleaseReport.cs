@@ -17,6 +17,9 @@ public sealed class ReleaseReport
     /// <summary>What was released.</summary>
     public ReleaseSubject Subject { get; init; } = new();
 
+    /// <summary>What the baseline report was about (its service, version, commit), when relative conditions compared with one; otherwise <see langword="null"/>.</summary>
+    public ReleaseSubject? BaselineSubject { get; init; }
+
     /// <summary>When the evaluation started.</summary>
     public DateTimeOffset StartedAt { get; init; }
 

@@ -8,6 +8,7 @@ internal static class TextReportWriter
 {
     private static readonly string[] GateHeader = ["Gate", "Category", "Importance", "Status", "Time", "Summary"];
     private static readonly string[] ShortfallHeader = ["Gate", "Status", "What", "Actual", "Threshold"];
+    private static readonly string[] NoteHeader = ["Gate", "Finding", "Detail"];
 
     public static string Write(ReleaseReport report)
     {
@@ -49,8 +50,34 @@ internal static class TextReportWriter
             AppendTable(sb, shortfalls);
         }
 
+        var notes = Notes(report);
+        if (notes.Count > 1)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Notes (informational findings):");
+            AppendTable(sb, notes);
+        }
+
         return sb.ToString();
     }
+
+    /// <summary>A header row plus one row per informational finding: the weaknesses that cost no status, with what was seen and the fix.</summary>
+    internal static List<string[]> Notes(ReleaseReport report, Func<GateReport, bool>? which = null)
+    {
+        var rows = new List<string[]> { NoteHeader.ToArray() };
+        foreach (var gate in report.Gates.Where(which ?? (_ => true)))
+        {
+            foreach (var f in gate.Findings.Where(f => f.Severity == FindingSeverity.Info))
+            {
+                rows.Add([gate.Name, f.Code + (f.Target is null ? "" : $" [{f.Target}]"), Describe(f)]);
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>A finding's message with what was seen and the fix, as every writer shows it.</summary>
+    internal static string Describe(Finding f) => f.Message + (f.Observed is null ? "" : $" Seen: {f.Observed}.") + (f.Remediation is null ? "" : $" Fix: {f.Remediation}");
 
     /// <summary>The table <see cref="ReleaseReport.EnsureGo"/> throws with: the decision, its reasons and every measurement or finding that fell short.</summary>
     public static string ShortfallTable(ReleaseReport report)
@@ -81,12 +108,12 @@ internal static class TextReportWriter
             var before = rows.Count;
             foreach (var m in gate.Measurements.Where(m => m.Status != GateStatus.Passed))
             {
-                rows.Add([gate.Name, StatusLabel(m.Status), m.Target is null ? m.Name : $"{m.Name} [{m.Target}]", MetricUnits.Format(m.Value, m.Unit), m.Condition?.ToString() ?? ""]);
+                rows.Add([gate.Name, StatusLabel(m.Status), m.Target is null ? m.Name : $"{m.Name} [{m.Target}]", MetricUnits.Format(m.Value, m.Unit), Threshold(m, report.BaselineSubject)]);
             }
 
             foreach (var f in gate.Findings.Where(f => f.Severity != FindingSeverity.Info))
             {
-                rows.Add([gate.Name, StatusLabel(f.ImpliedStatus), f.Code + (f.Target is null ? "" : $" [{f.Target}]"), f.Message + (f.Observed is null ? "" : $" Seen: {f.Observed}.") + (f.Remediation is null ? "" : $" Fix: {f.Remediation}"), ""]);
+                rows.Add([gate.Name, StatusLabel(f.ImpliedStatus), f.Code + (f.Target is null ? "" : $" [{f.Target}]"), Describe(f), ""]);
             }
 
             if (rows.Count == before)
@@ -96,6 +123,33 @@ internal static class TextReportWriter
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// The condition, and for a relative one what it resolved to: <c>p(95) &lt;= +10% floor 50ms (limit 110 ms; baseline
+    /// 100 ms, checkout 2.3.0)</c>, so that a reader sees the number the value was really held to.
+    /// </summary>
+    internal static string Threshold(Measurement m, ReleaseSubject? baseline)
+    {
+        if (m.Condition is not { } condition)
+        {
+            return "";
+        }
+
+        if (!condition.IsRelative)
+        {
+            return condition.ToString();
+        }
+
+        if (m.Baseline is not { } b)
+        {
+            return $"{condition} (no baseline)";
+        }
+
+        var outcome = condition.Evaluate(m.Value, m.Unit, b);
+        var limit = outcome.Limit is { } l ? $"limit {MetricUnits.Format(l, m.Unit)}; " : "";
+        var from = baseline is null ? "" : SubjectLine(baseline) is { Length: > 0 } line ? ", " + line : "";
+        return $"{condition} ({limit}baseline {MetricUnits.Format(b, m.Unit)}{from})";
     }
 
     internal static string StatusLabel(GateStatus status) => status switch
@@ -124,26 +178,64 @@ internal static class TextReportWriter
         return string.Join(", ", parts);
     }
 
+    /// <summary>
+    /// A plain-text table whose cells wrap at word boundaries (at most <c>MaxCell</c> characters wide): a long reason is
+    /// shown whole over several lines, never cut.
+    /// </summary>
     private static void AppendTable(StringBuilder sb, List<string[]> rows)
     {
         const int MaxCell = 80;
-        var cells = rows.Select(r => r.Select(IO.ReportText.Line).Select(c => c.Length > MaxCell ? c[..(MaxCell - 1)] + "…" : c).ToArray()).ToList();
-        var widths = Enumerable.Range(0, cells[0].Length).Select(i => cells.Max(r => r[i].Length)).ToArray();
+        var cells = rows.Select(r => r.Select(IO.ReportText.Line).ToArray()).ToList();
+        var widths = Enumerable.Range(0, cells[0].Length).Select(i => Math.Min(MaxCell, cells.Max(r => r[i].Length))).ToArray();
         for (var r = 0; r < cells.Count; r++)
         {
-            sb.Append("  ");
-            for (var i = 0; i < widths.Length; i++)
+            var wrapped = cells[r].Select((c, i) => Wrap(c, widths[i])).ToArray();
+            var height = wrapped.Max(w => w.Count);
+            for (var line = 0; line < height; line++)
             {
-                sb.Append(cells[r][i].PadRight(widths[i]));
-                if (i < widths.Length - 1) sb.Append("  ");
+                var start = sb.Length;
+                sb.Append("  ");
+                for (var i = 0; i < widths.Length; i++)
+                {
+                    sb.Append((line < wrapped[i].Count ? wrapped[i][line] : "").PadRight(widths[i]));
+                    if (i < widths.Length - 1) sb.Append("  ");
+                }
+
+                var end = sb.Length;
+                while (end > start && sb[end - 1] == ' ')
+                {
+                    end--;
+                }
+
+                sb.Length = end;
+                sb.AppendLine();
             }
 
-            sb.Length = sb.ToString().TrimEnd().Length;
-            sb.AppendLine();
             if (r == 0)
             {
                 sb.Append("  ").AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
             }
         }
+    }
+
+    /// <summary>Splits text into lines of at most <paramref name="width"/> characters at spaces; a word longer than that is split.</summary>
+    internal static List<string> Wrap(string text, int width)
+    {
+        var lines = new List<string>();
+        var rest = text.AsSpan().Trim();
+        while (rest.Length > width)
+        {
+            var cut = rest[..(width + 1)].LastIndexOf(' ');
+            if (cut <= 0)
+            {
+                cut = width;
+            }
+
+            lines.Add(rest[..cut].TrimEnd().ToString());
+            rest = rest[cut..].TrimStart();
+        }
+
+        lines.Add(rest.ToString());
+        return lines;
     }
 }
