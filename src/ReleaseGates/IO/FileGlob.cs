@@ -87,4 +87,20 @@ internal static class FileGlob
 
         return new Regex(sb.Append('$').ToString(), RegexOptions.CultureInvariant | (OperatingSystem.IsWindows() ? RegexOptions.IgnoreCase : RegexOptions.None));
     }
+
+    /// <summary>
+    /// Names report files for a summary: paths relative to <paramref name="baseDirectory"/> (two coverage.cobertura.xml
+    /// in different test folders stay apart), the first three, then how many more.
+    /// </summary>
+    public static string Describe(IReadOnlyList<string> files, string baseDirectory)
+    {
+        const int Shown = 3;
+        var names = files.Take(Shown).Select(f =>
+        {
+            var relative = Path.GetRelativePath(baseDirectory, f);
+            return (relative.StartsWith("..", StringComparison.Ordinal) ? f : relative).Replace('\\', '/');
+        });
+        var text = string.Join(", ", names);
+        return files.Count > Shown ? $"{text} and {files.Count - Shown} more" : text;
+    }
 }

@@ -55,7 +55,7 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
             return GateResult.Error($"The coverage reports {string.Join(", ", files.Select(Path.GetFileName))} have no coverable lines{(options.IncludeModules.Count + options.ExcludeModules.Count + options.IncludeFiles.Count + options.ExcludeFiles.Count + options.IncludeClasses.Count + options.ExcludeClasses.Count > 0 ? " after the include and exclude filters" : "")}.");
         }
 
-        return Judge(included, options, context.Baseline, diff, files.Count);
+        return Judge(included, options, context.Baseline, diff, FileGlob.Describe(files, baseDirectory));
     }
 
     private List<FileCoverage> Filter(IEnumerable<FileCoverage> files)
@@ -74,7 +74,7 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
     }
 
     /// <summary>The verdict as a pure function of the coverage data and options.</summary>
-    internal static GateResult Judge(IReadOnlyList<FileCoverage> files, CoverageGateOptions options, GateReport? baseline, Dictionary<string, SortedSet<int>>? diff, int reportCount)
+    internal static GateResult Judge(IReadOnlyList<FileCoverage> files, CoverageGateOptions options, GateReport? baseline, Dictionary<string, SortedSet<int>>? diff, string reports)
     {
         var totals = CoverageCounts.Of(files);
         var modules = files.GroupBy(f => f.Module, StringComparer.Ordinal).Select(g => (Module: g.Key, Counts: CoverageCounts.Of(g))).ToList();
@@ -83,7 +83,7 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
         if (totals.CoverableLines < options.MinimumCoverableLines)
         {
             return GateResult.Skipped(
-                $"{totals.CoverableLines} coverable lines in {reportCount} report(s): fewer than the {options.MinimumCoverableLines} needed to judge coverage",
+                $"{totals.CoverableLines} coverable lines in {reports}: fewer than the {options.MinimumCoverableLines} needed to judge coverage",
                 [new Measurement("coverable-lines", totals.CoverableLines, MetricUnit.Count)]);
         }
 
@@ -172,7 +172,7 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
         var line = totals.CoverableLines == 0 ? 0 : (double)totals.CoveredLines / totals.CoverableLines;
         var summary = $"line {line:P2} ({totals.CoveredLines}/{totals.CoverableLines})"
             + (totals.TotalBranches > 0 ? $", branch {(double)totals.CoveredBranches / totals.TotalBranches:P2}" : "")
-            + $" in {files.Count} files, {modules.Count} module(s), {reportCount} report(s)";
+            + $" in {files.Count} files, {modules.Count} module(s), from {reports}";
         return GateResult.FromEvidence(summary, measurements, findings);
     }
 

@@ -116,7 +116,11 @@ public static class RequestMetricsSources
     public static RequestMetricsSource FromLoadProbe(HttpLoadProbeOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var description = $"load probe of {string.Join(", ", options.Targets)}";
+        // One line for a report cell, however many targets: the host and how many paths were driven.
+        var hosts = options.Targets.Where(t => t is not null).Select(t => t.IsAbsoluteUri ? t.GetLeftPart(UriPartial.Authority) : t.ToString()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var description = options.Targets.Count == 1
+            ? $"load probe of {options.Targets[0]}"
+            : $"load probe of {options.Targets.Count} URLs on {string.Join(", ", hosts.Take(2))}{(hosts.Count > 2 ? $" and {hosts.Count - 2} more hosts" : "")}";
         return new AsyncDelegateSource(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Duration | RequestMetricsCapabilities.Windows, description, options.Validate, async ct =>
         {
             var result = await HttpLoadProbe.RunAsync(options, timeProvider, ct).ConfigureAwait(false);

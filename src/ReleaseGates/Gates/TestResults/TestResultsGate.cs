@@ -46,11 +46,11 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
         }
 
         var counted = ApplyRetryPolicy(cases, options.RetryPolicy);
-        return Judge(counted, findings, files.Count, options);
+        return Judge(counted, findings, FileGlob.Describe(files, baseDirectory), options);
     }
 
     /// <summary>The verdict as a pure function of the test cases and options.</summary>
-    internal static GateResult Judge(IReadOnlyList<TestCaseResult> cases, List<Finding> findings, int fileCount, TestResultsGateOptions options)
+    internal static GateResult Judge(IReadOnlyList<TestCaseResult> cases, List<Finding> findings, string files, TestResultsGateOptions options)
     {
         long passed = 0, failed = 0, errors = 0, skipped = 0;
         foreach (var c in cases)
@@ -123,8 +123,8 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
         }
 
         var summary = executed == 0
-            ? $"No tests ran ({cases.Count} found, {skipped} skipped) in {fileCount} file(s)"
-            : $"{passed} of {executed} tests passed ({(double)passed / executed:P1}), {failed + errors} failed, {skipped} skipped, in {fileCount} file(s)";
+            ? $"No tests ran ({cases.Count} found, {skipped} skipped) in {files}"
+            : $"{passed} of {executed} tests passed ({(double)passed / executed:P1}), {failed + errors} failed, {skipped} skipped, in {files}";
         return GateResult.FromEvidence(summary, measurements, findings);
     }
 

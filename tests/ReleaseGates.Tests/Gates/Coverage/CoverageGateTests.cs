@@ -40,6 +40,7 @@ public class CoverageGateTests
         Assert.Equal(coverableLines, Value(gate, "coverable-lines"));
         Assert.Equal((double)coveredLines / coverableLines, Value(gate, "line"), 12);
         Assert.Equal((double)coveredBranches / branches, Value(gate, "branch"), 12);
+        Assert.Contains(file, gate.Summary, StringComparison.Ordinal);   // the report is named, not counted
     }
 
     [Theory]
