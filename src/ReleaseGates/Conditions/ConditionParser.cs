@@ -141,6 +141,22 @@ internal ref struct ConditionParser
             relative = true;
         }
 
+        // A letter grade (grade >= B, grade >= A-) is a threshold in MetricUnit.Grade.
+        if (!relative && _pos < _text.Length && char.IsAsciiLetterUpper(_text[_pos]))
+        {
+            var gradeEnd = _pos + 1;
+            if (gradeEnd < _text.Length && _text[gradeEnd] is '+' or '-')
+            {
+                gradeEnd++;
+            }
+
+            if ((gradeEnd == _text.Length || char.IsWhiteSpace(_text[gradeEnd])) && LetterGrades.Rank(_text.AsSpan(_pos, gradeEnd - _pos)) is { } rank)
+            {
+                _pos = gradeEnd;
+                return new Threshold(rank, MetricUnit.Grade);
+            }
+        }
+
         var numberStart = _pos;
         if (relative)
         {

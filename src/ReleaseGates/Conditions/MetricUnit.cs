@@ -66,6 +66,12 @@ public enum MetricUnit
 
     /// <summary>Gibibytes, 1024³ bytes (<c>GiB</c>).</summary>
     Gibibytes,
+
+    /// <summary>
+    /// A letter grade, F to A+, as Mozilla HTTP Observatory gives them; written as letters in conditions
+    /// (<c>grade &gt;= B</c>) and held as a rank: F = 0, D- = 1, D = 2, … B = 8, … A = 11, A+ = 12.
+    /// </summary>
+    Grade,
 }
 
 /// <summary>The families of units that can be compared with each other.</summary>
@@ -78,6 +84,7 @@ internal enum UnitDimension
     Throughput,
     Size,
     Score,
+    Grade,
 }
 
 /// <summary>Conversions, symbols and parsing of <see cref="MetricUnit"/>.</summary>
@@ -94,6 +101,7 @@ internal static class MetricUnits
         MetricUnit.Bytes or MetricUnit.Kilobytes or MetricUnit.Megabytes or MetricUnit.Gigabytes
             or MetricUnit.Kibibytes or MetricUnit.Mebibytes or MetricUnit.Gibibytes => UnitDimension.Size,
         MetricUnit.Score => UnitDimension.Score,
+        MetricUnit.Grade => UnitDimension.Grade,
         _ => throw new ArgumentOutOfRangeException(nameof(unit), unit, "Unknown unit."),
     };
 
@@ -180,6 +188,7 @@ internal static class MetricUnits
         MetricUnit.Kibibytes => "KiB",
         MetricUnit.Mebibytes => "MiB",
         MetricUnit.Gibibytes => "GiB",
+        MetricUnit.Grade => "grade",
         _ => unit.ToString(),
     };
 
@@ -206,6 +215,7 @@ internal static class MetricUnits
         "KiB" => MetricUnit.Kibibytes,
         "MiB" => MetricUnit.Mebibytes,
         "GiB" => MetricUnit.Gibibytes,
+        "grade" => MetricUnit.Grade,
         _ => null,
     };
 
@@ -215,6 +225,11 @@ internal static class MetricUnits
         if (unit is MetricUnit.Ratio or MetricUnit.Percent)
         {
             return Number(unit == MetricUnit.Ratio ? value * 100 : value) + " %";
+        }
+
+        if (unit == MetricUnit.Grade && LetterGrades.Letter(value) is { } letter)
+        {
+            return letter;
         }
 
         var symbol = Symbol(unit);
@@ -228,4 +243,27 @@ internal static class MetricUnits
         var format = magnitude >= 100 || value == Math.Round(value) ? "0.#" : magnitude >= 10 ? "0.##" : magnitude >= 1 ? "0.###" : "0.####";
         return value.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
     }
+}
+
+/// <summary>Letter grades F to A+ as ranks 0 to 12, the scale of <see cref="MetricUnit.Grade"/>.</summary>
+internal static class LetterGrades
+{
+    private static readonly string[] Letters = ["F", "D-", "D", "D+", "C-", "C", "C+", "B-", "B", "B+", "A-", "A", "A+"];
+
+    /// <summary>The rank of a grade (case-insensitive), or null when it is not one.</summary>
+    public static int? Rank(ReadOnlySpan<char> grade)
+    {
+        for (var i = 0; i < Letters.Length; i++)
+        {
+            if (grade.Equals(Letters[i], StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The letter of a whole rank from 0 to 12, or null.</summary>
+    public static string? Letter(double rank) => rank >= 0 && rank < Letters.Length && rank == Math.Floor(rank) ? Letters[(int)rank] : null;
 }

@@ -39,6 +39,11 @@ public readonly record struct Threshold(double Value, MetricUnit Unit = MetricUn
     /// <returns>The text form.</returns>
     public override string ToString()
     {
+        if (Unit == MetricUnit.Grade && !IsRelative && LetterGrades.Letter(Value) is { } letter)
+        {
+            return letter;
+        }
+
         var number = Value.ToString("R", CultureInfo.InvariantCulture);
         if (IsRelative && Value >= 0)
         {

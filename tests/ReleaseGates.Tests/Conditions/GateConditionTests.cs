@@ -238,4 +238,26 @@ public class GateConditionTests
         var error = Assert.Throws<ArgumentException>(() => Measurement.Evaluate("cpu", 0.5, MetricUnit.Ratio, GateCondition.Parse("memory < 80%")));
         Assert.Contains("'memory < 80%' is about 'memory', but the measurement is 'cpu'", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("grade >= B", 8, GateStatus.Passed)]
+    [InlineData("grade >= B", 7, GateStatus.Failed)]
+    [InlineData("grade >= B warn A", 9, GateStatus.Warning)]
+    [InlineData("grade >= A-", 12, GateStatus.Passed)]
+    [InlineData("grade == F", 0, GateStatus.Passed)]
+    public void Letter_grades_are_thresholds(string text, double rank, GateStatus expected)
+    {
+        var condition = GateCondition.Parse(text);
+        Assert.Equal(expected, condition.Evaluate(rank, MetricUnit.Grade).Status);
+        Assert.Equal(text, condition.ToString());
+        Assert.Empty(condition.Validate(MetricUnit.Grade));
+        Assert.NotEmpty(condition.Validate(MetricUnit.Milliseconds));
+    }
+
+    [Theory]
+    [InlineData(8, "B")]
+    [InlineData(12, "A+")]
+    [InlineData(0, "F")]
+    public void Grades_are_shown_as_letters(double rank, string letter)
+        => Assert.Equal(letter, MetricUnits.Format(rank, MetricUnit.Grade));
 }

@@ -23,10 +23,11 @@ internal sealed class SecurityHeadersInput
     /// <summary>Whether nothing listens on plain http (Observatory: redirection not needed).</summary>
     public bool NoHttpListener { get; init; }
 
-    /// <summary>The Access-Control-Allow-Origin / -Credentials seen on the main response and the preflight, when they reflect our probe origin.</summary>
-    public bool CorsReflectsOriginWithCredentials { get; init; }
+    /// <summary>The answer to the CORS preflight (OPTIONS with a foreign Origin), the only response the scanner's CORS test reads; null when not sent.</summary>
+    public ProbeResponse? Preflight { get; init; }
 
-    public string? CorsObserved { get; init; }
+    /// <summary>The Origin the preflight sent.</summary>
+    public string PreflightOrigin { get; init; } = "";
 }
 
 /// <summary>
@@ -196,7 +197,8 @@ internal static partial class ObservatoryScorer
         {
             var session = c.Name.Contains("login", StringComparison.OrdinalIgnoreCase) || c.Name.Contains("sess", StringComparison.OrdinalIgnoreCase);
             var csrf = c.Name.Contains("csrf", StringComparison.OrdinalIgnoreCase);
-            if (!c.Secure || !r.IsHttps)
+            // The scanner looks at the flag alone (a Secure cookie on a plain-http response is the OWASP profile's concern).
+            if (!c.Secure)
             {
                 if (session)
                 {
@@ -227,25 +229,34 @@ internal static partial class ObservatoryScorer
         return worst with { Observed = observed, Remediation = worst.Modifier < 0 ? Fix : null };
     }
 
+    /// <summary>As the scanner: only the preflight's answer counts; echoing the foreign Origin with credentials is universal access.</summary>
     private static ObservatoryTest Cors(SecurityHeadersInput input)
     {
         const string Test = "cross-origin-resource-sharing";
-        var acao = input.Response.Header("Access-Control-Allow-Origin")?.Trim();
-        if (input.CorsReflectsOriginWithCredentials)
+        var preflight = input.Preflight is { Succeeded: true } p ? p : null;
+        var acao = preflight?.Header("Access-Control-Allow-Origin")?.Trim();
+        if (acao is null)
+        {
+            return new(Test, "cross-origin-resource-sharing-not-implemented", 0, "No CORS headers on the preflight.");
+        }
+
+        var credentials = preflight!.Header("Access-Control-Allow-Credentials")?.Trim();
+        var observed = $"OPTIONS with Origin: {input.PreflightOrigin} → Access-Control-Allow-Origin: {acao}, Access-Control-Allow-Credentials: {credentials ?? "(none)"}";
+        if (acao == "*")
+        {
+            return new(Test, "cross-origin-resource-sharing-implemented-with-public-access", 0, "Access-Control-Allow-Origin: * (public, without credentials).") { Observed = observed };
+        }
+
+        if (string.Equals(acao, input.PreflightOrigin, StringComparison.Ordinal) && string.Equals(credentials, "true", StringComparison.OrdinalIgnoreCase))
         {
             return new(Test, "cross-origin-resource-sharing-implemented-with-universal-access", -50, "Any origin is echoed back with Access-Control-Allow-Credentials: true: every site can read responses with the user's cookies.")
             {
-                Observed = input.CorsObserved,
+                Observed = observed,
                 Remediation = "builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.WithOrigins(\"https://app.example.com\").AllowCredentials())); — never SetIsOriginAllowed(_ => true) with AllowCredentials().",
             };
         }
 
-        return acao switch
-        {
-            null => new(Test, "cross-origin-resource-sharing-not-implemented", 0, "No CORS headers."),
-            "*" => new(Test, "cross-origin-resource-sharing-implemented-with-public-access", 0, "Access-Control-Allow-Origin: * (public, without credentials).") { Observed = acao },
-            _ => new(Test, "cross-origin-resource-sharing-implemented-with-restricted-access", 0, "CORS is restricted to listed origins.") { Observed = input.CorsObserved ?? acao },
-        };
+        return new(Test, "cross-origin-resource-sharing-implemented-with-restricted-access", 0, "CORS is restricted to listed origins.") { Observed = observed };
     }
 
     private static ObservatoryTest Redirection(SecurityHeadersInput input)
@@ -348,7 +359,7 @@ internal static partial class ObservatoryScorer
             return new(Test, "sri-not-implemented-response-not-html", 0, "The response is not HTML.");
         }
 
-        var scripts = ScriptTag().Matches(r.BodyText).Select(m => m.Value).Select(tag => (Src: Attribute(tag, "src"), Integrity: Attribute(tag, "integrity"))).Where(s => s.Src is not null).ToList();
+        var scripts = HtmlTokenizer.StartTags(r.BodyText).Where(t => t.Name == "script").Select(t => (Src: t["src"], Integrity: t["integrity"])).Where(s => s.Src is not null).ToList();
         if (scripts.Count == 0)
         {
             return new(Test, "sri-not-implemented-but-no-scripts-loaded", 0, "The page loads no scripts.");
@@ -433,9 +444,9 @@ internal static partial class ObservatoryScorer
             return [];
         }
 
-        return MetaTag().Matches(r.BodyText).Select(m => m.Value)
-            .Where(tag => string.Equals(Attribute(tag, attribute)?.Trim(), value, StringComparison.OrdinalIgnoreCase))
-            .Select(tag => System.Net.WebUtility.HtmlDecode(Attribute(tag, "content") ?? string.Empty))
+        return HtmlTokenizer.StartTags(r.BodyText)
+            .Where(tag => tag.Name == "meta" && string.Equals(tag[attribute]?.Trim(), value, StringComparison.OrdinalIgnoreCase))
+            .Select(tag => tag["content"] ?? string.Empty)
             .Where(content => content.Length > 0)
             .ToList();
     }
@@ -443,17 +454,6 @@ internal static partial class ObservatoryScorer
     private static bool IsExternal(string src, Uri page)
         => Uri.TryCreate(page, src, out var resolved) && !(string.Equals(resolved.Host, page.Host, StringComparison.OrdinalIgnoreCase) && resolved.Scheme == page.Scheme && resolved.Port == page.Port);
 
-    private static string? Attribute(string tag, string name)
-    {
-        var m = Regex.Match(tag, $@"\s{name}\s*=\s*(?:""(?<v>[^""]*)""|'(?<v>[^']*)'|(?<v>[^\s>]+))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-        return m.Success ? m.Groups["v"].Value : null;
-    }
-
-    [GeneratedRegex(@"<meta\b[^>]*>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
-    private static partial Regex MetaTag();
-
-    [GeneratedRegex(@"<script\b[^>]*>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
-    private static partial Regex ScriptTag();
 }
 
 /// <summary>A parsed Set-Cookie header.</summary>

@@ -18,7 +18,9 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
     {
         var url = options.Url!;
         using var probe = new HttpProbe(options.Probe, context);
-        var headers = options.CheckCors ? new Dictionary<string, string> { ["Origin"] = ProbeOrigin } : new Dictionary<string, string>();
+        // The scanner's GET sends no Origin; the OWASP profile sends one, to see whether a plain GET reflects it too.
+        var owasp = options.Profile == SecurityHeadersProfile.Owasp;
+        var headers = options.CheckCors && owasp ? new Dictionary<string, string> { ["Origin"] = ProbeOrigin } : new Dictionary<string, string>();
         var response = await probe.SendAsync(new ProbeRequest(HttpMethod.Get, url) { Headers = headers }, cancellationToken).ConfigureAwait(false);
         if (!response.Succeeded)
         {
@@ -39,26 +41,30 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
             noHttpListener = !fromHttp.Succeeded && fromHttp.Hops.Count == 0;
         }
 
-        var (reflected, corsObserved) = options.CheckCors ? await ProbeCorsAsync(probe, response, cancellationToken).ConfigureAwait(false) : (false, null);
-        var input = new SecurityHeadersInput { Response = response, FromHttp = fromHttp, NoHttpListener = noHttpListener, CorsReflectsOriginWithCredentials = reflected, CorsObserved = corsObserved };
+        var preflight = options.CheckCors ? await PreflightAsync(probe, response, cancellationToken).ConfigureAwait(false) : null;
+        var input = new SecurityHeadersInput { Response = response, FromHttp = fromHttp, NoHttpListener = noHttpListener, Preflight = preflight, PreflightOrigin = ProbeOrigin };
         var tests = ObservatoryScorer.Run(input, options.Algorithm);
         var (score, grade) = ObservatoryScorer.Score(tests);
 
+        // The grade is a measurement of its own, held to "grade >= B warn A" (a condition in letter grades), so that
+        // machines read it as a value, not as text inside the score's target.
         var measurements = new List<Measurement>();
-        var target = $"grade {grade} (Mozilla HTTP Observatory scoring, algorithm {(int)options.Algorithm})";
+        var target = $"Mozilla HTTP Observatory scoring, algorithm {(int)options.Algorithm}";
+        measurements.Add(new Measurement("score", score, MetricUnit.Score) { Target = target });
+        var gradeValue = LetterGrades.Rank(grade)!.Value;
         if (options.MinimumGrade is { } minimum)
         {
-            var condition = GateCondition.AtLeast("score", ObservatoryScorer.MinimumScore(minimum)!.Value);
+            var condition = new GateCondition("grade", ComparisonOperator.GreaterThanOrEqual, new Threshold(LetterGrades.Rank(minimum.Trim())!.Value, MetricUnit.Grade));
             if (options.WarningGrade is { } warning)
             {
-                condition = condition.WithWarning(ObservatoryScorer.MinimumScore(warning)!.Value);
+                condition = condition with { WarningThreshold = new Threshold(LetterGrades.Rank(warning.Trim())!.Value, MetricUnit.Grade) };
             }
 
-            measurements.Add(Measurement.Evaluate("score", score, MetricUnit.None, condition) with { Target = target });
+            measurements.Add(Measurement.Evaluate("grade", gradeValue, MetricUnit.Grade, condition) with { Target = target });
         }
         else
         {
-            measurements.Add(new Measurement("score", score, MetricUnit.None) { Target = target });
+            measurements.Add(new Measurement("grade", gradeValue, MetricUnit.Grade) { Target = target });
         }
 
         measurements.AddRange(tests.Select(t => new Measurement(t.Test, t.Modifier, MetricUnit.None) { Target = t.Result }));
@@ -67,9 +73,10 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
             .Select(t => new Finding(t.Result, FindingSeverity.Info, $"{t.Description} ({t.Modifier.ToString("+0;-0;0", CultureInfo.InvariantCulture)})") { Target = t.Test, Observed = t.Observed, Remediation = t.Remediation })
             .ToList();
         findings.AddRange(Disclosure(response));
-        if (options.Profile == SecurityHeadersProfile.Owasp)
+        if (owasp)
         {
             findings.AddRange(Owasp(response, tests));
+            findings.AddRange(OwaspStricterThanObservatory(response));
         }
 
         findings.AddRange(CustomRules(response));
@@ -77,24 +84,43 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
         return GateResult.FromEvidence(summary, measurements, findings);
     }
 
-    private static async Task<(bool Reflected, string? Observed)> ProbeCorsAsync(HttpProbe probe, ProbeResponse response, CancellationToken cancellationToken)
-    {
-        static bool Reflects(ProbeResponse r) => r.Succeeded
-            && string.Equals(r.Header("Access-Control-Allow-Origin")?.Trim(), ProbeOrigin, StringComparison.OrdinalIgnoreCase)
-            && string.Equals(r.Header("Access-Control-Allow-Credentials")?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
-
-        var preflight = await probe.SendAsync(
+    private static Task<ProbeResponse> PreflightAsync(HttpProbe probe, ProbeResponse response, CancellationToken cancellationToken)
+        => probe.SendAsync(
             new ProbeRequest(HttpMethod.Options, response.FinalUrl)
             {
                 Headers = new Dictionary<string, string> { ["Origin"] = ProbeOrigin, ["Access-Control-Request-Method"] = "GET" },
                 FollowRedirects = false,
             },
-            cancellationToken).ConfigureAwait(false);
-        var reflected = Reflects(response) || Reflects(preflight);
-        var seen = new[] { response, preflight }.Where(r => r.Succeeded && r.Header("Access-Control-Allow-Origin") is not null)
-            .Select(r => $"{(ReferenceEquals(r, response) ? "GET" : "preflight")}: Access-Control-Allow-Origin: {r.Header("Access-Control-Allow-Origin")}, Access-Control-Allow-Credentials: {r.Header("Access-Control-Allow-Credentials") ?? "(none)"}")
-            .ToList();
-        return (reflected, seen.Count == 0 ? null : $"Origin: {ProbeOrigin} → " + string.Join("; ", seen));
+            cancellationToken);
+
+    /// <summary>
+    /// Where the OWASP profile is stricter than the scanner: a Secure cookie set over plain http (the flag cannot protect a
+    /// cookie that already crossed the network in clear), and a plain GET that echoes a foreign Origin with credentials
+    /// (the scanner reads CORS from the preflight only).
+    /// </summary>
+    private static IEnumerable<Finding> OwaspStricterThanObservatory(ProbeResponse r)
+    {
+        if (!r.IsHttps && r.All("Set-Cookie").Count > 0)
+        {
+            var names = string.Join(", ", r.All("Set-Cookie").Select(c => c.Split(';')[0].Split('=')[0].Trim()));
+            yield return new Finding("owasp.cookies-over-http", FindingSeverity.Error, "Cookies are set over plain http, where the Secure flag cannot protect them.")
+            {
+                Target = "Set-Cookie",
+                Observed = names,
+                Remediation = "Serve the site over https only (app.UseHttpsRedirection(); app.UseHsts();) and set cookies there.",
+            };
+        }
+
+        if (string.Equals(r.Header("Access-Control-Allow-Origin")?.Trim(), ProbeOrigin, StringComparison.Ordinal)
+            && string.Equals(r.Header("Access-Control-Allow-Credentials")?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return new Finding("owasp.cors-get-reflects-origin", FindingSeverity.Error, "A plain GET echoes any Origin back with Access-Control-Allow-Credentials: true.")
+            {
+                Target = "Access-Control-Allow-Origin",
+                Observed = $"Origin: {ProbeOrigin} → Access-Control-Allow-Origin: {r.Header("Access-Control-Allow-Origin")}, Access-Control-Allow-Credentials: true",
+                Remediation = "builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.WithOrigins(\"https://app.example.com\").AllowCredentials()));",
+            };
+        }
     }
 
     private IEnumerable<Finding> Disclosure(ProbeResponse r)

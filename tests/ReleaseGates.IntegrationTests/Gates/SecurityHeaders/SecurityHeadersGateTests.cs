@@ -64,6 +64,39 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
 
                     return Results.Text("ok");
                 });
+                app.MapGet("/cors-get", (HttpContext ctx) =>
+                {
+                    foreach (var (header, value) in Sets["full"])
+                    {
+                        ctx.Response.Headers.Append(header, value);
+                    }
+
+                    // Reflects on GET only; the preflight gets nothing.
+                    if (ctx.Request.Headers.Origin is { Count: > 0 } origin)
+                    {
+                        ctx.Response.Headers.AccessControlAllowOrigin = origin;
+                        ctx.Response.Headers.AccessControlAllowCredentials = "true";
+                    }
+
+                    return Results.Text("ok");
+                });
+                app.MapGet("/secure-cookie-over-http", (HttpContext ctx) =>
+                {
+                    ctx.Response.Headers.Append("Set-Cookie", "sessionid=abc; Path=/; Secure; HttpOnly; SameSite=Lax");
+                    return Results.Text("ok");
+                });
+                app.MapGet("/commented-scripts", (HttpContext ctx) =>
+                {
+                    foreach (var (header, value) in Sets["full"])
+                    {
+                        ctx.Response.Headers.Append(header, value);
+                    }
+
+                    return Results.Content(
+                        "<html><head><!-- <script src=\"http://evil.example/x.js\"></script> --><script>var s = '<script src=\"http://evil.example/y.js\"><\\/script>';</script>"
+                        + "<textarea><script src=http://evil.example/z.js></script></textarea><script src=\"/app.js\"></script></head></html>",
+                        "text/html");
+                });
                 app.MapGet("/page", (HttpContext ctx) =>
                 {
                     foreach (var (header, value) in Sets["full"])
@@ -127,7 +160,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
         var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, $"set/{set}"); o.CheckHttpRedirect = false; o.MinimumGrade = null; });
 
         Assert.Equal(score, gate.Measurements.Single(m => m.Name == "score").Value);
-        Assert.StartsWith($"grade {grade} ", gate.Measurements.Single(m => m.Name == "score").Target);
+        Assert.Equal(grade, MetricUnits.Format(gate.Measurements.Single(m => m.Name == "grade").Value, MetricUnit.Grade));
     }
 
     [Theory]
@@ -143,7 +176,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
         var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, $"set/{set}"); o.CheckHttpRedirect = false; o.Algorithm = algorithm; });
 
         Assert.Equal(score, gate.Measurements.Single(m => m.Name == "score").Value);
-        Assert.Equal(algorithm == ObservatoryAlgorithm.Version6 ? 13 : 11, gate.Measurements.Count);
+        Assert.Equal(algorithm == ObservatoryAlgorithm.Version6 ? 14 : 12, gate.Measurements.Count);   // score, grade and one per test
     }
 
     [Fact]
@@ -154,7 +187,9 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
         var passed = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "set/full"); o.CheckHttpRedirect = false; o.MinimumGrade = "A+"; });
 
         Assert.Equal(GateStatus.Failed, failed.Status);
-        Assert.Equal("score >= 70", failed.Measurements.Single(m => m.Name == "score").Condition!.ToString());
+        Assert.Equal("grade >= B", failed.Measurements.Single(m => m.Name == "grade").Condition!.ToString());
+        Assert.Equal("grade >= B warn A", warned.Measurements.Single(m => m.Name == "grade").Condition!.ToString());
+        Assert.Equal("D", MetricUnits.Format(failed.Measurements.Single(m => m.Name == "grade").Value, MetricUnit.Grade));
         Assert.Equal(GateStatus.Warning, warned.Status);
         Assert.Equal(GateStatus.Passed, passed.Status);
     }
@@ -201,7 +236,38 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
         Assert.Equal(50, gate.Measurements.Single(m => m.Name == "score").Value);
         Assert.Equal(GateStatus.Failed, gate.Status);
         var cors = Assert.Single(gate.Findings, f => f.Code == "cross-origin-resource-sharing-implemented-with-universal-access");
-        Assert.Contains("preflight: Access-Control-Allow-Origin: https://releasegates-probe.invalid, Access-Control-Allow-Credentials: true", cors.Observed, StringComparison.Ordinal);
+        Assert.Contains("OPTIONS with Origin: https://releasegates-probe.invalid → Access-Control-Allow-Origin: https://releasegates-probe.invalid, Access-Control-Allow-Credentials: true", cors.Observed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cors_on_a_plain_get_only_is_not_scored_as_the_scanner_reads_the_preflight_but_the_owasp_profile_fails_it()
+    {
+        var observatory = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "cors-get"); o.CheckHttpRedirect = false; });
+        Assert.Equal(130, observatory.Measurements.Single(m => m.Name == "score").Value);
+        Assert.Equal("cross-origin-resource-sharing-not-implemented", observatory.Measurements.Single(m => m.Name == "cross-origin-resource-sharing").Target);
+
+        var owasp = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "cors-get"); o.CheckHttpRedirect = false; o.Profile = SecurityHeadersProfile.Owasp; });
+        Assert.Equal(130, owasp.Measurements.Single(m => m.Name == "score").Value);   // the same score: the stricter view is a finding
+        Assert.Contains(owasp.Findings, f => f.Code == "owasp.cors-get-reflects-origin" && f.Severity == FindingSeverity.Error);
+    }
+
+    [Fact]
+    public async Task A_secure_cookie_over_plain_http_costs_nothing_as_for_the_scanner_but_fails_the_owasp_profile()
+    {
+        var observatory = await EvaluateAsync(o => { o.Url = new Uri(_app.BaseAddress, "secure-cookie-over-http"); o.CheckHttpRedirect = false; o.MinimumGrade = null; });
+        Assert.Equal("cookies-secure-with-httponly-sessions-and-samesite", observatory.Measurements.Single(m => m.Name == "cookies").Target);
+
+        var owasp = await EvaluateAsync(o => { o.Url = new Uri(_app.BaseAddress, "secure-cookie-over-http"); o.CheckHttpRedirect = false; o.MinimumGrade = null; o.Profile = SecurityHeadersProfile.Owasp; });
+        var finding = Assert.Single(owasp.Findings, f => f.Code == "owasp.cookies-over-http");
+        Assert.Equal("sessionid", finding.Observed);
+    }
+
+    [Fact]
+    public async Task Scripts_inside_comments_and_script_text_are_not_scripts()
+    {
+        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "commented-scripts"); o.CheckHttpRedirect = false; });
+        Assert.Equal("sri-not-implemented-but-all-scripts-loaded-from-secure-origin", gate.Measurements.Single(m => m.Name == "subresource-integrity").Target);
+        Assert.Equal(130, gate.Measurements.Single(m => m.Name == "score").Value);
     }
 
     [Fact]
@@ -229,7 +295,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
 
         // CSP −25, HSTS (no https) −20, XCTO −5, XFO −20, redirection missing −20 → 10 → F.
         Assert.Equal(10, gate.Measurements.Single(m => m.Name == "score").Value);
-        Assert.StartsWith("grade F ", gate.Measurements.Single(m => m.Name == "score").Target);
+        Assert.Equal("F", MetricUnits.Format(gate.Measurements.Single(m => m.Name == "grade").Value, MetricUnit.Grade));
         Assert.Equal("hsts-not-implemented-no-https", gate.Measurements.Single(m => m.Name == "strict-transport-security").Target);
     }
 
