@@ -27,19 +27,27 @@ public sealed record Measurement(string Name, double Value, MetricUnit Unit)
     /// <param name="condition">The condition to hold the value to.</param>
     /// <param name="baseline">The baseline value for a relative condition, in <paramref name="unit"/>.</param>
     /// <returns>The measurement with its <see cref="Status"/> set.</returns>
-    /// <exception cref="ArgumentException">The condition is about another metric than <paramref name="name"/> (<c>memory &lt; 80%</c> held to <c>cpu</c>): a programming error, never evidence.</exception>
+    /// <exception cref="ArgumentException">
+    /// The condition is about another metric than <paramref name="name"/> (<c>memory &lt; 80%</c> held to <c>cpu</c>): a
+    /// programming error, never evidence. A name may qualify its metric in front: <c>GET /health latency</c> for <c>latency &lt; 500ms</c>.
+    /// </exception>
     public static Measurement Evaluate(string name, double value, MetricUnit unit, GateCondition condition, double? baseline = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(condition);
-        if (!string.Equals(name, condition.Metric, StringComparison.Ordinal))
+        if (!IsAbout(name, condition.Metric))
         {
-            throw new ArgumentException($"The condition '{condition}' is about '{condition.Metric}', but the measurement is '{name}'.", nameof(condition));
+            throw new ArgumentException($"The condition '{condition}' is about '{condition.Metric}', but the measurement is '{name}' (a measurement is named by its metric, optionally after what was measured: 'GET /health latency').", nameof(condition));
         }
 
         var outcome = condition.Evaluate(value, unit, baseline);
         return new Measurement(name, value, unit) { Condition = condition, Status = outcome.Status, Baseline = baseline };
     }
+
+    /// <summary>Whether a measurement called <paramref name="name"/> measures <paramref name="metric"/>: the same name, or the metric qualified in front.</summary>
+    private static bool IsAbout(string name, string metric)
+        => string.Equals(name, metric, StringComparison.Ordinal)
+           || (name.Length > metric.Length + 1 && name.EndsWith(metric, StringComparison.Ordinal) && name[name.Length - metric.Length - 1] == ' ');
 
     /// <summary>Re-evaluates the stored condition against the stored value and baseline.</summary>
     /// <returns>The status the condition gives now, or <see cref="Status"/> when there is no condition.</returns>

@@ -15,6 +15,7 @@ internal static class CoberturaReader
     {
         var data = new CoverageData();
         var package = "";
+        var sources = new List<string>();
         while (reader.Read())
         {
             if (reader.NodeType != XmlNodeType.Element)
@@ -24,16 +25,68 @@ internal static class CoberturaReader
 
             switch (reader.LocalName)
             {
+                case "source" when !reader.IsEmptyElement:
+                    var source = reader.ReadElementContentAsString().Trim();
+                    if (source.Length > 0)
+                    {
+                        sources.Add(source);
+                    }
+
+                    break;
                 case "package":
                     package = reader.GetAttribute("name") ?? "";
                     break;
                 case "class":
-                    ReadClass(reader, data, package, file, includeClass);
+                    ReadClass(reader, data, package, file, includeClass, sources);
                     break;
             }
         }
 
         return data;
+    }
+
+    /// <summary>
+    /// A class's file name resolved against the report's <c>&lt;sources&gt;</c>, as ReportGenerator does: a rooted name is
+    /// kept; otherwise the first source under which the file exists, else the first source. coverlet writes
+    /// <c>&lt;source&gt;/&lt;/source&gt;</c> with <c>filename="tmp/…/File.cs"</c> where its OpenCover output says
+    /// <c>/tmp/…/File.cs</c>: resolved, both name one file and merge as one.
+    /// </summary>
+    internal static string Resolve(string fileName, IReadOnlyList<string> sources)
+    {
+        if (sources.Count == 0 || IsRooted(fileName))
+        {
+            return fileName;
+        }
+
+        if (sources.Count > 1)
+        {
+            foreach (var source in sources)
+            {
+                var candidate = Combine(source, fileName);
+                if (System.IO.File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return Combine(sources[0], fileName);
+    }
+
+    /// <summary>Rooted in either convention, whatever the platform reading it: <c>/src/…</c>, <c>\\server\…</c>, <c>C:\…</c>.</summary>
+    private static bool IsRooted(string path)
+        => path.Length > 0 && (path[0] is '/' or '\\' || (path.Length >= 3 && char.IsAsciiLetter(path[0]) && path[1] == ':' && path[2] is '\\' or '/'));
+
+    /// <summary>Joins with the separator the source itself uses (a Windows report read on Linux keeps its backslashes).</summary>
+    private static string Combine(string source, string fileName)
+    {
+        if (source[^1] is '/' or '\\')
+        {
+            return source + fileName;
+        }
+
+        var separator = source.Contains('\\', StringComparison.Ordinal) && !source.Contains('/', StringComparison.Ordinal) ? '\\' : '/';
+        return source + separator + fileName;
     }
 
     [ThreadStatic]
@@ -45,11 +98,11 @@ internal static class CoberturaReader
     [ThreadStatic]
     private static List<(string Key, bool Covered)>? t_methods;
 
-    private static void ReadClass(XmlReader reader, CoverageData data, string package, string file, Func<string, bool> includeClass)
+    private static void ReadClass(XmlReader reader, CoverageData data, string package, string file, Func<string, bool> includeClass, IReadOnlyList<string> sources)
     {
         var line = SafeXml.Line(reader);
         var className = reader.GetAttribute("name") ?? "";
-        var fileName = reader.GetAttribute("filename") ?? throw new ReportFormatException(file, line, $"the class '{className}' has no filename attribute");
+        var fileName = Resolve(reader.GetAttribute("filename") ?? throw new ReportFormatException(file, line, $"the class '{className}' has no filename attribute"), sources);
         if (reader.IsEmptyElement)
         {
             return;

@@ -133,6 +133,8 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
 
         measurements.Add(new Measurement("covered-lines", totals.CoveredLines, MetricUnit.Count));
         measurements.Add(new Measurement("coverable-lines", totals.CoverableLines, MetricUnit.Count));
+        measurements.Add(new Measurement("covered-branches", totals.CoveredBranches, MetricUnit.Count));
+        measurements.Add(new Measurement("total-branches", totals.TotalBranches, MetricUnit.Count));
 
         if (options.MinimumModuleLineRate is { } moduleMinimum)
         {

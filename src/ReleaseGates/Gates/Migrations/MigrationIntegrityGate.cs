@@ -288,7 +288,7 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
                 return;
             }
 
-            measurements.Add(Measurement.Evaluate(name, number, MetricUnit.None, condition));
+            measurements.Add(Measurement.Evaluate($"{name} {condition.Metric}", number, MetricUnit.None, condition));
             return;
         }
 
@@ -309,7 +309,7 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
             }
 
             var more = count == MaxCountedRows && await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            measurements.Add(Measurement.Evaluate(name, count, MetricUnit.Count, GateCondition.AtMost("rows", 0, MetricUnit.Count)) with { Target = more ? $"more than {MaxCountedRows} rows" : null });
+            measurements.Add(Measurement.Evaluate($"{name} rows", count, MetricUnit.Count, GateCondition.AtMost("rows", 0, MetricUnit.Count)) with { Target = more ? $"more than {MaxCountedRows} rows" : null });
             if (count > 0)
             {
                 var rows = shown.Count == 0 ? string.Empty : ": " + string.Join("; ", shown) + (count > shown.Count ? "; …" : string.Empty);

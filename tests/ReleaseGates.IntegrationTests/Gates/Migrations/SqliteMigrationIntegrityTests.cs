@@ -64,7 +64,7 @@ public sealed class SqliteMigrationIntegrityTests : IDisposable
 
         Assert.True(gate.Status == GateStatus.Passed, Describe(gate));
         Assert.Equal(4, gate.Measurements.Single(m => m.Name == "tables").Value); // users, templates, __EFMigrationsHistory, __EFMigrationsLock
-        Assert.Equal(1.0, gate.Measurements.Single(m => m.Name == "invariant weights-sum-to-one").Value, 9);
+        Assert.Equal(1.0, gate.Measurements.Single(m => m.Name == "invariant weights-sum-to-one sum").Value, 9);
         Assert.Contains(gate.Findings, f => f.Code == "migration.unverified-content" && f.Severity == FindingSeverity.Info);
     }
 

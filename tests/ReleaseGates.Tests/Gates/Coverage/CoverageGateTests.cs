@@ -40,6 +40,8 @@ public class CoverageGateTests
         Assert.Equal(coverableLines, Value(gate, "coverable-lines"));
         Assert.Equal((double)coveredLines / coverableLines, Value(gate, "line"), 12);
         Assert.Equal((double)coveredBranches / branches, Value(gate, "branch"), 12);
+        Assert.Equal(coveredBranches, Value(gate, "covered-branches"));
+        Assert.Equal(branches, Value(gate, "total-branches"));
         Assert.Contains(file, gate.Summary, StringComparison.Ordinal);   // the report is named, not counted
     }
 
@@ -320,4 +322,24 @@ public class CoverageGateTests
         Assert.Contains("hostile.opencover.xml, line", gate.Summary, StringComparison.Ordinal);
         Assert.Contains("to 2147483647, more than 10,000 lines", gate.Summary, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("sample-coverlet.cobertura.xml", "sample-coverlet.opencover.xml", 90, 201)]
+    [InlineData("reportgenerator-coverlet.cobertura.xml", "reportgenerator-coverlet.opencover.xml", 156, 255)]
+    public async Task One_run_in_two_formats_merges_into_the_same_files_not_twice_as_many(string cobertura, string openCover, int covered, int coverable)
+    {
+        var gate = await Evaluate(o => { o.Reports.Add(Fixtures.Coverage(cobertura)); o.Reports.Add(Fixtures.Coverage(openCover)); o.MinimumLineRate = 0; o.CoverletTruncation = false; });
+        Assert.Equal(covered, Value(gate, "covered-lines"));
+        Assert.Equal(coverable, Value(gate, "coverable-lines"));
+    }
+
+    [Theory]
+    [InlineData("tmp/x/File.cs", new[] { "/" }, "/tmp/x/File.cs")]
+    [InlineData("source\\repos\\App\\Program.cs", new[] { "C:\\Users\\me\\" }, "C:\\Users\\me\\source\\repos\\App\\Program.cs")]
+    [InlineData("src/a.py", new[] { "/home/ci/project" }, "/home/ci/project/src/a.py")]
+    [InlineData("/abs/File.cs", new[] { "/" }, "/abs/File.cs")]
+    [InlineData("C:\\abs\\File.cs", new[] { "/" }, "C:\\abs\\File.cs")]
+    [InlineData("File.cs", new string[0], "File.cs")]
+    public void Cobertura_file_names_resolve_against_the_sources(string fileName, string[] sources, string expected)
+        => Assert.Equal(expected, CoberturaReader.Resolve(fileName, sources));
 }
