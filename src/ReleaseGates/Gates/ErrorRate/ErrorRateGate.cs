@@ -54,16 +54,26 @@ internal sealed class ErrorRateGate(ErrorRateGateOptions options) : IReleaseGate
         measurements.Add(new Measurement("requests", requests, MetricUnit.Count) { Target = source });
         measurements.Add(new Measurement("errors", errors, MetricUnit.Count) { Target = source });
         var findings = new List<Finding>();
+        var inconclusive = new List<string>();
         if (metrics.Windows is { } windows)
         {
             if (options.SustainedAbove is { } above)
             {
                 var sustained = windows.CheckErrorRateSustainedAbove(above, options.SustainedFor, options.MinimumRequestsPerInterval);
                 measurements.Add(new Measurement("sustained-breached-intervals", sustained.BreachedIntervals, MetricUnit.Count) { Target = $"of {sustained.Intervals} in {options.SustainedFor}" });
+                measurements.Add(new Measurement("sustained-covered-intervals", sustained.JudgedIntervals, MetricUnit.Count) { Target = $"of {sustained.Intervals} with at least {options.MinimumRequestsPerInterval} requests" });
                 if (sustained.Sustained)
                 {
                     findings.Add(new Finding("error-rate.sustained", FindingSeverity.Error,
                         $"The error rate stayed above {above:P2} in every one of the {sustained.Intervals} intervals of the last {options.SustainedFor}.") { Target = source });
+                }
+                else if (sustained.JudgedIntervals < sustained.Intervals)
+                {
+                    // "Never above 10 % for 3 minutes" needs 3 minutes of traffic: less data proves nothing either way.
+                    var covered = windows.Interval * sustained.JudgedIntervals;
+                    var reason = $"only {sustained.JudgedIntervals} of the {sustained.Intervals} intervals of the last {options.SustainedFor} had at least {options.MinimumRequestsPerInterval} requests ({covered} of {options.SustainedFor} covered), so 'above {above:P2} for {options.SustainedFor}' cannot be judged";
+                    inconclusive.Add(reason);
+                    findings.Add(new Finding("error-rate.sustained-insufficient-data", FindingSeverity.Info, char.ToUpperInvariant(reason[0]) + reason[1..] + ".") { Target = source });
                 }
             }
 
@@ -79,12 +89,20 @@ internal sealed class ErrorRateGate(ErrorRateGateOptions options) : IReleaseGate
                 }
                 else if (!result.Conclusive)
                 {
-                    findings.Add(new Finding("error-rate.burn-rate-inconclusive", FindingSeverity.Warning,
-                        $"Too few requests in the burn-rate windows (at least {burn.MinimumRequests} each) to judge the burn rate.") { Target = source });
+                    var reason = $"the burn-rate windows had {result.LongWindow.Total} requests in {burn.LongWindow} and {result.ShortWindow.Total} in {burn.ShortWindow}, fewer than the {burn.MinimumRequests} each needs, so the burn rate cannot be judged";
+                    inconclusive.Add(reason);
+                    findings.Add(new Finding("error-rate.burn-rate-inconclusive", FindingSeverity.Info, char.ToUpperInvariant(reason[0]) + reason[1..] + ".") { Target = source });
                 }
             }
         }
 
-        return GateResult.FromEvidence(GateResult.LeadWithShortfalls(measurements, $"{errors} of {requests} requests failed ({rate:P2}) from {source}"), measurements, findings);
+        var summary = GateResult.LeadWithShortfalls(measurements, $"{errors} of {requests} requests failed ({rate:P2}) from {source}");
+        if (inconclusive.Count > 0)
+        {
+            // Inconclusive, never a pass: Skipped unless the evidence that was judged already fails.
+            return new GateResult(GateStatus.Skipped, $"Insufficient data: {string.Join("; ", inconclusive)} ({summary})", measurements, findings);
+        }
+
+        return GateResult.FromEvidence(summary, measurements, findings);
     }
 }

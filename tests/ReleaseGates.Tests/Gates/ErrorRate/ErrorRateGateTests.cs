@@ -95,4 +95,49 @@ public class ErrorRateGateTests
         }));
         Assert.Equal(4, ex.Problems.Count);
     }
+
+    [Fact]
+    public async Task A_sustained_condition_on_less_traffic_than_its_window_is_inconclusive_not_a_pass()
+    {
+        // Seed 001's rollback trigger "error rate > 10 % for 3 min", judged after a few seconds of clean traffic.
+        var clock = new FakeTimeProvider();
+        var windows = new RequestWindows(TimeSpan.FromSeconds(10), 60, clock);
+        for (var i = 0; i < 50; i++)
+        {
+            windows.Record(isError: false);
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(11));
+        var report = await ReleaseGate.CreateBuilder().AddErrorRate("errors", o =>
+        {
+            o.Source = Counts(50, 0, windows);
+            o.Maximum = 0.5;
+            o.SustainedAbove = 0.10;
+            o.SustainedFor = TimeSpan.FromMinutes(3);
+        }).AddGate("other", (_, _) => ValueTask.FromResult(GateResult.Passed("ok"))).EvaluateAsync(Ct);
+
+        var gate = report.Gates[0];
+        Assert.Equal(GateStatus.Skipped, gate.Status);
+        Assert.StartsWith("Insufficient data: only 1 of the 18 intervals of the last 00:03:00", gate.Summary, StringComparison.Ordinal);
+        Assert.Equal(1, gate.Measurements.Single(m => m.Name == "sustained-covered-intervals").Value);
+        Assert.Equal(ReleaseDecision.GoWithWarnings, report.Decision);
+        Assert.Contains(report.Reasons, r => r.StartsWith("Required gate 'errors' was inconclusive", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_inconclusive_window_never_hides_a_failure_that_was_judged()
+    {
+        var clock = new FakeTimeProvider();
+        var windows = new RequestWindows(TimeSpan.FromSeconds(10), 60, clock);
+        windows.Record(isError: true);
+        clock.Advance(TimeSpan.FromSeconds(11));
+        var gate = (await ReleaseGate.CreateBuilder().AddErrorRate("errors", o =>
+        {
+            o.Source = Counts(10, 9, windows);
+            o.Maximum = 0.01;
+            o.SustainedAbove = 0.10;
+            o.SustainedFor = TimeSpan.FromMinutes(3);
+        }).EvaluateAsync(Ct)).Gates[0];
+        Assert.Equal(GateStatus.Failed, gate.Status);
+    }
 }
