@@ -43,7 +43,7 @@ try
     console.Line($"Load probe: {load.Total} requests at {load.RequestsPerSecond:0} req/s, client-side p95 {load.Latency.ValueAtPercentile(95) / 1e6:0.0} ms");
 
     var orders = new HttpEndpoint(HttpMetricSource.Server, "GET", "/api/orders/{id:int}");
-    await WaitForMetricsAsync(collector, orders, options.Requests, cancel.Token);
+    await WaitForMetricsAsync(collector, orders, load.Total, cancel.Token);
 
     var evaluator = ReleaseGate.CreateBuilder()
         .UseServices(app.Services)
@@ -52,9 +52,11 @@ try
         .AddLatency("orders-latency", o =>
         {
             o.Source = RequestMetricsSources.FromHttpMetrics(collector, orders);
-            o.Conditions.Add("p(50) < 50ms");
-            o.Percentile(95).Below(TimeSpan.FromMilliseconds(100), warning: TimeSpan.FromMilliseconds(50));
-            o.Conditions.Add("p(99) < 250ms");
+            // Loopback on a shared machine: the thresholds leave room for a busy CI box (p99 reached 700 ms on a loaded
+            // 2-core one) while --break latency (about 500 ms a request) still fails the median by a wide margin.
+            o.Conditions.Add("p(50) < 250ms");
+            o.Percentile(95).Below(TimeSpan.FromMilliseconds(1500), warning: TimeSpan.FromMilliseconds(1000));
+            o.Conditions.Add("p(99) < 3s");
             o.MinimumSamples = 100;
         })
         .AddErrorRate("orders-errors", o =>
@@ -77,7 +79,7 @@ try
             o.BaseAddress = app.BaseAddress;
             o.Probe.HttpClient = client;
             o.Requests.Add(SmokeRequest.Get("api/health").ExpectStatus(200).ExpectContentType("application/json").ExpectJson("$.status", "Healthy"));
-            o.Requests.Add(SmokeRequest.Get("api/download/7").ExpectStatus(200).ExpectContentType("application/json").ExpectLatencyBelow(TimeSpan.FromMilliseconds(500)));
+            o.Requests.Add(SmokeRequest.Get("api/download/7").ExpectStatus(200).ExpectContentType("application/json").ExpectLatencyBelow(TimeSpan.FromSeconds(2)));
             o.Requests.Add(SmokeRequest.Get("api/orders/1").ExpectJson("$.status", "shipped"));
         })
         .AddHealthChecks("health-checks")
@@ -167,7 +169,7 @@ static async Task<HttpLoadProbeResult> LoadAsync(HttpClient client, Uri baseAddr
     return result;
 }
 
-static async Task WaitForMetricsAsync(HttpMetricsCollector collector, HttpEndpoint endpoint, int expected, CancellationToken ct)
+static async Task WaitForMetricsAsync(HttpMetricsCollector collector, HttpEndpoint endpoint, long expected, CancellationToken ct)
 {
     // The hosting layer records a request's duration as it ends, a moment after the client has the response.
     var until = DateTime.UtcNow.AddSeconds(2);

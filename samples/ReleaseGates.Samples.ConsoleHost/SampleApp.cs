@@ -93,7 +93,7 @@ internal sealed class SampleApp : IAsyncDisposable
         app.MapGet("/api/orders/{id:int}", async (int id, CancellationToken token) =>
         {
             var n = Interlocked.Increment(ref orders);
-            await Task.Delay(breaks.Contains("latency") ? 60 + (n % 5 * 20) : 2 + (n % 7), token);
+            await Task.Delay(breaks.Contains("latency") ? 400 + (n % 5 * 50) : 2 + (n % 7), token);
             return breaks.Contains("errors") && n % 5 == 0
                 ? Results.Problem("the payment provider timed out", statusCode: 503)
                 : Results.Ok(new { id, status = "shipped" });

@@ -44,6 +44,47 @@ public sealed class ConsoleHostSampleTests : IDisposable
         Assert.Contains(report.FindGate("security-headers")!.Findings, f => f.Code == "hsts-not-implemented");
     }
 
+    [Fact]
+    public async Task Gives_its_documented_go_on_a_machine_whose_cores_are_all_busy()
+    {
+        // Every core spins in this process while the sample runs, as when another build shares the CI machine.
+        using var stop = new CancellationTokenSource();
+        var burners = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new Thread(() =>
+        {
+            var x = 0UL;
+            while (!stop.IsCancellationRequested)
+            {
+                x = (x * 6364136223846793005UL) + 1442695040888963407UL;
+            }
+
+            GC.KeepAlive(x);
+        }) { IsBackground = true, Priority = ThreadPriority.Normal }).ToList();
+        burners.ForEach(t => t.Start());
+        try
+        {
+            var (exit, stdout) = await RunAsync("--output", _output);
+            Assert.True(exit == 0, stdout);
+            Assert.Contains("Release decision: GO ", stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            burners.ForEach(t => t.Join());
+        }
+    }
+
+    [Fact]
+    public async Task Break_latency_gives_no_go_on_the_median()
+    {
+        var (exit, stdout) = await RunAsync("--break", "latency", "--requests", "200", "--output", _output);
+
+        Assert.Equal(ReleaseExitCodes.NoGo, exit);
+        var report = ReleaseReport.FromJson(await File.ReadAllTextAsync(Path.Combine(_output, "report.json"), _ct));
+        var latency = report.FindGate("orders-latency")!;
+        Assert.Equal(GateStatus.Failed, latency.Status);
+        Assert.Equal(GateStatus.Failed, latency.Measurements.Single(m => m.Name == "p(50)").Status);
+    }
+
     public void Dispose() => Directory.Delete(_output, recursive: true);
 
     private async Task<(int Exit, string Output)> RunAsync(params string[] arguments)
