@@ -66,11 +66,20 @@ public class ReleaseGateEvaluatorTests
     {
         var running = 0;
         var peak = 0;
+        var overlapped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         async ValueTask<GateResult> Work(GateContext _, CancellationToken ct)
         {
             var now = Interlocked.Increment(ref running);
             InterlockedMax(ref peak, now);
-            await Task.Delay(50, ct);
+
+            // Hold until two gates overlap (not for a fixed time, which a busy machine may not honour): with a
+            // limit of 2 the pair always meets; without one, more would run and the peak would show it.
+            if (now >= 2)
+            {
+                overlapped.TrySetResult();
+            }
+
+            await overlapped.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
             Interlocked.Decrement(ref running);
             return GateResult.Passed("ok");
         }

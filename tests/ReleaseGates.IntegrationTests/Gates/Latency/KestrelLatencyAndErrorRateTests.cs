@@ -36,8 +36,8 @@ public class KestrelLatencyAndErrorRateTests
         }));
 
         var endpoint = new HttpEndpoint(HttpMetricSource.Server, "GET", "/gates/orders/{id}");
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((collector.GetEndpoint(endpoint)?.Total ?? 0) < Requests && DateTime.UtcNow < deadline)
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while ((collector.GetEndpoint(endpoint)?.Total ?? 0) < Requests && waited.Elapsed < TimeSpan.FromSeconds(60))
         {
             await Task.Delay(20, ct);
         }
@@ -63,7 +63,7 @@ public class KestrelLatencyAndErrorRateTests
 
         // The measured values: the delay is a floor (less the timer's early firing; resolution adds a little), the error share exact.
         var p50 = Gate("p50-above-38ms").Measurements.Single(m => m.Name == "p(50)").Value;
-        Assert.InRange(p50, 38, 40 + 200);
+        Assert.InRange(p50, 38, 40 + 5000);   // a floor; the ceiling only says the delay was not lost (a busy machine adds a lot)
         Assert.Equal(0.1, Gate("errors-at-most-11%").Measurements.Single(m => m.Name == "rate").Value, 10);
         Assert.Equal(Requests, Gate("errors-at-most-11%").Measurements.Single(m => m.Name == "requests").Value);
         Assert.Equal(ReleaseDecision.NoGo, report.Decision);
