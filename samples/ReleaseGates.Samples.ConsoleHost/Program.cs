@@ -179,17 +179,8 @@ static async Task WaitForMetricsAsync(HttpMetricsCollector collector, HttpEndpoi
     }
 }
 
-static async Task WriteOutputsAsync(ReleaseReport report, string directory, CancellationToken ct)
-{
-    Directory.CreateDirectory(directory);
-    await using (var json = File.Create(Path.Combine(directory, "report.json")))
-    {
-        await report.WriteJsonAsync(json, ct);
-    }
-
-    await File.WriteAllTextAsync(Path.Combine(directory, "report.md"), report.ToMarkdown(), ct);
-    await File.WriteAllTextAsync(Path.Combine(directory, "junit.xml"), report.ToJUnitXml(), ct);
-}
+static Task WriteOutputsAsync(ReleaseReport report, string directory, CancellationToken ct)
+    => report.WriteToDirectoryAsync(directory, ct);
 
 /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and arrive out of order).</summary>
 internal sealed class SynchronousProgress(Action<long> report) : IProgress<long>

@@ -133,6 +133,34 @@ public sealed class ReleaseReport
         }
     }
 
+    /// <summary>The file names <see cref="WriteToDirectoryAsync"/> writes: <c>report.json</c>, <c>report.md</c>, <c>junit.xml</c>.</summary>
+    public static IReadOnlyList<string> FileNames { get; } = ["report.json", "report.md", "junit.xml"];
+
+    /// <summary>
+    /// Writes the three CI files into <paramref name="directory"/>, creating it (and its parents) if needed:
+    /// <c>report.json</c> (<see cref="WriteJsonAsync"/>), <c>report.md</c> (<see cref="ToMarkdown"/>) and
+    /// <c>junit.xml</c> (<see cref="ToJUnitXml"/>), UTF-8 without a byte order mark, replacing files of those names.
+    /// </summary>
+    /// <param name="directory">The folder, relative to the current directory or rooted.</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    /// <returns>The full paths written, in the order of <see cref="FileNames"/>.</returns>
+    public async Task<IReadOnlyList<string>> WriteToDirectoryAsync(string directory, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var folder = Directory.CreateDirectory(directory).FullName;
+        var paths = FileNames.Select(name => Path.Combine(folder, name)).ToArray();
+        var json = new FileStream(paths[0], FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
+        await using (json.ConfigureAwait(false))
+        {
+            await WriteJsonAsync(json, cancellationToken).ConfigureAwait(false);
+        }
+
+        var utf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        await File.WriteAllTextAsync(paths[1], ToMarkdown(), utf8, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(paths[2], ToJUnitXml(), utf8, cancellationToken).ConfigureAwait(false);
+        return paths;
+    }
+
     /// <summary>The report as Markdown for a CI job summary: the decision, the gate table, failing measurements as actual against threshold, and findings.</summary>
     /// <returns>Markdown text.</returns>
     public string ToMarkdown() => MarkdownReportWriter.Write(this);

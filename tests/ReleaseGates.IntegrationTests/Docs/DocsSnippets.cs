@@ -90,10 +90,9 @@ public static class DocsSnippets
 
     public static async Task Reports(ReleaseReport report)
     {
-        await using (var file = File.Create("release-report/report.json"))
-            await report.WriteJsonAsync(file);                                  // machines; schema: report.schema.json
-        File.WriteAllText("release-report/report.md", report.ToMarkdown());     // the CI job summary
-        File.WriteAllText("release-report/junit.xml", report.ToJUnitXml());     // dashboards show each gate as a test
+        // report.json (machines; schema: report.schema.json), report.md (the CI job summary) and junit.xml
+        // (dashboards show each gate as a test), in a folder created if it does not exist
+        await report.WriteToDirectoryAsync("release-report");
         Console.WriteLine(report.ToText());                                     // consoles
     }
 

@@ -14,10 +14,22 @@ public partial class GateDocsExamplesTests
     {
         var markdown = File.ReadAllText(Path.Combine(Repository.Root, page));
         var folder = Path.Combine(Repository.Root, "tests/ReleaseGates.IntegrationTests/Docs");
-        var source = Normalise(string.Join('\n', Directory.GetFiles(folder, "*.cs").Select(File.ReadAllText)));
+        var files = Directory.GetFiles(folder, "*.cs").Select(File.ReadAllText).ToList();
+        var source = Normalise(string.Join('\n', files));
+        var usings = files.SelectMany(f => f.Split('\n')).Select(l => l.Trim()).Where(l => UsingDirective().IsMatch(l)).ToHashSet(StringComparer.Ordinal);
+        usings.Add("using ReleaseGates;");   // the snippets' namespace is inside ReleaseGates
         foreach (Match block in CSharpBlock().Matches(markdown))
         {
-            Assert.True(source.Contains(Normalise(block.Groups[1].Value), StringComparison.Ordinal), $"This block of {page} is not compiled in tests/ReleaseGates.IntegrationTests/Docs (copy it there unchanged):\n{block.Groups[1].Value}");
+            // A block may open with its usings, as a reader copies it into a file: each must be one the compiled snippets use.
+            var lines = block.Groups[1].Value.Split('\n');
+            var header = lines.TakeWhile(l => UsingDirective().IsMatch(l.Trim()) || l.Trim().Length == 0).ToList();
+            foreach (var directive in header.Select(l => l.Trim()).Where(l => l.Length > 0))
+            {
+                Assert.True(usings.Contains(directive), $"{page}: '{directive}' is not a using of the compiled snippets in tests/ReleaseGates.IntegrationTests/Docs");
+            }
+
+            var body = string.Join('\n', lines.Skip(header.Count));
+            Assert.True(source.Contains(Normalise(body), StringComparison.Ordinal), $"This block of {page} is not compiled in tests/ReleaseGates.IntegrationTests/Docs (copy it there unchanged):\n{body}");
         }
 
         if (page.StartsWith("docs/gates/", StringComparison.Ordinal))
@@ -44,4 +56,29 @@ public partial class GateDocsExamplesTests
 
     [GeneratedRegex("```csharp\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();
+
+    [GeneratedRegex(@"^using (static )?[A-Za-z_][A-Za-z0-9_.]*;$")]
+    private static partial Regex UsingDirective();
+
+    [Fact]
+    public async Task The_report_snippet_writes_all_three_files_into_a_folder_it_creates()
+    {
+        var report = await ReleaseGate.CreateBuilder().AddGate("g", (_, _) => ValueTask.FromResult(GateResult.Passed("ok"))).EvaluateAsync(TestContext.Current.CancellationToken);
+        var folder = Path.Combine(Path.GetTempPath(), "releasegates-docs-" + Guid.NewGuid().ToString("N"), "nested");
+        try
+        {
+            var written = await report.WriteToDirectoryAsync(folder, TestContext.Current.CancellationToken);
+            Assert.Equal(["report.json", "report.md", "junit.xml"], written.Select(Path.GetFileName));
+            Assert.Equal(ReleaseDecision.Go, ReleaseReport.FromJson(await File.ReadAllTextAsync(written[0], TestContext.Current.CancellationToken)).Decision);
+            Assert.False((await File.ReadAllBytesAsync(written[1], TestContext.Current.CancellationToken)).AsSpan().StartsWith("\uFEFF"u8));
+
+            // The docs' snippet itself, run: it writes into ./release-report (created) of the current directory.
+            await DocsSnippets.Reports(report);
+            Assert.True(File.Exists(Path.Combine("release-report", "junit.xml")));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(folder)!, recursive: true);
+        }
+    }
 }
