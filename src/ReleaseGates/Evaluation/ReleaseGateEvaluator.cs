@@ -73,6 +73,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
     public async Task<ReleaseReport> EvaluateAsync(EvaluationRequest? request = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        EvaluationScope.Begin(cancellationToken);
         var startedAt = _time.GetUtcNow();
         var started = _time.GetTimestamp();
         var selected = Enumerable.Range(0, _registrations.Length)

@@ -18,6 +18,15 @@ public sealed class HttpLoadProbeOptions
     /// <summary>The HTTP method. Default: GET.</summary>
     public HttpMethod Method { get; set; } = HttpMethod.Get;
 
+    /// <summary>Headers sent with every request (an API key, <c>Accept</c>); content headers go on the body. Default: none.</summary>
+    public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The request body sent with every request (for a <c>POST /api/screener/filter</c>), or <see langword="null"/> for none. Default: none.</summary>
+    public string? Body { get; set; }
+
+    /// <summary>The media type of <see cref="Body"/>. Default: <c>application/json</c>.</summary>
+    public string BodyContentType { get; set; } = "application/json";
+
     /// <summary>Requests in flight at once (each a worker with its own loop). Default: 4; 1 to 256.</summary>
     public int Concurrency { get; set; } = 4;
 
@@ -33,8 +42,12 @@ public sealed class HttpLoadProbeOptions
     /// <summary>The timeout of one request; a timed-out request is an error. Default: 10 seconds.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Which responses are errors. Default: a 5xx status. Requests that get no response are always errors.</summary>
-    public Func<HttpResponseMessage, bool> IsError { get; set; } = response => (int)response.StatusCode >= 500;
+    /// <summary>
+    /// Which responses are errors. Default: any status outside 2xx: a redirect is not followed (it is not the page meant
+    /// to be measured, and a redirect loop never succeeds), and a 4xx nobody expected is a broken endpoint. Set it to accept
+    /// what you expect (<c>r =&gt; (int)r.StatusCode &gt;= 500</c>). Requests that get no response are always errors.
+    /// </summary>
+    public Func<HttpResponseMessage, bool> IsError { get; set; } = response => (int)response.StatusCode is < 200 or >= 300;
 
     /// <summary>
     /// The client to send with (for example one with an in-process test server's handler). Default: a client over a
@@ -53,6 +66,11 @@ public sealed class HttpLoadProbeOptions
         if (Targets.Count == 0 || Targets.Any(t => t is null || !t.IsAbsoluteUri || t.Scheme is not ("http" or "https")))
         {
             problems.Add("LoadProbe.Targets must list at least one absolute http or https URL.");
+        }
+
+        if (Method is null || IsError is null || string.IsNullOrWhiteSpace(BodyContentType))
+        {
+            problems.Add("LoadProbe: Method, IsError and BodyContentType must be set.");
         }
 
         if (Concurrency is < 1 or > 256)
@@ -225,6 +243,20 @@ public static class HttpLoadProbe
         try
         {
             using var request = new HttpRequestMessage(options.Method, target);
+            if (options.Body is { } body)
+            {
+                request.Content = new StringContent(body, System.Text.Encoding.UTF8, options.BodyContentType);
+            }
+
+            foreach (var (name, value) in options.Headers)
+            {
+                if (!request.Headers.TryAddWithoutValidation(name, value))
+                {
+                    request.Content ??= new ByteArrayContent([]);
+                    request.Content.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
 
             // Latency is to the last byte: drain the body through a pooled buffer instead of buffering it whole.

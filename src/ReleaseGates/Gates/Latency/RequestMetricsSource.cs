@@ -123,7 +123,10 @@ public static class RequestMetricsSources
             : $"load probe of {options.Targets.Count} URLs on {string.Join(", ", hosts.Take(2))}{(hosts.Count > 2 ? $" and {hosts.Count - 2} more hosts" : "")}";
         return new AsyncDelegateSource(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Duration | RequestMetricsCapabilities.Windows, description, options.Validate, async ct =>
         {
-            var result = await HttpLoadProbe.RunAsync(options, timeProvider, ct).ConfigureAwait(false);
+            // One run per evaluation, however many gates read this probe (latency and error rate read the same requests).
+            var result = EvaluationScope.Current is { } scope
+                ? await scope.SharedAsync(options, token => HttpLoadProbe.RunAsync(options, timeProvider, token), ct).ConfigureAwait(false)
+                : await HttpLoadProbe.RunAsync(options, timeProvider, ct).ConfigureAwait(false);
             if (result.Total > 0 && result.Unanswered == result.Total)
             {
                 throw new HttpRequestException($"No request of the load probe got a response ({result.Total} sent): {result.FirstTransportError}");

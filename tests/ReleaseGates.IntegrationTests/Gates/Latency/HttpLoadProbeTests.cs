@@ -101,4 +101,67 @@ public class HttpLoadProbeTests
             .AddLatency("l", o => { o.Source = RequestMetricsSources.FromLoadProbe(options); o.Conditions.Add("p(95) < 1s"); }));
         Assert.Equal(3, ex.Problems.Count);
     }
+
+    [Fact]
+    public async Task Latency_and_error_rate_gates_on_one_probe_share_one_run_per_evaluation()
+    {
+        var served = 0;
+        await using var app = await LoopbackApp.StartAsync(a => a.MapGet("/shared", () => { Interlocked.Increment(ref served); return "ok"; }), Ct);
+        var options = new HttpLoadProbeOptions { Concurrency = 2, Requests = 30, WarmupRequests = 0 };
+        options.Targets.Add(new Uri(app.BaseAddress, "shared"));
+        var probe = RequestMetricsSources.FromLoadProbe(options);
+        var evaluator = ReleaseGate.CreateBuilder()
+            .AddLatency("latency", o => { o.Source = probe; o.Conditions.Add("p(95) < 10s"); o.MinimumSamples = 10; })
+            .AddErrorRate("errors", o => { o.Source = probe; o.Maximum = 0; o.MinimumRequests = 10; })
+            .Build();
+
+        var first = await evaluator.EvaluateAsync(null, Ct);
+        Assert.Equal(30, served);   // one run for both gates
+        Assert.Equal(30, first.FindGate("latency")!.Measurements.Single(m => m.Name == "count").Value);
+        Assert.Equal(30, first.FindGate("errors")!.Measurements.Single(m => m.Name == "requests").Value);
+
+        await evaluator.EvaluateAsync(null, Ct);
+        Assert.Equal(60, served);   // and a new run for the next evaluation
+    }
+
+    [Fact]
+    public async Task Sends_the_method_headers_and_body_it_is_given()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await using var app = await LoopbackApp.StartAsync(a => a.MapPost("/api/screener/filter", async (HttpRequest r) =>
+        {
+            using var reader = new StreamReader(r.Body);
+            seen.Add($"{r.Headers["X-Api-Key"]} {r.ContentType} {await reader.ReadToEndAsync()}");
+            return Results.Ok();
+        }), Ct);
+        var options = new HttpLoadProbeOptions { Concurrency = 1, Requests = 3, WarmupRequests = 0, Method = HttpMethod.Post, Body = "{\"sector\":\"tech\"}" };
+        options.Headers["X-Api-Key"] = "k-1";
+        options.Targets.Add(new Uri(app.BaseAddress, "api/screener/filter"));
+        var result = await HttpLoadProbe.RunAsync(options, cancellationToken: Ct);
+
+        Assert.Equal(0, result.Errors);
+        Assert.Equal(3, seen.Count);
+        Assert.All(seen, s => Assert.Equal("k-1 application/json; charset=utf-8 {\"sector\":\"tech\"}", s));
+    }
+
+    [Fact]
+    public async Task An_unexpected_4xx_or_an_unfollowed_redirect_is_an_error_by_default()
+    {
+        await using var app = await LoopbackApp.StartAsync(a =>
+        {
+            a.MapGet("/gone", () => Results.NotFound());
+            a.MapGet("/loop", () => Results.Redirect("/loop"));
+        }, Ct);
+        foreach (var path in new[] { "gone", "loop" })
+        {
+            var options = new HttpLoadProbeOptions { Concurrency = 1, Requests = 4, WarmupRequests = 0 };
+            options.Targets.Add(new Uri(app.BaseAddress, path));
+            var result = await HttpLoadProbe.RunAsync(options, cancellationToken: Ct);
+            Assert.Equal(4, result.Errors);
+        }
+
+        var accepting = new HttpLoadProbeOptions { Concurrency = 1, Requests = 4, WarmupRequests = 0, IsError = r => (int)r.StatusCode >= 500 };
+        accepting.Targets.Add(new Uri(app.BaseAddress, "gone"));
+        Assert.Equal(0, (await HttpLoadProbe.RunAsync(accepting, cancellationToken: Ct)).Errors);
+    }
 }
