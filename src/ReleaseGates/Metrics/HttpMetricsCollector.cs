@@ -137,7 +137,7 @@ public sealed class HttpMetricsCollector : IDisposable
     public void Dispose() => _listener.Dispose();
 
     private HttpEndpointStatistics NewStatistics()
-        => new(new ConcurrentLatencyRecorder(_options.SignificantDigits), new RequestWindows(_options.WindowInterval, _options.WindowIntervalCount, _time));
+        => new(new ConcurrentLatencyRecorder(_options.SignificantDigits), new RequestWindows(_options.WindowInterval, _options.WindowIntervalCount, _time, trackLatency: true, _options.SignificantDigits));
 
     private void OnMeasurement(Instrument instrument, double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
     {
@@ -207,7 +207,7 @@ public sealed class HttpEndpointStatistics
     internal void Record(TimeSpan duration, bool isError)
     {
         LatencyRecorder.Record(duration);
-        Windows.Record(isError);
+        Windows.Record(isError, duration);
         Interlocked.Increment(ref _total);
         if (isError)
         {

@@ -172,6 +172,43 @@ public sealed class RequestWindows
         return new SustainedResult(breaches == intervals.Length && intervals.Length > 0, intervals.Length, judged, breaches, intervals);
     }
 
+    /// <summary>
+    /// Whether a latency percentile exceeded <paramref name="threshold"/> in every complete interval of the last
+    /// <paramref name="span"/> ("p(95) above 3 s for 5 minutes", a rollback trigger). Needs windows that track latency.
+    /// </summary>
+    /// <param name="percentile">The percentile, 0 to 100 (nearest rank, as <see cref="LatencyHistogram.ValueAtPercentile"/>).</param>
+    /// <param name="threshold">The latency the percentile must exceed to breach an interval.</param>
+    /// <param name="span">How long; a whole number of intervals.</param>
+    /// <param name="minimumEvents">The fewest events an interval needs to judge it.</param>
+    /// <returns>The verdict.</returns>
+    /// <exception cref="InvalidOperationException">The windows were created without <c>trackLatency</c>.</exception>
+    public SustainedResult CheckLatencySustainedAbove(double percentile, TimeSpan threshold, TimeSpan span, long minimumEvents = 1)
+    {
+        if (_latencyTemplate is null)
+        {
+            throw new InvalidOperationException("These windows keep no per-interval latency (created without trackLatency).");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(percentile, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(percentile, 100);
+        var limit = threshold.Ticks * 100;
+        return CheckSustained(span, i => LatencyAt(i.Start, percentile) > limit, minimumEvents);
+    }
+
+    /// <summary>The percentile of the interval starting at <paramref name="start"/>, in nanoseconds; -1 when it holds no latency.</summary>
+    private long LatencyAt(DateTimeOffset start, double percentile)
+    {
+        var id = IntervalId(start);
+        lock (_lock)
+        {
+            var slot = SlotOf(id);
+            return _intervalIds[slot] == id && _latency[slot] is { Count: > 0 } h ? h.ValueAtPercentile(percentile) : -1;
+        }
+    }
+
+    /// <summary>Whether these windows keep a latency histogram per interval.</summary>
+    public bool TracksLatency => _latencyTemplate is not null;
+
     /// <summary>Whether the error rate exceeded <paramref name="errorRate"/> in every complete interval of the last <paramref name="span"/>.</summary>
     /// <param name="errorRate">The rate, 0 to 1.</param>
     /// <param name="span">How long; a whole number of intervals.</param>

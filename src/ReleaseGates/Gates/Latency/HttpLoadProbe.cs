@@ -167,7 +167,7 @@ public static class HttpLoadProbe
             }
 
             var recorder = new ConcurrentLatencyRecorder();
-            var windows = new RequestWindows(options.WindowInterval, 3600, time);
+            var windows = new RequestWindows(options.WindowInterval, 3600, time, trackLatency: true);
             long total = 0, errors = 0, unanswered = 0;
             string? firstTransportError = null;
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -209,7 +209,7 @@ public static class HttpLoadProbe
                         writer.RecordElapsed(begin, end);
                     }
 
-                    windows.Record(isError);
+                    windows.Record(isError, answered ? Stopwatch.GetElapsedTime(begin, end) : null);
                     InterlockedMax(ref lastResponse, end);
                 }
             }

@@ -53,7 +53,33 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
 
         var p95 = metrics.Latency is { } h ? $"p95 {h.ValueAtPercentile(95) / 1e6:0.###} ms, "
             : metrics.LatencyStatistics?.TryGetValue("p(95)", out var s95) == true ? $"p95 {s95:0.###} ms, " : "";
-        return GateResult.FromEvidence(GateResult.LeadWithShortfalls(measurements, $"{p95}{samples} requests from {source}"), measurements);
+        var findings = new List<Finding>();
+        var summary = GateResult.LeadWithShortfalls(measurements, $"{p95}{samples} requests from {source}");
+        if (options.SustainedAbove is { } above)
+        {
+            if (metrics.Windows is not { TracksLatency: true } windows)
+            {
+                return GateResult.Error($"{source} keeps no per-interval latency, so 'p({options.SustainedPercentile}) above {above} for {options.SustainedFor}' cannot be judged: use the in-process HTTP metrics or the load probe.");
+            }
+
+            var sustained = windows.CheckLatencySustainedAbove(options.SustainedPercentile, above, options.SustainedFor, options.MinimumRequestsPerInterval);
+            var what = $"p({options.SustainedPercentile.ToString(CultureInfo.InvariantCulture)}) above {above.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms for {options.SustainedFor}";
+            measurements.Add(new Measurement("sustained-breached-intervals", sustained.BreachedIntervals, MetricUnit.Count) { Target = $"of {sustained.Intervals}: {what}" });
+            measurements.Add(new Measurement("sustained-covered-intervals", sustained.JudgedIntervals, MetricUnit.Count) { Target = $"of {sustained.Intervals} with at least {options.MinimumRequestsPerInterval} requests" });
+            if (sustained.Sustained)
+            {
+                findings.Add(new Finding("latency.sustained", FindingSeverity.Error, $"Latency stayed {what}: every one of the {sustained.Intervals} intervals breached.") { Target = source });
+                summary = $"{what}: sustained in all {sustained.Intervals} intervals ({summary})";
+            }
+            else if (sustained.JudgedIntervals < sustained.Intervals)
+            {
+                var reason = $"only {sustained.JudgedIntervals} of the {sustained.Intervals} intervals of the last {options.SustainedFor} had at least {options.MinimumRequestsPerInterval} requests ({windows.Interval * sustained.JudgedIntervals} covered), so '{what}' cannot be judged";
+                findings.Add(new Finding("latency.sustained-insufficient-data", FindingSeverity.Info, char.ToUpperInvariant(reason[0]) + reason[1..] + ".") { Target = source });
+                return new GateResult(GateStatus.Skipped, $"Insufficient data: {reason} ({summary})", measurements, findings);
+            }
+        }
+
+        return GateResult.FromEvidence(summary, measurements, findings);
     }
 
     /// <summary>A precomputed statistic by name; <c>med</c> and <c>p(50)</c> are one statistic (the median) under two names.</summary>

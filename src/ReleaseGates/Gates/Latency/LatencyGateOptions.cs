@@ -25,6 +25,22 @@ public sealed partial class LatencyGateOptions : ReleaseGateOptions
     /// <summary>The status when there are fewer than <see cref="MinimumSamples"/> samples: <see cref="GateStatus.Skipped"/> (inconclusive, the default) or <see cref="GateStatus.Failed"/>.</summary>
     public GateStatus NoDataStatus { get; set; } = GateStatus.Skipped;
 
+    /// <summary>
+    /// A sustained condition: the gate fails when <c>p(<see cref="SustainedPercentile"/>)</c> was above this in every
+    /// complete window interval of <see cref="SustainedFor"/> ("p(95) above 3 s for 5 minutes", a rollback trigger).
+    /// Needs a source whose windows keep latency (in-process HTTP metrics, the load probe). Default: none.
+    /// </summary>
+    public TimeSpan? SustainedAbove { get; set; }
+
+    /// <summary>The percentile <see cref="SustainedAbove"/> is about, 0 to 100. Default: 95.</summary>
+    public double SustainedPercentile { get; set; } = 95;
+
+    /// <summary>How long the sustained condition must hold: a whole number of the source's window intervals. Default: 5 minutes.</summary>
+    public TimeSpan SustainedFor { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The fewest requests an interval needs to be judged; a window not covered by judged intervals is inconclusive. Default: 1.</summary>
+    public long MinimumRequestsPerInterval { get; set; } = 1;
+
     /// <summary>Adds a percentile condition, typed: <c>o.Percentile(95).Below(TimeSpan.FromMilliseconds(300))</c>.</summary>
     /// <param name="percentile">The percentile, 0 to 100.</param>
     /// <returns>A builder that adds the condition.</returns>
@@ -54,9 +70,19 @@ public sealed partial class LatencyGateOptions : ReleaseGateOptions
 
         Source?.Validate(problems);
 
-        if (Conditions.Count == 0)
+        if (Conditions.Count == 0 && SustainedAbove is null)
         {
-            problems.Add($"{nameof(Conditions)} must hold at least one condition, such as 'p(95) < 300ms'.");
+            problems.Add($"{nameof(Conditions)} must hold at least one condition, such as 'p(95) < 300ms' (or set {nameof(SustainedAbove)}).");
+        }
+
+        if (SustainedAbove is { } above && (above <= TimeSpan.Zero || !(SustainedPercentile >= 0 && SustainedPercentile <= 100) || SustainedFor <= TimeSpan.Zero || MinimumRequestsPerInterval < 0))
+        {
+            problems.Add($"{nameof(SustainedAbove)} and {nameof(SustainedFor)} must be positive, {nameof(SustainedPercentile)} 0 to 100 and {nameof(MinimumRequestsPerInterval)} not negative.");
+        }
+
+        if (SustainedAbove is not null && Source is { } windowed && !windowed.Capabilities.HasFlag(RequestMetricsCapabilities.Windows))
+        {
+            problems.Add($"{nameof(SustainedAbove)} needs a source with windows; {windowed.Description} has none.");
         }
 
         if (MinimumSamples < 0)

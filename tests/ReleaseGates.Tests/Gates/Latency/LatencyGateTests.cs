@@ -110,4 +110,57 @@ public class LatencyGateTests
     [Fact]
     public void A_source_is_required()
         => Assert.Throws<ReleaseGatesConfigurationException>(() => ReleaseGate.CreateBuilder().AddLatency("l", o => o.Conditions.Add("p(95) < 1s")));
+
+    [Theory]
+    [InlineData(4000, 6, GateStatus.Failed)]    // every minute of the last five above 3 s: seed 001's rollback trigger fires
+    [InlineData(1000, 6, GateStatus.Passed)]    // five judged minutes, none above
+    [InlineData(4000, 2, GateStatus.Skipped)]   // two minutes of traffic cannot show five: inconclusive, never a pass
+    public async Task A_sustained_latency_condition_needs_every_interval_of_its_window(int milliseconds, int minutes, GateStatus expected)
+    {
+        var clock = new Support.FakeTimeProvider();
+        var windows = new RequestWindows(TimeSpan.FromMinutes(1), 30, clock, trackLatency: true);
+        var histogram = new LatencyHistogram();
+        for (var minute = 0; minute < minutes; minute++)
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                windows.Record(isError: false, TimeSpan.FromMilliseconds(milliseconds - i));
+                histogram.Record(TimeSpan.FromMilliseconds(milliseconds - i));
+            }
+
+            clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var source = RequestMetricsSources.FromDelegate(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Windows, "windowed",
+            _ => ValueTask.FromResult(new RequestMetrics { Latency = histogram, Total = histogram.Count, Windows = windows }));
+        var gate = await Evaluate(o =>
+        {
+            o.Source = source;
+            o.SustainedAbove = TimeSpan.FromSeconds(3);
+            o.SustainedPercentile = 95;
+            o.SustainedFor = TimeSpan.FromMinutes(5);
+        });
+
+        Assert.Equal(expected, gate.Status);
+        if (expected == GateStatus.Failed)
+        {
+            Assert.Contains(gate.Findings, f => f.Code == "latency.sustained");
+            Assert.StartsWith("p(95) above 3000 ms for 00:05:00: sustained in all 5 intervals", gate.Summary, StringComparison.Ordinal);
+        }
+        else if (expected == GateStatus.Skipped)
+        {
+            Assert.Contains("only 2 of the 5 intervals", gate.Summary, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_sustained_condition_on_a_source_without_latency_windows_is_an_error()
+    {
+        var windows = new RequestWindows(TimeSpan.FromMinutes(1), 30);
+        var source = RequestMetricsSources.FromDelegate(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Windows, "counts only",
+            _ => ValueTask.FromResult(new RequestMetrics { Latency = Recorder().GetCumulativeSnapshot(), Total = 1000, Windows = windows }));
+        var gate = await Evaluate(o => { o.Source = source; o.SustainedAbove = TimeSpan.FromSeconds(3); });
+        Assert.Equal(GateStatus.Error, gate.Status);
+        Assert.Contains("keeps no per-interval latency", gate.Summary, StringComparison.Ordinal);
+    }
 }
