@@ -183,7 +183,9 @@ public sealed class LatencyHistogram
         _hot.Count++;
 
         // Both terms are non-negative, so a wrap shows as a negative sum: saturate instead of wrapping.
-        if ((_hot.Sum += nanoseconds) < 0)
+        var sum = _hot.Sum + nanoseconds;
+        _hot.Sum = sum;
+        if (sum < 0)
         {
             SaturateSum();
         }
