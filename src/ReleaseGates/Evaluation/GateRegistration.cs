@@ -28,14 +28,40 @@ public sealed class GateRegistration
         Name = name;
         Options = options;
         Factory = factory;
+
+        // Frozen as validated: what the caller does to the options object afterwards never reaches a report.
+        Metadata = new GateMetadata(
+            options.Category,
+            options.Importance,
+            options.Weight,
+            options.ReportOnly,
+            options.Timeout,
+            [.. options.Tags.Order(StringComparer.Ordinal)],
+            new HashSet<string>(options.Tags, StringComparer.OrdinalIgnoreCase));
     }
+
+    /// <summary>The registration values the evaluator uses, copied when the gate was registered and validated.</summary>
+    internal GateMetadata Metadata { get; }
 
     /// <summary>The gate's unique name.</summary>
     public string Name { get; }
 
-    /// <summary>The registration options.</summary>
+    /// <summary>
+    /// The registration options as given. Category, importance, weight, report-only, timeout and tags are copied when the
+    /// gate is registered: changing them on this object afterwards has no effect on any evaluation or report.
+    /// </summary>
     public ReleaseGateOptions Options { get; }
 
     /// <summary>Creates the gate for one evaluation.</summary>
     public Func<IServiceProvider, IReleaseGate> Factory { get; }
 }
+
+/// <summary>A gate's registration values as they were validated: category, importance, weight, report-only, timeout and tags.</summary>
+internal sealed record GateMetadata(
+    string Category,
+    GateImportance Importance,
+    double Weight,
+    bool ReportOnly,
+    TimeSpan? Timeout,
+    IReadOnlyList<string> Tags,
+    IReadOnlySet<string> TagSet);

@@ -51,7 +51,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         for (var i = 0; i < _registrations.Length && problems.Count == 0; i++)
         {
             var registration = _registrations[i];
-            _timeouts[i] = registration.Options.Timeout ?? options.DefaultTimeout;
+            _timeouts[i] = registration.Metadata.Timeout ?? options.DefaultTimeout;
             try
             {
                 _pipelines[i] = BuildPipeline(registration, _timeouts[i]);
@@ -77,7 +77,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         var startedAt = _time.GetUtcNow();
         var started = _time.GetTimestamp();
         var selected = Enumerable.Range(0, _registrations.Length)
-            .Where(i => request is null || request.Tags.Count == 0 || _registrations[i].Options.Tags.Overlaps(request.Tags))
+            .Where(i => request is null || request.Tags.Count == 0 || _registrations[i].Metadata.TagSet.Overlaps(request.Tags))
             .ToArray();
         var reports = new GateReport[selected.Length];
         LogStarting(_logger, selected.Length, _options.MaxDegreeOfParallelism);
@@ -165,11 +165,11 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         return new GateReport
         {
             Name = registration.Name,
-            Category = registration.Options.Category,
-            Importance = registration.Options.Importance,
-            Weight = registration.Options.Weight,
-            ReportOnly = registration.Options.ReportOnly,
-            Tags = [.. registration.Options.Tags.Order(StringComparer.Ordinal)],
+            Category = registration.Metadata.Category,
+            Importance = registration.Metadata.Importance,
+            Weight = registration.Metadata.Weight,
+            ReportOnly = registration.Metadata.ReportOnly,
+            Tags = registration.Metadata.Tags,
             Status = status,
             Summary = summary,
             Score = result.Score,

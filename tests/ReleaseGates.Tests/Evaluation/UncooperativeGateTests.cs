@@ -147,4 +147,29 @@ public class UncooperativeGateTests
         Assert.NotEqual(0, report.GetExitCode());
         Assert.Equal(ReleaseDecision.NoGo, ReleaseReport.FromJson(report.ToJson()).Replay().Decision);
     }
+
+    [Fact]
+    public async Task Registration_values_changed_after_build_reach_no_report()
+    {
+        ReleaseGateOptions? captured = null;
+        var evaluator = ReleaseGate.CreateBuilder()
+            .AddGate("g", Returning(GateResult.Failed("broken")), o => { o.Importance = GateImportance.Required; captured = o; })
+            .Build();
+
+        // A caller (or a gate) that keeps the options object and changes it later.
+        captured!.Weight = -5;
+        captured.Importance = (GateImportance)42;
+        captured.Category = "";
+        captured.ReportOnly = true;
+        captured.Tags.Add("late");
+
+        var report = await evaluator.EvaluateAsync(null, Ct);
+        var gate = report.Gates[0];
+        Assert.Equal(1, gate.Weight);
+        Assert.Equal(GateImportance.Required, gate.Importance);
+        Assert.Equal(GateCategories.General, gate.Category);
+        Assert.False(gate.ReportOnly);
+        Assert.Empty(gate.Tags);
+        Assert.Equal(ReleaseDecision.NoGo, report.Decision);
+    }
 }
