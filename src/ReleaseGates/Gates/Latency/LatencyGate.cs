@@ -57,13 +57,13 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
         var summary = GateResult.LeadWithShortfalls(measurements, $"{p95}{samples} requests from {source}");
         if (options.SustainedAbove is { } above)
         {
+            var what = $"p({options.SustainedPercentile.ToString(CultureInfo.InvariantCulture)}) above {above.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms for {options.SustainedFor}";
             if (metrics.Windows is not { TracksLatency: true } windows)
             {
-                return GateResult.Error($"{source} keeps no per-interval latency, so 'p({options.SustainedPercentile}) above {above} for {options.SustainedFor}' cannot be judged: use the in-process HTTP metrics or the load probe.");
+                return GateResult.Error($"{source} keeps no per-interval latency, so '{what}' cannot be judged: use the in-process HTTP metrics or the load probe.");
             }
 
             var sustained = windows.CheckLatencySustainedAbove(options.SustainedPercentile, above, options.SustainedFor, options.MinimumRequestsPerInterval);
-            var what = $"p({options.SustainedPercentile.ToString(CultureInfo.InvariantCulture)}) above {above.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms for {options.SustainedFor}";
             measurements.Add(new Measurement("sustained-breached-intervals", sustained.BreachedIntervals, MetricUnit.Count) { Target = $"of {sustained.Intervals}: {what}" });
             measurements.Add(new Measurement("sustained-covered-intervals", sustained.JudgedIntervals, MetricUnit.Count) { Target = $"of {sustained.Intervals} with at least {options.MinimumRequestsPerInterval} requests" });
             if (sustained.Sustained)
