@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace ReleaseGates;
 
 /// <summary>
@@ -13,4 +15,11 @@ public interface IReleaseGatesBuilder
     /// <summary>Adds a change to the evaluation settings; changes apply in the order added.</summary>
     /// <param name="configure">The change.</param>
     void AddConfiguration(Action<ReleaseGatesOptions> configure);
+
+    /// <summary>
+    /// The application's services, where a gate package registers what its gate needs (as a health-check package does
+    /// through <c>IHealthChecksBuilder.Services</c>); <see langword="null"/> for <see cref="ReleaseGate.CreateBuilder"/>,
+    /// which has no container (give it one with <c>UseServices</c>).
+    /// </summary>
+    IServiceCollection? Services => null;
 }

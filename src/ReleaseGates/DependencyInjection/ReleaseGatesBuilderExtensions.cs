@@ -82,16 +82,47 @@ public static class ReleaseGatesBuilderExtensions
     /// What every built-in <c>AddXxx</c> does: create and configure the gate's options, validate them as the registration
     /// is made (one exception listing every problem), and create the gate once, on first use, from the valid options.
     /// </summary>
-    internal static TBuilder AddBuiltInGate<TBuilder, TOptions>(this TBuilder builder, string name, Action<TOptions>? configure, Func<TOptions, IReleaseGate> create)
+    /// <summary>
+    /// Adds a gate with an options type of its own, exactly as the built-in gates add themselves: the options are
+    /// configured, validated at once (every problem in one <see cref="ReleaseGatesConfigurationException"/>, through your
+    /// <see cref="ReleaseGateOptions.Validate"/> override), their registration values frozen, and the gate created once, on
+    /// first use, from the validated options and the application's services. The way a gate package writes its
+    /// <c>AddXxx</c> extension.
+    /// </summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <typeparam name="TOptions">The gate's options, derived from <see cref="ReleaseGateOptions"/>.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The gate name, unique in the evaluation.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <param name="create">Creates the gate from its validated options and the services (resolve dependencies here).</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ReleaseGatesConfigurationException">The options are invalid; the message lists every problem.</exception>
+    public static TBuilder AddGate<TBuilder, TOptions>(this TBuilder builder, string name, Action<TOptions>? configure, Func<TOptions, IServiceProvider, IReleaseGate> create)
         where TBuilder : IReleaseGatesBuilder
         where TOptions : ReleaseGateOptions, new()
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(create);
         var options = new TOptions();
         configure?.Invoke(options);
-        var gate = new Lazy<IReleaseGate>(() => create(options));
-        builder.AddRegistration(new GateRegistration(name, options, _ => gate.Value));
+        var gateLock = new object();
+        IReleaseGate? gate = null;
+        builder.AddRegistration(new GateRegistration(name, options, services =>
+        {
+            lock (gateLock)
+            {
+                return gate ??= create(options, services) ?? throw new InvalidOperationException($"The factory of gate '{name}' returned null.");
+            }
+        }));
         return builder;
+    }
+
+    internal static TBuilder AddBuiltInGate<TBuilder, TOptions>(this TBuilder builder, string name, Action<TOptions>? configure, Func<TOptions, IReleaseGate> create)
+        where TBuilder : IReleaseGatesBuilder
+        where TOptions : ReleaseGateOptions, new()
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        return builder.AddGate<TBuilder, TOptions>(name, configure, (options, _) => create(options));
     }
 
     private sealed class DelegateGate(Func<GateContext, CancellationToken, ValueTask<GateResult>> evaluate) : IReleaseGate

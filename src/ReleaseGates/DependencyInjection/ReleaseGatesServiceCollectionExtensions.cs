@@ -34,7 +34,7 @@ public static class ReleaseGatesServiceCollectionExtensions
 
             return new ReleaseGateEvaluator(r.Registrations, options, sp, sp.GetService<TimeProvider>(), sp.GetService<ILoggerFactory>());
         });
-        return registry;
+        return new ServiceCollectionBuilder(services, registry);
     }
 
     /// <summary>Registers the <see cref="IReleaseGateEvaluator"/> and adds gates with <paramref name="configure"/>.</summary>
@@ -47,6 +47,16 @@ public static class ReleaseGatesServiceCollectionExtensions
         var builder = services.AddReleaseGates();
         configure(builder);
         return builder;
+    }
+
+    /// <summary>The builder <c>AddReleaseGates</c> returns: the shared registry, with the service collection for gate packages.</summary>
+    private sealed class ServiceCollectionBuilder(IServiceCollection services, ReleaseGatesRegistry registry) : IReleaseGatesBuilder
+    {
+        public IServiceCollection Services => services;
+
+        public void AddRegistration(GateRegistration registration) => registry.AddRegistration(registration);
+
+        public void AddConfiguration(Action<ReleaseGatesOptions> configure) => registry.AddConfiguration(configure);
     }
 
     private sealed class ReleaseGatesRegistry : IReleaseGatesBuilder
