@@ -52,6 +52,36 @@ public partial class GateDocsExamplesTests
         GateDocsExamples.TestResults();
     }
 
+    /// <summary>
+    /// Every public <c>AddXxx</c> gate extension of the library (found by reflection, so a new gate cannot be forgotten) has
+    /// a page under docs/gates that shows it, and README and getting-started link that page.
+    /// </summary>
+    [Fact]
+    public void Every_gate_has_a_docs_page_linked_from_the_readme_and_getting_started()
+    {
+        var gates = typeof(ReleaseGate).Assembly.GetExportedTypes()
+            .Where(t => t is { IsAbstract: true, IsSealed: true } && t.Name.EndsWith("ReleaseGatesBuilderExtensions", StringComparison.Ordinal) || t.Name.EndsWith("ReleaseGatesExtensions", StringComparison.Ordinal))
+            .SelectMany(t => t.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+            .Where(m => m.Name.StartsWith("Add", StringComparison.Ordinal) && m.Name is not ("Add" or "AddGate")
+                && m.GetParameters() is [var first, ..] && typeof(IReleaseGatesBuilder).IsAssignableFrom(first.ParameterType.IsGenericParameter ? first.ParameterType.GetGenericParameterConstraints().FirstOrDefault() ?? typeof(object) : first.ParameterType))
+            .Select(m => m.Name)
+            .Distinct()
+            .Order()
+            .ToList();
+        Assert.True(gates.Count >= 9, "found only: " + string.Join(", ", gates));   // the nine gates of today at least
+
+        var pages = Directory.GetFiles(Path.Combine(Repository.Root, "docs", "gates"), "*.md").ToDictionary(p => "gates/" + Path.GetFileName(p), File.ReadAllText);
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
+        var gettingStarted = File.ReadAllText(Path.Combine(Repository.Root, "docs", "getting-started.md"));
+        foreach (var gate in gates)
+        {
+            var page = pages.FirstOrDefault(p => p.Value.Contains($".{gate}(", StringComparison.Ordinal)).Key;
+            Assert.True(page is not null, $"{gate} has no page under docs/gates showing it (a ```csharp example calling .{gate}(...)).");
+            Assert.True(readme.Contains("docs/" + page, StringComparison.Ordinal), $"README.md does not link docs/{page} ({gate}).");
+            Assert.True(gettingStarted.Contains(page, StringComparison.Ordinal), $"docs/getting-started.md does not link {page} ({gate}).");
+        }
+    }
+
     private static string Normalise(string code) => string.Join('\n', code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
 
     [GeneratedRegex("```csharp\n(.*?)```", RegexOptions.Singleline)]
