@@ -21,7 +21,8 @@ internal static class JsonFile
         // Checked up front: the parser validates structure, but strings and property names only when they are read.
         if (!System.Text.Unicode.Utf8.IsValid(bytes.Span))
         {
-            throw new ReportFormatException(file, LineOf(bytes.Span, FirstInvalidUtf8(bytes.Span)), $"is not valid UTF-8 (at byte {FirstInvalidUtf8(bytes.Span)})");
+            var at = FirstInvalidUtf8(bytes.Span);
+            throw new ReportFormatException(file, LineOf(bytes.Span, at), $"is not valid UTF-8 (at byte {at})");
         }
 
         try
