@@ -51,7 +51,7 @@ try
         // Performance: the load burst above, read from the runtime's own HTTP server metrics.
         .AddLatency("orders-latency", o =>
         {
-            o.Source = RequestMetricsSources.FromHttpMetrics(collector, orders);
+            o.Source = RequestMetricsSource.FromHttpMetrics(collector, orders);
             // Loopback on a shared machine: the thresholds leave room for a busy CI box (p99 reached 700 ms on a loaded
             // 2-core one) while --break latency (about 500 ms a request) still fails the median by a wide margin.
             o.Conditions.Add("p(50) < 250ms");
@@ -61,7 +61,7 @@ try
         })
         .AddErrorRate("orders-errors", o =>
         {
-            o.Source = RequestMetricsSources.FromHttpMetrics(collector, orders);
+            o.Source = RequestMetricsSource.FromHttpMetrics(collector, orders);
             o.Maximum = 0.01;
             o.Warning = 0.001;
         })

@@ -10,8 +10,8 @@ public sealed class GateContext
     /// <param name="services">Services for the gate to resolve dependencies from.</param>
     /// <param name="timeProvider">The clock; gates never read <see cref="DateTime.Now"/>.</param>
     /// <param name="logger">The gate's logger.</param>
-    /// <param name="baselineReport">The report of an earlier release to compare against, if one was given.</param>
-    public GateContext(string gateName, IServiceProvider services, TimeProvider timeProvider, ILogger logger, ReleaseReport? baselineReport = null)
+    /// <param name="baseline">What this gate measured in an earlier release, to compare against, if a baseline was given.</param>
+    public GateContext(string gateName, IServiceProvider services, TimeProvider timeProvider, ILogger logger, GateBaseline? baseline = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(gateName);
         ArgumentNullException.ThrowIfNull(services);
@@ -21,7 +21,7 @@ public sealed class GateContext
         Services = services;
         TimeProvider = timeProvider;
         Logger = logger;
-        BaselineReport = baselineReport;
+        Baseline = baseline;
     }
 
     /// <summary>The registered name of the gate.</summary>
@@ -36,9 +36,9 @@ public sealed class GateContext
     /// <summary>The gate's logger.</summary>
     public ILogger Logger { get; }
 
-    /// <summary>The report of an earlier release to compare against, or <see langword="null"/>.</summary>
-    public ReleaseReport? BaselineReport { get; }
-
-    /// <summary>This gate's entry in the baseline report (matched by name), or <see langword="null"/> when there is none.</summary>
-    public GateReport? Baseline => BaselineReport?.FindGate(GateName);
+    /// <summary>
+    /// What this gate measured in the baseline release (its entry in the baseline report, matched by name), or
+    /// <see langword="null"/> when no baseline was given or it has no gate of this name.
+    /// </summary>
+    public GateBaseline? Baseline { get; }
 }

@@ -2,14 +2,6 @@ using Microsoft.Extensions.Logging;
 
 namespace ReleaseGates;
 
-/// <summary>Entry point for test projects and tools that use no dependency-injection container.</summary>
-public static class ReleaseGate
-{
-    /// <summary>Creates a builder that needs no container: add gates, then <see cref="ReleaseGatesBuilder.Build"/> an evaluator.</summary>
-    /// <returns>A new builder.</returns>
-    public static ReleaseGatesBuilder CreateBuilder() => new();
-}
-
 /// <summary>A gate builder without a dependency-injection container. Create one with <see cref="ReleaseGate.CreateBuilder"/>.</summary>
 public sealed class ReleaseGatesBuilder : IReleaseGatesBuilder
 {

@@ -94,7 +94,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             await Task.WhenAll(tasks).ConfigureAwait(false);
         }
 
-        var scoring = ReportScoring.From(_options.Scoring);
+        var scoring = _options.Scoring.Copy();
         var outcome = ReleaseScoring.Decide(reports, scoring);
         var report = new ReleaseReport
         {
@@ -110,7 +110,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             Reasons = outcome.Reasons,
             DecidingGates = outcome.DecidingGates,
         };
-        LogDecided(_logger, ReleaseDecisions.Label(report.Decision), report.Score ?? double.NaN);
+        LogDecided(_logger, ReportFormat.Decision(report.Decision), report.Score ?? double.NaN);
         return report;
     }
 
@@ -187,7 +187,8 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         {
             var gate = registration.Factory(_services)
                 ?? throw new InvalidOperationException($"The factory of gate '{registration.Name}' returned null.");
-            var context = new GateContext(registration.Name, _services, _time, _loggerFactory.CreateLogger("ReleaseGates.Gates." + registration.Name), baseline);
+            var gateBaseline = baseline?.FindGate(registration.Name) is { } earlier ? new GateBaseline(earlier.Measurements) : null;
+            var context = new GateContext(registration.Name, _services, _time, _loggerFactory.CreateLogger("ReleaseGates.Gates." + registration.Name), gateBaseline);
             return await _pipelines[index].ExecuteAsync(
                 static (state, token) => state.gate.EvaluateAsync(state.context, token),
                 (gate, context),

@@ -14,8 +14,8 @@ internal static class ReleaseScoring
         IReadOnlyList<string> Reasons,
         IReadOnlyList<string> DecidingGates);
 
-    /// <summary>The score of one gate: passed 100, warning <see cref="ReportScoring.WarningGateScore"/>, failed and error 0; <see langword="null"/> when not scored.</summary>
-    public static double? GateScore(GateReport gate, ReportScoring scoring)
+    /// <summary>The score of one gate: passed 100, warning <see cref="ScoringOptions.WarningGateScore"/>, failed and error 0; <see langword="null"/> when not scored.</summary>
+    public static double? GateScore(GateReport gate, ScoringOptions scoring)
     {
         if (!gate.IsScored)
         {
@@ -30,7 +30,7 @@ internal static class ReleaseScoring
         };
     }
 
-    public static Outcome Decide(IReadOnlyList<GateReport> gates, ReportScoring scoring)
+    public static Outcome Decide(IReadOnlyList<GateReport> gates, ScoringOptions scoring)
     {
         var categories = ScoreCategories(gates, scoring);
         double weighted = 0, totalWeight = 0;
@@ -84,12 +84,12 @@ internal static class ReleaseScoring
         }
         else if (score < scoring.WarningScore)
         {
-            noGo.Add($"Score {Format(score.Value)} is below the warning score {Format(scoring.WarningScore)}.");
+            noGo.Add($"Score {ReportFormat.Number(score.Value)} is below the warning score {ReportFormat.Number(scoring.WarningScore)}.");
             noGoGates.AddRange(gates.Where(g => g.IsScored && g.Status != GateStatus.Passed).Select(g => g.Name));
         }
         else if (score < scoring.PassScore)
         {
-            warnings.Add($"Score {Format(score.Value)} is below the pass score {Format(scoring.PassScore)}.");
+            warnings.Add($"Score {ReportFormat.Number(score.Value)} is below the pass score {ReportFormat.Number(scoring.PassScore)}.");
         }
 
         if (noGo.Count > 0)
@@ -105,7 +105,7 @@ internal static class ReleaseScoring
         return new Outcome(ReleaseDecision.Go, score, categories, [], []);
     }
 
-    public static IReadOnlyList<CategoryScore> ScoreCategories(IReadOnlyList<GateReport> gates, ReportScoring scoring)
+    public static IReadOnlyList<CategoryScore> ScoreCategories(IReadOnlyList<GateReport> gates, ScoringOptions scoring)
     {
         var result = new List<CategoryScore>();
         foreach (var group in gates.GroupBy(g => g.Category, StringComparer.OrdinalIgnoreCase))
@@ -167,10 +167,10 @@ internal static class ReleaseScoring
     }
 
     /// <summary>Re-derives every gate's status from its saved measurements and findings, then decides again.</summary>
-    public static ReleaseReport Replay(ReleaseReport report)
+    public static ReleaseReport Replay(ReleaseReport report, ScoringOptions scoring)
     {
         var gates = report.Gates.Select(ReplayGate).ToArray();
-        var outcome = Decide(gates, report.Scoring);
+        var outcome = Decide(gates, scoring);
         return new ReleaseReport
         {
             SchemaVersion = report.SchemaVersion,
@@ -178,7 +178,7 @@ internal static class ReleaseScoring
             BaselineSubject = report.BaselineSubject,
             StartedAt = report.StartedAt,
             Duration = report.Duration,
-            Scoring = report.Scoring,
+            Scoring = scoring.Copy(),
             Gates = gates,
             Decision = outcome.Decision,
             Score = outcome.Score,
@@ -221,17 +221,4 @@ internal static class ReleaseScoring
     }
 
     private static string Verb(GateStatus status) => status == GateStatus.Error ? "could not be evaluated" : "failed";
-
-    internal static string Format(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
-}
-
-/// <summary>Readable labels of <see cref="ReleaseDecision"/>.</summary>
-internal static class ReleaseDecisions
-{
-    public static string Label(ReleaseDecision decision) => decision switch
-    {
-        ReleaseDecision.Go => "GO",
-        ReleaseDecision.GoWithWarnings => "GO WITH WARNINGS",
-        _ => "NO-GO",
-    };
 }

@@ -3,61 +3,6 @@ using System.Diagnostics.Metrics;
 
 namespace ReleaseGates.Metrics;
 
-/// <summary>Which side of an HTTP exchange a measurement describes.</summary>
-public enum HttpMetricSource
-{
-    /// <summary><c>http.server.request.duration</c>, published by ASP.NET Core 8+ (meter <c>Microsoft.AspNetCore.Hosting</c>).</summary>
-    Server,
-
-    /// <summary><c>http.client.request.duration</c>, published by <see cref="System.Net.Http.HttpClient"/> (meter <c>System.Net.Http</c>).</summary>
-    Client,
-}
-
-/// <summary>One HTTP request as the runtime's metrics describe it.</summary>
-/// <param name="Source">Server or client.</param>
-/// <param name="Method">The request method (<c>http.request.method</c>).</param>
-/// <param name="Route">The route template (<c>http.route</c>) for servers, or <c>server.address</c> for clients; empty when unknown.</param>
-/// <param name="StatusCode">The response status (<c>http.response.status_code</c>); 0 when there was no response.</param>
-/// <param name="ErrorType">The <c>error.type</c> tag, set when the request failed (an exception name or a status code).</param>
-/// <param name="Duration">The request duration.</param>
-public readonly record struct HttpRequestObservation(HttpMetricSource Source, string Method, string Route, int StatusCode, string? ErrorType, TimeSpan Duration);
-
-/// <summary>An endpoint the collector keeps statistics for.</summary>
-/// <param name="Source">Server or client.</param>
-/// <param name="Method">The request method.</param>
-/// <param name="Route">The route template (server) or server address (client).</param>
-public readonly record struct HttpEndpoint(HttpMetricSource Source, string Method, string Route);
-
-/// <summary>Settings of an <see cref="HttpMetricsCollector"/>.</summary>
-public sealed class HttpMetricsCollectorOptions
-{
-    /// <summary>Capture <c>http.server.request.duration</c>. Default: <see langword="true"/>.</summary>
-    public bool CaptureServer { get; set; } = true;
-
-    /// <summary>Capture <c>http.client.request.duration</c>. Default: <see langword="false"/>.</summary>
-    public bool CaptureClient { get; set; }
-
-    /// <summary>
-    /// Which requests count as errors. Default: <see cref="IsServerError"/> — a 5xx status, or no status with an
-    /// <c>error.type</c> (a connection error, a timeout).
-    /// </summary>
-    public Func<HttpRequestObservation, bool> IsError { get; set; } = IsServerError;
-
-    /// <summary>The length of one window interval. Default: 10 seconds.</summary>
-    public TimeSpan WindowInterval { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>How many window intervals are kept. Default: 360 (one hour of 10-second intervals).</summary>
-    public int WindowIntervalCount { get; set; } = 360;
-
-    /// <summary>Histogram precision. Default: 3 significant digits.</summary>
-    public int SignificantDigits { get; set; } = 3;
-
-    /// <summary>The default error classification: 5xx, or no response with an <c>error.type</c>.</summary>
-    /// <param name="request">The request.</param>
-    /// <returns>Whether it is an error.</returns>
-    public static bool IsServerError(HttpRequestObservation request) => request.StatusCode >= 500 || (request.StatusCode == 0 && request.ErrorType is not null);
-}
-
 /// <summary>
 /// Listens to the HTTP duration histograms that ASP.NET Core and <see cref="System.Net.Http.HttpClient"/> already publish
 /// and turns them into latency histograms, error counts and time windows, per endpoint and overall. The application needs
@@ -167,51 +112,5 @@ public sealed class HttpMetricsCollector : IDisposable
 
         var duration = double.IsFinite(seconds) && seconds >= 0 ? TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond)) : TimeSpan.FromTicks(-1);
         Record(new HttpRequestObservation(source, method, route, status, errorType, duration));
-    }
-}
-
-/// <summary>Live statistics of one endpoint (or of all of them): latency, counts and time windows.</summary>
-public sealed class HttpEndpointStatistics
-{
-    private long _total;
-    private long _errors;
-
-    internal HttpEndpointStatistics(ConcurrentLatencyRecorder latency, RequestWindows windows)
-    {
-        LatencyRecorder = latency;
-        Windows = windows;
-    }
-
-    /// <summary>The latency recorder; take snapshots from it.</summary>
-    public ConcurrentLatencyRecorder LatencyRecorder { get; }
-
-    /// <summary>Per-interval totals and errors.</summary>
-    public RequestWindows Windows { get; }
-
-    /// <summary>Requests seen.</summary>
-    public long Total => Interlocked.Read(ref _total);
-
-    /// <summary>Requests classified as errors.</summary>
-    public long Errors => Interlocked.Read(ref _errors);
-
-    /// <summary>Errors ÷ total; 0 when no request was seen.</summary>
-    public double ErrorRate
-    {
-        get
-        {
-            var total = Total;
-            return total == 0 ? 0 : (double)Errors / total;
-        }
-    }
-
-    internal void Record(TimeSpan duration, bool isError)
-    {
-        LatencyRecorder.Record(duration);
-        Windows.Record(isError, duration);
-        Interlocked.Increment(ref _total);
-        if (isError)
-        {
-            Interlocked.Increment(ref _errors);
-        }
     }
 }

@@ -35,8 +35,8 @@ internal static class JUnitReportWriter
             xml.WriteAttributeString("time", time);
             xml.WriteAttributeString("timestamp", report.StartedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture));
             xml.WriteStartElement("properties");
-            WriteProperty(xml, "decision", ReleaseDecisions.Label(report.Decision));
-            WriteProperty(xml, "score", TextReportWriter.FormatScore(report.Score));
+            WriteProperty(xml, "decision", ReportFormat.Decision(report.Decision));
+            WriteProperty(xml, "score", ReportFormat.Score(report.Score));
             WriteProperty(xml, "commit", report.Subject.Commit);
             WriteProperty(xml, "version", report.Subject.Version);
             xml.WriteEndElement();

@@ -9,10 +9,10 @@ internal static partial class MarkdownReportWriter
     {
         var sb = new StringBuilder();
         var icon = report.Decision switch { ReleaseDecision.Go => "✅", ReleaseDecision.GoWithWarnings => "⚠️", _ => "❌" };
-        sb.Append("## ").Append(icon).Append(' ').Append("Release decision: **").Append(ReleaseDecisions.Label(report.Decision)).AppendLine("**");
+        sb.Append("## ").Append(icon).Append(' ').Append("Release decision: **").Append(ReportFormat.Decision(report.Decision)).AppendLine("**");
         sb.AppendLine();
-        sb.Append("Score **").Append(TextReportWriter.FormatScore(report.Score)).Append("** (pass ").Append(ReleaseScoring.Format(report.Scoring.PassScore))
-          .Append(", warning ").Append(ReleaseScoring.Format(report.Scoring.WarningScore)).Append(')');
+        sb.Append("Score **").Append(ReportFormat.Score(report.Score)).Append("** (pass ").Append(ReportFormat.Number(report.Scoring.PassScore))
+          .Append(", warning ").Append(ReportFormat.Number(report.Scoring.WarningScore)).Append(')');
         var subject = TextReportWriter.SubjectLine(report.Subject);
         if (subject.Length > 0)
         {
@@ -49,8 +49,8 @@ internal static partial class MarkdownReportWriter
             sb.AppendLine("|---|---:|---:|---:|");
             foreach (var c in report.Categories)
             {
-                sb.Append("| ").Append(Escape(c.Category)).Append(" | ").Append(TextReportWriter.FormatScore(c.Score))
-                  .Append(" | ").Append(ReleaseScoring.Format(c.Weight)).Append(" | ").Append(c.Gates).AppendLine(" |");
+                sb.Append("| ").Append(Escape(c.Category)).Append(" | ").Append(ReportFormat.Score(c.Score))
+                  .Append(" | ").Append(ReportFormat.Number(c.Weight)).Append(" | ").Append(c.Gates).AppendLine(" |");
             }
         }
 

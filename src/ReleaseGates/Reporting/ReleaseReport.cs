@@ -33,7 +33,7 @@ public sealed class ReleaseReport
     public double? Score { get; init; }
 
     /// <summary>The scoring settings the decision was made with.</summary>
-    public required ReportScoring Scoring { get; init; }
+    public required ScoringOptions Scoring { get; init; }
 
     /// <summary>The score of each category, in order of first appearance.</summary>
     public IReadOnlyList<CategoryScore> Categories { get; init; } = [];
@@ -74,13 +74,6 @@ public sealed class ReleaseReport
         ReleaseDecision.GoWithWarnings => failOnWarnings ? ReleaseExitCodes.GoWithWarnings : ReleaseExitCodes.Go,
         _ => ReleaseExitCodes.NoGo,
     };
-
-    /// <summary>
-    /// Re-evaluates every saved measurement's condition against its saved value and baseline, re-derives each gate's
-    /// status and decides again with the saved scoring settings. A report written by this library replays to the same decision.
-    /// </summary>
-    /// <returns>A new report with the recomputed statuses, scores and decision.</returns>
-    public ReleaseReport Replay() => ReleaseScoring.Replay(this);
 
     /// <summary>Writes the report as JSON (UTF-8, indented).</summary>
     /// <param name="stream">The stream to write to.</param>
@@ -174,5 +167,5 @@ public sealed class ReleaseReport
     public string ToText() => TextReportWriter.Write(this);
 
     /// <inheritdoc />
-    public override string ToString() => $"{ReleaseDecisions.Label(Decision)} (score {(Score is { } s ? s.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) : "n/a")}, {Gates.Count} gates)";
+    public override string ToString() => $"{ReportFormat.Decision(Decision)} (score {(Score is { } s ? s.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) : "n/a")}, {Gates.Count} gates)";
 }

@@ -13,9 +13,9 @@ internal static class TextReportWriter
     public static string Write(ReleaseReport report)
     {
         var sb = new StringBuilder();
-        sb.Append("Release decision: ").Append(ReleaseDecisions.Label(report.Decision));
-        sb.Append("  (score ").Append(FormatScore(report.Score)).Append(", pass ").Append(ReleaseScoring.Format(report.Scoring.PassScore));
-        sb.Append(", warning ").Append(ReleaseScoring.Format(report.Scoring.WarningScore)).AppendLine(")");
+        sb.Append("Release decision: ").Append(ReportFormat.Decision(report.Decision));
+        sb.Append("  (score ").Append(ReportFormat.Score(report.Score)).Append(", pass ").Append(ReportFormat.Number(report.Scoring.PassScore));
+        sb.Append(", warning ").Append(ReportFormat.Number(report.Scoring.WarningScore)).AppendLine(")");
         var subject = SubjectLine(report.Subject);
         if (subject.Length > 0)
         {
@@ -39,7 +39,7 @@ internal static class TextReportWriter
         if (report.Categories.Count > 0)
         {
             sb.AppendLine();
-            sb.AppendLine(IO.ReportText.Line("Category scores: " + string.Join(", ", report.Categories.Select(c => $"{c.Category} {FormatScore(c.Score)}"))));
+            sb.AppendLine(IO.ReportText.Line("Category scores: " + string.Join(", ", report.Categories.Select(c => $"{c.Category} {ReportFormat.Score(c.Score)}"))));
         }
 
         var shortfalls = Shortfalls(report);
@@ -83,7 +83,7 @@ internal static class TextReportWriter
     public static string ShortfallTable(ReleaseReport report)
     {
         var sb = new StringBuilder();
-        sb.Append("Release is ").Append(ReleaseDecisions.Label(report.Decision)).Append(" (score ").Append(FormatScore(report.Score)).AppendLine(").");
+        sb.Append("Release is ").Append(ReportFormat.Decision(report.Decision)).Append(" (score ").Append(ReportFormat.Score(report.Score)).AppendLine(").");
         foreach (var reason in report.Reasons)
         {
             sb.Append("  - ").AppendLine(IO.ReportText.Line(reason));
@@ -161,8 +161,6 @@ internal static class TextReportWriter
         GateStatus.Skipped => "SKIP",
         _ => status.ToString(),
     };
-
-    internal static string FormatScore(double? score) => score is { } s ? ReleaseScoring.Format(s) : "n/a";
 
     internal static string FormatDuration(TimeSpan t) => t.TotalSeconds >= 1
         ? t.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s"

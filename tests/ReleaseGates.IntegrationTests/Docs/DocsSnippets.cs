@@ -158,7 +158,7 @@ public static class DocsSnippets
     {
         var probe = new HttpLoadProbeOptions { Concurrency = 8, Requests = 2000, Duration = TimeSpan.FromSeconds(30), WarmupRequests = 20 };
         probe.Targets.Add(new Uri("http://127.0.0.1:5000/api/orders/1"));
-        gates.AddLatency("orders", o => { o.Source = RequestMetricsSources.FromLoadProbe(probe); o.Conditions.Add("p(95) < 300ms"); o.Conditions.Add("rps > 100"); });
+        gates.AddLatency("orders", o => { o.Source = RequestMetricsSource.FromLoadProbe(probe); o.Conditions.Add("p(95) < 300ms"); o.Conditions.Add("rps > 100"); });
     }
 
     public static void EfCoreExpectedMigrations(ReleaseGatesBuilder gates, DbContextOptions<ShopContext> dbOptions)

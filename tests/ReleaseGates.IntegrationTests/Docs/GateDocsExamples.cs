@@ -37,7 +37,7 @@ public static class GateDocsExamples
         services.AddReleaseGates(gates => gates
             .AddErrorRate("checkout-errors", o =>
             {
-                o.Source = RequestMetricsSources.FromHttpMetrics(collector);   // 5xx and connection errors by default
+                o.Source = RequestMetricsSource.FromHttpMetrics(collector);   // 5xx and connection errors by default
                 o.Maximum = 0.01;                 // fail above 1 %
                 o.Warning = 0.001;                // warn above 0.1 %
                 o.SustainedAbove = 0.10;          // fail when above 10 % in every interval ...
@@ -85,7 +85,7 @@ public static class GateDocsExamples
         services.AddReleaseGates(gates => gates
             .AddLatency("checkout-latency", o =>
             {
-                o.Source = RequestMetricsSources.FromHttpMetrics(collector, new HttpEndpoint(HttpMetricSource.Server, "POST", "/api/checkout"));
+                o.Source = RequestMetricsSource.FromHttpMetrics(collector, new HttpEndpoint(HttpMetricSource.Server, "POST", "/api/checkout"));
                 o.Percentile(95).Below(TimeSpan.FromMilliseconds(300), warning: TimeSpan.FromMilliseconds(200));
                 o.Conditions.Add("p(99) < 1s");
                 o.Conditions.Add("p(95) <= +10% floor 50ms");       // against the baseline release

@@ -4,7 +4,7 @@ namespace ReleaseGates.Tests.Evaluation;
 
 public class ReleaseScoringTests
 {
-    private static readonly ReportScoring Defaults = ReportScoring.From(new ScoringOptions());
+    private static readonly ScoringOptions Defaults = new();
 
     [Fact]
     public void All_passed_is_go_with_score_100()
@@ -121,7 +121,7 @@ public class ReleaseScoringTests
         options.CategoryWeights["quality"] = 1;
         options.CategoryWeights["performance"] = 1;
         var gates = new[] { Report("cov", GateStatus.Passed, category: "quality", weight: 9), Report("lat", GateStatus.Warning, category: "performance") };
-        var outcome = ReleaseScoring.Decide(gates, ReportScoring.From(options));
+        var outcome = ReleaseScoring.Decide(gates, options);
         Assert.Equal(75, outcome.Score);
     }
 
@@ -129,7 +129,7 @@ public class ReleaseScoringTests
     public void Warning_gate_score_is_configurable()
     {
         var options = new ScoringOptions { WarningGateScore = 80 };
-        var outcome = ReleaseScoring.Decide([Report("a", GateStatus.Warning)], ReportScoring.From(options));
+        var outcome = ReleaseScoring.Decide([Report("a", GateStatus.Warning)], options);
         Assert.Equal(80, outcome.Score);
     }
 }

@@ -74,7 +74,7 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
     }
 
     /// <summary>The verdict as a pure function of the coverage data and options.</summary>
-    internal static GateResult Judge(IReadOnlyList<FileCoverage> files, CoverageGateOptions options, GateReport? baseline, Dictionary<string, SortedSet<int>>? diff, string reports)
+    internal static GateResult Judge(IReadOnlyList<FileCoverage> files, CoverageGateOptions options, GateBaseline? baseline, Dictionary<string, SortedSet<int>>? diff, string reports)
     {
         var totals = CoverageCounts.Of(files);
         var modules = files.GroupBy(f => f.Module, StringComparer.Ordinal).Select(g => (Module: g.Key, Counts: CoverageCounts.Of(g))).ToList();
@@ -119,7 +119,7 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
         foreach (var condition in conditions)
         {
             var value = Rate(condition.Metric);
-            var baselineValue = baseline?.Measurements.FirstOrDefault(m => m.Name == condition.Metric && m.Target == target)?.Value;
+            var baselineValue = baseline?.Find(condition.Metric, target)?.Value;
             measurements.Add(Measurement.Evaluate(condition.Metric, value, MetricUnit.Ratio, condition, baselineValue) with { Target = target });
         }
 

@@ -1,37 +1,5 @@
 namespace ReleaseGates;
 
-/// <summary>The coverage report formats the gate reads.</summary>
-public enum CoverageFormat
-{
-    /// <summary>Detect from the content: the XML root element, or an lcov first record.</summary>
-    Auto,
-
-    /// <summary>Cobertura XML (coverlet, dotnet-coverage, Java Cobertura, coverage.py, Istanbul).</summary>
-    Cobertura,
-
-    /// <summary>OpenCover XML (OpenCover, AltCover, coverlet).</summary>
-    OpenCover,
-
-    /// <summary>lcov tracefile.</summary>
-    Lcov,
-
-    /// <summary>JaCoCo XML.</summary>
-    JaCoCo,
-}
-
-/// <summary>How per-module rates combine into the rate a threshold is held to (coverlet's <c>ThresholdStat</c>).</summary>
-public enum CoverageStatistic
-{
-    /// <summary>Covered ÷ coverable over everything (files merged across reports).</summary>
-    Total,
-
-    /// <summary>Every module (assembly, package) on its own must meet the threshold: the lowest module rate counts (coverlet's default).</summary>
-    Minimum,
-
-    /// <summary>The mean of the module rates.</summary>
-    Average,
-}
-
 /// <summary>Options of the coverage gate (<c>AddCoverage</c>). See <c>docs/gates/coverage.md</c>.</summary>
 public sealed class CoverageGateOptions : ReleaseGateOptions
 {
@@ -166,23 +134,4 @@ public sealed class CoverageGateOptions : ReleaseGateOptions
 
         ConditionList.Validate(Conditions, m => Metrics.Contains(m, StringComparer.Ordinal) ? MetricUnit.Ratio : null, "line, branch and method", problems);
     }
-}
-
-/// <summary>Diff coverage (SonarQube's "coverage on new code"): only lines a change added or modified count.</summary>
-public sealed class DiffCoverageOptions
-{
-    /// <summary>A unified diff file (<c>git diff base...HEAD &gt; change.diff</c>). Set this or <see cref="GitBase"/>.</summary>
-    public string? DiffFile { get; set; }
-
-    /// <summary>A git ref: the gate runs <c>git diff --unified=0 &lt;base&gt;...HEAD</c> in <see cref="RepositoryDirectory"/>.</summary>
-    public string? GitBase { get; set; }
-
-    /// <summary>Where to run git. Default: the gate's base directory.</summary>
-    public string? RepositoryDirectory { get; set; }
-
-    /// <summary>The lowest line rate (0–1) of changed coverable lines. Default: 0.8.</summary>
-    public double MinimumLineRate { get; set; } = 0.8;
-
-    /// <summary>How many uncovered changed line ranges are listed as findings. Default: 20.</summary>
-    public int RangesListed { get; set; } = 20;
 }

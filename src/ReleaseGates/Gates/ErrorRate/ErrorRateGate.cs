@@ -10,7 +10,7 @@ internal sealed class ErrorRateGate(ErrorRateGateOptions options) : IReleaseGate
     }
 
     /// <summary>The verdict as a pure function of the metrics and options.</summary>
-    internal static GateResult Judge(RequestMetrics metrics, ErrorRateGateOptions options, GateReport? baseline)
+    internal static GateResult Judge(RequestMetrics metrics, ErrorRateGateOptions options, GateBaseline? baseline)
     {
         var source = options.Source!.Description;
         var requests = metrics.Total;
@@ -42,7 +42,7 @@ internal sealed class ErrorRateGate(ErrorRateGateOptions options) : IReleaseGate
                 "requests" => ((double)requests, MetricUnit.Count),
                 _ => (rate, MetricUnit.Ratio),
             };
-            var baselineValue = baseline?.Measurements.FirstOrDefault(m => m.Name == condition.Metric)?.Value;
+            var baselineValue = baseline?.Find(condition.Metric)?.Value;
             measurements.Add(Measurement.Evaluate(condition.Metric, value, unit, condition, baselineValue) with { Target = source });
         }
 

@@ -6,7 +6,7 @@ public sealed class ErrorRateGateOptions : ReleaseGateOptions
     /// <summary>Creates the options with the gate's defaults: category <see cref="GateCategories.Performance"/>.</summary>
     public ErrorRateGateOptions() => Category = GateCategories.Performance;
 
-    /// <summary>Where the counts come from; it must provide errors (see <see cref="RequestMetricsSources"/>). Required.</summary>
+    /// <summary>Where the counts come from; it must provide errors (see <see cref="RequestMetricsSource"/>). Required.</summary>
     public RequestMetricsSource? Source { get; set; }
 
     /// <summary>The highest error rate (failed ÷ total, 0–1) that passes: <c>0.001</c> for 0.1 %. Default: none.</summary>
@@ -47,7 +47,7 @@ public sealed class ErrorRateGateOptions : ReleaseGateOptions
         base.Validate(problems);
         if (Source is null)
         {
-            problems.Add($"{nameof(Source)} is required (see RequestMetricsSources).");
+            problems.Add($"{nameof(Source)} is required (see RequestMetricsSource).");
         }
         else
         {
@@ -104,45 +104,5 @@ public sealed class ErrorRateGateOptions : ReleaseGateOptions
             m => m == "rate" ? MetricUnit.Ratio : Metrics.Contains(m, StringComparer.Ordinal) ? MetricUnit.Count : null,
             "rate, errors and requests",
             problems);
-    }
-}
-
-/// <summary>
-/// The SRE Workbook's multiwindow burn rate: burn = error rate ÷ (1 − SLO); the gate fails when both the long and the
-/// short window burn faster than <see cref="Threshold"/>. Defaults: the 30-day page row, 1 h / 5 min at 14.4 for 99.9 %.
-/// </summary>
-public sealed class BurnRateCondition
-{
-    /// <summary>The objective, strictly between 0 and 1. Default: 0.999.</summary>
-    public double Slo { get; set; } = 0.999;
-
-    /// <summary>The long window. Default: 1 hour.</summary>
-    public TimeSpan LongWindow { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>The short window, at most the long one. Default: 5 minutes.</summary>
-    public TimeSpan ShortWindow { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>The burn-rate threshold. Default: 14.4 (2 % of a 30-day budget in one hour).</summary>
-    public double Threshold { get; set; } = 14.4;
-
-    /// <summary>The fewest requests each window needs; fewer is inconclusive. Default: 1.</summary>
-    public long MinimumRequests { get; set; } = 1;
-
-    internal void Validate(ICollection<string> problems)
-    {
-        if (!(Slo > 0 && Slo < 1))
-        {
-            problems.Add($"BurnRate.{nameof(Slo)} lies strictly between 0 and 1 (0.999 for 99.9 %), but was {Slo}.");
-        }
-
-        if (ShortWindow <= TimeSpan.Zero || ShortWindow > LongWindow)
-        {
-            problems.Add($"BurnRate: the short window ({ShortWindow}) must be positive and at most the long window ({LongWindow}).");
-        }
-
-        if (!(Threshold > 0))
-        {
-            problems.Add($"BurnRate.{nameof(Threshold)} must be positive, but was {Threshold}.");
-        }
     }
 }

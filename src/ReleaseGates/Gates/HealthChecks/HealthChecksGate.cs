@@ -8,9 +8,6 @@ namespace ReleaseGates;
 /// </summary>
 internal sealed class HealthChecksGate(HealthChecksGateOptions options) : IReleaseGate
 {
-    /// <summary>The tag of the readiness check that reports the release decision; never run by this gate (it would run itself).</summary>
-    internal const string ReadinessTag = "releasegates.readiness";
-
     public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
         if (context.Services.GetService(typeof(HealthCheckService)) is not HealthCheckService service)
@@ -22,7 +19,7 @@ internal sealed class HealthChecksGate(HealthChecksGateOptions options) : IRelea
         var report = await service.CheckHealthAsync(
             r =>
             {
-                var selected = !r.Tags.Contains(ReadinessTag)
+                var selected = !r.Tags.Contains(ReleaseGatesHealthCheck.Tag)
                     && (options.HealthCheckTags.Count == 0 || r.Tags.Overlaps(options.HealthCheckTags))
                     && (options.Predicate?.Invoke(r) ?? true);
                 if (selected)

@@ -14,7 +14,7 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
     }
 
     /// <summary>The verdict as a pure function of the metrics, conditions and options.</summary>
-    internal static GateResult Judge(RequestMetrics metrics, IReadOnlyList<GateCondition> conditions, LatencyGateOptions options, GateReport? baseline)
+    internal static GateResult Judge(RequestMetrics metrics, IReadOnlyList<GateCondition> conditions, LatencyGateOptions options, GateBaseline? baseline)
     {
         var samples = metrics.Latency?.Count ?? metrics.Total;
         if (metrics.Latency is null && metrics.LatencyStatistics is { } statistics)
@@ -42,7 +42,7 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
         foreach (var condition in conditions)
         {
             var (value, unit) = Value(condition.Metric, metrics);
-            var baselineValue = baseline?.Measurements.FirstOrDefault(m => m.Name == condition.Metric)?.Value;
+            var baselineValue = baseline?.Find(condition.Metric)?.Value;
             measurements.Add(Measurement.Evaluate(condition.Metric, value, unit, condition, baselineValue) with { Target = source });
         }
 

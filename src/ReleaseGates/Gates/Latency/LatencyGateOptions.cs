@@ -1,15 +1,14 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace ReleaseGates;
 
 /// <summary>Options of the latency gate (<c>AddLatency</c>). See <c>docs/gates/latency.md</c>.</summary>
-public sealed partial class LatencyGateOptions : ReleaseGateOptions
+public sealed class LatencyGateOptions : ReleaseGateOptions
 {
     /// <summary>Creates the options with the gate's defaults: category <see cref="GateCategories.Performance"/>.</summary>
     public LatencyGateOptions() => Category = GateCategories.Performance;
 
-    /// <summary>Where the numbers come from (see <see cref="RequestMetricsSources"/>). Required.</summary>
+    /// <summary>Where the numbers come from (see <see cref="RequestMetricsSource"/>). Required.</summary>
     public RequestMetricsSource? Source { get; set; }
 
     /// <summary>
@@ -52,12 +51,9 @@ public sealed partial class LatencyGateOptions : ReleaseGateOptions
         "med" or "avg" or "min" or "max" => MetricUnit.Milliseconds,
         "count" => MetricUnit.Count,
         "rps" => MetricUnit.PerSecond,
-        _ when PercentileMetric().IsMatch(metric) => MetricUnit.Milliseconds,
+        _ when LatencyStatisticNames.Percentile().IsMatch(metric) => MetricUnit.Milliseconds,
         _ => null,
     };
-
-    [GeneratedRegex(@"^p\((100|[0-9]{1,2}(\.[0-9]+)?)\)$")]
-    internal static partial Regex PercentileMetric();
 
     /// <inheritdoc />
     protected internal override void Validate(ICollection<string> problems)
@@ -65,7 +61,7 @@ public sealed partial class LatencyGateOptions : ReleaseGateOptions
         base.Validate(problems);
         if (Source is null)
         {
-            problems.Add($"{nameof(Source)} is required: a recorder, the in-process HTTP metrics, an import or a load probe (see RequestMetricsSources).");
+            problems.Add($"{nameof(Source)} is required: a recorder, the in-process HTTP metrics, an import or a load probe (see RequestMetricsSource).");
         }
 
         Source?.Validate(problems);
@@ -108,34 +104,5 @@ public sealed partial class LatencyGateOptions : ReleaseGateOptions
                 problems.Add($"{nameof(Conditions)}: '{text}' needs {needs}, which the source '{source.Description}' does not provide.");
             }
         }
-    }
-}
-
-/// <summary>Adds a typed percentile condition to <see cref="LatencyGateOptions"/>.</summary>
-public readonly struct LatencyConditionBuilder
-{
-    private readonly LatencyGateOptions _options;
-    private readonly string _metric;
-
-    internal LatencyConditionBuilder(LatencyGateOptions options, string metric)
-    {
-        _options = options;
-        _metric = metric;
-    }
-
-    /// <summary>The percentile must be below <paramref name="maximum"/>; at or above <paramref name="warning"/> it warns.</summary>
-    /// <param name="maximum">The failure threshold.</param>
-    /// <param name="warning">The optional warning threshold, below <paramref name="maximum"/>.</param>
-    /// <returns>The options.</returns>
-    public LatencyGateOptions Below(TimeSpan maximum, TimeSpan? warning = null)
-    {
-        var condition = GateCondition.LessThan(_metric, maximum.TotalMilliseconds, MetricUnit.Milliseconds);
-        if (warning is { } w)
-        {
-            condition = condition.WithWarning(w.TotalMilliseconds, MetricUnit.Milliseconds);
-        }
-
-        _options.Conditions.Add(condition.ToString());
-        return _options;
     }
 }

@@ -78,27 +78,3 @@ public sealed class SchemaExpectations
         }
     }
 }
-
-/// <summary>A column the schema must have.</summary>
-/// <param name="Table">The table.</param>
-/// <param name="Column">The column.</param>
-public sealed record ColumnExpectation(string Table, string Column)
-{
-    /// <summary>The expected type, or <see langword="null"/> for any.</summary>
-    public string? Type { get; init; }
-
-    /// <summary>Whether nulls must (true) or must not (false) be allowed, or <see langword="null"/> for either.</summary>
-    public bool? Nullable { get; init; }
-}
-
-/// <summary>An index the schema must have.</summary>
-/// <param name="Table">The table.</param>
-/// <param name="Columns">The indexed columns, in order.</param>
-public sealed record IndexExpectation(string Table, IReadOnlyList<string> Columns)
-{
-    /// <summary>Whether the index must be unique.</summary>
-    public bool Unique { get; init; }
-
-    /// <inheritdoc />
-    public override string ToString() => $"{(Unique ? "unique " : string.Empty)}index on {Table}({string.Join(", ", Columns)})";
-}

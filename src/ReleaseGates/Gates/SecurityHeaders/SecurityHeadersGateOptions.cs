@@ -1,29 +1,5 @@
 namespace ReleaseGates;
 
-/// <summary>Which rules the security-headers gate applies besides the Observatory score.</summary>
-public enum SecurityHeadersProfile
-{
-    /// <summary>Mozilla HTTP Observatory parity: the score and grade decide; each test's outcome is shown as information.</summary>
-    Observatory,
-
-    /// <summary>
-    /// OWASP Secure Headers Project recommended values on top: HSTS <c>max-age=31536000; includeSubDomains</c>, nosniff,
-    /// framing denied, a private Referrer-Policy and a CSP are required (errors); Permissions-Policy, COOP, COEP, CORP,
-    /// X-Permitted-Cross-Domain-Policies and removing the Server header are recommended (warnings).
-    /// </summary>
-    Owasp,
-}
-
-/// <summary>Which version of Mozilla HTTP Observatory's scoring the security-headers gate follows.</summary>
-public enum ObservatoryAlgorithm
-{
-    /// <summary>Algorithm version 5, as released in mdn-http-observatory v1.6.3: ten tests, scores up to 145.</summary>
-    Version5 = 5,
-
-    /// <summary>Algorithm version 6 (the project's head): adds Cross-Origin-Embedder-Policy and Cross-Origin-Opener-Policy (+10 each, −5 when invalid), scores up to 165.</summary>
-    Version6 = 6,
-}
-
 /// <summary>Options of the security-headers gate (<c>AddSecurityHeaders</c>). See <c>docs/gates/security-headers.md</c>.</summary>
 public sealed class SecurityHeadersGateOptions : ReleaseGateOptions
 {

@@ -61,9 +61,9 @@ public class HttpLoadProbeTests
         }
 
         var report = await ReleaseGate.CreateBuilder()
-            .AddLatency("fast-enough", o => { o.Source = RequestMetricsSources.FromLoadProbe(Probe()); o.Conditions.Add("p(95) < 5s"); o.Conditions.Add("rps > 1"); })
-            .AddLatency("too-slow", o => { o.Source = RequestMetricsSources.FromLoadProbe(Probe()); o.Conditions.Add("p(50) < 10ms"); })
-            .AddErrorRate("no-errors", o => { o.Source = RequestMetricsSources.FromLoadProbe(Probe()); o.Maximum = 0; })
+            .AddLatency("fast-enough", o => { o.Source = RequestMetricsSource.FromLoadProbe(Probe()); o.Conditions.Add("p(95) < 5s"); o.Conditions.Add("rps > 1"); })
+            .AddLatency("too-slow", o => { o.Source = RequestMetricsSource.FromLoadProbe(Probe()); o.Conditions.Add("p(50) < 10ms"); })
+            .AddErrorRate("no-errors", o => { o.Source = RequestMetricsSource.FromLoadProbe(Probe()); o.Maximum = 0; })
             .Configure(o => o.MaxDegreeOfParallelism = 1)
             .EvaluateAsync(Ct);
         Assert.Equal(GateStatus.Passed, report.FindGate("fast-enough")!.Status);
@@ -85,7 +85,7 @@ public class HttpLoadProbeTests
         var options = new HttpLoadProbeOptions { Concurrency = 1, Requests = 3, WarmupRequests = 0, RequestTimeout = TimeSpan.FromSeconds(2) };
         options.Targets.Add(new Uri($"http://127.0.0.1:{port}/"));
         var report = await ReleaseGate.CreateBuilder()
-            .AddLatency("down", o => { o.Source = RequestMetricsSources.FromLoadProbe(options); o.Conditions.Add("p(95) < 1s"); })
+            .AddLatency("down", o => { o.Source = RequestMetricsSource.FromLoadProbe(options); o.Conditions.Add("p(95) < 1s"); })
             .EvaluateAsync(Ct);
         var gate = report.Gates[0];
         Assert.Equal(GateStatus.Error, gate.Status);
@@ -98,7 +98,7 @@ public class HttpLoadProbeTests
         var options = new HttpLoadProbeOptions { Requests = null, Duration = null, Concurrency = 0 };
         options.Targets.Add(new Uri("ftp://127.0.0.1/"));
         var ex = Assert.Throws<ReleaseGatesConfigurationException>(() => ReleaseGate.CreateBuilder()
-            .AddLatency("l", o => { o.Source = RequestMetricsSources.FromLoadProbe(options); o.Conditions.Add("p(95) < 1s"); }));
+            .AddLatency("l", o => { o.Source = RequestMetricsSource.FromLoadProbe(options); o.Conditions.Add("p(95) < 1s"); }));
         Assert.Equal(3, ex.Problems.Count);
     }
 
@@ -109,7 +109,7 @@ public class HttpLoadProbeTests
         await using var app = await LoopbackApp.StartAsync(a => a.MapGet("/shared", () => { Interlocked.Increment(ref served); return "ok"; }), Ct);
         var options = new HttpLoadProbeOptions { Concurrency = 2, Requests = 30, WarmupRequests = 0 };
         options.Targets.Add(new Uri(app.BaseAddress, "shared"));
-        var probe = RequestMetricsSources.FromLoadProbe(options);
+        var probe = RequestMetricsSource.FromLoadProbe(options);
         var evaluator = ReleaseGate.CreateBuilder()
             .AddLatency("latency", o => { o.Source = probe; o.Conditions.Add("p(95) < 10s"); o.MinimumSamples = 10; })
             .AddErrorRate("errors", o => { o.Source = probe; o.Maximum = 0; o.MinimumRequests = 10; })

@@ -42,7 +42,7 @@ public class KestrelLatencyAndErrorRateTests
             await Task.Delay(20, ct);
         }
 
-        var source = RequestMetricsSources.FromHttpMetrics(collector, endpoint);
+        var source = RequestMetricsSource.FromHttpMetrics(collector, endpoint);
         var report = await ReleaseGate.CreateBuilder()
             .AddLatency("p50-above-38ms", o => { o.Source = source; o.Conditions.Add("p(50) >= 38ms"); o.MinimumSamples = Requests; })
             .AddLatency("p95-below-35ms", o => { o.Source = source; o.Conditions.Add("p(95) < 35ms"); })

@@ -7,7 +7,7 @@ public class ErrorRateGateTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static RequestMetricsSource Counts(long total, long errors, RequestWindows? windows = null) => RequestMetricsSources.FromDelegate(
+    private static RequestMetricsSource Counts(long total, long errors, RequestWindows? windows = null) => RequestMetricsSource.FromDelegate(
         RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Windows, "test counts",
         _ => ValueTask.FromResult(new RequestMetrics { Total = total, Errors = errors, Windows = windows }));
 
@@ -88,7 +88,7 @@ public class ErrorRateGateTests
     {
         var ex = Assert.Throws<ReleaseGatesConfigurationException>(() => ReleaseGate.CreateBuilder().AddErrorRate("e", o =>
         {
-            o.Source = RequestMetricsSources.FromRecorder(new ConcurrentLatencyRecorder());   // no error counts, no windows
+            o.Source = RequestMetricsSource.FromRecorder(new ConcurrentLatencyRecorder());   // no error counts, no windows
             o.Maximum = 5;                                                                    // a percentage where a ratio is expected
             o.SustainedAbove = 0.1;
             o.BurnRate = new BurnRateCondition { Slo = 99.9 };

@@ -41,7 +41,7 @@ public class ImporterTests
     {
         using var folder = Fixtures.CreateTempFolder();
         var path = folder.Write("summary.json", json);
-        var source = RequestMetricsSources.FromK6Summary(path);
+        var source = RequestMetricsSource.FromK6Summary(path);
 
         // Seed 003: P95 1.8 s against a 2 s target passes, but 5 req/s against a goal of 100 must fail.
         var gate = await Latency(source, "p(95) < 2s", "rps >= 100");
@@ -59,7 +59,7 @@ public class ImporterTests
     public async Task A_percentile_k6_did_not_export_is_an_error_naming_the_flag()
     {
         using var folder = Fixtures.CreateTempFolder();
-        var gate = await Latency(RequestMetricsSources.FromK6Summary(folder.Write("s.json", K6Legacy)), "p(99) < 5s");
+        var gate = await Latency(RequestMetricsSource.FromK6Summary(folder.Write("s.json", K6Legacy)), "p(99) < 5s");
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.Contains("--summary-trend-stats", gate.Summary, StringComparison.Ordinal);
     }
@@ -76,11 +76,11 @@ public class ImporterTests
             "1700000002000,40,\"a \"\"quoted\"\" label\",500,Server Error,Users 1-2,text,false,\"multi",
             "line message\",10,10,2,2,http://127.0.0.1/x,40,0,1",
             ""));
-        var all = await Errors(RequestMetricsSources.FromJMeterJtl(path), 0.9);
+        var all = await Errors(RequestMetricsSource.FromJMeterJtl(path), 0.9);
         Assert.Equal(4, all.Measurements.Single(m => m.Name == "requests").Value);
         Assert.Equal(2, all.Measurements.Single(m => m.Name == "errors").Value);
 
-        var orders = await Latency(RequestMetricsSources.FromJMeterJtl(path, ["GET /api/orders*"]), "max <= 120ms", "count == 2");
+        var orders = await Latency(RequestMetricsSource.FromJMeterJtl(path, ["GET /api/orders*"]), "max <= 120ms", "count == 2");
         Assert.Equal(GateStatus.Passed, orders.Status);
     }
 
@@ -95,7 +95,7 @@ public class ImporterTests
         var path = folder.Write("run.jtl", "timeStamp,elapsed,label,success\n" + string.Join("\n", rows) + "\n");
         var gate = (await ReleaseGate.CreateBuilder().AddErrorRate("errors", o =>
         {
-            o.Source = RequestMetricsSources.FromJMeterJtl(path);
+            o.Source = RequestMetricsSource.FromJMeterJtl(path);
             o.Maximum = 0.5;
             o.SustainedAbove = above;
             o.SustainedFor = TimeSpan.FromMinutes(3);
@@ -111,7 +111,7 @@ public class ImporterTests
     public async Task Malformed_jtl_is_an_error_naming_file_line_and_field(string content, string line, string field)
     {
         using var folder = Fixtures.CreateTempFolder();
-        var gate = await Errors(RequestMetricsSources.FromJMeterJtl(folder.Write("bad.jtl", content)), 0.1);
+        var gate = await Errors(RequestMetricsSource.FromJMeterJtl(folder.Write("bad.jtl", content)), 0.1);
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.Contains("bad.jtl", gate.Summary, StringComparison.Ordinal);
         Assert.Contains(line, gate.Summary, StringComparison.Ordinal);
@@ -135,11 +135,11 @@ public class ImporterTests
                 "timings": { "send": 0, "wait": 10, "receive": 2 } }
             ] } }
             """);
-        var api = await Latency(RequestMetricsSources.FromHar(path, ["https://127.0.0.1/api/*"]), "max < 400ms", "count == 2");
+        var api = await Latency(RequestMetricsSource.FromHar(path, ["https://127.0.0.1/api/*"]), "max < 400ms", "count == 2");
         Assert.Equal(GateStatus.Passed, api.Status);
         // The second entry has no "time": blocked + connect + send + wait + receive = 330 ms (ssl is inside connect).
         Assert.Equal(330, api.Measurements.Single(m => m.Name == "max").Value, 330 * 0.001);
-        var errors = await Errors(RequestMetricsSources.FromHar(path), 0.5);
+        var errors = await Errors(RequestMetricsSource.FromHar(path), 0.5);
         Assert.Equal(1.0 / 3, errors.Measurements.Single(m => m.Name == "rate").Value, 12);
     }
 
@@ -147,7 +147,7 @@ public class ImporterTests
     public async Task Malformed_har_is_an_error()
     {
         using var folder = Fixtures.CreateTempFolder();
-        var gate = await Errors(RequestMetricsSources.FromHar(folder.Write("bad.har", "{ \"log\": { \"entries\": [ { \"time\": 1, }")), 0.5);
+        var gate = await Errors(RequestMetricsSource.FromHar(folder.Write("bad.har", "{ \"log\": { \"entries\": [ { \"time\": 1, }")), 0.5);
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.Contains("bad.har", gate.Summary, StringComparison.Ordinal);
     }
@@ -158,11 +158,11 @@ public class ImporterTests
     public async Task The_median_is_med_and_p50_on_every_source(string condition)
     {
         using var folder = Fixtures.CreateTempFolder();
-        var k6 = RequestMetricsSources.FromK6Summary(folder.Write("s.json", K6Legacy));
+        var k6 = RequestMetricsSource.FromK6Summary(folder.Write("s.json", K6Legacy));
         var histogram = new ReleaseGates.Metrics.LatencyHistogram();
         histogram.RecordMilliseconds(150);
-        var recorded = RequestMetricsSources.FromDelegate(RequestMetricsCapabilities.Latency, "recorded", _ => ValueTask.FromResult(new RequestMetrics { Latency = histogram, Total = 1 }));
-        var statistics = RequestMetricsSources.FromDelegate(RequestMetricsCapabilities.Latency, "statistics", _ => ValueTask.FromResult(new RequestMetrics { LatencyStatistics = new Dictionary<string, double> { ["p(50)"] = 150 }, Total = 1 }));
+        var recorded = RequestMetricsSource.FromDelegate(RequestMetricsCapabilities.Latency, "recorded", _ => ValueTask.FromResult(new RequestMetrics { Latency = histogram, Total = 1 }));
+        var statistics = RequestMetricsSource.FromDelegate(RequestMetricsCapabilities.Latency, "statistics", _ => ValueTask.FromResult(new RequestMetrics { LatencyStatistics = new Dictionary<string, double> { ["p(50)"] = 150 }, Total = 1 }));
         foreach (var source in new[] { k6, recorded, statistics })
         {
             var gate = await Latency(source, condition);
@@ -173,7 +173,7 @@ public class ImporterTests
     [Fact]
     public async Task A_statistic_a_delegate_source_lacks_is_named_without_k6_advice()
     {
-        var source = RequestMetricsSources.FromDelegate(RequestMetricsCapabilities.Latency, "my harness", _ => ValueTask.FromResult(new RequestMetrics { LatencyStatistics = new Dictionary<string, double> { ["avg"] = 10 }, Total = 1 }));
+        var source = RequestMetricsSource.FromDelegate(RequestMetricsCapabilities.Latency, "my harness", _ => ValueTask.FromResult(new RequestMetrics { LatencyStatistics = new Dictionary<string, double> { ["avg"] = 10 }, Total = 1 }));
         var gate = await Latency(source, "p(99) < 1s");
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.Contains("my harness has no p(99); it has avg.", gate.Summary, StringComparison.Ordinal);
@@ -184,7 +184,7 @@ public class ImporterTests
     public async Task The_summary_leads_with_what_fell_short()
     {
         using var folder = Fixtures.CreateTempFolder();
-        var gate = await Latency(RequestMetricsSources.FromK6Summary(folder.Write("s.json", K6Legacy)), "p(95) < 2s", "rps >= 100");
+        var gate = await Latency(RequestMetricsSource.FromK6Summary(folder.Write("s.json", K6Legacy)), "p(95) < 2s", "rps >= 100");
         Assert.StartsWith("rps 5 rps against rps >= 100 (p95 1800.3 ms", gate.Summary, StringComparison.Ordinal);
     }
 }

@@ -36,14 +36,14 @@ public class LatencyGateTests
     [InlineData("count >= 1000", GateStatus.Passed)]
     public async Task Holds_each_metric_on_both_sides_of_its_threshold(string condition, GateStatus expected)
     {
-        var gate = await Evaluate(o => { o.Source = RequestMetricsSources.FromRecorder(Recorder()); o.Conditions.Add(condition); });
+        var gate = await Evaluate(o => { o.Source = RequestMetricsSource.FromRecorder(Recorder()); o.Conditions.Add(condition); });
         Assert.Equal(expected, gate.Status);
     }
 
     [Fact]
     public async Task Fails_when_p95_exceeds_threshold_and_reports_value_and_threshold()
     {
-        var gate = await Evaluate(o => o.Percentile(95).Below(TimeSpan.FromMilliseconds(300), warning: TimeSpan.FromMilliseconds(200)).Source = RequestMetricsSources.FromRecorder(Recorder()));
+        var gate = await Evaluate(o => o.Percentile(95).Below(TimeSpan.FromMilliseconds(300), warning: TimeSpan.FromMilliseconds(200)).Source = RequestMetricsSource.FromRecorder(Recorder()));
         Assert.Equal(GateStatus.Failed, gate.Status);
         var p95 = gate.Measurements.Single(m => m.Name == "p(95)");
         Assert.Equal(950, p95.Value, 950 * 0.001);
@@ -58,7 +58,7 @@ public class LatencyGateTests
     {
         var gate = await Evaluate(o =>
         {
-            o.Source = RequestMetricsSources.FromRecorder(Recorder(10));
+            o.Source = RequestMetricsSource.FromRecorder(Recorder(10));
             o.Conditions.Add("p(95) < 10s");
             o.MinimumSamples = 100;
             o.NoDataStatus = noData;
@@ -73,11 +73,11 @@ public class LatencyGateTests
         var baseline = await ReleaseGate.CreateBuilder()
             .AddGate("latency", (_, _) => ValueTask.FromResult(GateResult.Passed("old", [new Measurement("p(95)", 900, MetricUnit.Milliseconds)])))
             .EvaluateAsync(Ct);
-        var within = await Evaluate(o => { o.Source = RequestMetricsSources.FromRecorder(Recorder()); o.Conditions.Add("p(95) <= +10%"); }, baseline);
+        var within = await Evaluate(o => { o.Source = RequestMetricsSource.FromRecorder(Recorder()); o.Conditions.Add("p(95) <= +10%"); }, baseline);
         Assert.Equal(GateStatus.Passed, within.Status);       // 950 <= 990
-        var beyond = await Evaluate(o => { o.Source = RequestMetricsSources.FromRecorder(Recorder()); o.Conditions.Add("p(95) <= +5%"); }, baseline);
+        var beyond = await Evaluate(o => { o.Source = RequestMetricsSource.FromRecorder(Recorder()); o.Conditions.Add("p(95) <= +5%"); }, baseline);
         Assert.Equal(GateStatus.Failed, beyond.Status);       // 950 > 945
-        var floor = await Evaluate(o => { o.Source = RequestMetricsSources.FromRecorder(Recorder()); o.Conditions.Add("p(95) <= +5% floor 1s"); }, baseline);
+        var floor = await Evaluate(o => { o.Source = RequestMetricsSource.FromRecorder(Recorder()); o.Conditions.Add("p(95) <= +5% floor 1s"); }, baseline);
         Assert.Equal(GateStatus.Passed, floor.Status);
     }
 
@@ -85,7 +85,7 @@ public class LatencyGateTests
     public async Task Throughput_is_requests_over_the_measured_window()
     {
         // The seed that reports 5 req/s against a goal of 100 must fail.
-        RequestMetricsSource Source(long requests) => RequestMetricsSources.FromDelegate(
+        RequestMetricsSource Source(long requests) => RequestMetricsSource.FromDelegate(
             RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Duration, "load test",
             _ => ValueTask.FromResult(new RequestMetrics { Total = requests, Duration = TimeSpan.FromSeconds(60), Latency = Recorder().GetCumulativeSnapshot() }));
         Assert.Equal(GateStatus.Failed, (await Evaluate(o => { o.Source = Source(300); o.Conditions.Add("rps >= 100"); })).Status);
@@ -97,7 +97,7 @@ public class LatencyGateTests
     {
         var ex = Assert.Throws<ReleaseGatesConfigurationException>(() => ReleaseGate.CreateBuilder().AddLatency("l", o =>
         {
-            o.Source = RequestMetricsSources.FromRecorder(new ConcurrentLatencyRecorder());
+            o.Source = RequestMetricsSource.FromRecorder(new ConcurrentLatencyRecorder());
             o.Conditions.Add("rps > 100");          // a recorder has no window
             o.Conditions.Add("p(95) < 85%");        // wrong dimension
             o.Conditions.Add("p(95 < 3ms");         // does not parse
@@ -131,7 +131,7 @@ public class LatencyGateTests
             clock.Advance(TimeSpan.FromMinutes(1));
         }
 
-        var source = RequestMetricsSources.FromDelegate(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Windows, "windowed",
+        var source = RequestMetricsSource.FromDelegate(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Windows, "windowed",
             _ => ValueTask.FromResult(new RequestMetrics { Latency = histogram, Total = histogram.Count, Windows = windows }));
         var gate = await Evaluate(o =>
         {
@@ -157,7 +157,7 @@ public class LatencyGateTests
     public async Task A_sustained_condition_on_a_source_without_latency_windows_is_an_error()
     {
         var windows = new RequestWindows(TimeSpan.FromMinutes(1), 30);
-        var source = RequestMetricsSources.FromDelegate(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Windows, "counts only",
+        var source = RequestMetricsSource.FromDelegate(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Windows, "counts only",
             _ => ValueTask.FromResult(new RequestMetrics { Latency = Recorder().GetCumulativeSnapshot(), Total = 1000, Windows = windows }));
         var gate = await Evaluate(o => { o.Source = source; o.SustainedAbove = TimeSpan.FromSeconds(3); });
         Assert.Equal(GateStatus.Error, gate.Status);

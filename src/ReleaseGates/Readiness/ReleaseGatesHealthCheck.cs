@@ -10,6 +10,9 @@ namespace ReleaseGates;
 /// </summary>
 internal sealed class ReleaseGatesHealthCheck(IReleaseGateEvaluator evaluator, TimeProvider time, TimeSpan interval) : IHealthCheck
 {
+    /// <summary>The tag of readiness checks, so that the health-checks gate never runs the release decision inside itself.</summary>
+    internal const string Tag = "releasegates.readiness";
+
     private readonly object _lock = new();
     private ReleaseReport? _report;
     private DateTimeOffset _evaluatedAt;

@@ -2,52 +2,11 @@ using ReleaseGates.Metrics;
 
 namespace ReleaseGates;
 
-/// <summary>What a request-metrics source can provide, checked against a gate's conditions at registration.</summary>
-[Flags]
-public enum RequestMetricsCapabilities
-{
-    /// <summary>Nothing beyond what every source has.</summary>
-    None = 0,
-
-    /// <summary>A latency histogram.</summary>
-    Latency = 1,
-
-    /// <summary>Total and failed request counts.</summary>
-    Errors = 2,
-
-    /// <summary>The length of the measured window, for requests per second.</summary>
-    Duration = 4,
-
-    /// <summary>Per-interval counts, for sustained conditions and burn rates.</summary>
-    Windows = 8,
-}
-
-/// <summary>A snapshot of request metrics read from a source.</summary>
-public sealed class RequestMetrics
-{
-    /// <summary>Latencies, or <see langword="null"/> when the source has none.</summary>
-    public LatencyHistogram? Latency { get; init; }
-
-    /// <summary>
-    /// Latency statistics in milliseconds by metric name (<c>avg</c>, <c>min</c>, <c>med</c>, <c>max</c>, <c>p(95)</c>, …) for
-    /// sources that have no histogram, only a summary (a k6 summary export). Used when <see cref="Latency"/> is null.
-    /// </summary>
-    public IReadOnlyDictionary<string, double>? LatencyStatistics { get; init; }
-
-    /// <summary>Requests seen.</summary>
-    public long Total { get; init; }
-
-    /// <summary>Requests classified as errors, or <see langword="null"/> when the source cannot tell.</summary>
-    public long? Errors { get; init; }
-
-    /// <summary>The measured window, or <see langword="null"/> when unknown.</summary>
-    public TimeSpan? Duration { get; init; }
-
-    /// <summary>Per-interval counts, or <see langword="null"/>.</summary>
-    public RequestWindows? Windows { get; init; }
-}
-
-/// <summary>Where latency and error-rate gates read their numbers: a recorder, the in-process HTTP metrics, an import, a load probe.</summary>
+/// <summary>
+/// Where latency and error-rate gates read their numbers. The built-in sources are made by the static <c>From*</c>
+/// methods (a recorder, the in-process HTTP metrics, a load probe, a k6, JMeter or HAR import, a delegate); derive from
+/// this class for another.
+/// </summary>
 public abstract class RequestMetricsSource
 {
     /// <summary>What the source provides.</summary>
@@ -65,11 +24,7 @@ public abstract class RequestMetricsSource
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The metrics.</returns>
     public abstract ValueTask<RequestMetrics> ReadAsync(CancellationToken cancellationToken);
-}
 
-/// <summary>The built-in request-metrics sources.</summary>
-public static class RequestMetricsSources
-{
     /// <summary>Latencies recorded by the application into a <see cref="ConcurrentLatencyRecorder"/> (latency only).</summary>
     /// <param name="recorder">The recorder.</param>
     /// <param name="description">How reports name it.</param>

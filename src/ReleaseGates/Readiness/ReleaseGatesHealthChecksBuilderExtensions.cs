@@ -5,24 +5,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ReleaseGates;
 
-/// <summary>Bridges release gates and Microsoft.Extensions.Diagnostics.HealthChecks, both ways.</summary>
-public static class HealthChecksReleaseGatesExtensions
+/// <summary>Exposes the release decision as a health check, for a readiness probe.</summary>
+public static class ReleaseGatesHealthChecksBuilderExtensions
 {
-    /// <summary>
-    /// Adds a gate that runs the application's registered health checks (all, by tag, or by predicate): unhealthy
-    /// fails, degraded warns, each entry a measurement with its duration and description.
-    /// </summary>
-    /// <typeparam name="TBuilder">The builder type.</typeparam>
-    /// <param name="builder">The builder.</param>
-    /// <param name="name">The gate's unique name.</param>
-    /// <param name="configure">Selects the checks; sets importance and category.</param>
-    /// <returns>The builder.</returns>
-    public static TBuilder AddHealthChecks<TBuilder>(this TBuilder builder, string name, Action<HealthChecksGateOptions>? configure = null)
-        where TBuilder : IReleaseGatesBuilder
-    {
-        return builder.AddBuiltInGate<TBuilder, HealthChecksGateOptions>(name, configure, options => new HealthChecksGate(options));
-    }
-
     /// <summary>
     /// Registers the release decision as a health check: NO-GO → unhealthy (or <paramref name="failureStatus"/>), GO WITH
     /// WARNINGS → degraded, GO → healthy, with the decision, score, reasons and deciding gates in
@@ -45,7 +30,7 @@ public static class HealthChecksReleaseGatesExtensions
             name,
             sp => sp.GetRequiredService<ReadinessChecks>().Checks.GetOrAdd(name, _ => new ReleaseGatesHealthCheck(sp.GetRequiredService<IReleaseGateEvaluator>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, interval)),
             failureStatus ?? HealthStatus.Unhealthy,
-            [.. tags ?? [], HealthChecksGate.ReadinessTag]);
+            [.. tags ?? [], ReleaseGatesHealthCheck.Tag]);
         return builder.Add(registration);
     }
 

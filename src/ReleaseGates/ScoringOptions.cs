@@ -1,6 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace ReleaseGates;
 
-/// <summary>How gate statuses become scores and how the score becomes a decision. See <c>docs/scoring.md</c>.</summary>
+/// <summary>
+/// How gate statuses become scores and how the score becomes a decision. See <c>docs/scoring.md</c>. Set on
+/// <see cref="ReleaseGatesOptions.Scoring"/>; a copy is kept in every <see cref="ReleaseReport"/>, so that a saved report
+/// can be replayed with the settings it was decided with.
+/// </summary>
 public sealed class ScoringOptions
 {
     /// <summary>The score at or above which the release may be GO. Default: 90.</summary>
@@ -16,7 +22,20 @@ public sealed class ScoringOptions
     /// Weights of categories in the overall score. A category not listed weighs the sum of its gates' weights, which makes
     /// the overall score the weighted mean over all gates. Default: empty.
     /// </summary>
+    [JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
     public IDictionary<string, double> CategoryWeights { get; } = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A copy that shares nothing with these settings.</summary>
+    internal ScoringOptions Copy()
+    {
+        var copy = new ScoringOptions { PassScore = PassScore, WarningScore = WarningScore, WarningGateScore = WarningGateScore };
+        foreach (var (category, weight) in CategoryWeights)
+        {
+            copy.CategoryWeights[category] = weight;
+        }
+
+        return copy;
+    }
 
     internal void Validate(ICollection<string> problems)
     {

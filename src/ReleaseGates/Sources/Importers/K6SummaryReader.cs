@@ -36,7 +36,7 @@ internal static class K6SummaryReader
             var statistics = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (var property in duration.EnumerateObject())
             {
-                if (property.Value.ValueKind == JsonValueKind.Number && (TrendStats.Contains(property.Name) || LatencyGateOptions.PercentileMetric().IsMatch(property.Name)))
+                if (property.Value.ValueKind == JsonValueKind.Number && (TrendStats.Contains(property.Name) || LatencyStatisticNames.Percentile().IsMatch(property.Name)))
                 {
                     // A duration is never negative, NaN or beyond a double: such a summary was not written by k6.
                     statistics[property.Name] = property.Value.TryGetDouble(out var value) && double.IsFinite(value) && value >= 0

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using ReleaseGates.Metrics;
+
+namespace ReleaseGates;
+
+/// <summary>Options of the bounded HTTP load probe. Every run is capped in requests and in time.</summary>
+public sealed class HttpLoadProbeOptions
+{
+    /// <summary>The most requests one run may send, whatever <see cref="Requests"/> says.</summary>
+    public const int MaximumRequests = 1_000_000;
+
+    /// <summary>The longest one run may take, whatever <see cref="Duration"/> says.</summary>
+    public static readonly TimeSpan MaximumDuration = TimeSpan.FromMinutes(10);
+
+    /// <summary>The URLs to send requests to, round robin. Required; http or https.</summary>
+    public IList<Uri> Targets { get; } = [];
+
+    /// <summary>The HTTP method. Default: GET.</summary>
+    public HttpMethod Method { get; set; } = HttpMethod.Get;
+
+    /// <summary>Headers sent with every request (an API key, <c>Accept</c>); content headers go on the body. Default: none.</summary>
+    public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The request body sent with every request (for a <c>POST /api/screener/filter</c>), or <see langword="null"/> for none. Default: none.</summary>
+    public string? Body { get; set; }
+
+    /// <summary>The media type of <see cref="Body"/>. Default: <c>application/json</c>.</summary>
+    public string BodyContentType { get; set; } = "application/json";
+
+    /// <summary>Requests in flight at once (each a worker with its own loop). Default: 4; 1 to 256.</summary>
+    public int Concurrency { get; set; } = 4;
+
+    /// <summary>How many measured requests to send, warm-up excluded. Default: 200. At most <see cref="MaximumRequests"/>.</summary>
+    public int? Requests { get; set; } = 200;
+
+    /// <summary>How long to send requests. Default: none (the request count bounds the run). At most <see cref="MaximumDuration"/>.</summary>
+    public TimeSpan? Duration { get; set; }
+
+    /// <summary>Requests sent first and not measured (connection set-up, JIT, caches). Default: 10.</summary>
+    public int WarmupRequests { get; set; } = 10;
+
+    /// <summary>The timeout of one request; a timed-out request is an error. Default: 10 seconds.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Which responses are errors. Default: any status outside 2xx: a redirect is not followed (it is not the page meant
+    /// to be measured, and a redirect loop never succeeds), and a 4xx nobody expected is a broken endpoint. Set it to accept
+    /// what you expect (<c>r =&gt; (int)r.StatusCode &gt;= 500</c>). Requests that get no response are always errors.
+    /// </summary>
+    public Func<HttpResponseMessage, bool> IsError { get; set; } = response => (int)response.StatusCode is < 200 or >= 300;
+
+    /// <summary>
+    /// The client to send with (for example one with an in-process test server's handler). Default: a client over a
+    /// <see cref="SocketsHttpHandler"/> with one pooled connection per worker, created per run.
+    /// </summary>
+    public HttpClient? Client { get; set; }
+
+    /// <summary>The window interval of the per-interval counts. Default: 1 second.</summary>
+    public TimeSpan WindowInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Told the number of completed requests (warm-up excluded) after each one, e.g. to draw a progress bar. Default: none.</summary>
+    public IProgress<long>? Progress { get; set; }
+
+    internal void Validate(ICollection<string> problems)
+    {
+        if (Targets.Count == 0 || Targets.Any(t => t is null || !t.IsAbsoluteUri || t.Scheme is not ("http" or "https")))
+        {
+            problems.Add("LoadProbe.Targets must list at least one absolute http or https URL.");
+        }
+
+        if (Method is null || IsError is null || string.IsNullOrWhiteSpace(BodyContentType))
+        {
+            problems.Add("LoadProbe: Method, IsError and BodyContentType must be set.");
+        }
+
+        if (Concurrency is < 1 or > 256)
+        {
+            problems.Add($"LoadProbe.Concurrency must be 1 to 256, but was {Concurrency}.");
+        }
+
+        if (Requests is null && Duration is null)
+        {
+            problems.Add("LoadProbe: set Requests, Duration or both: a load probe is always bounded.");
+        }
+
+        if (Requests is < 1 or > MaximumRequests)
+        {
+            problems.Add($"LoadProbe.Requests must be 1 to {MaximumRequests}, but was {Requests}.");
+        }
+
+        if (Duration is { } d && (d <= TimeSpan.Zero || d > MaximumDuration))
+        {
+            problems.Add($"LoadProbe.Duration must be positive and at most {MaximumDuration}, but was {d}.");
+        }
+
+        if (WarmupRequests is < 0 or > 100_000 || RequestTimeout <= TimeSpan.Zero || WindowInterval < TimeSpan.FromMilliseconds(10))
+        {
+            problems.Add("LoadProbe: WarmupRequests must be 0 to 100000, RequestTimeout positive and WindowInterval at least 10 ms.");
+        }
+    }
+}

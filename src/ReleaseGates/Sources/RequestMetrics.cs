@@ -1,0 +1,28 @@
+using ReleaseGates.Metrics;
+
+namespace ReleaseGates;
+
+/// <summary>A snapshot of request metrics read from a source.</summary>
+public sealed class RequestMetrics
+{
+    /// <summary>Latencies, or <see langword="null"/> when the source has none.</summary>
+    public LatencyHistogram? Latency { get; init; }
+
+    /// <summary>
+    /// Latency statistics in milliseconds by metric name (<c>avg</c>, <c>min</c>, <c>med</c>, <c>max</c>, <c>p(95)</c>, …) for
+    /// sources that have no histogram, only a summary (a k6 summary export). Used when <see cref="Latency"/> is null.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? LatencyStatistics { get; init; }
+
+    /// <summary>Requests seen.</summary>
+    public long Total { get; init; }
+
+    /// <summary>Requests classified as errors, or <see langword="null"/> when the source cannot tell.</summary>
+    public long? Errors { get; init; }
+
+    /// <summary>The measured window, or <see langword="null"/> when unknown.</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>Per-interval counts, or <see langword="null"/>.</summary>
+    public RequestWindows? Windows { get; init; }
+}
