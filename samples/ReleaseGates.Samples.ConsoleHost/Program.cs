@@ -62,8 +62,8 @@ try
         .AddErrorRate("orders-errors", o =>
         {
             o.Source = RequestMetricsSource.FromHttpMetrics(collector, orders);
-            o.Maximum = 0.01;
-            o.Warning = 0.001;
+            o.MaximumRate = 0.01;
+            o.WarningRate = 0.001;
         })
         // Security: Mozilla Observatory scoring of the https front door, and the http → https redirect.
         .AddSecurityHeaders("security-headers", o =>
@@ -108,7 +108,7 @@ try
         // Quality: the unit-test run's coverage and results (files shipped with the sample in data/).
         .AddCoverage("coverage", o =>
         {
-            o.Reports.Add(Path.Combine(data, "coverage.cobertura.xml"));
+            o.Files.Add(Path.Combine(data, "coverage.cobertura.xml"));
             o.Conditions.Add("line >= 80%");
         })
         .AddTestResults("unit-tests", o => o.Files.Add(Path.Combine(data, "test-results.trx")))

@@ -24,7 +24,7 @@ public class ReleaseReadinessTests
             })
             .AddCoverage("coverage", o =>
             {
-                o.Reports.Add(Path.Combine(Fixtures, "coverage", "reportgenerator-coverlet.cobertura.xml"));
+                o.Files.Add(Path.Combine(Fixtures, "coverage", "reportgenerator-coverlet.cobertura.xml"));
                 o.MinimumLineRate = 0.60;
             })
             .EvaluateAsync(TestContext.Current.CancellationToken);
@@ -39,7 +39,7 @@ public class ReleaseReadinessTests
             .AddTestResults("unit-tests", o => o.Files.Add(Path.Combine(Fixtures, "test-results", "dotnet-vstest.trx")))
             .AddCoverage("coverage", o =>
             {
-                o.Reports.Add(Path.Combine(Fixtures, "coverage", "sample-coverlet.cobertura.xml"));
+                o.Files.Add(Path.Combine(Fixtures, "coverage", "sample-coverlet.cobertura.xml"));
                 o.MinimumLineRate = 0.85;
             })
             .EvaluateAsync(TestContext.Current.CancellationToken);

@@ -122,7 +122,7 @@ public sealed class GateResult
         var shortfalls = measurements
             .Where(m => m.Condition is not null && m.Status is not GateStatus.Passed)
             .OrderBy(m => m.Status)
-            .Select(m => $"{m.Name} {MetricUnits.Format(m.Value, m.Unit)} against {m.Condition}")
+            .Select(m => $"{m.Name} {MetricUnitFormat.Format(m.Value, m.Unit)} against {m.Condition}")
             .ToList();
         return shortfalls.Count == 0 ? context : $"{string.Join("; ", shortfalls)} ({context})";
     }

@@ -18,7 +18,7 @@ public sealed class FixedQueueDepthReader(long depth) : IQueueDepthReader
 }
 
 /// <summary>Options of the queue-depth gate, validated like the built-in gates' options.</summary>
-public sealed class QueueDepthGateOptions : ReleaseGateOptions
+public sealed class QueueDepthGateOptions : GateOptions
 {
     /// <summary>Fail at or above this depth. Required, positive.</summary>
     public long? MaximumDepth { get; set; }

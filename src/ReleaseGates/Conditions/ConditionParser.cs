@@ -202,14 +202,14 @@ internal ref struct ConditionParser
                 tokenEnd++;
             }
 
-            if (tokenEnd > tokenStart && MetricUnits.FromSymbol(_text.AsSpan(tokenStart, tokenEnd - tokenStart)) is { } spaced)
+            if (tokenEnd > tokenStart && MetricUnitFormat.FromSymbol(_text.AsSpan(tokenStart, tokenEnd - tokenStart)) is { } spaced)
             {
                 _pos = tokenEnd;
                 return new Threshold(value, spaced, relative);
             }
         }
 
-        var unit = MetricUnits.FromSymbol(_text.AsSpan(unitStart, _pos - unitStart))
+        var unit = MetricUnitFormat.FromSymbol(_text.AsSpan(unitStart, _pos - unitStart))
             ?? throw Error(unitStart, "a unit: ns, us, ms, s, min, h, d, %, ratio, count, rps, B, kB, MB, GB, KiB, MiB, GiB, score, or none");
         return new Threshold(value, unit, relative);
     }

@@ -24,7 +24,7 @@ public readonly record struct Threshold(double Value, MetricUnit Unit = MetricUn
     {
         if (!IsRelative)
         {
-            return MetricUnits.Convert(Value, Unit, unit);
+            return MetricUnitFormat.Convert(Value, Unit, unit);
         }
 
         if (baseline is not { } b)
@@ -32,7 +32,7 @@ public readonly record struct Threshold(double Value, MetricUnit Unit = MetricUn
             return null;
         }
 
-        return Unit == MetricUnit.Percent ? b * (1 + (Value / 100)) : b + MetricUnits.Convert(Value, Unit, unit);
+        return Unit == MetricUnit.Percent ? b * (1 + (Value / 100)) : b + MetricUnitFormat.Convert(Value, Unit, unit);
     }
 
     /// <summary>The text form, as accepted by <see cref="GateCondition.Parse(string)"/>: <c>300ms</c>, <c>+10%</c>.</summary>
@@ -50,6 +50,6 @@ public readonly record struct Threshold(double Value, MetricUnit Unit = MetricUn
             number = "+" + number;
         }
 
-        return number + MetricUnits.Symbol(Unit);
+        return number + MetricUnitFormat.Symbol(Unit);
     }
 }

@@ -38,7 +38,7 @@ public static class ReleaseGatesBuilderExtensions
     /// <param name="gate">The gate; shared by every evaluation.</param>
     /// <param name="configure">Sets category, importance, weight, timeout, tags.</param>
     /// <returns>The builder.</returns>
-    public static TBuilder AddGate<TBuilder>(this TBuilder builder, string name, IReleaseGate gate, Action<ReleaseGateOptions>? configure = null)
+    public static TBuilder AddGate<TBuilder>(this TBuilder builder, string name, IReleaseGate gate, Action<GateOptions>? configure = null)
         where TBuilder : IReleaseGatesBuilder
     {
         ArgumentNullException.ThrowIfNull(gate);
@@ -52,12 +52,12 @@ public static class ReleaseGatesBuilderExtensions
     /// <param name="factory">Creates the gate.</param>
     /// <param name="configure">Sets category, importance, weight, timeout, tags.</param>
     /// <returns>The builder.</returns>
-    public static TBuilder AddGate<TBuilder>(this TBuilder builder, string name, Func<IServiceProvider, IReleaseGate> factory, Action<ReleaseGateOptions>? configure = null)
+    public static TBuilder AddGate<TBuilder>(this TBuilder builder, string name, Func<IServiceProvider, IReleaseGate> factory, Action<GateOptions>? configure = null)
         where TBuilder : IReleaseGatesBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(factory);
-        var options = new ReleaseGateOptions();
+        var options = new GateOptions();
         configure?.Invoke(options);
         builder.AddRegistration(new GateRegistration(name, options, factory));
         return builder;
@@ -70,7 +70,7 @@ public static class ReleaseGatesBuilderExtensions
     /// <param name="evaluate">Evaluates the gate.</param>
     /// <param name="configure">Sets category, importance, weight, timeout, tags.</param>
     /// <returns>The builder.</returns>
-    public static TBuilder AddGate<TBuilder>(this TBuilder builder, string name, Func<GateContext, CancellationToken, ValueTask<GateResult>> evaluate, Action<ReleaseGateOptions>? configure = null)
+    public static TBuilder AddGate<TBuilder>(this TBuilder builder, string name, Func<GateContext, CancellationToken, ValueTask<GateResult>> evaluate, Action<GateOptions>? configure = null)
         where TBuilder : IReleaseGatesBuilder
     {
         ArgumentNullException.ThrowIfNull(evaluate);
@@ -85,12 +85,12 @@ public static class ReleaseGatesBuilderExtensions
     /// <summary>
     /// Adds a gate with an options type of its own, exactly as the built-in gates add themselves: the options are
     /// configured, validated at once (every problem in one <see cref="ReleaseGatesConfigurationException"/>, through your
-    /// <see cref="ReleaseGateOptions.Validate"/> override), their registration values frozen, and the gate created once, on
+    /// <see cref="GateOptions.Validate"/> override), their registration values frozen, and the gate created once, on
     /// first use, from the validated options and the application's services. The way a gate package writes its
     /// <c>AddXxx</c> extension.
     /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
-    /// <typeparam name="TOptions">The gate's options, derived from <see cref="ReleaseGateOptions"/>.</typeparam>
+    /// <typeparam name="TOptions">The gate's options, derived from <see cref="GateOptions"/>.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The gate name, unique in the evaluation.</param>
     /// <param name="configure">Sets the options.</param>
@@ -99,7 +99,7 @@ public static class ReleaseGatesBuilderExtensions
     /// <exception cref="ReleaseGatesConfigurationException">The options are invalid; the message lists every problem.</exception>
     public static TBuilder AddGate<TBuilder, TOptions>(this TBuilder builder, string name, Action<TOptions>? configure, Func<TOptions, IServiceProvider, IReleaseGate> create)
         where TBuilder : IReleaseGatesBuilder
-        where TOptions : ReleaseGateOptions, new()
+        where TOptions : GateOptions, new()
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(create);
@@ -119,7 +119,7 @@ public static class ReleaseGatesBuilderExtensions
 
     internal static TBuilder AddBuiltInGate<TBuilder, TOptions>(this TBuilder builder, string name, Action<TOptions>? configure, Func<TOptions, IReleaseGate> create)
         where TBuilder : IReleaseGatesBuilder
-        where TOptions : ReleaseGateOptions, new()
+        where TOptions : GateOptions, new()
     {
         ArgumentNullException.ThrowIfNull(create);
         return builder.AddGate<TBuilder, TOptions>(name, configure, (options, _) => create(options));

@@ -8,7 +8,7 @@ public sealed class GateRegistration
     /// <param name="options">Its registration options; validated now.</param>
     /// <param name="factory">Creates the gate for one evaluation.</param>
     /// <exception cref="ReleaseGatesConfigurationException">The options are invalid; every problem is listed.</exception>
-    public GateRegistration(string name, ReleaseGateOptions options, Func<IServiceProvider, IReleaseGate> factory)
+    public GateRegistration(string name, GateOptions options, Func<IServiceProvider, IReleaseGate> factory)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(options);
@@ -50,7 +50,7 @@ public sealed class GateRegistration
     /// The registration options as given. Category, importance, weight, report-only, timeout and tags are copied when the
     /// gate is registered: changing them on this object afterwards has no effect on any evaluation or report.
     /// </summary>
-    public ReleaseGateOptions Options { get; }
+    public GateOptions Options { get; }
 
     /// <summary>Creates the gate for one evaluation.</summary>
     public Func<IServiceProvider, IReleaseGate> Factory { get; }

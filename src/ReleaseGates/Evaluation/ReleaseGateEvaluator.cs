@@ -80,9 +80,9 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             .Where(i => request is null || request.Tags.Count == 0 || _registrations[i].Metadata.TagSet.Overlaps(request.Tags))
             .ToArray();
         var reports = new GateReport[selected.Length];
-        LogStarting(_logger, selected.Length, _options.MaxDegreeOfParallelism);
+        LogStarting(_logger, selected.Length, _options.MaximumConcurrency);
 
-        using (var throttle = new SemaphoreSlim(_options.MaxDegreeOfParallelism))
+        using (var throttle = new SemaphoreSlim(_options.MaximumConcurrency))
         {
             var tasks = new Task[selected.Length];
             for (var k = 0; k < selected.Length; k++)

@@ -9,7 +9,7 @@ public sealed class ReleaseGatesOptions
     public ReleaseSubject Subject { get; set; } = new();
 
     /// <summary>How many gates run at once. Default: 4. Must be at least 1.</summary>
-    public int MaxDegreeOfParallelism { get; set; } = 4;
+    public int MaximumConcurrency { get; set; } = 4;
 
     /// <summary>The timeout of a gate that sets none. Default: 5 minutes.</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromMinutes(5);
@@ -22,9 +22,9 @@ public sealed class ReleaseGatesOptions
 
     internal void Validate(ICollection<string> problems)
     {
-        if (MaxDegreeOfParallelism < 1)
+        if (MaximumConcurrency < 1)
         {
-            problems.Add($"{nameof(MaxDegreeOfParallelism)} must be at least 1, but was {MaxDegreeOfParallelism}.");
+            problems.Add($"{nameof(MaximumConcurrency)} must be at least 1, but was {MaximumConcurrency}.");
         }
 
         if (DefaultTimeout <= TimeSpan.Zero)

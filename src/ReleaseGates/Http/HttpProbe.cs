@@ -86,11 +86,11 @@ internal sealed class HttpProbe : IDisposable
         { Timeout = Timeout.InfiniteTimeSpan };
 
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
-        if (options.MaxRetries > 0)
+        if (options.MaximumRetries > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                MaxRetryAttempts = options.MaxRetries,
+                MaxRetryAttempts = options.MaximumRetries,
                 Delay = options.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -131,7 +131,7 @@ internal sealed class HttpProbe : IDisposable
             }
             catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                var attempts = _options.MaxRetries + 1;
+                var attempts = _options.MaximumRetries + 1;
                 return new ProbeResponse
                 {
                     FinalUrl = url,
@@ -149,7 +149,7 @@ internal sealed class HttpProbe : IDisposable
                 hops.Add(new ProbeHop(url, status, location));
                 if (request.FollowRedirects && RedirectStatuses.Contains(status) && location is not null)
                 {
-                    if (hop >= _options.MaxRedirects)
+                    if (hop >= _options.MaximumRedirects)
                     {
                         return new ProbeResponse
                         {
@@ -157,7 +157,7 @@ internal sealed class HttpProbe : IDisposable
                             Headers = Collect(response),
                             Hops = hops,
                             Elapsed = _time.GetElapsedTime(started),
-                            Failure = $"{request.Method} {request.Url}: more than {_options.MaxRedirects} redirects ({string.Join(" → ", hops.Select(h => $"{h.Status} {h.Url}"))})",
+                            Failure = $"{request.Method} {request.Url}: more than {_options.MaximumRedirects} redirects ({string.Join(" → ", hops.Select(h => $"{h.Status} {h.Url}"))})",
                         };
                     }
 
@@ -237,7 +237,7 @@ internal sealed class HttpProbe : IDisposable
                 var r = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
                 try
                 {
-                    (content, truncated) = await ReadCappedAsync(r, _options.MaxBodyBytes, token).ConfigureAwait(false);
+                    (content, truncated) = await ReadCappedAsync(r, _options.MaximumBodyBytes, token).ConfigureAwait(false);
                 }
                 catch
                 {

@@ -20,19 +20,19 @@ public sealed class HttpProbeOptions
     public Func<IServiceProvider, HttpClient>? CreateHttpClient { get; set; }
 
     /// <summary>How many redirects are followed before the probe gives up. Default: 5; 0 to 20.</summary>
-    public int MaxRedirects { get; set; } = 5;
+    public int MaximumRedirects { get; set; } = 5;
 
     /// <summary>How many times a transient failure (connection error, attempt timeout, 502/503/504) is retried. Default: 2; 0 to 10.</summary>
-    public int MaxRetries { get; set; } = 2;
+    public int MaximumRetries { get; set; } = 2;
 
     /// <summary>The first retry's delay; later ones back off exponentially, with jitter. Default: 200 ms.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>How long one attempt (headers and body) may take. Default: 10 seconds. The whole probe is bounded by the gate's <see cref="ReleaseGateOptions.Timeout"/>.</summary>
+    /// <summary>How long one attempt (headers and body) may take. Default: 10 seconds. The whole probe is bounded by the gate's <see cref="GateOptions.Timeout"/>.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The most bytes of a response body read; the rest is discarded. Default: 1 MiB.</summary>
-    public int MaxBodyBytes { get; set; } = 1 << 20;
+    public int MaximumBodyBytes { get; set; } = 1 << 20;
 
     /// <summary>
     /// Whether credential headers you set on a request (<c>Authorization</c>, <c>Proxy-Authorization</c>, <c>Cookie</c>, and
@@ -52,14 +52,14 @@ public sealed class HttpProbeOptions
             problems.Add($"Probe: set {nameof(HttpClient)} or {nameof(CreateHttpClient)}, not both.");
         }
 
-        if (MaxRedirects is < 0 or > 20)
+        if (MaximumRedirects is < 0 or > 20)
         {
-            problems.Add($"Probe.{nameof(MaxRedirects)} must be 0 to 20, but was {MaxRedirects}.");
+            problems.Add($"Probe.{nameof(MaximumRedirects)} must be 0 to 20, but was {MaximumRedirects}.");
         }
 
-        if (MaxRetries is < 0 or > 10)
+        if (MaximumRetries is < 0 or > 10)
         {
-            problems.Add($"Probe.{nameof(MaxRetries)} must be 0 to 10, but was {MaxRetries}.");
+            problems.Add($"Probe.{nameof(MaximumRetries)} must be 0 to 10, but was {MaximumRetries}.");
         }
 
         if (RetryDelay < TimeSpan.Zero || RetryDelay > TimeSpan.FromMinutes(1))
@@ -72,9 +72,9 @@ public sealed class HttpProbeOptions
             problems.Add($"Probe.{nameof(AttemptTimeout)} must be 10 ms to 10 minutes, but was {AttemptTimeout}.");
         }
 
-        if (MaxBodyBytes is < 0 or > 64 << 20)
+        if (MaximumBodyBytes is < 0 or > 64 << 20)
         {
-            problems.Add($"Probe.{nameof(MaxBodyBytes)} must be 0 to 64 MiB, but was {MaxBodyBytes}.");
+            problems.Add($"Probe.{nameof(MaximumBodyBytes)} must be 0 to 64 MiB, but was {MaximumBodyBytes}.");
         }
     }
 }

@@ -116,7 +116,7 @@ internal static class JUnitReportWriter
         {
             sb.Append(TextReportWriter.StatusLabel(m.Status)).Append(' ').Append(m.Name);
             if (m.Target is not null) sb.Append(" [").Append(m.Target).Append(']');
-            sb.Append(" = ").Append(MetricUnits.Format(m.Value, m.Unit));
+            sb.Append(" = ").Append(MetricUnitFormat.Format(m.Value, m.Unit));
             if (m.Condition is not null) sb.Append("  (").Append(m.Condition).Append(')');
             sb.AppendLine();
         }

@@ -108,7 +108,7 @@ internal static class TextReportWriter
             var before = rows.Count;
             foreach (var m in gate.Measurements.Where(m => m.Status != GateStatus.Passed))
             {
-                rows.Add([gate.Name, StatusLabel(m.Status), m.Target is null ? m.Name : $"{m.Name} [{m.Target}]", MetricUnits.Format(m.Value, m.Unit), Threshold(m, report.BaselineSubject)]);
+                rows.Add([gate.Name, StatusLabel(m.Status), m.Target is null ? m.Name : $"{m.Name} [{m.Target}]", MetricUnitFormat.Format(m.Value, m.Unit), Threshold(m, report.BaselineSubject)]);
             }
 
             foreach (var f in gate.Findings.Where(f => f.Severity != FindingSeverity.Info))
@@ -147,9 +147,9 @@ internal static class TextReportWriter
         }
 
         var outcome = condition.Evaluate(m.Value, m.Unit, b);
-        var limit = outcome.Limit is { } l ? $"limit {MetricUnits.Format(l, m.Unit)}; " : "";
+        var limit = outcome.Limit is { } l ? $"limit {MetricUnitFormat.Format(l, m.Unit)}; " : "";
         var from = baseline is null ? "" : SubjectLine(baseline) is { Length: > 0 } line ? ", " + line : "";
-        return $"{condition} ({limit}baseline {MetricUnits.Format(b, m.Unit)}{from})";
+        return $"{condition} ({limit}baseline {MetricUnitFormat.Format(b, m.Unit)}{from})";
     }
 
     internal static string StatusLabel(GateStatus status) => status switch

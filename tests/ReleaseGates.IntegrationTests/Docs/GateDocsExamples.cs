@@ -18,7 +18,7 @@ public static class GateDocsExamples
         services.AddReleaseGates(gates => gates
             .AddCoverage("unit-tests", o =>
             {
-                o.Reports.Add("TestResults/**/coverage.cobertura.xml");
+                o.Files.Add("TestResults/**/coverage.cobertura.xml");
                 o.MinimumLineRate = 0.85;              // "≥ 85 %"
                 o.WarningLineRate = 0.90;              // warn between 85 % and 90 %
                 o.MinimumBranchRate = 0.70;
@@ -38,8 +38,8 @@ public static class GateDocsExamples
             .AddErrorRate("checkout-errors", o =>
             {
                 o.Source = RequestMetricsSource.FromHttpMetrics(collector);   // 5xx and connection errors by default
-                o.Maximum = 0.01;                 // fail above 1 %
-                o.Warning = 0.001;                // warn above 0.1 %
+                o.MaximumRate = 0.01;                 // fail above 1 %
+                o.WarningRate = 0.001;                // warn above 0.1 %
                 o.SustainedAbove = 0.10;          // fail when above 10 % in every interval ...
                 o.SustainedFor = TimeSpan.FromMinutes(3);   // ... of the last 3 minutes
                 o.BurnRate = new BurnRateCondition { Slo = 0.999 };   // 1 h and 5 min at 14.4×

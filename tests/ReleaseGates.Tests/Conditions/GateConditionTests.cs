@@ -259,5 +259,5 @@ public class GateConditionTests
     [InlineData(12, "A+")]
     [InlineData(0, "F")]
     public void Grades_are_shown_as_letters(double rank, string letter)
-        => Assert.Equal(letter, MetricUnits.Format(rank, MetricUnit.Grade));
+        => Assert.Equal(letter, MetricUnitFormat.Format(rank, MetricUnit.Grade));
 }

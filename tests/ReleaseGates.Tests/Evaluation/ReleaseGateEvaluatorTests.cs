@@ -84,7 +84,7 @@ public class ReleaseGateEvaluatorTests
             return GateResult.Passed("ok");
         }
 
-        var builder = ReleaseGate.CreateBuilder().Configure(o => o.MaxDegreeOfParallelism = 2);
+        var builder = ReleaseGate.CreateBuilder().Configure(o => o.MaximumConcurrency = 2);
         for (var i = 0; i < 6; i++)
         {
             builder.AddGate("g" + i, Work);
@@ -192,7 +192,7 @@ public class ReleaseGateEvaluatorTests
     {
         var builder = ReleaseGate.CreateBuilder().Configure(o =>
         {
-            o.MaxDegreeOfParallelism = 0;
+            o.MaximumConcurrency = 0;
             o.Scoring.PassScore = 70;
             o.Scoring.WarningScore = 80;
             o.DefaultTimeout = TimeSpan.FromSeconds(-1);

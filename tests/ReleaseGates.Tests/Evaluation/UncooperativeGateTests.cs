@@ -151,7 +151,7 @@ public class UncooperativeGateTests
     [Fact]
     public async Task Registration_values_changed_after_build_reach_no_report()
     {
-        ReleaseGateOptions? captured = null;
+        GateOptions? captured = null;
         var evaluator = ReleaseGate.CreateBuilder()
             .AddGate("g", Returning(GateResult.Failed("broken")), o => { o.Importance = GateImportance.Required; captured = o; })
             .Build();

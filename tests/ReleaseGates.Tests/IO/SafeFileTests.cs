@@ -55,7 +55,7 @@ public class SafeFileTests
     private static async Task<GateReport> CoverageOf(string path)
     {
         var report = await ReleaseGate.CreateBuilder()
-            .AddCoverage("coverage", o => o.Reports.Add(path))
+            .AddCoverage("coverage", o => o.Files.Add(path))
             .EvaluateAsync(Ct)
             .WaitAsync(TimeSpan.FromSeconds(60), Ct);
         return report.Gates[0];

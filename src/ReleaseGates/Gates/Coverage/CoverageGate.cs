@@ -13,10 +13,10 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
     public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
         var baseDirectory = options.BaseDirectory ?? Directory.GetCurrentDirectory();
-        var files = FileGlob.Expand(options.Reports, baseDirectory);
+        var files = FileGlob.Expand(options.Files, baseDirectory);
         if (files.Count == 0)
         {
-            return GateResult.Error($"No coverage reports match {string.Join(", ", options.Reports.Select(r => $"'{r}'"))} under {baseDirectory}.");
+            return GateResult.Error($"No coverage reports match {string.Join(", ", options.Files.Select(r => $"'{r}'"))} under {baseDirectory}.");
         }
 
         var includeClasses = options.IncludeClasses.Select(FileGlob.ToRegex).ToArray();
@@ -107,8 +107,8 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
                 return;
             }
 
-            var condition = GateCondition.AtLeast(metric, MetricUnits.RatioToPercent(minimum ?? 0), MetricUnit.Percent);
-            conditions.Add(warning is { } w ? condition.WithWarning(MetricUnits.RatioToPercent(w), MetricUnit.Percent) : condition);
+            var condition = GateCondition.AtLeast(metric, MetricUnitFormat.RatioToPercent(minimum ?? 0), MetricUnit.Percent);
+            conditions.Add(warning is { } w ? condition.WithWarning(MetricUnitFormat.RatioToPercent(w), MetricUnit.Percent) : condition);
         }
 
         Threshold("line", options.MinimumLineRate, options.WarningLineRate);
@@ -138,7 +138,7 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
 
         if (options.MinimumModuleLineRate is { } moduleMinimum)
         {
-            var condition = GateCondition.AtLeast("line", MetricUnits.RatioToPercent(moduleMinimum), MetricUnit.Percent);
+            var condition = GateCondition.AtLeast("line", MetricUnitFormat.RatioToPercent(moduleMinimum), MetricUnit.Percent);
             foreach (var (module, counts) in modules.Where(m => m.Counts.CoverableLines > 0))
             {
                 var rate = (double)counts.CoveredLines / counts.CoverableLines;
@@ -218,7 +218,7 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
             return;
         }
 
-        var condition = GateCondition.AtLeast("diff-line", MetricUnits.RatioToPercent(options.MinimumLineRate), MetricUnit.Percent);
+        var condition = GateCondition.AtLeast("diff-line", MetricUnitFormat.RatioToPercent(options.MinimumLineRate), MetricUnit.Percent);
         measurements.Add(Measurement.Evaluate("diff-line", (double)covered / changed, MetricUnit.Ratio, condition));
         measurements.Add(new Measurement("diff-coverable-lines", changed, MetricUnit.Count));
         findings.AddRange(ranges.Take(options.RangesListed));

@@ -1,13 +1,13 @@
 namespace ReleaseGates;
 
 /// <summary>Options of the coverage gate (<c>AddCoverage</c>). See <c>docs/gates/coverage.md</c>.</summary>
-public sealed class CoverageGateOptions : ReleaseGateOptions
+public sealed class CoverageGateOptions : GateOptions
 {
     /// <summary>Creates the options with the gate's defaults: category <see cref="GateCategories.Quality"/>.</summary>
     public CoverageGateOptions() => Category = GateCategories.Quality;
 
     /// <summary>Report files: paths or globs (<c>TestResults/**/coverage.cobertura.xml</c>). Several reports are merged. Required.</summary>
-    public IList<string> Reports { get; } = [];
+    public IList<string> Files { get; } = [];
 
     /// <summary>The folder relative paths start from. Default: the current directory.</summary>
     public string? BaseDirectory { get; set; }
@@ -90,9 +90,9 @@ public sealed class CoverageGateOptions : ReleaseGateOptions
     protected internal override void Validate(ICollection<string> problems)
     {
         base.Validate(problems);
-        if (Reports.Count == 0 || Reports.Any(string.IsNullOrWhiteSpace))
+        if (Files.Count == 0 || Files.Any(string.IsNullOrWhiteSpace))
         {
-            problems.Add($"{nameof(Reports)} must list at least one path or glob, and no empty ones.");
+            problems.Add($"{nameof(Files)} must list at least one path or glob, and no empty ones.");
         }
 
         void Rate(double? value, string name)

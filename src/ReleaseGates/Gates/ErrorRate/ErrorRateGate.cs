@@ -26,10 +26,10 @@ internal sealed class ErrorRateGate(ErrorRateGateOptions options) : IReleaseGate
 
         var rate = (double)errors / requests;
         var conditions = new List<GateCondition>();
-        if (options.Maximum is { } maximum)
+        if (options.MaximumRate is { } maximum)
         {
-            var condition = GateCondition.AtMost("rate", MetricUnits.RatioToPercent(maximum), MetricUnit.Percent);
-            conditions.Add(options.Warning is { } w ? condition.WithWarning(MetricUnits.RatioToPercent(w), MetricUnit.Percent) : condition);
+            var condition = GateCondition.AtMost("rate", MetricUnitFormat.RatioToPercent(maximum), MetricUnit.Percent);
+            conditions.Add(options.WarningRate is { } w ? condition.WithWarning(MetricUnitFormat.RatioToPercent(w), MetricUnit.Percent) : condition);
         }
 
         conditions.AddRange(options.Conditions.Select(GateCondition.Parse));

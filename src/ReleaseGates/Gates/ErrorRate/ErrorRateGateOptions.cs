@@ -1,7 +1,7 @@
 namespace ReleaseGates;
 
 /// <summary>Options of the error-rate gate (<c>AddErrorRate</c>). See <c>docs/gates/error-rate.md</c>.</summary>
-public sealed class ErrorRateGateOptions : ReleaseGateOptions
+public sealed class ErrorRateGateOptions : GateOptions
 {
     /// <summary>Creates the options with the gate's defaults: category <see cref="GateCategories.Performance"/>.</summary>
     public ErrorRateGateOptions() => Category = GateCategories.Performance;
@@ -10,10 +10,10 @@ public sealed class ErrorRateGateOptions : ReleaseGateOptions
     public RequestMetricsSource? Source { get; set; }
 
     /// <summary>The highest error rate (failed ÷ total, 0–1) that passes: <c>0.001</c> for 0.1 %. Default: none.</summary>
-    public double? Maximum { get; set; }
+    public double? MaximumRate { get; set; }
 
-    /// <summary>The error rate above which the gate warns, at most <see cref="Maximum"/>. Default: none.</summary>
-    public double? Warning { get; set; }
+    /// <summary>The error rate above which the gate warns, at most <see cref="MaximumRate"/>. Default: none.</summary>
+    public double? WarningRate { get; set; }
 
     /// <summary>More conditions in text form over <c>rate</c> (a ratio), <c>errors</c> and <c>requests</c> (counts). Default: none.</summary>
     public IList<string> Conditions { get; } = [];
@@ -59,12 +59,12 @@ public sealed class ErrorRateGateOptions : ReleaseGateOptions
             problems.Add($"{nameof(Source)} '{counted.Description}' does not count errors, so an error rate cannot be measured from it.");
         }
 
-        if (Maximum is null && Conditions.Count == 0 && SustainedAbove is null && BurnRate is null)
+        if (MaximumRate is null && Conditions.Count == 0 && SustainedAbove is null && BurnRate is null)
         {
-            problems.Add($"Set {nameof(Maximum)}, a condition, {nameof(SustainedAbove)} or {nameof(BurnRate)}: the gate needs something to hold the error rate to.");
+            problems.Add($"Set {nameof(MaximumRate)}, a condition, {nameof(SustainedAbove)} or {nameof(BurnRate)}: the gate needs something to hold the error rate to.");
         }
 
-        foreach (var (value, name) in new[] { (Maximum, nameof(Maximum)), (Warning, nameof(Warning)), (SustainedAbove, nameof(SustainedAbove)) })
+        foreach (var (value, name) in new[] { (MaximumRate, nameof(MaximumRate)), (WarningRate, nameof(WarningRate)), (SustainedAbove, nameof(SustainedAbove)) })
         {
             if (value is { } v && !(v >= 0 && v <= 1))
             {
@@ -72,9 +72,9 @@ public sealed class ErrorRateGateOptions : ReleaseGateOptions
             }
         }
 
-        if (Warning is { } w && (Maximum is not { } m || w > m))
+        if (WarningRate is { } w && (MaximumRate is not { } m || w > m))
         {
-            problems.Add($"{nameof(Warning)} needs a {nameof(Maximum)} at or above it.");
+            problems.Add($"{nameof(WarningRate)} needs a {nameof(MaximumRate)} at or above it.");
         }
 
         if (MinimumRequests < 0 || MinimumRequestsPerInterval < 0)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace ReleaseGates;
 
 /// <summary>Options of the health-checks gate (<c>AddHealthChecks</c>). See <c>docs/gates/health-checks.md</c>.</summary>
-public sealed class HealthChecksGateOptions : ReleaseGateOptions
+public sealed class HealthChecksGateOptions : GateOptions
 {
     /// <summary>Creates the options with the gate's defaults: category <see cref="GateCategories.Operations"/>.</summary>
     public HealthChecksGateOptions() => Category = GateCategories.Operations;

@@ -40,10 +40,10 @@ internal sealed class HostResourcesGate(HostResourcesGateOptions options) : IRel
             return new Measurement(name, utilization, MetricUnit.Ratio) { Target = target };
         }
 
-        var condition = GateCondition.LessThan(name, MetricUnits.RatioToPercent(maximum ?? 1), MetricUnit.Percent);
+        var condition = GateCondition.LessThan(name, MetricUnitFormat.RatioToPercent(maximum ?? 1), MetricUnit.Percent);
         if (warning is { } w)
         {
-            condition = condition.WithWarning(MetricUnits.RatioToPercent(w), MetricUnit.Percent);
+            condition = condition.WithWarning(MetricUnitFormat.RatioToPercent(w), MetricUnit.Percent);
         }
 
         return Measurement.Evaluate(name, utilization, MetricUnit.Ratio, condition) with { Target = target };

@@ -1,7 +1,7 @@
 namespace ReleaseGates;
 
 /// <summary>Options of the host-resources gate (<c>AddHostResources</c>). See <c>docs/gates/host-resources.md</c>.</summary>
-public sealed class HostResourcesGateOptions : ReleaseGateOptions
+public sealed class HostResourcesGateOptions : GateOptions
 {
     /// <summary>Creates the options with the gate's defaults: category <see cref="GateCategories.Operations"/>.</summary>
     public HostResourcesGateOptions() => Category = GateCategories.Operations;

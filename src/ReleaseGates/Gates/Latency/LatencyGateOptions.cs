@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ReleaseGates;
 
 /// <summary>Options of the latency gate (<c>AddLatency</c>). See <c>docs/gates/latency.md</c>.</summary>
-public sealed class LatencyGateOptions : ReleaseGateOptions
+public sealed class LatencyGateOptions : GateOptions
 {
     /// <summary>Creates the options with the gate's defaults: category <see cref="GateCategories.Performance"/>.</summary>
     public LatencyGateOptions() => Category = GateCategories.Performance;

@@ -300,7 +300,7 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
             var count = 0;
             while (count < MaxCountedRows && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (count < options.MaxOffendingRows)
+                if (count < options.MaximumOffendingRows)
                 {
                     shown.Add(FormatRow(reader));
                 }

@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace ReleaseGates;
 
 /// <summary>Options of the migration-integrity gate (<c>AddMigrationIntegrity</c>). See <c>docs/gates/migrations.md</c>.</summary>
-public sealed class MigrationIntegrityGateOptions : ReleaseGateOptions
+public sealed class MigrationIntegrityGateOptions : GateOptions
 {
     /// <summary>Creates the options with the gate's defaults: category <see cref="GateCategories.Data"/>.</summary>
     public MigrationIntegrityGateOptions() => Category = GateCategories.Data;
@@ -69,7 +69,7 @@ public sealed class MigrationIntegrityGateOptions : ReleaseGateOptions
     public TimeSpan StatementTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How many offending rows of a <see cref="DataInvariant.NoRows"/> invariant are shown. Default: 5.</summary>
-    public int MaxOffendingRows { get; set; } = 5;
+    public int MaximumOffendingRows { get; set; } = 5;
 
     /// <summary>Column names whose values are never shown, in addition to names that look secret (password, token, secret, key, hash, salt, …).</summary>
     public ISet<string> RedactedColumns { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -116,9 +116,9 @@ public sealed class MigrationIntegrityGateOptions : ReleaseGateOptions
             problems.Add($"{nameof(StatementTimeout)} must be above zero and at most an hour, but was {StatementTimeout}.");
         }
 
-        if (MaxOffendingRows is < 0 or > 1000)
+        if (MaximumOffendingRows is < 0 or > 1000)
         {
-            problems.Add($"{nameof(MaxOffendingRows)} must be 0 to 1000, but was {MaxOffendingRows}.");
+            problems.Add($"{nameof(MaximumOffendingRows)} must be 0 to 1000, but was {MaximumOffendingRows}.");
         }
 
         Schema.Validate(problems);

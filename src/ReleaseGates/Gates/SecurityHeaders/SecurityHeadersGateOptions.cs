@@ -1,7 +1,7 @@
 namespace ReleaseGates;
 
 /// <summary>Options of the security-headers gate (<c>AddSecurityHeaders</c>). See <c>docs/gates/security-headers.md</c>.</summary>
-public sealed class SecurityHeadersGateOptions : ReleaseGateOptions
+public sealed class SecurityHeadersGateOptions : GateOptions
 {
     /// <summary>Creates the options with the gate's defaults: category <see cref="GateCategories.Security"/>.</summary>
     public SecurityHeadersGateOptions() => Category = GateCategories.Security;

@@ -41,7 +41,7 @@ public sealed class SmokeRequest
     public string? ExpectedContentType { get; private set; }
 
     /// <summary>The most the request may take, redirects and body included, or <see langword="null"/>.</summary>
-    public TimeSpan? MaxLatency { get; private set; }
+    public TimeSpan? MaximumLatency { get; private set; }
 
     /// <summary>Texts the body must contain (ordinal).</summary>
     public IList<string> BodyContains { get; } = [];
@@ -113,7 +113,7 @@ public sealed class SmokeRequest
     /// <returns>This request.</returns>
     public SmokeRequest ExpectLatencyBelow(TimeSpan latency)
     {
-        MaxLatency = latency;
+        MaximumLatency = latency;
         return this;
     }
 

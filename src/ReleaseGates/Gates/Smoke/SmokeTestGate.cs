@@ -14,7 +14,7 @@ internal sealed class SmokeTestGate(SmokeTestGateOptions options) : IReleaseGate
         var failures = new string?[options.Requests.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, options.Requests.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = options.MaxConcurrency, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = options.MaximumConcurrency, CancellationToken = cancellationToken },
             async (i, token) =>
             {
                 var request = options.Requests[i];
@@ -60,7 +60,7 @@ internal sealed class SmokeTestGate(SmokeTestGateOptions options) : IReleaseGate
             Target = $"expected {string.Join(" or ", statuses.Order())}" + (response.Hops.Count > 1 ? $" (after {string.Join(" → ", response.Hops.Select(h => h.Status))})" : string.Empty),
         });
 
-        measurements.Add(request.MaxLatency is { } max
+        measurements.Add(request.MaximumLatency is { } max
             ? Measurement.Evaluate($"{name} latency", response.Elapsed.TotalMilliseconds, MetricUnit.Milliseconds, GateCondition.LessThan("latency", max.TotalMilliseconds, MetricUnit.Milliseconds))
             : new Measurement($"{name} latency", response.Elapsed.TotalMilliseconds, MetricUnit.Milliseconds));
 

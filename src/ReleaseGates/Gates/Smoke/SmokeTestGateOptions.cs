@@ -1,7 +1,7 @@
 namespace ReleaseGates;
 
 /// <summary>Options of the smoke-endpoint gate (<c>AddSmokeTests</c>). See <c>docs/gates/smoke-tests.md</c>.</summary>
-public sealed class SmokeTestGateOptions : ReleaseGateOptions
+public sealed class SmokeTestGateOptions : GateOptions
 {
     /// <summary>Creates the options with the gate's defaults: category <see cref="GateCategories.Operations"/>.</summary>
     public SmokeTestGateOptions() => Category = GateCategories.Operations;
@@ -13,7 +13,7 @@ public sealed class SmokeTestGateOptions : ReleaseGateOptions
     public IList<SmokeRequest> Requests { get; } = [];
 
     /// <summary>How many requests run at once. Default: 4; 1 to 64.</summary>
-    public int MaxConcurrency { get; set; } = 4;
+    public int MaximumConcurrency { get; set; } = 4;
 
     /// <summary>How requests are sent: client, retries, timeouts, redirects, body cap.</summary>
     public HttpProbeOptions Probe { get; } = new();
@@ -39,7 +39,7 @@ public sealed class SmokeTestGateOptions : ReleaseGateOptions
                 problems.Add($"'{request.Name}' has a relative path and there is no {nameof(BaseAddress)}.");
             }
 
-            if (request.MaxLatency is { } latency && latency <= TimeSpan.Zero)
+            if (request.MaximumLatency is { } latency && latency <= TimeSpan.Zero)
             {
                 problems.Add($"'{request.Name}': the maximum latency must be above zero, but was {latency}.");
             }
@@ -55,9 +55,9 @@ public sealed class SmokeTestGateOptions : ReleaseGateOptions
             problems.Add($"Two requests are named '{duplicate.Key}': name one with .Named(\"...\").");
         }
 
-        if (MaxConcurrency is < 1 or > 64)
+        if (MaximumConcurrency is < 1 or > 64)
         {
-            problems.Add($"{nameof(MaxConcurrency)} must be 1 to 64, but was {MaxConcurrency}.");
+            problems.Add($"{nameof(MaximumConcurrency)} must be 1 to 64, but was {MaximumConcurrency}.");
         }
 
         Probe.Validate(problems);

@@ -78,7 +78,7 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
         var conditions = new List<GateCondition> { GateCondition.AtLeast("executed", options.MinimumExecuted), GateCondition.AtMost("failed", options.MaximumFailed) };
         if (options.MinimumPassRate is { } rate)
         {
-            conditions.Add(GateCondition.AtLeast("pass-rate", MetricUnits.RatioToPercent(rate), MetricUnit.Percent));
+            conditions.Add(GateCondition.AtLeast("pass-rate", MetricUnitFormat.RatioToPercent(rate), MetricUnit.Percent));
         }
 
         if (options.MaximumSkipped is { } maxSkipped)

@@ -1,7 +1,7 @@
 namespace ReleaseGates;
 
 /// <summary>Options of the test-results gate (<c>AddTestResults</c>). See <c>docs/gates/test-results.md</c>.</summary>
-public sealed class TestResultsGateOptions : ReleaseGateOptions
+public sealed class TestResultsGateOptions : GateOptions
 {
     /// <summary>Creates the options with the gate's defaults: category <see cref="GateCategories.Quality"/>.</summary>
     public TestResultsGateOptions() => Category = GateCategories.Quality;

@@ -67,7 +67,7 @@ public class CoverletCrossCheckTests
             foreach (var file in new[] { cobertura, opencover, lcov })
             {
                 var report = await ReleaseGate.CreateBuilder()
-                    .AddCoverage("coverage", o => { o.Reports.Add(file); o.CoverletTruncation = false; o.ExcludeModules.Add("*.Tests"); })
+                    .AddCoverage("coverage", o => { o.Files.Add(file); o.CoverletTruncation = false; o.ExcludeModules.Add("*.Tests"); })
                     .EvaluateAsync(ct);
                 var gate = report.Gates[0];
                 Assert.True(gate.Status == GateStatus.Passed, $"{Path.GetFileName(file)}: {gate.Summary}");

@@ -53,7 +53,7 @@ public sealed class HttpProbeTests : IAsyncLifetime
     [Fact]
     public async Task Reads_the_body_only_up_to_the_cap()
     {
-        using var probe = Probe(new HttpProbeOptions { MaxBodyBytes = 100 });
+        using var probe = Probe(new HttpProbeOptions { MaximumBodyBytes = 100 });
         var response = await probe.SendAsync(new ProbeRequest(HttpMethod.Get, new Uri(_app.BaseAddress, "big")), _ct);
 
         Assert.Equal(100, response.Body.Length);
@@ -63,7 +63,7 @@ public sealed class HttpProbeTests : IAsyncLifetime
     [Fact]
     public async Task Retries_503_with_backoff_until_the_service_answers()
     {
-        using var probe = Probe(new HttpProbeOptions { MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(10) });
+        using var probe = Probe(new HttpProbeOptions { MaximumRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(10) });
         var response = await probe.SendAsync(new ProbeRequest(HttpMethod.Get, new Uri(_app.BaseAddress, "unavailable")), _ct);
 
         Assert.Equal(200, response.Status);
@@ -73,7 +73,7 @@ public sealed class HttpProbeTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_connection_is_a_failure_that_names_the_url_the_reason_and_the_attempts()
     {
-        using var probe = Probe(new HttpProbeOptions { MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(10) });
+        using var probe = Probe(new HttpProbeOptions { MaximumRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(10) });
         var url = new Uri($"http://127.0.0.1:{Ports.Free()}/health");
         var response = await probe.SendAsync(new ProbeRequest(HttpMethod.Get, url), _ct);
 

@@ -63,8 +63,8 @@ public class HttpLoadProbeTests
         var report = await ReleaseGate.CreateBuilder()
             .AddLatency("fast-enough", o => { o.Source = RequestMetricsSource.FromLoadProbe(Probe()); o.Conditions.Add("p(95) < 5s"); o.Conditions.Add("rps > 1"); })
             .AddLatency("too-slow", o => { o.Source = RequestMetricsSource.FromLoadProbe(Probe()); o.Conditions.Add("p(50) < 10ms"); })
-            .AddErrorRate("no-errors", o => { o.Source = RequestMetricsSource.FromLoadProbe(Probe()); o.Maximum = 0; })
-            .Configure(o => o.MaxDegreeOfParallelism = 1)
+            .AddErrorRate("no-errors", o => { o.Source = RequestMetricsSource.FromLoadProbe(Probe()); o.MaximumRate = 0; })
+            .Configure(o => o.MaximumConcurrency = 1)
             .EvaluateAsync(Ct);
         Assert.Equal(GateStatus.Passed, report.FindGate("fast-enough")!.Status);
         Assert.Equal(GateStatus.Failed, report.FindGate("too-slow")!.Status);
@@ -112,7 +112,7 @@ public class HttpLoadProbeTests
         var probe = RequestMetricsSource.FromLoadProbe(options);
         var evaluator = ReleaseGate.CreateBuilder()
             .AddLatency("latency", o => { o.Source = probe; o.Conditions.Add("p(95) < 10s"); o.MinimumSamples = 10; })
-            .AddErrorRate("errors", o => { o.Source = probe; o.Maximum = 0; o.MinimumRequests = 10; })
+            .AddErrorRate("errors", o => { o.Source = probe; o.MaximumRate = 0; o.MinimumRequests = 10; })
             .Build();
 
         var first = await evaluator.EvaluateAsync(null, Ct);

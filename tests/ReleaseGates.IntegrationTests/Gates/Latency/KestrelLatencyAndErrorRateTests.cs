@@ -47,9 +47,9 @@ public class KestrelLatencyAndErrorRateTests
             .AddLatency("p50-above-38ms", o => { o.Source = source; o.Conditions.Add("p(50) >= 38ms"); o.MinimumSamples = Requests; })
             .AddLatency("p95-below-35ms", o => { o.Source = source; o.Conditions.Add("p(95) < 35ms"); })
             .AddLatency("p95-below-2s", o => { o.Source = source; o.Conditions.Add("p(95) < 2s"); })
-            .AddErrorRate("errors-at-most-11%", o => { o.Source = source; o.Maximum = 0.11; })
-            .AddErrorRate("errors-at-most-9%", o => { o.Source = source; o.Maximum = 0.09; })
-            .AddErrorRate("errors-warn-above-5%", o => { o.Source = source; o.Maximum = 0.5; o.Warning = 0.05; })
+            .AddErrorRate("errors-at-most-11%", o => { o.Source = source; o.MaximumRate = 0.11; })
+            .AddErrorRate("errors-at-most-9%", o => { o.Source = source; o.MaximumRate = 0.09; })
+            .AddErrorRate("errors-warn-above-5%", o => { o.Source = source; o.MaximumRate = 0.5; o.WarningRate = 0.05; })
             .EvaluateAsync(ct);
 
         GateReport Gate(string name) => report.FindGate(name)!;

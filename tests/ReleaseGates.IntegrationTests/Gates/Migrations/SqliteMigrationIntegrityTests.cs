@@ -126,7 +126,7 @@ public sealed class SqliteMigrationIntegrityTests : IDisposable
         var gate = await EvaluateAsync(o =>
         {
             o.Invariants.Add(DataInvariant.NoRows("emails-well-formed", "SELECT login_id, email, password_hash FROM users WHERE email NOT LIKE '%_@_%._%' ORDER BY id"));
-            o.MaxOffendingRows = 1;
+            o.MaximumOffendingRows = 1;
         });
 
         Assert.Equal(GateStatus.Failed, gate.Status);

@@ -160,7 +160,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
         var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, $"set/{set}"); o.CheckHttpRedirect = false; o.MinimumGrade = null; });
 
         Assert.Equal(score, gate.Measurements.Single(m => m.Name == "score").Value);
-        Assert.Equal(grade, MetricUnits.Format(gate.Measurements.Single(m => m.Name == "grade").Value, MetricUnit.Grade));
+        Assert.Equal(grade, MetricUnitFormat.Format(gate.Measurements.Single(m => m.Name == "grade").Value, MetricUnit.Grade));
     }
 
     [Theory]
@@ -189,7 +189,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
         Assert.Equal(GateStatus.Failed, failed.Status);
         Assert.Equal("grade >= B", failed.Measurements.Single(m => m.Name == "grade").Condition!.ToString());
         Assert.Equal("grade >= B warn A", warned.Measurements.Single(m => m.Name == "grade").Condition!.ToString());
-        Assert.Equal("D", MetricUnits.Format(failed.Measurements.Single(m => m.Name == "grade").Value, MetricUnit.Grade));
+        Assert.Equal("D", MetricUnitFormat.Format(failed.Measurements.Single(m => m.Name == "grade").Value, MetricUnit.Grade));
         Assert.Equal(GateStatus.Warning, warned.Status);
         Assert.Equal(GateStatus.Passed, passed.Status);
     }
@@ -275,7 +275,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
     {
         var toHttps = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "set/full"); o.HttpUrl = new Uri(_app.BaseAddress, "to-https"); });
         var noRedirect = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "set/full"); o.HttpUrl = new Uri(_app.BaseAddress, "set/full"); });
-        var offHost = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "set/full"); o.HttpUrl = new Uri(_app.BaseAddress, "to-other-host"); o.Probe.MaxRetries = 0; });
+        var offHost = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "set/full"); o.HttpUrl = new Uri(_app.BaseAddress, "to-other-host"); o.Probe.MaximumRetries = 0; });
 
         Assert.Equal("redirection-to-https", toHttps.Measurements.Single(m => m.Name == "redirection").Target);
         Assert.Equal(130, toHttps.Measurements.Single(m => m.Name == "score").Value);
@@ -295,7 +295,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
 
         // CSP −25, HSTS (no https) −20, XCTO −5, XFO −20, redirection missing −20 → 10 → F.
         Assert.Equal(10, gate.Measurements.Single(m => m.Name == "score").Value);
-        Assert.Equal("F", MetricUnits.Format(gate.Measurements.Single(m => m.Name == "grade").Value, MetricUnit.Grade));
+        Assert.Equal("F", MetricUnitFormat.Format(gate.Measurements.Single(m => m.Name == "grade").Value, MetricUnit.Grade));
         Assert.Equal("hsts-not-implemented-no-https", gate.Measurements.Single(m => m.Name == "strict-transport-security").Target);
     }
 
@@ -346,7 +346,7 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
     [Fact]
     public async Task An_error_page_is_an_error_not_a_grade()
     {
-        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "broken"); o.CheckHttpRedirect = false; o.Probe.MaxRetries = 0; });
+        var gate = await EvaluateAsync(o => { o.Url = new Uri(_app.HttpsAddress!, "broken"); o.CheckHttpRedirect = false; o.Probe.MaximumRetries = 0; });
 
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.StartsWith($"{_app.HttpsAddress!}broken answered 500", gate.Summary, StringComparison.Ordinal);
@@ -367,9 +367,9 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
     {
         var closed = new Uri($"http://127.0.0.1:{Ports.Free()}/");
         var report = await ReleaseGate.CreateBuilder()
-            .AddSecurityHeaders("refused", o => { o.Url = closed; o.Probe.MaxRetries = 1; o.Probe.RetryDelay = TimeSpan.FromMilliseconds(10); })
-            .AddSecurityHeaders("untrusted-certificate", o => { o.Url = new Uri(_app.HttpsAddress!, "set/full"); o.Probe.MaxRetries = 0; })
-            .AddSecurityHeaders("dns", o => { o.Url = new Uri("http://releasegates-no-such-host.invalid/"); o.Probe.MaxRetries = 0; })
+            .AddSecurityHeaders("refused", o => { o.Url = closed; o.Probe.MaximumRetries = 1; o.Probe.RetryDelay = TimeSpan.FromMilliseconds(10); })
+            .AddSecurityHeaders("untrusted-certificate", o => { o.Url = new Uri(_app.HttpsAddress!, "set/full"); o.Probe.MaximumRetries = 0; })
+            .AddSecurityHeaders("dns", o => { o.Url = new Uri("http://releasegates-no-such-host.invalid/"); o.Probe.MaximumRetries = 0; })
             .EvaluateAsync(_ct);
 
         Assert.All(report.Gates, g => Assert.Equal(GateStatus.Error, g.Status));

@@ -72,7 +72,7 @@ public sealed class SmokeTestGateTests : IAsyncLifetime
     {
         var gate = await EvaluateAsync(o =>
         {
-            o.Probe.MaxBodyBytes = 1000;
+            o.Probe.MaximumBodyBytes = 1000;
             o.Requests.Add(SmokeRequest.Get("big").ExpectBodyContains("needle"));
         });
 
@@ -100,7 +100,7 @@ public sealed class SmokeTestGateTests : IAsyncLifetime
         var gate = await EvaluateAsync(o =>
         {
             o.Probe.AttemptTimeout = TimeSpan.FromMilliseconds(500);
-            o.Probe.MaxRetries = 1;
+            o.Probe.MaximumRetries = 1;
             o.Probe.RetryDelay = TimeSpan.FromMilliseconds(10);
             o.Requests.Add(SmokeRequest.Get("hang"));
             o.Requests.Add(SmokeRequest.Get("api/health"));
@@ -116,7 +116,7 @@ public sealed class SmokeTestGateTests : IAsyncLifetime
     {
         var gate = await EvaluateAsync(o =>
         {
-            o.Probe.MaxRedirects = 3;
+            o.Probe.MaximumRedirects = 3;
             o.Requests.Add(SmokeRequest.Send(HttpMethod.Post, "form", "{}").ExpectJson("$.status", "Healthy"));
             o.Requests.Add(SmokeRequest.Get("loop"));
         });
@@ -133,7 +133,7 @@ public sealed class SmokeTestGateTests : IAsyncLifetime
             .AddSmokeTests("down", o =>
             {
                 o.BaseAddress = new Uri($"http://127.0.0.1:{Ports.Free()}/");
-                o.Probe.MaxRetries = 0;
+                o.Probe.MaximumRetries = 0;
                 o.Requests.Add(SmokeRequest.Get("api/health"));
             })
             .EvaluateAsync(_ct);

@@ -35,7 +35,7 @@ public class CoverageGateTests
     [InlineData("jacoco-0.8.3.xml", 26, 38, 1, 4)]
     public async Task Reads_every_fixture_as_derived_by_hand(string file, int coveredLines, int coverableLines, int coveredBranches, int branches)
     {
-        var gate = await Evaluate(o => { o.Reports.Add(Fixtures.Coverage(file)); o.MinimumLineRate = 0; o.CoverletTruncation = false; });
+        var gate = await Evaluate(o => { o.Files.Add(Fixtures.Coverage(file)); o.MinimumLineRate = 0; o.CoverletTruncation = false; });
         Assert.Equal(coveredLines, Value(gate, "covered-lines"));
         Assert.Equal(coverableLines, Value(gate, "coverable-lines"));
         Assert.Equal((double)coveredLines / coverableLines, Value(gate, "line"), 12);
@@ -52,7 +52,7 @@ public class CoverageGateTests
     [InlineData("jacoco-0.8.3.xml", 9, 18)]
     public async Task Counts_methods_as_the_formats_define_them(string file, int covered, int total)
     {
-        var gate = await Evaluate(o => { o.Reports.Add(Fixtures.Coverage(file)); o.CoverletTruncation = false; o.MinimumCoverableLines = 0; });
+        var gate = await Evaluate(o => { o.Files.Add(Fixtures.Coverage(file)); o.CoverletTruncation = false; o.MinimumCoverableLines = 0; });
         Assert.Equal((double)covered / total, Value(gate, "method"), 12);
     }
 
@@ -62,7 +62,7 @@ public class CoverageGateTests
         var rates = new List<double>();
         foreach (var file in new[] { "sample-coverlet.cobertura.xml", "sample-coverlet.opencover.xml", "sample-coverlet.lcov.info" })
         {
-            rates.Add(Value(await Evaluate(o => o.Reports.Add(Fixtures.Coverage(file))), "line"));
+            rates.Add(Value(await Evaluate(o => o.Files.Add(Fixtures.Coverage(file))), "line"));
         }
 
         Assert.All(rates, r => Assert.Equal(rates[0], r));
@@ -73,7 +73,7 @@ public class CoverageGateTests
     [InlineData(0.4478, GateStatus.Failed)]
     public async Task Fails_when_line_rate_is_below_the_minimum_with_coverlet_truncation(double minimum, GateStatus expected)
     {
-        var gate = await Evaluate(o => { o.Reports.Add(Fixtures.Coverage("sample-coverlet.cobertura.xml")); o.MinimumLineRate = minimum; });
+        var gate = await Evaluate(o => { o.Files.Add(Fixtures.Coverage("sample-coverlet.cobertura.xml")); o.MinimumLineRate = minimum; });
         Assert.Equal(expected, gate.Status);
         Assert.Equal(0.4477, Value(gate, "line"));
     }
@@ -81,7 +81,7 @@ public class CoverageGateTests
     [Fact]
     public async Task Warns_between_the_warning_and_minimum_rates()
     {
-        var gate = await Evaluate(o => { o.Reports.Add(Fixtures.Coverage("reportgenerator-coverlet.cobertura.xml")); o.MinimumLineRate = 0.6; o.WarningLineRate = 0.85; });
+        var gate = await Evaluate(o => { o.Files.Add(Fixtures.Coverage("reportgenerator-coverlet.cobertura.xml")); o.MinimumLineRate = 0.6; o.WarningLineRate = 0.85; });
         Assert.Equal(GateStatus.Warning, gate.Status);
         Assert.Equal("line >= 60% warn 85%", gate.Measurements.Single(m => m.Name == "line").Condition!.ToString());
     }
@@ -92,7 +92,7 @@ public class CoverageGateTests
         using var folder = Fixtures.CreateTempFolder();
         folder.Write("a.info", "SF:/src/Calc.cs\nDA:1,1\nDA:2,0\nDA:3,0\nend_of_record\n");
         folder.Write("b.info", "SF:/src/Calc.cs\nDA:2,4\nDA:3,0\nDA:4,0\nend_of_record\n");
-        var gate = await Evaluate(o => { o.Reports.Add(Path.Combine(folder.Path, "*.info")); o.MinimumCoverableLines = 1; });
+        var gate = await Evaluate(o => { o.Files.Add(Path.Combine(folder.Path, "*.info")); o.MinimumCoverableLines = 1; });
 
         // Lines 1–4 are coverable in one report or the other; 1 (a) and 2 (b) ran.
         Assert.Equal(4, Value(gate, "coverable-lines"));
@@ -113,27 +113,27 @@ public class CoverageGateTests
               </packages>
             </coverage>
             """);
-        var total = await Evaluate(o => { o.Reports.Add(Path.Combine(folder.Path, "r.xml")); o.MinimumLineRate = 0.7; o.MinimumCoverableLines = 1; });
+        var total = await Evaluate(o => { o.Files.Add(Path.Combine(folder.Path, "r.xml")); o.MinimumLineRate = 0.7; o.MinimumCoverableLines = 1; });
         Assert.Equal(0.75, Value(total, "line"));
         Assert.Equal(GateStatus.Passed, total.Status);
 
-        var minimum = await Evaluate(o => { o.Reports.Add(Path.Combine(folder.Path, "r.xml")); o.MinimumLineRate = 0.7; o.MinimumCoverableLines = 1; o.Statistic = CoverageStatistic.Minimum; });
+        var minimum = await Evaluate(o => { o.Files.Add(Path.Combine(folder.Path, "r.xml")); o.MinimumLineRate = 0.7; o.MinimumCoverableLines = 1; o.Statistic = CoverageStatistic.Minimum; });
         Assert.Equal(0.5, Value(minimum, "line", "minimum over modules"));
         Assert.Equal(GateStatus.Failed, minimum.Status);
 
-        var average = await Evaluate(o => { o.Reports.Add(Path.Combine(folder.Path, "r.xml")); o.MinimumLineRate = 0.7; o.MinimumCoverableLines = 1; o.Statistic = CoverageStatistic.Average; });
+        var average = await Evaluate(o => { o.Files.Add(Path.Combine(folder.Path, "r.xml")); o.MinimumLineRate = 0.7; o.MinimumCoverableLines = 1; o.Statistic = CoverageStatistic.Average; });
         Assert.Equal(0.75, Value(average, "line", "average over modules"));
 
-        var excluded = await Evaluate(o => { o.Reports.Add(Path.Combine(folder.Path, "r.xml")); o.MinimumLineRate = 0.7; o.MinimumCoverableLines = 1; o.Statistic = CoverageStatistic.Minimum; o.ExcludeModules.Add("Bad"); });
+        var excluded = await Evaluate(o => { o.Files.Add(Path.Combine(folder.Path, "r.xml")); o.MinimumLineRate = 0.7; o.MinimumCoverableLines = 1; o.Statistic = CoverageStatistic.Minimum; o.ExcludeModules.Add("Bad"); });
         Assert.Equal(GateStatus.Passed, excluded.Status);
     }
 
     [Fact]
     public async Task File_and_class_filters_narrow_what_counts()
     {
-        var all = await Evaluate(o => o.Reports.Add(Fixtures.Coverage("reportgenerator-coverlet.cobertura.xml")));
-        var files = await Evaluate(o => { o.Reports.Add(Fixtures.Coverage("reportgenerator-coverlet.cobertura.xml")); o.ExcludeFiles.Add("**/Partial*.cs"); o.MinimumCoverableLines = 1; });
-        var classes = await Evaluate(o => { o.Reports.Add(Fixtures.Coverage("reportgenerator-coverlet.cobertura.xml")); o.IncludeClasses.Add("Test.Partial*"); o.MinimumCoverableLines = 1; });
+        var all = await Evaluate(o => o.Files.Add(Fixtures.Coverage("reportgenerator-coverlet.cobertura.xml")));
+        var files = await Evaluate(o => { o.Files.Add(Fixtures.Coverage("reportgenerator-coverlet.cobertura.xml")); o.ExcludeFiles.Add("**/Partial*.cs"); o.MinimumCoverableLines = 1; });
+        var classes = await Evaluate(o => { o.Files.Add(Fixtures.Coverage("reportgenerator-coverlet.cobertura.xml")); o.IncludeClasses.Add("Test.Partial*"); o.MinimumCoverableLines = 1; });
         Assert.True(Value(files, "coverable-lines") < Value(all, "coverable-lines"));
         Assert.True(Value(classes, "coverable-lines") < Value(all, "coverable-lines"));
         Assert.True(Value(classes, "coverable-lines") > 0);
@@ -144,7 +144,7 @@ public class CoverageGateTests
     {
         using var folder = Fixtures.CreateTempFolder();
         folder.Write("tiny.info", "SF:/src/A.cs\nDA:1,1\nend_of_record\n");
-        var gate = await Evaluate(o => { o.Reports.Add(Path.Combine(folder.Path, "tiny.info")); o.MinimumLineRate = 0.5; });
+        var gate = await Evaluate(o => { o.Files.Add(Path.Combine(folder.Path, "tiny.info")); o.MinimumLineRate = 0.5; });
         Assert.Equal(GateStatus.Skipped, gate.Status);
         Assert.Contains("fewer than the 20 needed", gate.Summary, StringComparison.Ordinal);
     }
@@ -152,7 +152,7 @@ public class CoverageGateTests
     [Fact]
     public async Task Worst_files_are_listed_with_their_uncovered_ranges()
     {
-        var gate = await Evaluate(o => { o.Reports.Add(Fixtures.Coverage("sample-coverlet.lcov.info")); o.WorstFilesListed = 2; });
+        var gate = await Evaluate(o => { o.Files.Add(Fixtures.Coverage("sample-coverlet.lcov.info")); o.WorstFilesListed = 2; });
         var worst = gate.Findings.Where(f => f.Code == "coverage.worst-file").ToList();
         Assert.Equal(2, worst.Count);
         Assert.Contains("uncovered:", worst[0].Message, StringComparison.Ordinal);
@@ -161,7 +161,7 @@ public class CoverageGateTests
     [Fact]
     public async Task Per_file_minimum_fails_files_below_it()
     {
-        var gate = await Evaluate(o => { o.Reports.Add(Fixtures.Coverage("sample-coverlet.lcov.info")); o.MinimumFileLineRate = 0.5; o.MinimumCoverableLines = 5; });
+        var gate = await Evaluate(o => { o.Files.Add(Fixtures.Coverage("sample-coverlet.lcov.info")); o.MinimumFileLineRate = 0.5; o.MinimumCoverableLines = 5; });
         Assert.Equal(GateStatus.Failed, gate.Status);
         Assert.Contains(gate.Findings, f => f.Code == "coverage.file-below-minimum");
     }
@@ -172,11 +172,11 @@ public class CoverageGateTests
         var baseline = await ReleaseGate.CreateBuilder()
             .AddGate("coverage", (_, _) => ValueTask.FromResult(GateResult.Passed("old", [new Measurement("line", 0.45, MetricUnit.Ratio)])))
             .EvaluateAsync(Ct);
-        var ok = await Evaluate(o => { o.Reports.Add(Fixtures.Coverage("sample-coverlet.lcov.info")); o.Conditions.Add("line >= -0.005"); }, baseline);
+        var ok = await Evaluate(o => { o.Files.Add(Fixtures.Coverage("sample-coverlet.lcov.info")); o.Conditions.Add("line >= -0.005"); }, baseline);
         Assert.Equal(GateStatus.Passed, ok.Status);     // 0.4477 >= 0.45 - 0.005
-        var strict = await Evaluate(o => { o.Reports.Add(Fixtures.Coverage("sample-coverlet.lcov.info")); o.Conditions.Add("line >= -0.001"); }, baseline);
+        var strict = await Evaluate(o => { o.Files.Add(Fixtures.Coverage("sample-coverlet.lcov.info")); o.Conditions.Add("line >= -0.001"); }, baseline);
         Assert.Equal(GateStatus.Failed, strict.Status); // 0.4477 < 0.449
-        var noBaseline = await Evaluate(o => { o.Reports.Add(Fixtures.Coverage("sample-coverlet.lcov.info")); o.Conditions.Add("line >= -0.001"); });
+        var noBaseline = await Evaluate(o => { o.Files.Add(Fixtures.Coverage("sample-coverlet.lcov.info")); o.Conditions.Add("line >= -0.001"); });
         Assert.Equal(GateStatus.Skipped, noBaseline.Measurements.Single(m => m.Condition is not null).Status);
     }
 
@@ -202,7 +202,7 @@ public class CoverageGateTests
             """);
         var gate = await Evaluate(o =>
         {
-            o.Reports.Add(Path.Combine(folder.Path, "c.info"));
+            o.Files.Add(Path.Combine(folder.Path, "c.info"));
             o.Diff = new DiffCoverageOptions { DiffFile = Path.Combine(folder.Path, "change.diff"), MinimumLineRate = 0.5 };
         });
 
@@ -225,7 +225,7 @@ public class CoverageGateTests
     {
         using var folder = Fixtures.CreateTempFolder();
         var path = folder.Write("bad.xml", content);
-        var gate = await Evaluate(o => o.Reports.Add(path));
+        var gate = await Evaluate(o => o.Files.Add(path));
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.Contains("bad.xml", gate.Summary, StringComparison.Ordinal);
         Assert.Contains(where, gate.Summary, StringComparison.Ordinal);
@@ -239,7 +239,7 @@ public class CoverageGateTests
     {
         using var folder = Fixtures.CreateTempFolder();
         var path = folder.Write("empty.xml", content);
-        var gate = await Evaluate(o => { o.Reports.Add(path); o.MinimumCoverableLines = 0; o.MinimumLineRate = 0.5; });
+        var gate = await Evaluate(o => { o.Files.Add(path); o.MinimumCoverableLines = 0; o.MinimumLineRate = 0.5; });
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.Contains("no coverable lines", gate.Summary, StringComparison.Ordinal);
     }
@@ -273,12 +273,12 @@ public class CoverageGateTests
         var gate = await Evaluate(o =>
         {
             o.BaseDirectory = folder.Path;
-            o.Reports.Add("c.info");
+            o.Files.Add("c.info");
             o.Diff = new DiffCoverageOptions { GitBase = "main", MinimumLineRate = 0.4 };
         });
         Assert.Equal(0.5, Value(gate, "diff-line"));        // lines 11 and 12 changed; 11 covered
         Assert.Equal(["src/Calc.cs:12"], gate.Findings.Where(f => f.Code == "coverage.diff-uncovered").Select(f => f.Target));
-        var missing = await Evaluate(o => { o.BaseDirectory = folder.Path; o.Reports.Add("c.info"); o.Diff = new DiffCoverageOptions { GitBase = "no-such-ref" }; });
+        var missing = await Evaluate(o => { o.BaseDirectory = folder.Path; o.Files.Add("c.info"); o.Diff = new DiffCoverageOptions { GitBase = "no-such-ref" }; });
         Assert.Equal(GateStatus.Error, missing.Status);
         Assert.Contains("no-such-ref", missing.Summary, StringComparison.Ordinal);
     }
@@ -286,14 +286,14 @@ public class CoverageGateTests
     [Fact]
     public async Task A_glob_that_matches_nothing_is_an_error()
     {
-        var gate = await Evaluate(o => o.Reports.Add("/nonexistent-releasegates/**/coverage.cobertura.xml"));
+        var gate = await Evaluate(o => o.Files.Add("/nonexistent-releasegates/**/coverage.cobertura.xml"));
         Assert.Equal(GateStatus.Error, gate.Status);
     }
 
     [Fact]
     public async Task Globs_find_reports_in_nested_folders()
     {
-        var gate = await Evaluate(o => { o.BaseDirectory = Fixtures.Root; o.Reports.Add("**/sample-coverlet.cobertura.xml"); });
+        var gate = await Evaluate(o => { o.BaseDirectory = Fixtures.Root; o.Files.Add("**/sample-coverlet.cobertura.xml"); });
         Assert.Equal(201, Value(gate, "coverable-lines"));
     }
 
@@ -317,7 +317,7 @@ public class CoverageGateTests
         var at = xml.IndexOf(" el=\"", StringComparison.Ordinal);
         var end = xml.IndexOf('"', at + 5);
         var path = folder.Write("hostile.opencover.xml", xml[..at] + " el=\"2147483647" + xml[end..]);
-        var gate = await Evaluate(o => o.Reports.Add(path));
+        var gate = await Evaluate(o => o.Files.Add(path));
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.Contains("hostile.opencover.xml, line", gate.Summary, StringComparison.Ordinal);
         Assert.Contains("to 2147483647, more than 10,000 lines", gate.Summary, StringComparison.Ordinal);
@@ -328,7 +328,7 @@ public class CoverageGateTests
     [InlineData("reportgenerator-coverlet.cobertura.xml", "reportgenerator-coverlet.opencover.xml", 156, 255)]
     public async Task One_run_in_two_formats_merges_into_the_same_files_not_twice_as_many(string cobertura, string openCover, int covered, int coverable)
     {
-        var gate = await Evaluate(o => { o.Reports.Add(Fixtures.Coverage(cobertura)); o.Reports.Add(Fixtures.Coverage(openCover)); o.MinimumLineRate = 0; o.CoverletTruncation = false; });
+        var gate = await Evaluate(o => { o.Files.Add(Fixtures.Coverage(cobertura)); o.Files.Add(Fixtures.Coverage(openCover)); o.MinimumLineRate = 0; o.CoverletTruncation = false; });
         Assert.Equal(covered, Value(gate, "covered-lines"));
         Assert.Equal(coverable, Value(gate, "coverable-lines"));
     }

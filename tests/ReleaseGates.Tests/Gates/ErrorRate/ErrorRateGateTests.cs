@@ -22,16 +22,16 @@ public class ErrorRateGateTests
     [InlineData(11, GateStatus.Failed)]    // 1.1 %
     public async Task Warns_and_fails_on_either_side_of_the_thresholds(long errors, GateStatus expected)
     {
-        var gate = await Evaluate(o => { o.Source = Counts(1000, errors); o.Maximum = 0.01; o.Warning = 0.001; });
+        var gate = await Evaluate(o => { o.Source = Counts(1000, errors); o.MaximumRate = 0.01; o.WarningRate = 0.001; });
         Assert.Equal(expected, gate.Status);
     }
 
     [Fact]
     public async Task No_requests_is_never_a_pass()
     {
-        var gate = await Evaluate(o => { o.Source = Counts(0, 0); o.Maximum = 0.01; });
+        var gate = await Evaluate(o => { o.Source = Counts(0, 0); o.MaximumRate = 0.01; });
         Assert.Equal(GateStatus.Skipped, gate.Status);
-        var strict = await Evaluate(o => { o.Source = Counts(5, 0); o.Maximum = 0.01; o.MinimumRequests = 50; o.NoDataStatus = GateStatus.Failed; });
+        var strict = await Evaluate(o => { o.Source = Counts(5, 0); o.MaximumRate = 0.01; o.MinimumRequests = 50; o.NoDataStatus = GateStatus.Failed; });
         Assert.Equal(GateStatus.Failed, strict.Status);
     }
 
@@ -89,7 +89,7 @@ public class ErrorRateGateTests
         var ex = Assert.Throws<ReleaseGatesConfigurationException>(() => ReleaseGate.CreateBuilder().AddErrorRate("e", o =>
         {
             o.Source = RequestMetricsSource.FromRecorder(new ConcurrentLatencyRecorder());   // no error counts, no windows
-            o.Maximum = 5;                                                                    // a percentage where a ratio is expected
+            o.MaximumRate = 5;                                                                    // a percentage where a ratio is expected
             o.SustainedAbove = 0.1;
             o.BurnRate = new BurnRateCondition { Slo = 99.9 };
         }));
@@ -111,7 +111,7 @@ public class ErrorRateGateTests
         var report = await ReleaseGate.CreateBuilder().AddErrorRate("errors", o =>
         {
             o.Source = Counts(50, 0, windows);
-            o.Maximum = 0.5;
+            o.MaximumRate = 0.5;
             o.SustainedAbove = 0.10;
             o.SustainedFor = TimeSpan.FromMinutes(3);
         }).AddGate("other", (_, _) => ValueTask.FromResult(GateResult.Passed("ok"))).EvaluateAsync(Ct);
@@ -134,7 +134,7 @@ public class ErrorRateGateTests
         var gate = (await ReleaseGate.CreateBuilder().AddErrorRate("errors", o =>
         {
             o.Source = Counts(10, 9, windows);
-            o.Maximum = 0.01;
+            o.MaximumRate = 0.01;
             o.SustainedAbove = 0.10;
             o.SustainedFor = TimeSpan.FromMinutes(3);
         }).EvaluateAsync(Ct)).Gates[0];

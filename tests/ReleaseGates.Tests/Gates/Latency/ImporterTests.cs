@@ -32,7 +32,7 @@ public class ImporterTests
         => (await ReleaseGate.CreateBuilder().AddLatency("latency", o => { o.Source = source; foreach (var c in conditions) o.Conditions.Add(c); }).EvaluateAsync(Ct)).Gates[0];
 
     private static async Task<GateReport> Errors(RequestMetricsSource source, double maximum)
-        => (await ReleaseGate.CreateBuilder().AddErrorRate("errors", o => { o.Source = source; o.Maximum = maximum; }).EvaluateAsync(Ct)).Gates[0];
+        => (await ReleaseGate.CreateBuilder().AddErrorRate("errors", o => { o.Source = source; o.MaximumRate = maximum; }).EvaluateAsync(Ct)).Gates[0];
 
     [Theory]
     [InlineData(K6Legacy)]
@@ -96,7 +96,7 @@ public class ImporterTests
         var gate = (await ReleaseGate.CreateBuilder().AddErrorRate("errors", o =>
         {
             o.Source = RequestMetricsSource.FromJMeterJtl(path);
-            o.Maximum = 0.5;
+            o.MaximumRate = 0.5;
             o.SustainedAbove = above;
             o.SustainedFor = TimeSpan.FromMinutes(3);
         }).EvaluateAsync(Ct)).Gates[0];

@@ -6,7 +6,7 @@ namespace ReleaseGates;
 /// How a gate is registered: its category, importance, weight, timeout, tags and resilience. Every gate's options
 /// derive from this class, so <c>o.Importance = GateImportance.Optional</c> works the same on every gate.
 /// </summary>
-public class ReleaseGateOptions
+public class GateOptions
 {
     /// <summary>The category the gate scores in. Default: the gate's own (for example <see cref="GateCategories.Quality"/> for coverage), <see cref="GateCategories.General"/> for custom gates.</summary>
     public string Category { get; set; } = GateCategories.General;
