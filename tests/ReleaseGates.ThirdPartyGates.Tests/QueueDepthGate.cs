@@ -26,6 +26,18 @@ public sealed class QueueDepthGateOptions : GateOptions
     /// <summary>Warn at or above this depth; below <see cref="MaximumDepth"/>.</summary>
     public long? WarningDepth { get; set; }
 
+    /// <summary>The queues the depth is summed over, named in the summary. Default: <c>default</c>.</summary>
+    public IList<string> Queues { get; private set; } = ["default"];
+
+    /// <inheritdoc />
+    protected override GateOptions Clone()
+    {
+        // The base copies every field; a collection of our own needs a copy of its own, or the gate would share it.
+        var copy = (QueueDepthGateOptions)base.Clone();
+        copy.Queues = [.. Queues];
+        return copy;
+    }
+
     /// <inheritdoc />
     protected override void Validate(ICollection<string> problems)
     {
@@ -54,7 +66,7 @@ internal sealed class QueueDepthGate(QueueDepthGateOptions options, IQueueDepthR
             condition = condition.WithWarning(warning, MetricUnit.Count);
         }
 
-        return GateResult.FromEvidence($"{depth} messages waiting", [Measurement.Evaluate("depth", depth, MetricUnit.Count, condition)]);
+        return GateResult.FromEvidence($"{depth} messages waiting in {string.Join(", ", options.Queues)}", [Measurement.Evaluate("depth", depth, MetricUnit.Count, condition)]);
     }
 }
 

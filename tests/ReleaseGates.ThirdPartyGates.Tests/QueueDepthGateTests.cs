@@ -52,4 +52,24 @@ public class QueueDepthGateTests
         Assert.Equal(GateStatus.Error, report.Gates.Single().Status);
         Assert.Contains("No IQueueDepthReader is registered", report.Gates.Single().Summary, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Options_changed_after_registration_reach_neither_the_gate_nor_the_report()
+    {
+        QueueDepthGateOptions? kept = null;
+        var evaluator = ReleaseGate.CreateBuilder()
+            .UseServices(new ServiceCollection().AddSingleton<IQueueDepthReader>(new FixedQueueDepthReader(5000)).BuildServiceProvider())
+            .AddQueueDepth("orders-queue", o => { o.MaximumDepth = 1000; o.Queues.Add("orders"); kept = o; })
+            .Build();
+
+        kept!.MaximumDepth = 1_000_000;
+        kept.Queues.Clear();
+        kept.Queues.Add("late");
+        kept.Weight = -5;
+
+        var gate = (await evaluator.EvaluateAsync(null, Ct)).Gates.Single();
+        Assert.Equal(GateStatus.Failed, gate.Status);
+        Assert.Equal("5000 messages waiting in default, orders", gate.Summary);
+        Assert.Equal(1, gate.Weight);
+    }
 }

@@ -79,14 +79,11 @@ public static class ReleaseGatesBuilderExtensions
     }
 
     /// <summary>
-    /// What every built-in <c>AddXxx</c> does: create and configure the gate's options, validate them as the registration
-    /// is made (one exception listing every problem), and create the gate once, on first use, from the valid options.
-    /// </summary>
-    /// <summary>
     /// Adds a gate with an options type of its own, exactly as the built-in gates add themselves: the options are
     /// configured, validated at once (every problem in one <see cref="ReleaseGatesConfigurationException"/>, through your
-    /// <see cref="GateOptions.Validate"/> override), their registration values frozen, and the gate created once, on
-    /// first use, from the validated options and the application's services. The way a gate package writes its
+    /// <see cref="GateOptions.Validate"/> override), then copied (<see cref="GateOptions.Clone"/>): the gate is created
+    /// once, on first use, from that validated copy and the application's services, so nothing done to the options
+    /// object after registration reaches it. The way a gate package writes its
     /// <c>AddXxx</c> extension.
     /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
@@ -107,11 +104,13 @@ public static class ReleaseGatesBuilderExtensions
         configure?.Invoke(options);
         var gateLock = new object();
         IReleaseGate? gate = null;
-        builder.AddRegistration(new GateRegistration(name, options, services =>
+
+        // The registration copies and validates the options; the gate is created, once, from that copy only.
+        builder.AddRegistration(new GateRegistration(name, options, (frozen, services) =>
         {
             lock (gateLock)
             {
-                return gate ??= create(options, services) ?? throw new InvalidOperationException($"The factory of gate '{name}' returned null.");
+                return gate ??= create((TOptions)frozen, services) ?? throw new InvalidOperationException($"The factory of gate '{name}' returned null.");
             }
         }));
         return builder;

@@ -21,7 +21,7 @@ public class GateOptions
     public TimeSpan? Timeout { get; set; }
 
     /// <summary>Tags for evaluating a subset (<see cref="EvaluationRequest.Tags"/>). Default: none.</summary>
-    public ISet<string> Tags { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+    public ISet<string> Tags { get; private set; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Dry-run: the gate is evaluated and shown in the report, but never affects the score or the decision. Default: <see langword="false"/>.</summary>
     public bool ReportOnly { get; set; }
@@ -56,5 +56,19 @@ public class GateOptions
         {
             problems.Add($"{nameof(Timeout)} must be positive, but was {t}.");
         }
+    }
+
+    /// <summary>
+    /// A copy of these options for the gate to keep. Called once, when the gate is registered: the copy is validated, the
+    /// gate is created from it, and nothing done to the original afterwards reaches the gate or a report (as Polly copies
+    /// strategy options into the strategy). The base copies every field (a shallow copy) and its own collections;
+    /// options with collections or nested mutable objects of their own override this, call the base and copy those too.
+    /// </summary>
+    /// <returns>A copy that shares no mutable state with these options.</returns>
+    protected internal virtual GateOptions Clone()
+    {
+        var copy = (GateOptions)MemberwiseClone();
+        copy.Tags = new HashSet<string>(Tags, StringComparer.OrdinalIgnoreCase);
+        return copy;
     }
 }

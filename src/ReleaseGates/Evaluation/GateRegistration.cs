@@ -3,65 +3,84 @@ namespace ReleaseGates;
 /// <summary>A gate as registered: its name, its options (category, importance, weight, timeout, tags) and how to create it.</summary>
 public sealed class GateRegistration
 {
-    /// <summary>Creates a registration and validates its options.</summary>
+    /// <summary>Creates a registration from a copy of <paramref name="options"/>, validated now.</summary>
     /// <param name="name">The gate's unique name.</param>
-    /// <param name="options">Its registration options; validated now.</param>
+    /// <param name="options">Its registration options; copied (<see cref="GateOptions.Clone"/>) and the copy validated, so later changes to this object have no effect.</param>
     /// <param name="factory">Creates the gate for one evaluation.</param>
     /// <exception cref="ReleaseGatesConfigurationException">The options are invalid; every problem is listed.</exception>
     public GateRegistration(string name, GateOptions options, Func<IServiceProvider, IReleaseGate> factory)
+        : this(name, options, Wrap(factory))
+    {
+    }
+
+    /// <summary>Creates a registration whose factory is given the validated copy of the options.</summary>
+    internal GateRegistration(string name, GateOptions options, Func<GateOptions, IServiceProvider, IReleaseGate> create)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(create);
+        var frozen = options.Clone();
+        if (frozen is null || frozen.GetType() != options.GetType() || ReferenceEquals(frozen, options))
+        {
+            throw new InvalidOperationException(
+                $"{options.GetType().Name}.{nameof(GateOptions.Clone)} must return a new {options.GetType().Name} (override it by calling base.Clone() and copying your collections).");
+        }
+
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(name))
         {
             problems.Add("The gate name must not be empty.");
         }
 
-        options.Validate(problems);
+        frozen.Validate(problems);
         if (problems.Count > 0)
         {
             throw new ReleaseGatesConfigurationException($"Gate '{name}' is misconfigured", problems);
         }
 
         Name = name;
-        Options = options;
-        Factory = factory;
-
-        // Frozen as validated: what the caller does to the options object afterwards never reaches a report.
-        Metadata = new GateMetadata(
-            options.Category,
-            options.Importance,
-            options.Weight,
-            options.ReportOnly,
-            options.Timeout,
-            [.. options.Tags.Order(StringComparer.Ordinal)],
-            new HashSet<string>(options.Tags, StringComparer.OrdinalIgnoreCase));
+        Category = frozen.Category;
+        Importance = frozen.Importance;
+        Weight = frozen.Weight;
+        ReportOnly = frozen.ReportOnly;
+        Timeout = frozen.Timeout;
+        Tags = [.. frozen.Tags.Order(StringComparer.Ordinal)];
+        TagSet = new HashSet<string>(frozen.Tags, StringComparer.OrdinalIgnoreCase);
+        ConfigureResilience = frozen.ConfigureResilience;
+        Factory = services => create(frozen, services);
     }
-
-    /// <summary>The registration values the evaluator uses, copied when the gate was registered and validated.</summary>
-    internal GateMetadata Metadata { get; }
 
     /// <summary>The gate's unique name.</summary>
     public string Name { get; }
 
-    /// <summary>
-    /// The registration options as given. Category, importance, weight, report-only, timeout and tags are copied when the
-    /// gate is registered: changing them on this object afterwards has no effect on any evaluation or report.
-    /// </summary>
-    public GateOptions Options { get; }
+    /// <summary>The category it scores in.</summary>
+    public string Category { get; }
+
+    /// <summary>Its importance.</summary>
+    public GateImportance Importance { get; }
+
+    /// <summary>Its weight within its category and in the overall score.</summary>
+    public double Weight { get; }
+
+    /// <summary>Whether it is report-only (shown, never deciding).</summary>
+    public bool ReportOnly { get; }
+
+    /// <summary>Its timeout, or <see langword="null"/> for <see cref="ReleaseGatesOptions.DefaultTimeout"/>.</summary>
+    public TimeSpan? Timeout { get; }
+
+    /// <summary>Its tags, sorted (ordinal).</summary>
+    public IReadOnlyList<string> Tags { get; }
 
     /// <summary>Creates the gate for one evaluation.</summary>
     public Func<IServiceProvider, IReleaseGate> Factory { get; }
-}
 
-/// <summary>A gate's registration values as they were validated: category, importance, weight, report-only, timeout and tags.</summary>
-internal sealed record GateMetadata(
-    string Category,
-    GateImportance Importance,
-    double Weight,
-    bool ReportOnly,
-    TimeSpan? Timeout,
-    IReadOnlyList<string> Tags,
-    IReadOnlySet<string> TagSet);
+    internal IReadOnlySet<string> TagSet { get; }
+
+    internal Action<Polly.ResiliencePipelineBuilder<GateResult>>? ConfigureResilience { get; }
+
+    private static Func<GateOptions, IServiceProvider, IReleaseGate> Wrap(Func<IServiceProvider, IReleaseGate> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return (_, services) => factory(services);
+    }
+}

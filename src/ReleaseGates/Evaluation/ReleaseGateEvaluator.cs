@@ -51,7 +51,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         for (var i = 0; i < _registrations.Length && problems.Count == 0; i++)
         {
             var registration = _registrations[i];
-            _timeouts[i] = registration.Metadata.Timeout ?? options.DefaultTimeout;
+            _timeouts[i] = registration.Timeout ?? options.DefaultTimeout;
             try
             {
                 _pipelines[i] = BuildPipeline(registration, _timeouts[i]);
@@ -77,7 +77,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         var startedAt = _time.GetUtcNow();
         var started = _time.GetTimestamp();
         var selected = Enumerable.Range(0, _registrations.Length)
-            .Where(i => request is null || request.Tags.Count == 0 || _registrations[i].Metadata.TagSet.Overlaps(request.Tags))
+            .Where(i => request is null || request.Tags.Count == 0 || _registrations[i].TagSet.Overlaps(request.Tags))
             .ToArray();
         var reports = new GateReport[selected.Length];
         LogStarting(_logger, selected.Length, _options.MaximumConcurrency);
@@ -165,11 +165,11 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         return new GateReport
         {
             Name = registration.Name,
-            Category = registration.Metadata.Category,
-            Importance = registration.Metadata.Importance,
-            Weight = registration.Metadata.Weight,
-            ReportOnly = registration.Metadata.ReportOnly,
-            Tags = registration.Metadata.Tags,
+            Category = registration.Category,
+            Importance = registration.Importance,
+            Weight = registration.Weight,
+            ReportOnly = registration.ReportOnly,
+            Tags = registration.Tags,
             Status = status,
             Summary = summary,
             Score = result.Score,
@@ -229,7 +229,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         var builder = new ResiliencePipelineBuilder<GateResult> { TimeProvider = _time, Name = registration.Name };
         builder.AddTimeout(timeout);
         _options.ConfigureResilience?.Invoke(builder);
-        registration.Options.ConfigureResilience?.Invoke(builder);
+        registration.ConfigureResilience?.Invoke(builder);
         return builder.Build();
     }
 

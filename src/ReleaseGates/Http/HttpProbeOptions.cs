@@ -77,4 +77,11 @@ public sealed class HttpProbeOptions
             problems.Add($"Probe.{nameof(MaximumBodyBytes)} must be 0 to 64 MiB, but was {MaximumBodyBytes}.");
         }
     }
+
+    /// <summary>A copy that shares no mutable state with these options.</summary>
+    internal HttpProbeOptions Copy()
+    {
+        var copy = (HttpProbeOptions)MemberwiseClone();
+        return copy;
+    }
 }

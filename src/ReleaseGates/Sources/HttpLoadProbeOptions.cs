@@ -13,13 +13,13 @@ public sealed class HttpLoadProbeOptions
     public static readonly TimeSpan MaximumDuration = TimeSpan.FromMinutes(10);
 
     /// <summary>The URLs to send requests to, round robin. Required; http or https.</summary>
-    public IList<Uri> Targets { get; } = [];
+    public IList<Uri> Targets { get; private set; } = [];
 
     /// <summary>The HTTP method. Default: GET.</summary>
     public HttpMethod Method { get; set; } = HttpMethod.Get;
 
     /// <summary>Headers sent with every request (an API key, <c>Accept</c>); content headers go on the body. Default: none.</summary>
-    public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    public IDictionary<string, string> Headers { get; private set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The request body sent with every request (for a <c>POST /api/screener/filter</c>), or <see langword="null"/> for none. Default: none.</summary>
     public string? Body { get; set; }
@@ -60,6 +60,15 @@ public sealed class HttpLoadProbeOptions
 
     /// <summary>Told the number of completed requests (warm-up excluded) after each one, e.g. to draw a progress bar. Default: none.</summary>
     public IProgress<long>? Progress { get; set; }
+
+    /// <summary>A copy that shares no mutable state with these options.</summary>
+    internal HttpLoadProbeOptions Copy()
+    {
+        var copy = (HttpLoadProbeOptions)MemberwiseClone();
+        copy.Targets = [.. Targets];
+        copy.Headers = new Dictionary<string, string>(Headers, StringComparer.OrdinalIgnoreCase);
+        return copy;
+    }
 
     internal void Validate(ICollection<string> problems)
     {

@@ -65,12 +65,13 @@ public abstract class RequestMetricsSource
     /// When no request got any response (connection refused, DNS failure, every request timed out) the read throws, so the
     /// gate reports <see cref="GateStatus.Error"/>: nothing could be measured.
     /// </summary>
-    /// <param name="options">The probe's targets and bounds.</param>
+    /// <param name="options">The probe's targets and bounds; copied now, so later changes to this object have no effect.</param>
     /// <param name="timeProvider">The clock of the windows.</param>
     /// <returns>The source.</returns>
     public static RequestMetricsSource FromLoadProbe(HttpLoadProbeOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options = options.Copy(); // as the source is made: later changes to the caller's object reach no run
         // One line for a report cell, however many targets: the host and how many paths were driven.
         var hosts = options.Targets.Where(t => t is not null).Select(t => t.IsAbsoluteUri ? t.GetLeftPart(UriPartial.Authority) : t.ToString()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var description = options.Targets.Count == 1

@@ -7,7 +7,7 @@ public sealed class CoverageGateOptions : GateOptions
     public CoverageGateOptions() => Category = GateCategories.Quality;
 
     /// <summary>Report files: paths or globs (<c>TestResults/**/coverage.cobertura.xml</c>). Several reports are merged. Required.</summary>
-    public IList<string> Files { get; } = [];
+    public IList<string> Files { get; private set; } = [];
 
     /// <summary>The folder relative paths start from. Default: the current directory.</summary>
     public string? BaseDirectory { get; set; }
@@ -55,28 +55,28 @@ public sealed class CoverageGateOptions : GateOptions
     public int MinimumCoverableLines { get; set; } = 20;
 
     /// <summary>Modules (assemblies, packages) to include, as globs. Default: all.</summary>
-    public IList<string> IncludeModules { get; } = [];
+    public IList<string> IncludeModules { get; private set; } = [];
 
     /// <summary>Modules to exclude, as globs (<c>*.Tests</c>).</summary>
-    public IList<string> ExcludeModules { get; } = [];
+    public IList<string> ExcludeModules { get; private set; } = [];
 
     /// <summary>Source files to include, as globs on the path the report writes (<c>src/**</c>). Default: all.</summary>
-    public IList<string> IncludeFiles { get; } = [];
+    public IList<string> IncludeFiles { get; private set; } = [];
 
     /// <summary>Source files to exclude, as globs on the path the report writes (<c>**/Migrations/**</c>).</summary>
-    public IList<string> ExcludeFiles { get; } = [];
+    public IList<string> ExcludeFiles { get; private set; } = [];
 
     /// <summary>Classes to include, as globs on the full class name (<c>MyApp.Domain.*</c>). Applies where the format names classes. Default: all.</summary>
-    public IList<string> IncludeClasses { get; } = [];
+    public IList<string> IncludeClasses { get; private set; } = [];
 
     /// <summary>Classes to exclude, as globs on the full class name (<c>*.Generated.*</c>). Applies where the format names classes.</summary>
-    public IList<string> ExcludeClasses { get; } = [];
+    public IList<string> ExcludeClasses { get; private set; } = [];
 
     /// <summary>
     /// More conditions in text form over <c>line</c>, <c>branch</c> and <c>method</c>, including relative ones against the
     /// baseline report (<c>line >= -0.005</c>: at most half a point lower than the baseline). Default: none.
     /// </summary>
-    public IList<string> Conditions { get; } = [];
+    public IList<string> Conditions { get; private set; } = [];
 
     /// <summary>How many of the least-covered files are listed as findings. Default: 5.</summary>
     public int WorstFilesListed { get; set; } = 5;
@@ -133,5 +133,21 @@ public sealed class CoverageGateOptions : GateOptions
         }
 
         ConditionList.Validate(Conditions, m => Metrics.Contains(m, StringComparer.Ordinal) ? MetricUnit.Ratio : null, "line, branch and method", problems);
+    }
+
+    /// <inheritdoc />
+    protected internal override GateOptions Clone()
+    {
+        var copy = (CoverageGateOptions)base.Clone();
+        copy.Files = [.. Files];
+        copy.IncludeModules = [.. IncludeModules];
+        copy.ExcludeModules = [.. ExcludeModules];
+        copy.IncludeFiles = [.. IncludeFiles];
+        copy.ExcludeFiles = [.. ExcludeFiles];
+        copy.IncludeClasses = [.. IncludeClasses];
+        copy.ExcludeClasses = [.. ExcludeClasses];
+        copy.Conditions = [.. Conditions];
+        copy.Diff = Diff?.Copy();
+        return copy;
     }
 }

@@ -17,4 +17,11 @@ public sealed class DiffCoverageOptions
 
     /// <summary>How many uncovered changed line ranges are listed as findings. Default: 20.</summary>
     public int RangesListed { get; set; } = 20;
+
+    /// <summary>A copy that shares no mutable state with these options.</summary>
+    internal DiffCoverageOptions Copy()
+    {
+        var copy = (DiffCoverageOptions)MemberwiseClone();
+        return copy;
+    }
 }

@@ -38,4 +38,11 @@ public sealed class BurnRateCondition
             problems.Add($"BurnRate.{nameof(Threshold)} must be positive, but was {Threshold}.");
         }
     }
+
+    /// <summary>A copy that shares no mutable state with these options.</summary>
+    internal BurnRateCondition Copy()
+    {
+        var copy = (BurnRateCondition)MemberwiseClone();
+        return copy;
+    }
 }

@@ -16,7 +16,7 @@ public sealed class ErrorRateGateOptions : GateOptions
     public double? WarningRate { get; set; }
 
     /// <summary>More conditions in text form over <c>rate</c> (a ratio), <c>errors</c> and <c>requests</c> (counts). Default: none.</summary>
-    public IList<string> Conditions { get; } = [];
+    public IList<string> Conditions { get; private set; } = [];
 
     /// <summary>The fewest requests needed to judge; fewer gives <see cref="NoDataStatus"/>, never a pass. Default: 1.</summary>
     public long MinimumRequests { get; set; } = 1;
@@ -104,5 +104,14 @@ public sealed class ErrorRateGateOptions : GateOptions
             m => m == "rate" ? MetricUnit.Ratio : Metrics.Contains(m, StringComparer.Ordinal) ? MetricUnit.Count : null,
             "rate, errors and requests",
             problems);
+    }
+
+    /// <inheritdoc />
+    protected internal override GateOptions Clone()
+    {
+        var copy = (ErrorRateGateOptions)base.Clone();
+        copy.Conditions = [.. Conditions];
+        copy.BurnRate = BurnRate?.Copy();
+        return copy;
     }
 }

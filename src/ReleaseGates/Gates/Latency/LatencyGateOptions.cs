@@ -16,7 +16,7 @@ public sealed class LatencyGateOptions : GateOptions
     /// <c>count</c> and <c>rps</c> (requests per second over the source's window): <c>p(95) &lt; 300ms warn 200ms</c>,
     /// <c>p(95) &lt;= +10% floor 50ms</c>, <c>rps &gt; 100</c>. At least one.
     /// </summary>
-    public IList<string> Conditions { get; } = [];
+    public IList<string> Conditions { get; private set; } = [];
 
     /// <summary>The fewest samples needed to judge. Fewer gives <see cref="NoDataStatus"/>, never a pass. Default: 1.</summary>
     public long MinimumSamples { get; set; } = 1;
@@ -104,5 +104,13 @@ public sealed class LatencyGateOptions : GateOptions
                 problems.Add($"{nameof(Conditions)}: '{text}' needs {needs}, which the source '{source.Description}' does not provide.");
             }
         }
+    }
+
+    /// <inheritdoc />
+    protected internal override GateOptions Clone()
+    {
+        var copy = (LatencyGateOptions)base.Clone();
+        copy.Conditions = [.. Conditions];
+        return copy;
     }
 }

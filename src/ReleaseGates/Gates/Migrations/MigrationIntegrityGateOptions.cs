@@ -54,16 +54,16 @@ public sealed class MigrationIntegrityGateOptions : GateOptions
     /// Type is <c>*</c>, <c>versioned</c> or <c>repeatable</c>; status is <c>missing</c>, <c>pending</c>, <c>ignored</c> or
     /// <c>future</c>. Default: <c>*:future</c> (a newer application may already have migrated the database).
     /// </summary>
-    public IList<string> IgnoreMigrationPatterns { get; } = ["*:future"];
+    public IList<string> IgnoreMigrationPatterns { get; private set; } = ["*:future"];
 
     /// <summary>Versions at or below this one are not checked (Flyway's <c>baselineVersion</c>); a <c>BASELINE</c> row in the history does the same. Default: none.</summary>
     public string? BaselineVersion { get; set; }
 
     /// <summary>What the live catalog must hold.</summary>
-    public SchemaExpectations Schema { get; } = new();
+    public SchemaExpectations Schema { get; private set; } = new();
 
     /// <summary>Data invariants that must hold.</summary>
-    public IList<DataInvariant> Invariants { get; } = [];
+    public IList<DataInvariant> Invariants { get; private set; } = [];
 
     /// <summary>How long one statement may run. Default: 30 seconds.</summary>
     public TimeSpan StatementTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -72,7 +72,7 @@ public sealed class MigrationIntegrityGateOptions : GateOptions
     public int MaximumOffendingRows { get; set; } = 5;
 
     /// <summary>Column names whose values are never shown, in addition to names that look secret (password, token, secret, key, hash, salt, …).</summary>
-    public ISet<string> RedactedColumns { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+    public ISet<string> RedactedColumns { get; private set; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <inheritdoc />
     protected internal override void Validate(ICollection<string> problems)
@@ -134,5 +134,17 @@ public sealed class MigrationIntegrityGateOptions : GateOptions
         {
             problems.Add($"Two invariants are named '{duplicate.Key}'.");
         }
+    }
+
+    /// <inheritdoc />
+    protected internal override GateOptions Clone()
+    {
+        var copy = (MigrationIntegrityGateOptions)base.Clone();
+        copy.ExpectedMigrations = ExpectedMigrations is null ? null : [.. ExpectedMigrations];
+        copy.IgnoreMigrationPatterns = [.. IgnoreMigrationPatterns];
+        copy.Schema = Schema.Copy();
+        copy.Invariants = [.. Invariants];
+        copy.RedactedColumns = new HashSet<string>(RedactedColumns, StringComparer.OrdinalIgnoreCase);
+        return copy;
     }
 }

@@ -7,13 +7,13 @@ public sealed class SchemaExpectations
     public int? MinimumTableCount { get; set; }
 
     /// <summary>Tables that must exist (names compared without regard to case).</summary>
-    public IList<string> Tables { get; } = [];
+    public IList<string> Tables { get; private set; } = [];
 
     /// <summary>Columns that must exist, optionally with a type and nullability.</summary>
-    public IList<ColumnExpectation> Columns { get; } = [];
+    public IList<ColumnExpectation> Columns { get; private set; } = [];
 
     /// <summary>Indexes (or unique constraints) that must exist over exactly these columns, in this order.</summary>
-    public IList<IndexExpectation> Indexes { get; } = [];
+    public IList<IndexExpectation> Indexes { get; private set; } = [];
 
     /// <summary>True when nothing is expected.</summary>
     internal bool IsEmpty => MinimumTableCount is null && Tables.Count == 0 && Columns.Count == 0 && Indexes.Count == 0;
@@ -76,5 +76,15 @@ public sealed class SchemaExpectations
         {
             problems.Add($"Schema.Indexes holds an expectation without a table or columns (table '{i.Table}').");
         }
+    }
+
+    /// <summary>A copy that shares no mutable state with these options.</summary>
+    internal SchemaExpectations Copy()
+    {
+        var copy = (SchemaExpectations)MemberwiseClone();
+        copy.Tables = [.. Tables];
+        copy.Columns = [.. Columns];
+        copy.Indexes = [.. Indexes.Select(i => i is null ? i! : i with { Columns = [.. i.Columns] })];
+        return copy;
     }
 }

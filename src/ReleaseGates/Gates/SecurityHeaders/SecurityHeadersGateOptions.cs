@@ -34,16 +34,16 @@ public sealed class SecurityHeadersGateOptions : GateOptions
     public string? WarningGrade { get; set; }
 
     /// <summary>Headers that must be present (names compared without case).</summary>
-    public ISet<string> RequiredHeaders { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+    public ISet<string> RequiredHeaders { get; private set; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Headers that must be absent, e.g. <c>X-Powered-By</c>.</summary>
-    public ISet<string> ForbiddenHeaders { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+    public ISet<string> ForbiddenHeaders { get; private set; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Headers whose (first) value must match a regular expression, e.g. <c>["Cache-Control"] = "no-store"</c>.</summary>
-    public IDictionary<string, string> RequiredHeaderValues { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    public IDictionary<string, string> RequiredHeaderValues { get; private set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>How requests are sent: client, retries, timeouts, redirects, body cap.</summary>
-    public HttpProbeOptions Probe { get; } = new();
+    public HttpProbeOptions Probe { get; private set; } = new();
 
     /// <inheritdoc />
     protected internal override void Validate(ICollection<string> problems)
@@ -90,5 +90,16 @@ public sealed class SecurityHeadersGateOptions : GateOptions
         }
 
         Probe.Validate(problems);
+    }
+
+    /// <inheritdoc />
+    protected internal override GateOptions Clone()
+    {
+        var copy = (SecurityHeadersGateOptions)base.Clone();
+        copy.RequiredHeaders = new HashSet<string>(RequiredHeaders, StringComparer.OrdinalIgnoreCase);
+        copy.ForbiddenHeaders = new HashSet<string>(ForbiddenHeaders, StringComparer.OrdinalIgnoreCase);
+        copy.RequiredHeaderValues = new Dictionary<string, string>(RequiredHeaderValues, StringComparer.OrdinalIgnoreCase);
+        copy.Probe = Probe.Copy();
+        return copy;
     }
 }

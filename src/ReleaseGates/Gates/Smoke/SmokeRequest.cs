@@ -23,7 +23,7 @@ public sealed class SmokeRequest
     public string Name => _name ?? $"{Method} {Path}";
 
     /// <summary>Request headers.</summary>
-    public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    public IDictionary<string, string> Headers { get; private set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The request body, or <see langword="null"/>.</summary>
     public string? Body { get; private set; }
@@ -35,7 +35,7 @@ public sealed class SmokeRequest
     public bool FollowRedirects { get; set; } = true;
 
     /// <summary>Statuses that pass. Default: 200.</summary>
-    public ISet<int> ExpectedStatuses { get; } = new HashSet<int>();
+    public ISet<int> ExpectedStatuses { get; private set; } = new HashSet<int>();
 
     /// <summary>The media type the response must have (parameters such as charset ignored), or <see langword="null"/>.</summary>
     public string? ExpectedContentType { get; private set; }
@@ -44,13 +44,13 @@ public sealed class SmokeRequest
     public TimeSpan? MaximumLatency { get; private set; }
 
     /// <summary>Texts the body must contain (ordinal).</summary>
-    public IList<string> BodyContains { get; } = [];
+    public IList<string> BodyContains { get; private set; } = [];
 
     /// <summary>JSON paths (<c>$.status</c>, <c>$.items[0].id</c>) and the JSON value each must equal (<c>"Healthy"</c> as a string, <c>3</c>, <c>true</c>).</summary>
-    public IDictionary<string, string> JsonEquals { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+    public IDictionary<string, string> JsonEquals { get; private set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>Response headers that must be present.</summary>
-    public IList<string> HeadersPresent { get; } = [];
+    public IList<string> HeadersPresent { get; private set; } = [];
 
     /// <summary>A GET request.</summary>
     /// <param name="path">The path or absolute URL.</param>
@@ -147,4 +147,16 @@ public sealed class SmokeRequest
 
     /// <inheritdoc />
     public override string ToString() => Name;
+
+    /// <summary>A copy that shares no mutable state with these options.</summary>
+    internal SmokeRequest Copy()
+    {
+        var copy = (SmokeRequest)MemberwiseClone();
+        copy.Headers = new Dictionary<string, string>(Headers, StringComparer.OrdinalIgnoreCase);
+        copy.ExpectedStatuses = new HashSet<int>(ExpectedStatuses);
+        copy.BodyContains = [.. BodyContains];
+        copy.JsonEquals = new Dictionary<string, string>(JsonEquals, StringComparer.Ordinal);
+        copy.HeadersPresent = [.. HeadersPresent];
+        return copy;
+    }
 }

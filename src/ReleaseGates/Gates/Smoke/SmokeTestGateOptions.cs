@@ -10,13 +10,13 @@ public sealed class SmokeTestGateOptions : GateOptions
     public Uri? BaseAddress { get; set; }
 
     /// <summary>The requests and their expectations.</summary>
-    public IList<SmokeRequest> Requests { get; } = [];
+    public IList<SmokeRequest> Requests { get; private set; } = [];
 
     /// <summary>How many requests run at once. Default: 4; 1 to 64.</summary>
     public int MaximumConcurrency { get; set; } = 4;
 
     /// <summary>How requests are sent: client, retries, timeouts, redirects, body cap.</summary>
-    public HttpProbeOptions Probe { get; } = new();
+    public HttpProbeOptions Probe { get; private set; } = new();
 
     /// <inheritdoc />
     protected internal override void Validate(ICollection<string> problems)
@@ -61,5 +61,14 @@ public sealed class SmokeTestGateOptions : GateOptions
         }
 
         Probe.Validate(problems);
+    }
+
+    /// <inheritdoc />
+    protected internal override GateOptions Clone()
+    {
+        var copy = (SmokeTestGateOptions)base.Clone();
+        copy.Requests = [.. Requests.Select(r => r?.Copy()!)];
+        copy.Probe = Probe.Copy();
+        return copy;
     }
 }

@@ -10,13 +10,13 @@ public sealed class TestResultsGateOptions : GateOptions
     /// The result files: paths or globs (<c>TestResults/**/*.trx</c>, <c>reports/junit-*.xml</c>), relative to
     /// <see cref="BaseDirectory"/>. TRX and JUnit XML are told apart by content. Required.
     /// </summary>
-    public IList<string> Files { get; } = [];
+    public IList<string> Files { get; private set; } = [];
 
     /// <summary>The folder relative paths start from. Default: the current directory.</summary>
     public string? BaseDirectory { get; set; }
 
     /// <summary>Only test cases whose suite (JUnit <c>testsuite</c> name, or the TRX file name) matches one of these globs. Default: all.</summary>
-    public IList<string> Suites { get; } = [];
+    public IList<string> Suites { get; private set; } = [];
 
     /// <summary>The fewest tests that must have run (passed, failed or errored; skipped ones do not count). Default: 1 — no tests is never a pass.</summary>
     public int MinimumExecuted { get; set; } = 1;
@@ -34,7 +34,7 @@ public sealed class TestResultsGateOptions : GateOptions
     /// More conditions in text form over the metrics <c>total</c>, <c>executed</c>, <c>passed</c>, <c>failed</c>,
     /// <c>skipped</c> and <c>pass-rate</c>, for example <c>pass-rate >= 98% warn 100%</c>. Default: none.
     /// </summary>
-    public IList<string> Conditions { get; } = [];
+    public IList<string> Conditions { get; private set; } = [];
 
     /// <summary>How a test that appears more than once (a retry, or several files) counts. Default: <see cref="TestRetryPolicy.EveryAttempt"/>.</summary>
     public TestRetryPolicy RetryPolicy { get; set; } = TestRetryPolicy.EveryAttempt;
@@ -86,5 +86,15 @@ public sealed class TestResultsGateOptions : GateOptions
             m => m == "pass-rate" ? MetricUnit.Ratio : Metrics.Contains(m, StringComparer.Ordinal) ? MetricUnit.Count : null,
             string.Join(", ", Metrics),
             problems);
+    }
+
+    /// <inheritdoc />
+    protected internal override GateOptions Clone()
+    {
+        var copy = (TestResultsGateOptions)base.Clone();
+        copy.Files = [.. Files];
+        copy.Suites = [.. Suites];
+        copy.Conditions = [.. Conditions];
+        return copy;
     }
 }
