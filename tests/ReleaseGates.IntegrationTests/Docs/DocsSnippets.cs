@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using ReleaseGates.IntegrationTests.Gates.Migrations.EfCore;
+using ReleaseGates.IntegrationTests.Gates.MigrationIntegrity.EfCore;
 using ReleaseGates.Metrics;
 
 #pragma warning disable CA1822, CA1861, IDE0059, IDE0060, CS0219 // snippets show calls; their results are not used here

@@ -26,9 +26,9 @@ public class FrozenOptionsTests
     [Fact]
     public void Smoke_requests_are_copied_one_by_one()
     {
-        var options = new SmokeTestGateOptions();
+        var options = new SmokeTestsGateOptions();
         options.Requests.Add(SmokeRequest.Get("/health").ExpectStatus(200));
-        var copy = (SmokeTestGateOptions)options.Clone();
+        var copy = (SmokeTestsGateOptions)options.Clone();
 
         options.Requests[0].ExpectedStatuses.Add(500);
         Assert.NotSame(options.Requests[0], copy.Requests[0]);

@@ -153,7 +153,7 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
                 var rate = (double)file.CoveredLines / file.CoverableLines;
                 if (rate < fileMinimum)
                 {
-                    findings.Add(new Finding("coverage.file-below-minimum", FindingSeverity.Error,
+                    findings.Add(new Finding(CoverageGateConstants.CoverageFileBelowMinimum, FindingSeverity.Error,
                         $"{file.CoveredLines} of {file.CoverableLines} lines covered ({rate:P1}), below the per-file minimum {fileMinimum:P0}") { Target = file.Path });
                 }
             }
@@ -162,7 +162,7 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
         foreach (var file in files.Where(f => f.CoverableLines > 0).OrderBy(f => (double)f.CoveredLines / f.CoverableLines).ThenByDescending(f => f.CoverableLines).Take(options.WorstFilesListed))
         {
             var uncovered = file.Lines.Where(l => l.Value.Hits == 0).Select(l => l.Key).Order();
-            findings.Add(new Finding("coverage.worst-file", FindingSeverity.Info,
+            findings.Add(new Finding(CoverageGateConstants.CoverageWorstFile, FindingSeverity.Info,
                 $"{file.CoveredLines} of {file.CoverableLines} lines covered ({(double)file.CoveredLines / file.CoverableLines:P1}); uncovered: {string.Join(", ", UnifiedDiff.Ranges(uncovered).Take(8))}") { Target = file.Path });
         }
 
@@ -208,13 +208,13 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
                 }
             }
 
-            ranges.AddRange(UnifiedDiff.Ranges(uncovered).Select(r => new Finding("coverage.diff-uncovered", FindingSeverity.Info, $"changed lines {r} are not covered") { Target = $"{path}:{r}" }));
+            ranges.AddRange(UnifiedDiff.Ranges(uncovered).Select(r => new Finding(CoverageGateConstants.CoverageDiffUncovered, FindingSeverity.Info, $"changed lines {r} are not covered") { Target = $"{path}:{r}" }));
         }
 
         if (changed == 0)
         {
             measurements.Add(new Measurement("diff-coverable-lines", 0, MetricUnit.Count));
-            findings.Add(new Finding("coverage.diff-no-coverable-lines", FindingSeverity.Info, "The change adds or modifies no coverable line."));
+            findings.Add(new Finding(CoverageGateConstants.CoverageDiffNoCoverableLines, FindingSeverity.Info, "The change adds or modifies no coverable line."));
             return;
         }
 

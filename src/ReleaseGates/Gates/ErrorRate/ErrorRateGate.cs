@@ -20,7 +20,7 @@ internal sealed class ErrorRateGate(ErrorRateGateOptions options) : IReleaseGate
             var reason = $"{requests} requests from {source}; at least {Math.Max(1, options.MinimumRequests)} are needed to judge the error rate";
             var evidence = new[] { new Measurement("requests", requests, MetricUnit.Count) { Target = source } };
             return options.NoDataStatus == GateStatus.Failed
-                ? GateResult.Failed(reason, evidence, [new Finding("error-rate.no-data", FindingSeverity.Error, reason) { Target = source }])
+                ? GateResult.Failed(reason, evidence, [new Finding(ErrorRateGateConstants.ErrorRateNoData, FindingSeverity.Error, reason) { Target = source }])
                 : GateResult.Skipped(reason, evidence);
         }
 
@@ -64,7 +64,7 @@ internal sealed class ErrorRateGate(ErrorRateGateOptions options) : IReleaseGate
                 measurements.Add(new Measurement("sustained-covered-intervals", sustained.JudgedIntervals, MetricUnit.Count) { Target = $"of {sustained.Intervals} with at least {options.MinimumRequestsPerInterval} requests" });
                 if (sustained.Sustained)
                 {
-                    findings.Add(new Finding("error-rate.sustained", FindingSeverity.Error,
+                    findings.Add(new Finding(ErrorRateGateConstants.ErrorRateSustained, FindingSeverity.Error,
                         $"The error rate stayed above {above:P2} in every one of the {sustained.Intervals} intervals of the last {options.SustainedFor}.") { Target = source });
                 }
                 else if (sustained.JudgedIntervals < sustained.Intervals)
@@ -73,7 +73,7 @@ internal sealed class ErrorRateGate(ErrorRateGateOptions options) : IReleaseGate
                     var covered = windows.Interval * sustained.JudgedIntervals;
                     var reason = $"only {sustained.JudgedIntervals} of the {sustained.Intervals} intervals of the last {options.SustainedFor} had at least {options.MinimumRequestsPerInterval} requests ({covered} of {options.SustainedFor} covered), so 'above {above:P2} for {options.SustainedFor}' cannot be judged";
                     inconclusive.Add(reason);
-                    findings.Add(new Finding("error-rate.sustained-insufficient-data", FindingSeverity.Info, char.ToUpperInvariant(reason[0]) + reason[1..] + ".") { Target = source });
+                    findings.Add(new Finding(ErrorRateGateConstants.ErrorRateSustainedInsufficientData, FindingSeverity.Info, char.ToUpperInvariant(reason[0]) + reason[1..] + ".") { Target = source });
                 }
             }
 
@@ -84,14 +84,14 @@ internal sealed class ErrorRateGate(ErrorRateGateOptions options) : IReleaseGate
                 measurements.Add(new Measurement("burn-rate-short", result.ShortBurnRate, MetricUnit.None) { Target = $"{burn.ShortWindow} window" });
                 if (result.Breached)
                 {
-                    findings.Add(new Finding("error-rate.burn-rate", FindingSeverity.Error,
+                    findings.Add(new Finding(ErrorRateGateConstants.ErrorRateBurnRate, FindingSeverity.Error,
                         $"The error budget of a {burn.Slo:P2} SLO burns at {result.LongBurnRate:0.#}× over {burn.LongWindow} and {result.ShortBurnRate:0.#}× over {burn.ShortWindow}, both above {burn.Threshold}×.") { Target = source });
                 }
                 else if (!result.Conclusive)
                 {
                     var reason = $"the burn-rate windows had {result.LongWindow.Total} requests in {burn.LongWindow} and {result.ShortWindow.Total} in {burn.ShortWindow}, fewer than the {burn.MinimumRequests} each needs, so the burn rate cannot be judged";
                     inconclusive.Add(reason);
-                    findings.Add(new Finding("error-rate.burn-rate-inconclusive", FindingSeverity.Info, char.ToUpperInvariant(reason[0]) + reason[1..] + ".") { Target = source });
+                    findings.Add(new Finding(ErrorRateGateConstants.ErrorRateBurnRateInconclusive, FindingSeverity.Info, char.ToUpperInvariant(reason[0]) + reason[1..] + ".") { Target = source });
                 }
             }
         }

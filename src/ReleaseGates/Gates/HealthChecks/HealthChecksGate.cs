@@ -63,7 +63,7 @@ internal sealed class HealthChecksGate(HealthChecksGateOptions options) : IRelea
                 }
 
                 findings.Add(new Finding(
-                    entry.Status == HealthStatus.Degraded ? "health.degraded" : "health.unhealthy",
+                    entry.Status == HealthStatus.Degraded ? HealthChecksGateConstants.HealthDegraded : HealthChecksGateConstants.HealthUnhealthy,
                     entry.Status == HealthStatus.Degraded ? FindingSeverity.Warning : FindingSeverity.Error,
                     $"{name} is {entry.Status}: {detail}") { Target = name });
             }

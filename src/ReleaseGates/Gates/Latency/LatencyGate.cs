@@ -34,7 +34,7 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
             var reason = $"{samples} samples from {source}; at least {Math.Max(1, options.MinimumSamples)} are needed to judge latency";
             var evidence = new[] { new Measurement("count", samples, MetricUnit.Count) { Target = source } };
             return options.NoDataStatus == GateStatus.Failed
-                ? GateResult.Failed(reason, evidence, [new Finding("latency.no-data", FindingSeverity.Error, reason) { Target = source }])
+                ? GateResult.Failed(reason, evidence, [new Finding(LatencyGateConstants.LatencyNoData, FindingSeverity.Error, reason) { Target = source }])
                 : GateResult.Skipped(reason, evidence);
         }
 
@@ -68,13 +68,13 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
             measurements.Add(new Measurement("sustained-covered-intervals", sustained.JudgedIntervals, MetricUnit.Count) { Target = $"of {sustained.Intervals} with at least {options.MinimumRequestsPerInterval} requests" });
             if (sustained.Sustained)
             {
-                findings.Add(new Finding("latency.sustained", FindingSeverity.Error, $"Latency stayed {what}: every one of the {sustained.Intervals} intervals breached.") { Target = source });
+                findings.Add(new Finding(LatencyGateConstants.LatencySustained, FindingSeverity.Error, $"Latency stayed {what}: every one of the {sustained.Intervals} intervals breached.") { Target = source });
                 summary = $"{what}: sustained in all {sustained.Intervals} intervals ({summary})";
             }
             else if (sustained.JudgedIntervals < sustained.Intervals)
             {
                 var reason = $"only {sustained.JudgedIntervals} of the {sustained.Intervals} intervals of the last {options.SustainedFor} had at least {options.MinimumRequestsPerInterval} requests ({windows.Interval * sustained.JudgedIntervals} covered), so '{what}' cannot be judged";
-                findings.Add(new Finding("latency.sustained-insufficient-data", FindingSeverity.Info, char.ToUpperInvariant(reason[0]) + reason[1..] + ".") { Target = source });
+                findings.Add(new Finding(LatencyGateConstants.LatencySustainedInsufficientData, FindingSeverity.Info, char.ToUpperInvariant(reason[0]) + reason[1..] + ".") { Target = source });
                 return new GateResult(GateStatus.Skipped, $"Insufficient data: {reason} ({summary})", measurements, findings);
             }
         }

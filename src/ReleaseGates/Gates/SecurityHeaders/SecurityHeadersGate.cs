@@ -103,7 +103,7 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
         if (!r.IsHttps && r.All("Set-Cookie").Count > 0)
         {
             var names = string.Join(", ", r.All("Set-Cookie").Select(c => c.Split(';')[0].Split('=')[0].Trim()));
-            yield return new Finding("owasp.cookies-over-http", FindingSeverity.Error, "Cookies are set over plain http, where the Secure flag cannot protect them.")
+            yield return new Finding(SecurityHeadersGateConstants.OwaspCookiesOverHttp, FindingSeverity.Error, "Cookies are set over plain http, where the Secure flag cannot protect them.")
             {
                 Target = "Set-Cookie",
                 Observed = names,
@@ -114,7 +114,7 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
         if (string.Equals(r.Header("Access-Control-Allow-Origin")?.Trim(), ProbeOrigin, StringComparison.Ordinal)
             && string.Equals(r.Header("Access-Control-Allow-Credentials")?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
         {
-            yield return new Finding("owasp.cors-get-reflects-origin", FindingSeverity.Error, "A plain GET echoes any Origin back with Access-Control-Allow-Credentials: true.")
+            yield return new Finding(SecurityHeadersGateConstants.OwaspCorsGetReflectsOrigin, FindingSeverity.Error, "A plain GET echoes any Origin back with Access-Control-Allow-Credentials: true.")
             {
                 Target = "Access-Control-Allow-Origin",
                 Observed = $"Origin: {ProbeOrigin} → Access-Control-Allow-Origin: {r.Header("Access-Control-Allow-Origin")}, Access-Control-Allow-Credentials: true",
@@ -129,11 +129,11 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
         {
             if (ServerVersion().IsMatch(server))
             {
-                yield return new Finding("disclosure.server-version", FindingSeverity.Warning, "The Server header names a version, which tells attackers which exploits to try.") { Target = "Server", Observed = server, Remediation = "builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false); (behind IIS or a proxy: remove the header there)" };
+                yield return new Finding(SecurityHeadersGateConstants.DisclosureServerVersion, FindingSeverity.Warning, "The Server header names a version, which tells attackers which exploits to try.") { Target = "Server", Observed = server, Remediation = "builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false); (behind IIS or a proxy: remove the header there)" };
             }
             else
             {
-                yield return new Finding("disclosure.server", options.Profile == SecurityHeadersProfile.Owasp ? FindingSeverity.Warning : FindingSeverity.Info, "The Server header names the server software (OWASP: remove it).") { Target = "Server", Observed = server, Remediation = "builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);" };
+                yield return new Finding(SecurityHeadersGateConstants.DisclosureServer, options.Profile == SecurityHeadersProfile.Owasp ? FindingSeverity.Warning : FindingSeverity.Info, "The Server header names the server software (OWASP: remove it).") { Target = "Server", Observed = server, Remediation = "builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);" };
             }
         }
 
@@ -141,13 +141,13 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
         {
             if (r.Header(name) is { } value)
             {
-                yield return new Finding("disclosure." + name.ToLowerInvariant(), FindingSeverity.Warning, $"{name} discloses the technology stack.") { Target = name, Observed = value, Remediation = RemovalHint(name) };
+                yield return new Finding(SecurityHeadersGateConstants.DisclosurePrefix + name.ToLowerInvariant(), FindingSeverity.Warning, $"{name} discloses the technology stack.") { Target = name, Observed = value, Remediation = RemovalHint(name) };
             }
         }
 
         if (r.Header("X-XSS-Protection") is { } xss && xss.Trim() != "0")
         {
-            yield return new Finding("x-xss-protection-enabled", FindingSeverity.Warning, "X-XSS-Protection other than 0 turns on a filter that has itself caused cross-site leaks; OWASP: omit it or set 0.") { Target = "X-XSS-Protection", Observed = xss, Remediation = "ctx.Response.Headers.XXSSProtection = \"0\"; (or stop setting it)" };
+            yield return new Finding(SecurityHeadersGateConstants.XXssProtectionEnabled, FindingSeverity.Warning, "X-XSS-Protection other than 0 turns on a filter that has itself caused cross-site leaks; OWASP: omit it or set 0.") { Target = "X-XSS-Protection", Observed = xss, Remediation = "ctx.Response.Headers.XXSSProtection = \"0\"; (or stop setting it)" };
         }
     }
 
@@ -219,12 +219,12 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
     {
         foreach (var header in options.RequiredHeaders.Where(h => r.Header(h) is null))
         {
-            yield return new Finding("header.required-missing", FindingSeverity.Error, $"The required header {header} is missing.") { Target = header };
+            yield return new Finding(SecurityHeadersGateConstants.HeaderRequiredMissing, FindingSeverity.Error, $"The required header {header} is missing.") { Target = header };
         }
 
         foreach (var header in options.ForbiddenHeaders.Where(h => r.Header(h) is not null))
         {
-            yield return new Finding("header.forbidden-present", FindingSeverity.Error, $"The forbidden header {header} is present.") { Target = header, Observed = r.Header(header) };
+            yield return new Finding(SecurityHeadersGateConstants.HeaderForbiddenPresent, FindingSeverity.Error, $"The forbidden header {header} is present.") { Target = header, Observed = r.Header(header) };
         }
 
         foreach (var (header, pattern) in options.RequiredHeaderValues)
@@ -232,29 +232,11 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
             var value = r.Header(header);
             if (value is null || !Regex.IsMatch(value, pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
             {
-                yield return new Finding("header.value-mismatch", FindingSeverity.Error, value is null ? $"{header} is missing; it must match /{pattern}/." : $"{header} does not match /{pattern}/.") { Target = header, Observed = value };
+                yield return new Finding(SecurityHeadersGateConstants.HeaderValueMismatch, FindingSeverity.Error, value is null ? $"{header} is missing; it must match /{pattern}/." : $"{header} does not match /{pattern}/.") { Target = header, Observed = value };
             }
         }
     }
 
     [GeneratedRegex(@"\d", RegexOptions.CultureInvariant)]
     private static partial Regex ServerVersion();
-}
-
-/// <summary>Adds the security-headers gate.</summary>
-public static class SecurityHeadersReleaseGatesBuilderExtensions
-{
-    /// <summary>
-    /// Adds a gate that fetches <see cref="SecurityHeadersGateOptions.Url"/> and scores its security headers the way Mozilla HTTP
-    /// Observatory does (score and grade A+ to F), checks the http → https redirect and CORS, and reports each weakness with
-    /// the value seen and the ASP.NET Core line that fixes it.
-    /// </summary>
-    /// <typeparam name="TBuilder">The builder type.</typeparam>
-    /// <param name="builder">The builder.</param>
-    /// <param name="name">The gate's unique name.</param>
-    /// <param name="configure">Sets the URL, grade and profile.</param>
-    /// <returns>The builder.</returns>
-    public static TBuilder AddSecurityHeaders<TBuilder>(this TBuilder builder, string name, Action<SecurityHeadersGateOptions> configure)
-        where TBuilder : IReleaseGatesBuilder
-        => builder.AddBuiltInGate<TBuilder, SecurityHeadersGateOptions>(name, configure, options => new SecurityHeadersGate(options));
 }

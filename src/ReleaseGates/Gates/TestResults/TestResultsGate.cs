@@ -94,7 +94,7 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
             if (double.IsNaN(value))
             {
                 // No executed test gives no pass rate: that is a failure of the run, not a pass, and not a number to compare.
-                findings.Add(new Finding("test.no-pass-rate", FindingSeverity.Error, $"'{condition}' cannot hold: no test was executed, so there is no pass rate."));
+                findings.Add(new Finding(TestResultsGateConstants.TestNoPassRate, FindingSeverity.Error, $"'{condition}' cannot hold: no test was executed, so there is no pass rate."));
                 continue;
             }
 
@@ -113,13 +113,13 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
         var failing = cases.Where(c => c.Outcome is TestCaseOutcome.Failed or TestCaseOutcome.Error).ToList();
         foreach (var c in failing.Take(options.MaximumFailuresListed))
         {
-            var code = c.Outcome == TestCaseOutcome.Error ? "test.error" : "test.failed";
+            var code = c.Outcome == TestCaseOutcome.Error ? TestResultsGateConstants.TestError : TestResultsGateConstants.TestFailed;
             findings.Add(new Finding(code, FindingSeverity.Info, $"{c.Name}: {Truncate(c.Message, options.MaximumMessageLength)}") { Target = $"{Path.GetFileName(c.File)} [{c.Suite}]" });
         }
 
         if (failing.Count > options.MaximumFailuresListed)
         {
-            findings.Add(new Finding("test.more-failures", FindingSeverity.Info, $"{failing.Count - options.MaximumFailuresListed} more failing tests are not listed."));
+            findings.Add(new Finding(TestResultsGateConstants.TestMoreFailures, FindingSeverity.Info, $"{failing.Count - options.MaximumFailuresListed} more failing tests are not listed."));
         }
 
         var summary = executed == 0
@@ -159,12 +159,12 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
             var run = TrxReader.Read(stream, file);
             if (run.RunOutcome is "Failed" or "Error" or "Aborted" && run.Cases.All(c => c.Outcome is TestCaseOutcome.Passed or TestCaseOutcome.Skipped))
             {
-                findings.Add(new Finding("run.failed", FindingSeverity.Error, $"The test run's outcome is '{run.RunOutcome}' although no test failed: the run itself reported an error.") { Target = file });
+                findings.Add(new Finding(TestResultsGateConstants.RunFailed, FindingSeverity.Error, $"The test run's outcome is '{run.RunOutcome}' although no test failed: the run itself reported an error.") { Target = file });
             }
 
             if (run.DeclaredTotal is { } total && total != run.Cases.Count)
             {
-                findings.Add(new Finding("results.count-mismatch", FindingSeverity.Info, $"The TRX counters say {total} tests; {run.Cases.Count} results were read.") { Target = file });
+                findings.Add(new Finding(TestResultsGateConstants.ResultsCountMismatch, FindingSeverity.Info, $"The TRX counters say {total} tests; {run.Cases.Count} results were read.") { Target = file });
             }
 
             return run.Cases;
@@ -173,7 +173,7 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
         var junit = JUnitReader.Read(stream, file);
         if (junit.DeclaredTests != junit.Cases.Count)
         {
-            findings.Add(new Finding("results.count-mismatch", FindingSeverity.Info, $"The JUnit attributes say {junit.DeclaredTests} tests; {junit.Cases.Count} testcase elements were read and counted.") { Target = file });
+            findings.Add(new Finding(TestResultsGateConstants.ResultsCountMismatch, FindingSeverity.Info, $"The JUnit attributes say {junit.DeclaredTests} tests; {junit.Cases.Count} testcase elements were read and counted.") { Target = file });
         }
 
         return junit.Cases;

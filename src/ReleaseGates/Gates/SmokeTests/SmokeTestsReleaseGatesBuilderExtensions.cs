@@ -1,0 +1,19 @@
+namespace ReleaseGates;
+
+/// <summary>Adds the smoke-endpoint gate.</summary>
+public static class SmokeTestsReleaseGatesBuilderExtensions
+{
+    /// <summary>
+    /// Adds a gate that sends each request (concurrently, within bounds; retries and timeouts from
+    /// <see cref="SmokeTestsGateOptions.Probe"/>) and checks status, content type, latency, body text, JSON values and headers;
+    /// each check is a measurement. An endpoint that cannot be reached makes the gate <see cref="GateStatus.Error"/>.
+    /// </summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The gate's unique name.</param>
+    /// <param name="configure">Sets the base address and requests.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder AddSmokeTests<TBuilder>(this TBuilder builder, string name, Action<SmokeTestsGateOptions> configure)
+        where TBuilder : IReleaseGatesBuilder
+        => builder.AddBuiltInGate<TBuilder, SmokeTestsGateOptions>(name, configure, options => new SmokeTestsGate(options));
+}

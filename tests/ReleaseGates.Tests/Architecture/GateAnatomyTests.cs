@@ -1,0 +1,86 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ReleaseGates.Tests.Support;
+
+namespace ReleaseGates.Tests.Architecture;
+
+/// <summary>Every gate folder has the same shape, so that a new gate copies a good one; every public type has a file of its own.</summary>
+public sealed partial class GateAnatomyTests
+{
+    private static readonly string Source = Path.Combine(Repository.Root, "src", "ReleaseGates");
+
+    public static TheoryData<string> GateFolders() =>
+        [.. Directory.EnumerateDirectories(Path.Combine(Source, "Gates")).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [MemberData(nameof(GateFolders))]
+    public void A_gate_folder_holds_options_gate_registration_and_constants_named_after_it(string gate)
+    {
+        var folder = Path.Combine(Source, "Gates", gate);
+        foreach (var file in new[] { "GateOptions", "Gate", "ReleaseGatesBuilderExtensions", "GateConstants" })
+        {
+            Assert.True(File.Exists(Path.Combine(folder, gate + file + ".cs")), $"Gates/{gate} has no {gate}{file}.cs");
+        }
+
+        var extensions = typeof(GateOptions).Assembly.GetType("ReleaseGates." + gate + "ReleaseGatesBuilderExtensions");
+        Assert.NotNull(extensions);
+        Assert.Contains(extensions.GetMethods(BindingFlags.Public | BindingFlags.Static), m => m.Name == "Add" + gate);
+        Assert.NotNull(typeof(GateOptions).Assembly.GetType("ReleaseGates." + gate + "GateOptions"));
+    }
+
+    [Theory]
+    [MemberData(nameof(GateFolders))]
+    public void Every_finding_code_of_a_gate_is_on_its_docs_page(string gate)
+    {
+        var constants = typeof(GateOptions).Assembly.GetType("ReleaseGates." + gate + "GateConstants");
+        Assert.NotNull(constants);
+        var fields = constants.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static).Where(f => f.IsLiteral && f.FieldType == typeof(string)).ToList();
+        var page = (string)fields.Single(f => f.Name == "DocsPage").GetRawConstantValue()!;
+        var text = File.ReadAllText(Path.Combine(Repository.Root, page));
+        var missing = fields
+            .Where(f => f.Name != "DocsPage")
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .Where(code => !text.Contains("`" + code, StringComparison.Ordinal))
+            .ToList();
+        Assert.True(missing.Count == 0, $"{page} does not list: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void Every_finding_code_literal_in_a_gate_is_a_constant()
+    {
+        var literals = Directory.EnumerateFiles(Path.Combine(Source, "Gates"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith("GateConstants.cs", StringComparison.Ordinal))
+            .SelectMany(f => FindingCodeLiteral().Matches(File.ReadAllText(f)).Select(m => $"{Path.GetFileName(f)}: {m.Value}"))
+            .ToList();
+        Assert.Empty(literals);
+    }
+
+    [Fact]
+    public void Every_public_type_has_a_file_of_its_own_named_after_it()
+    {
+        var problems = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(Source, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal)))
+        {
+            var root = CSharpSyntaxTree.ParseText(File.ReadAllText(file), new CSharpParseOptions(LanguageVersion.Preview), cancellationToken: TestContext.Current.CancellationToken).GetRoot(TestContext.Current.CancellationToken);
+            var publicTypes = root.DescendantNodes()
+                .OfType<BaseTypeDeclarationSyntax>()
+                .Where(t => t.Parent is BaseNamespaceDeclarationSyntax or CompilationUnitSyntax && t.Modifiers.Any(SyntaxKind.PublicKeyword))
+                .Select(t => t.Identifier.Text)
+                .Concat(root.DescendantNodes().OfType<DelegateDeclarationSyntax>().Where(d => d.Modifiers.Any(SyntaxKind.PublicKeyword)).Select(d => d.Identifier.Text))
+                .ToList();
+            var name = Path.GetFileNameWithoutExtension(file);
+            if (publicTypes.Count > 1 || (publicTypes.Count == 1 && publicTypes[0] != name))
+            {
+                problems.Add($"{Path.GetRelativePath(Source, file)}: {string.Join(", ", publicTypes)}");
+            }
+        }
+
+        Assert.Empty(problems);
+    }
+
+    [GeneratedRegex("\"(coverage|latency|error-rate|header|disclosure|owasp|test|results|run|migration|schema|data|health)\\.[a-z0-9-]+\"")]
+    private static partial Regex FindingCodeLiteral();
+}
