@@ -35,8 +35,8 @@ public class ConcurrentRecordBenchmarks
         _writerSecond = _recorder.CreateWriter();
         _privateFirst = new LatencyHistogram();
         _privateSecond = new LatencyHistogram();
-        TwoThreads(values => { foreach (var v in values) (values == _first ? _privateFirst : _privateSecond).Record(v); });
-        TwoThreads(values => { foreach (var v in values) _recorder.Record(v); });
+        TwoThreads(values => { foreach (var v in values) { (values == _first ? _privateFirst : _privateSecond).Record(v); } });
+        TwoThreads(values => { foreach (var v in values) { _recorder.Record(v); } });
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = N, Description = "1 thread, LatencyHistogram")]

@@ -8,7 +8,7 @@ public sealed class GateContext
     /// <summary>Creates a context. Hosts and tests that call a gate directly use this; the evaluator creates one per gate.</summary>
     /// <param name="gateName">The registered name of the gate.</param>
     /// <param name="services">Services for the gate to resolve dependencies from.</param>
-    /// <param name="timeProvider">The clock; gates never read <see cref="DateTime.Now"/>.</param>
+    /// <param name="timeProvider">The clock; gates never read <c>DateTime.Now</c>.</param>
     /// <param name="logger">The gate's logger.</param>
     /// <param name="baseline">What this gate measured in an earlier release, to compare against, if a baseline was given.</param>
     public GateContext(string gateName, IServiceProvider services, TimeProvider timeProvider, ILogger logger, GateBaseline? baseline = null)

@@ -605,11 +605,13 @@ public sealed class LatencyHistogram
         return Math.Clamp(rank, 1, Math.Max(1, n));
     }
 
+#pragma warning disable RS0030 // the conversion of timestamps callers took with Stopwatch (or TimeProvider.System) needs its frequency
     /// <summary>Converts <see cref="Stopwatch"/> ticks to nanoseconds.</summary>
     /// <param name="stopwatchTicks">Elapsed ticks.</param>
     /// <returns>Nanoseconds.</returns>
     public static long StopwatchTicksToNanoseconds(long stopwatchTicks)
         => Stopwatch.Frequency == 1_000_000_000 ? stopwatchTicks : (long)(stopwatchTicks * (1e9 / Stopwatch.Frequency));
+#pragma warning restore RS0030
 
     internal LatencyHistogram CreateEmptyLike() => new(SignificantDigits, TimeSpan.FromTicks(HighestTrackableValue / 100));
 

@@ -115,19 +115,38 @@ internal static class JUnitReportWriter
         foreach (var m in gate.Measurements)
         {
             sb.Append(TextReportWriter.StatusLabel(m.Status)).Append(' ').Append(m.Name);
-            if (m.Target is not null) sb.Append(" [").Append(m.Target).Append(']');
+            if (m.Target is not null)
+            {
+                sb.Append(" [").Append(m.Target).Append(']');
+            }
+
             sb.Append(" = ").Append(MetricUnitFormat.Format(m.Value, m.Unit));
-            if (m.Condition is not null) sb.Append("  (").Append(m.Condition).Append(')');
+            if (m.Condition is not null)
+            {
+                sb.Append("  (").Append(m.Condition).Append(')');
+            }
+
             sb.AppendLine();
         }
 
         foreach (var f in gate.Findings)
         {
             sb.Append(f.Severity).Append(' ').Append(f.Code);
-            if (f.Target is not null) sb.Append(" [").Append(f.Target).Append(']');
+            if (f.Target is not null)
+            {
+                sb.Append(" [").Append(f.Target).Append(']');
+            }
+
             sb.Append(": ").AppendLine(f.Message);
-            if (f.Observed is not null) sb.Append("  seen: ").AppendLine(f.Observed);
-            if (f.Remediation is not null) sb.Append("  fix: ").AppendLine(f.Remediation);
+            if (f.Observed is not null)
+            {
+                sb.Append("  seen: ").AppendLine(f.Observed);
+            }
+
+            if (f.Remediation is not null)
+            {
+                sb.Append("  fix: ").AppendLine(f.Remediation);
+            }
         }
 
         return ReportText.Xml(sb.ToString());

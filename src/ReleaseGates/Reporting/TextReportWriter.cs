@@ -169,10 +169,26 @@ internal static class TextReportWriter
     internal static string SubjectLine(ReleaseSubject subject)
     {
         var parts = new List<string>();
-        if (subject.Service is { } s) parts.Add(s);
-        if (subject.Version is { } v) parts.Add("version " + v);
-        if (subject.Commit is { } c) parts.Add("commit " + (c.Length > 12 ? c[..12] : c));
-        if (subject.Environment is { } e) parts.Add("to " + e);
+        if (subject.Service is { } s)
+        {
+            parts.Add(s);
+        }
+
+        if (subject.Version is { } v)
+        {
+            parts.Add("version " + v);
+        }
+
+        if (subject.Commit is { } c)
+        {
+            parts.Add("commit " + (c.Length > 12 ? c[..12] : c));
+        }
+
+        if (subject.Environment is { } e)
+        {
+            parts.Add("to " + e);
+        }
+
         return string.Join(", ", parts);
     }
 
@@ -196,7 +212,10 @@ internal static class TextReportWriter
                 for (var i = 0; i < widths.Length; i++)
                 {
                     sb.Append((line < wrapped[i].Count ? wrapped[i][line] : "").PadRight(widths[i]));
-                    if (i < widths.Length - 1) sb.Append("  ");
+                    if (i < widths.Length - 1)
+                    {
+                        sb.Append("  ");
+                    }
                 }
 
                 var end = sb.Length;

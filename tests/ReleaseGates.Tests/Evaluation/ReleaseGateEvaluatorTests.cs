@@ -111,7 +111,7 @@ public class ReleaseGateEvaluatorTests
     [Fact]
     public async Task Durations_and_start_time_come_from_the_time_provider()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         var report = await ReleaseGate.CreateBuilder()
             .UseTimeProvider(clock)
             .AddGate("takes-2s", (_, _) => { clock.Advance(TimeSpan.FromSeconds(2)); return ValueTask.FromResult(GateResult.Passed("ok")); })

@@ -8,7 +8,7 @@ public class HostileImportTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static async Task<GateReport> Latency(RequestMetricsSource source, params string[] conditions)
-        => (await ReleaseGate.CreateBuilder().AddLatency("latency", o => { o.Source = source; foreach (var c in conditions) o.Conditions.Add(c); }).EvaluateAsync(Ct)).Gates[0];
+        => (await ReleaseGate.CreateBuilder().AddLatency("latency", o => { o.Source = source; foreach (var c in conditions) { o.Conditions.Add(c); } }).EvaluateAsync(Ct)).Gates[0];
 
     [Fact]
     public async Task A_jtl_sample_too_long_for_nanoseconds_is_an_error_never_dropped()

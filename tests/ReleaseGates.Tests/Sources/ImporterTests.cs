@@ -29,7 +29,7 @@ public class ImporterTests
         """;
 
     private static async Task<GateReport> Latency(RequestMetricsSource source, params string[] conditions)
-        => (await ReleaseGate.CreateBuilder().AddLatency("latency", o => { o.Source = source; foreach (var c in conditions) o.Conditions.Add(c); }).EvaluateAsync(Ct)).Gates[0];
+        => (await ReleaseGate.CreateBuilder().AddLatency("latency", o => { o.Source = source; foreach (var c in conditions) { o.Conditions.Add(c); } }).EvaluateAsync(Ct)).Gates[0];
 
     private static async Task<GateReport> Errors(RequestMetricsSource source, double maximum)
         => (await ReleaseGate.CreateBuilder().AddErrorRate("errors", o => { o.Source = source; o.MaximumRate = maximum; }).EvaluateAsync(Ct)).Gates[0];

@@ -117,7 +117,7 @@ public class LatencyGateTests
     [InlineData(4000, 2, GateStatus.Skipped)]   // two minutes of traffic cannot show five: inconclusive, never a pass
     public async Task A_sustained_latency_condition_needs_every_interval_of_its_window(int milliseconds, int minutes, GateStatus expected)
     {
-        var clock = new Support.FakeTimeProvider();
+        var clock = new FakeTimeProvider();
         var windows = new RequestWindows(TimeSpan.FromMinutes(1), 30, clock, trackLatency: true);
         var histogram = new LatencyHistogram();
         for (var minute = 0; minute < minutes; minute++)
