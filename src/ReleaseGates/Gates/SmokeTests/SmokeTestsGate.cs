@@ -10,8 +10,7 @@ internal sealed class SmokeTestsGate(SmokeTestsGateOptions options) : IReleaseGa
     public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
         using var probe = new HttpProbe(options.Probe, context);
-        var results = new List<Measurement>[options.Requests.Count];
-        var failures = new string?[options.Requests.Count];
+        var responses = new ProbeResponse[options.Requests.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, options.Requests.Count),
             new ParallelOptions { MaxDegreeOfParallelism = options.MaximumConcurrency, CancellationToken = cancellationToken },
@@ -19,7 +18,7 @@ internal sealed class SmokeTestsGate(SmokeTestsGateOptions options) : IReleaseGa
             {
                 var request = options.Requests[i];
                 var url = options.BaseAddress is null ? new Uri(request.Path) : new Uri(options.BaseAddress, request.Path);
-                var response = await probe.SendAsync(
+                responses[i] = await probe.SendAsync(
                     new ProbeRequest(request.Method, url)
                     {
                         Headers = new Dictionary<string, string>(request.Headers),
@@ -28,25 +27,36 @@ internal sealed class SmokeTestsGate(SmokeTestsGateOptions options) : IReleaseGa
                         FollowRedirects = request.FollowRedirects,
                     },
                     token).ConfigureAwait(false);
-                if (!response.Succeeded)
-                {
-                    failures[i] = $"{request.Name}: {response.Failure}";
-                    results[i] = [];
-                    return;
-                }
-
-                results[i] = Check(request, response);
             }).ConfigureAwait(false);
 
-        var measurements = results.SelectMany(r => r).ToList();
-        if (failures.FirstOrDefault(f => f is not null) is { } failure)
+        return Judge([.. options.Requests], responses);
+    }
+
+    /// <summary>
+    /// The verdict as a pure function of the requests and their responses (index by index): an endpoint that could not
+    /// be reached makes the gate <see cref="GateStatus.Error"/>; otherwise every check of every response is a measurement.
+    /// </summary>
+    internal static GateResult Judge(IReadOnlyList<SmokeRequest> requests, IReadOnlyList<ProbeResponse> responses)
+    {
+        var measurements = new List<Measurement>();
+        var unreachable = new List<string>();
+        var failed = 0;
+        for (var i = 0; i < requests.Count; i++)
         {
-            var count = failures.Count(f => f is not null);
-            return new GateResult(GateStatus.Error, $"Could not reach {count} of {options.Requests.Count} endpoint(s): {string.Join("; ", failures.Where(f => f is not null))}", measurements);
+            if (!responses[i].Succeeded)
+            {
+                unreachable.Add($"{requests[i].Name}: {responses[i].Failure}");
+                continue;
+            }
+
+            var checks = Check(requests[i], responses[i]);
+            failed += checks.Any(m => m.Status == GateStatus.Failed) ? 1 : 0;
+            measurements.AddRange(checks);
         }
 
-        var failed = results.Count(r => r.Any(m => m.Status == GateStatus.Failed));
-        return GateResult.FromEvidence($"{options.Requests.Count - failed} of {options.Requests.Count} endpoint(s) as expected", measurements);
+        return unreachable.Count > 0
+            ? new GateResult(GateStatus.Error, $"Could not reach {unreachable.Count} of {requests.Count} endpoint(s): {string.Join("; ", unreachable)}", measurements)
+            : GateResult.FromEvidence($"{requests.Count - failed} of {requests.Count} endpoint(s) as expected", measurements);
     }
 
     internal static List<Measurement> Check(SmokeRequest request, ProbeResponse response)
