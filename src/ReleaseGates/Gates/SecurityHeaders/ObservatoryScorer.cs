@@ -3,9 +3,12 @@ using System.Text.RegularExpressions;
 
 namespace ReleaseGates;
 
-/// <summary>One Observatory test's outcome: Observatory's result name, its score modifier, and what was seen.</summary>
-internal sealed record ObservatoryTest(string Test, string Result, int Modifier, string Description)
+/// <summary>One Observatory test's outcome: Observatory's result name, its score modifier (from <see cref="ObservatoryResults"/>), and what was seen.</summary>
+internal sealed record ObservatoryTest(string Test, string Result, string Description)
 {
+    /// <summary>The result's score modifier, as the table gives it.</summary>
+    public int Modifier => ObservatoryResults.ModifierOf(Result);
+
     public string? Observed { get; init; }
 
     public string? Remediation { get; init; }
@@ -103,10 +106,10 @@ internal static partial class ObservatoryScorer
         var fix = $"ctx.Response.Headers[\"{header}\"] = \"{good[0]}\";";
         return v switch
         {
-            null => new(test, $"{prefix}-not-implemented", 0, $"{header} is not set."),
-            "unsafe-none" => new(test, $"{prefix}-implemented-with-unsafe-none", 0, $"{header}: unsafe-none.") { Observed = value },
-            _ when good.Contains(v) => new(test, $"{prefix}-implemented-with-{v}", 10, $"{header}: {value}.") { Observed = value },
-            _ => new(test, $"{prefix}-header-invalid", -5, $"{header} must be one of {string.Join(", ", good)} or unsafe-none.") { Observed = value, Remediation = fix },
+            null => new(test, $"{prefix}-not-implemented", $"{header} is not set."),
+            "unsafe-none" => new(test, $"{prefix}-implemented-with-unsafe-none", $"{header}: unsafe-none.") { Observed = value },
+            _ when good.Contains(v) => new(test, $"{prefix}-implemented-with-{v}", $"{header}: {value}.") { Observed = value },
+            _ => new(test, $"{prefix}-header-invalid", $"{header} must be one of {string.Join(", ", good)} or unsafe-none.") { Observed = value, Remediation = fix },
         };
     }
 
@@ -118,18 +121,18 @@ internal static partial class ObservatoryScorer
         if (observed is null)
         {
             return r.Header("Content-Security-Policy-Report-Only") is { } reportOnly
-                ? new(Test, "csp-not-implemented-but-reporting-enabled", -25, "Only Content-Security-Policy-Report-Only is set: nothing is enforced.") { Observed = reportOnly, Remediation = Fix }
-                : new(Test, "csp-not-implemented", -25, "Content-Security-Policy is not set.") { Remediation = Fix };
+                ? new(Test, "csp-not-implemented-but-reporting-enabled", "Only Content-Security-Policy-Report-Only is set: nothing is enforced.") { Observed = reportOnly, Remediation = Fix }
+                : new(Test, "csp-not-implemented", "Content-Security-Policy is not set.") { Remediation = Fix };
         }
 
         if (csp.Error is not null || csp.Policies.Count == 0)
         {
-            return new(Test, "csp-header-invalid", -25, $"Content-Security-Policy cannot be parsed: {csp.Error ?? "no directives"}.") { Observed = observed, Remediation = Fix };
+            return new(Test, "csp-header-invalid", $"Content-Security-Policy cannot be parsed: {csp.Error ?? "no directives"}.") { Observed = observed, Remediation = Fix };
         }
 
         if (csp.Policies.Any(p => p.TryGetValue("script-src", out var s) && s.Contains("'strict-dynamic'") && !s.Any(ContentSecurityPolicy.IsNonceOrHash)))
         {
-            return new(Test, "csp-header-invalid", -25, "'strict-dynamic' without a nonce or hash blocks every script.") { Observed = observed, Remediation = Fix };
+            return new(Test, "csp-header-invalid", "'strict-dynamic' without a nonce or hash blocks every script.") { Observed = observed, Remediation = Fix };
         }
 
         var https = r.IsHttps;
@@ -138,35 +141,35 @@ internal static partial class ObservatoryScorer
 
         if (Weak("script-src", s => s is "'unsafe-inline'" or "data:" || ContentSecurityPolicy.IsBroad(s)) || Weak("object-src", ContentSecurityPolicy.IsBroad))
         {
-            return new(Test, "csp-implemented-with-unsafe-inline", -20, "script-src allows 'unsafe-inline', data: or any source, or object-src allows any source: the policy does not stop injected script.") { Observed = observed, Remediation = "Remove 'unsafe-inline' and broad sources from script-src (use nonces or hashes) and set object-src 'none'." };
+            return new(Test, "csp-implemented-with-unsafe-inline", "script-src allows 'unsafe-inline', data: or any source, or object-src allows any source: the policy does not stop injected script.") { Observed = observed, Remediation = "Remove 'unsafe-inline' and broad sources from script-src (use nonces or hashes) and set object-src 'none'." };
         }
 
         if (https && (Weak("script-src", Insecure) || Weak("object-src", Insecure) || Weak("style-src", Insecure)))
         {
-            return new(Test, "csp-implemented-with-insecure-scheme", -20, "An https site allows scripts, objects or styles over http: or ftp:.") { Observed = observed, Remediation = "Load active content over https only." };
+            return new(Test, "csp-implemented-with-insecure-scheme", "An https site allows scripts, objects or styles over http: or ftp:.") { Observed = observed, Remediation = "Load active content over https only." };
         }
 
         if (Weak("script-src", s => s == "'unsafe-eval'") || Weak("style-src", s => s == "'unsafe-eval'"))
         {
-            return new(Test, "csp-implemented-with-unsafe-eval", -10, "script-src allows 'unsafe-eval'.") { Observed = observed, Remediation = "Remove 'unsafe-eval' (replace eval and new Function)." };
+            return new(Test, "csp-implemented-with-unsafe-eval", "script-src allows 'unsafe-eval'.") { Observed = observed, Remediation = "Remove 'unsafe-eval' (replace eval and new Function)." };
         }
 
         if (https && (Weak("img-src", Insecure) || Weak("media-src", Insecure)))
         {
-            return new(Test, "csp-implemented-with-insecure-scheme-in-passive-content-only", -10, "An https site allows images or media over http:.") { Observed = observed, Remediation = "Load images and media over https only." };
+            return new(Test, "csp-implemented-with-insecure-scheme-in-passive-content-only", "An https site allows images or media over http:.") { Observed = observed, Remediation = "Load images and media over https only." };
         }
 
         if (Weak("style-src", s => s is "'unsafe-inline'" or "data:" || ContentSecurityPolicy.IsBroad(s)))
         {
-            return new(Test, "csp-implemented-with-unsafe-inline-in-style-src-only", 0, "Only style-src is loose ('unsafe-inline', data: or broad sources).") { Observed = observed };
+            return new(Test, "csp-implemented-with-unsafe-inline-in-style-src-only", "Only style-src is loose ('unsafe-inline', data: or broad sources).") { Observed = observed };
         }
 
         if (csp.All(p => p.TryGetValue("default-src", out var d) && d.Count == 1 && d[0] == "'none'"))
         {
-            return new(Test, "csp-implemented-with-no-unsafe-default-src-none", 10, "default-src 'none' with nothing unsafe." + Duplicates(csp)) { Observed = observed };
+            return new(Test, "csp-implemented-with-no-unsafe-default-src-none", "default-src 'none' with nothing unsafe." + Duplicates(csp)) { Observed = observed };
         }
 
-        return new(Test, "csp-implemented-with-no-unsafe", 5, "Content-Security-Policy allows nothing unsafe." + Duplicates(csp)) { Observed = observed };
+        return new(Test, "csp-implemented-with-no-unsafe", "Content-Security-Policy allows nothing unsafe." + Duplicates(csp)) { Observed = observed };
     }
 
     private static string Duplicates(ContentSecurityPolicy csp) => csp.DuplicateReporting ? " (report-uri or report-to appears twice in a policy: only the first counts)" : string.Empty;
@@ -178,18 +181,18 @@ internal static partial class ObservatoryScorer
         var cookies = r.All("Set-Cookie").Select(SetCookie.Parse).ToList();
         if (cookies.Count == 0)
         {
-            return new(Test, "cookies-not-found", 0, "No cookies are set.");
+            return new(Test, "cookies-not-found", "No cookies are set.");
         }
 
         var observed = string.Join("; ", r.All("Set-Cookie").Select(c => c.Split(';')[0].Split('=')[0].Trim() + " (" + string.Join(", ", c.Split(';').Skip(1).Select(a => a.Trim())) + ")"));
         var worst = cookies.All(c => c.SameSite is not null)
-            ? new ObservatoryTest(Test, "cookies-secure-with-httponly-sessions-and-samesite", 5, "Every cookie is Secure and SameSite, session cookies HttpOnly.")
-            : new ObservatoryTest(Test, "cookies-secure-with-httponly-sessions", 0, "Every cookie is Secure, session cookies HttpOnly, but SameSite is missing.");
-        void Worse(string result, int modifier, string description, SetCookie cookie)
+            ? new ObservatoryTest(Test, "cookies-secure-with-httponly-sessions-and-samesite", "Every cookie is Secure and SameSite, session cookies HttpOnly.")
+            : new ObservatoryTest(Test, "cookies-secure-with-httponly-sessions", "Every cookie is Secure, session cookies HttpOnly, but SameSite is missing.");
+        void Worse(string result, string description, SetCookie cookie)
         {
-            if (modifier < worst.Modifier)
+            if (ObservatoryResults.ModifierOf(result) < worst.Modifier)
             {
-                worst = new ObservatoryTest(Test, result, modifier, $"{description} ({cookie.Name})");
+                worst = new ObservatoryTest(Test, result, $"{description} ({cookie.Name})");
             }
         }
 
@@ -202,27 +205,27 @@ internal static partial class ObservatoryScorer
             {
                 if (session)
                 {
-                    Worse(hstsProtects ? "cookies-session-without-secure-flag-but-protected-by-hsts" : "cookies-session-without-secure-flag", hstsProtects ? -10 : -40, "A session cookie is not Secure", c);
+                    Worse(hstsProtects ? "cookies-session-without-secure-flag-but-protected-by-hsts" : "cookies-session-without-secure-flag", "A session cookie is not Secure", c);
                 }
                 else
                 {
-                    Worse(hstsProtects ? "cookies-without-secure-flag-but-protected-by-hsts" : "cookies-without-secure-flag", hstsProtects ? -5 : -20, "A cookie is not Secure", c);
+                    Worse(hstsProtects ? "cookies-without-secure-flag-but-protected-by-hsts" : "cookies-without-secure-flag", "A cookie is not Secure", c);
                 }
             }
 
             if (session && !c.HttpOnly)
             {
-                Worse("cookies-session-without-httponly-flag", -30, "A session cookie is readable by script (no HttpOnly)", c);
+                Worse("cookies-session-without-httponly-flag", "A session cookie is readable by script (no HttpOnly)", c);
             }
 
             if (c.SameSite is { } sameSite && (sameSite is not ("strict" or "lax" or "none") || (sameSite == "none" && !c.Secure)))
             {
-                Worse("cookies-samesite-flag-invalid", -20, $"SameSite={c.SameSiteRaw} is not Strict, Lax, or None with Secure", c);
+                Worse("cookies-samesite-flag-invalid", $"SameSite={c.SameSiteRaw} is not Strict, Lax, or None with Secure", c);
             }
 
             if (csrf && c.SameSite is null)
             {
-                Worse("cookies-anticsrf-without-samesite-flag", -20, "An anti-CSRF cookie has no SameSite", c);
+                Worse("cookies-anticsrf-without-samesite-flag", "An anti-CSRF cookie has no SameSite", c);
             }
         }
 
@@ -237,26 +240,26 @@ internal static partial class ObservatoryScorer
         var acao = preflight?.Header("Access-Control-Allow-Origin")?.Trim();
         if (acao is null)
         {
-            return new(Test, "cross-origin-resource-sharing-not-implemented", 0, "No CORS headers on the preflight.");
+            return new(Test, "cross-origin-resource-sharing-not-implemented", "No CORS headers on the preflight.");
         }
 
         var credentials = preflight!.Header("Access-Control-Allow-Credentials")?.Trim();
         var observed = $"OPTIONS with Origin: {input.PreflightOrigin} → Access-Control-Allow-Origin: {acao}, Access-Control-Allow-Credentials: {credentials ?? "(none)"}";
         if (acao == "*")
         {
-            return new(Test, "cross-origin-resource-sharing-implemented-with-public-access", 0, "Access-Control-Allow-Origin: * (public, without credentials).") { Observed = observed };
+            return new(Test, "cross-origin-resource-sharing-implemented-with-public-access", "Access-Control-Allow-Origin: * (public, without credentials).") { Observed = observed };
         }
 
         if (string.Equals(acao, input.PreflightOrigin, StringComparison.Ordinal) && string.Equals(credentials, "true", StringComparison.OrdinalIgnoreCase))
         {
-            return new(Test, "cross-origin-resource-sharing-implemented-with-universal-access", -50, "Any origin is echoed back with Access-Control-Allow-Credentials: true: every site can read responses with the user's cookies.")
+            return new(Test, "cross-origin-resource-sharing-implemented-with-universal-access", "Any origin is echoed back with Access-Control-Allow-Credentials: true: every site can read responses with the user's cookies.")
             {
                 Observed = observed,
                 Remediation = "builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.WithOrigins(\"https://app.example.com\").AllowCredentials())); — never SetIsOriginAllowed(_ => true) with AllowCredentials().",
             };
         }
 
-        return new(Test, "cross-origin-resource-sharing-implemented-with-restricted-access", 0, "CORS is restricted to listed origins.") { Observed = observed };
+        return new(Test, "cross-origin-resource-sharing-implemented-with-restricted-access", "CORS is restricted to listed origins.") { Observed = observed };
     }
 
     private static ObservatoryTest Redirection(SecurityHeadersInput input)
@@ -265,38 +268,38 @@ internal static partial class ObservatoryScorer
         const string Fix = "app.UseHttpsRedirection(); (with the https port known: ASPNETCORE_HTTPS_PORTS or HttpsRedirectionOptions.HttpsPort)";
         if (input.NoHttpListener)
         {
-            return new(Test, "redirection-not-needed-no-http", 0, "Nothing listens on plain http.");
+            return new(Test, "redirection-not-needed-no-http", "Nothing listens on plain http.");
         }
 
         var chain = input.FromHttp ?? input.Response;
         if (chain.Hops.Count == 0 || chain.Hops[0].Url.Scheme != Uri.UriSchemeHttp)
         {
-            return new(Test, "redirection-not-needed-no-http", 0, "The site was not probed over plain http.");
+            return new(Test, "redirection-not-needed-no-http", "The site was not probed over plain http.");
         }
 
         var observed = string.Join(" → ", chain.Hops.Select(h => $"{h.Status} {h.Url}")) + (chain.Hops[^1].Location is { } last ? $" → {last}" : string.Empty);
         var first = chain.Hops[0];
         if (first.Location is null)
         {
-            return new(Test, "redirection-missing", -20, "Plain http answers without redirecting to https.") { Observed = observed, Remediation = Fix };
+            return new(Test, "redirection-missing", "Plain http answers without redirecting to https.") { Observed = observed, Remediation = Fix };
         }
 
         if (chain.FinalUrl.Scheme != Uri.UriSchemeHttps)
         {
-            return new(Test, "redirection-not-to-https", -20, "The redirects do not end on https.") { Observed = observed, Remediation = Fix };
+            return new(Test, "redirection-not-to-https", "The redirects do not end on https.") { Observed = observed, Remediation = Fix };
         }
 
         if (first.Location.Scheme != Uri.UriSchemeHttps)
         {
-            return new(Test, "redirection-not-to-https-on-initial-redirection", -10, "The first redirect goes to another http URL: it should go straight to https on the same host.") { Observed = observed, Remediation = Fix };
+            return new(Test, "redirection-not-to-https-on-initial-redirection", "The first redirect goes to another http URL: it should go straight to https on the same host.") { Observed = observed, Remediation = Fix };
         }
 
         if (!string.Equals(first.Location.Host, first.Url.Host, StringComparison.OrdinalIgnoreCase))
         {
-            return new(Test, "redirection-off-host-from-http", -5, "The first redirect leaves the host, so HSTS is never set for it.") { Observed = observed, Remediation = Fix };
+            return new(Test, "redirection-off-host-from-http", "The first redirect leaves the host, so HSTS is never set for it.") { Observed = observed, Remediation = Fix };
         }
 
-        return new(Test, "redirection-to-https", 0, "Plain http redirects to https on the same host.") { Observed = observed };
+        return new(Test, "redirection-to-https", "Plain http redirects to https on the same host.") { Observed = observed };
     }
 
     private static ObservatoryTest ReferrerPolicy(ProbeResponse r)
@@ -307,16 +310,16 @@ internal static partial class ObservatoryScorer
         var values = r.All("Referrer-Policy").Concat(MetaContents(r, "name", "referrer")).ToList();
         if (values.Count == 0)
         {
-            return new(Test, "referrer-policy-not-implemented", 0, "Referrer-Policy is not set (browsers default to strict-origin-when-cross-origin).") { Remediation = Fix };
+            return new(Test, "referrer-policy-not-implemented", "Referrer-Policy is not set (browsers default to strict-origin-when-cross-origin).") { Remediation = Fix };
         }
 
         var observed = string.Join(", ", values);
         var token = values.SelectMany(v => v.Split(',')).Select(t => t.Trim().ToLowerInvariant()).LastOrDefault(t => PrivateReferrers.Contains(t) || UnsafeReferrers.Contains(t));
         return token switch
         {
-            null => new(Test, "referrer-policy-header-invalid", -5, "Referrer-Policy has no recognised value.") { Observed = observed, Remediation = Fix },
-            _ when PrivateReferrers.Contains(token) => new(Test, "referrer-policy-private", 5, $"Referrer-Policy {token} keeps paths private.") { Observed = observed },
-            _ => new(Test, "referrer-policy-unsafe", -5, $"Referrer-Policy {token} leaks paths or origins to other sites.") { Observed = observed, Remediation = Fix },
+            null => new(Test, "referrer-policy-header-invalid", "Referrer-Policy has no recognised value.") { Observed = observed, Remediation = Fix },
+            _ when PrivateReferrers.Contains(token) => new(Test, "referrer-policy-private", $"Referrer-Policy {token} keeps paths private.") { Observed = observed },
+            _ => new(Test, "referrer-policy-unsafe", $"Referrer-Policy {token} leaks paths or origins to other sites.") { Observed = observed, Remediation = Fix },
         };
     }
 
@@ -326,29 +329,29 @@ internal static partial class ObservatoryScorer
         const string Fix = "builder.Services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = true; }); app.UseHsts();";
         if (!r.IsHttps)
         {
-            return new(Test, "hsts-not-implemented-no-https", -20, "The site is not served over https, so HSTS cannot apply.") { Remediation = "Serve the site over https, then " + Fix };
+            return new(Test, "hsts-not-implemented-no-https", "The site is not served over https, so HSTS cannot apply.") { Remediation = "Serve the site over https, then " + Fix };
         }
 
         var value = r.Header("Strict-Transport-Security");
         if (value is null)
         {
-            return new(Test, "hsts-not-implemented", -20, "Strict-Transport-Security is not set.") { Remediation = Fix };
+            return new(Test, "hsts-not-implemented", "Strict-Transport-Security is not set.") { Remediation = Fix };
         }
 
         var hsts = StrictTransportSecurity.Parse(value);
         if (hsts.Error is { } error)
         {
-            return new(Test, "hsts-header-invalid", -20, $"Strict-Transport-Security is invalid: {error}.") { Observed = value, Remediation = Fix };
+            return new(Test, "hsts-header-invalid", $"Strict-Transport-Security is invalid: {error}.") { Observed = value, Remediation = Fix };
         }
 
         if (hsts.MaxAge == 0)
         {
-            return new(Test, "hsts-not-implemented", -20, "max-age=0 tells browsers to forget HSTS.") { Observed = value, Remediation = Fix };
+            return new(Test, "hsts-not-implemented", "max-age=0 tells browsers to forget HSTS.") { Observed = value, Remediation = Fix };
         }
 
         return hsts.MaxAge < SixMonths
-            ? new(Test, "hsts-implemented-max-age-less-than-six-months", -10, $"max-age {hsts.MaxAge} is under six months ({SixMonths} s).") { Observed = value, Remediation = Fix }
-            : new(Test, "hsts-implemented-max-age-at-least-six-months", 0, $"max-age {hsts.MaxAge.ToString(CultureInfo.InvariantCulture)} is at least six months.") { Observed = value };
+            ? new(Test, "hsts-implemented-max-age-less-than-six-months", $"max-age {hsts.MaxAge} is under six months ({SixMonths} s).") { Observed = value, Remediation = Fix }
+            : new(Test, "hsts-implemented-max-age-at-least-six-months", $"max-age {hsts.MaxAge.ToString(CultureInfo.InvariantCulture)} is at least six months.") { Observed = value };
     }
 
     private static ObservatoryTest SubresourceIntegrity(ProbeResponse r)
@@ -356,13 +359,13 @@ internal static partial class ObservatoryScorer
         const string Test = "subresource-integrity";
         if (r.MediaType is not ("text/html" or "application/xhtml+xml"))
         {
-            return new(Test, "sri-not-implemented-response-not-html", 0, "The response is not HTML.");
+            return new(Test, "sri-not-implemented-response-not-html", "The response is not HTML.");
         }
 
         var scripts = HtmlTokenizer.StartTags(r.BodyText).Where(t => t.Name == "script").Select(t => (Src: t["src"], Integrity: t["integrity"])).Where(s => s.Src is not null).ToList();
         if (scripts.Count == 0)
         {
-            return new(Test, "sri-not-implemented-but-no-scripts-loaded", 0, "The page loads no scripts.");
+            return new(Test, "sri-not-implemented-but-no-scripts-loaded", "The page loads no scripts.");
         }
 
         var external = scripts.Where(s => IsExternal(s.Src!, r.FinalUrl)).ToList();
@@ -373,18 +376,18 @@ internal static partial class ObservatoryScorer
         if (insecure.Count > 0)
         {
             return anyIntegrity
-                ? new(Test, "sri-implemented-but-external-scripts-not-loaded-securely", -20, "External scripts load over http or a protocol-relative URL.") { Observed = observed, Remediation = Fix }
-                : new(Test, "sri-not-implemented-and-external-scripts-not-loaded-securely", -50, "External scripts load over http or a protocol-relative URL, without integrity.") { Observed = observed, Remediation = Fix };
+                ? new(Test, "sri-implemented-but-external-scripts-not-loaded-securely", "External scripts load over http or a protocol-relative URL.") { Observed = observed, Remediation = Fix }
+                : new(Test, "sri-not-implemented-and-external-scripts-not-loaded-securely", "External scripts load over http or a protocol-relative URL, without integrity.") { Observed = observed, Remediation = Fix };
         }
 
         if (external.Count == 0)
         {
-            return new(Test, "sri-not-implemented-but-all-scripts-loaded-from-secure-origin", 0, "Every script is same-origin.");
+            return new(Test, "sri-not-implemented-but-all-scripts-loaded-from-secure-origin", "Every script is same-origin.");
         }
 
         return external.All(s => s.Integrity is not null)
-            ? new(Test, "sri-implemented-and-external-scripts-loaded-securely", 5, "Every external script has integrity and loads over https.") { Observed = observed }
-            : new(Test, "sri-not-implemented-but-external-scripts-loaded-securely", -5, "External scripts load over https without integrity.") { Observed = observed, Remediation = Fix };
+            ? new(Test, "sri-implemented-and-external-scripts-loaded-securely", "Every external script has integrity and loads over https.") { Observed = observed }
+            : new(Test, "sri-not-implemented-but-external-scripts-loaded-securely", "External scripts load over https without integrity.") { Observed = observed, Remediation = Fix };
     }
 
     private static ObservatoryTest XContentTypeOptions(ProbeResponse r)
@@ -394,9 +397,9 @@ internal static partial class ObservatoryScorer
         var value = r.Header("X-Content-Type-Options");
         return value?.Trim().ToLowerInvariant() switch
         {
-            null => new(Test, "x-content-type-options-not-implemented", -5, "X-Content-Type-Options is not set.") { Remediation = Fix },
-            "nosniff" => new(Test, "x-content-type-options-nosniff", 0, "X-Content-Type-Options: nosniff.") { Observed = value },
-            _ => new(Test, "x-content-type-options-header-invalid", -5, "X-Content-Type-Options must be exactly nosniff.") { Observed = value, Remediation = Fix },
+            null => new(Test, "x-content-type-options-not-implemented", "X-Content-Type-Options is not set.") { Remediation = Fix },
+            "nosniff" => new(Test, "x-content-type-options-nosniff", "X-Content-Type-Options: nosniff.") { Observed = value },
+            _ => new(Test, "x-content-type-options-header-invalid", "X-Content-Type-Options must be exactly nosniff.") { Observed = value, Remediation = Fix },
         };
     }
 
@@ -406,17 +409,17 @@ internal static partial class ObservatoryScorer
         const string Fix = "ctx.Response.Headers.XFrameOptions = \"DENY\"; or frame-ancestors 'none' in Content-Security-Policy";
         if (csp.Error is null && csp.Has("frame-ancestors"))
         {
-            return new(Test, "x-frame-options-implemented-via-csp", 5, "Framing is controlled by CSP frame-ancestors.") { Observed = string.Join(" ", csp.Policies.Where(p => p.ContainsKey("frame-ancestors")).Select(p => "frame-ancestors " + string.Join(' ', p["frame-ancestors"]))) };
+            return new(Test, "x-frame-options-implemented-via-csp", "Framing is controlled by CSP frame-ancestors.") { Observed = string.Join(" ", csp.Policies.Where(p => p.ContainsKey("frame-ancestors")).Select(p => "frame-ancestors " + string.Join(' ', p["frame-ancestors"]))) };
         }
 
         var value = r.Header("X-Frame-Options");
         var v = value?.Trim().ToLowerInvariant();
         return v switch
         {
-            null => new(Test, "x-frame-options-not-implemented", -20, "X-Frame-Options is not set and CSP has no frame-ancestors: the page can be framed (clickjacking).") { Remediation = Fix },
-            "deny" or "sameorigin" => new(Test, "x-frame-options-sameorigin-or-deny", 5, $"X-Frame-Options: {value}.") { Observed = value },
-            _ when v.StartsWith("allow-from", StringComparison.Ordinal) => new(Test, "x-frame-options-allow-from-origin", 0, "X-Frame-Options ALLOW-FROM is ignored by current browsers.") { Observed = value, Remediation = Fix },
-            _ => new(Test, "x-frame-options-header-invalid", -20, "X-Frame-Options must be DENY or SAMEORIGIN.") { Observed = value, Remediation = Fix },
+            null => new(Test, "x-frame-options-not-implemented", "X-Frame-Options is not set and CSP has no frame-ancestors: the page can be framed (clickjacking).") { Remediation = Fix },
+            "deny" or "sameorigin" => new(Test, "x-frame-options-sameorigin-or-deny", $"X-Frame-Options: {value}.") { Observed = value },
+            _ when v.StartsWith("allow-from", StringComparison.Ordinal) => new(Test, "x-frame-options-allow-from-origin", "X-Frame-Options ALLOW-FROM is ignored by current browsers.") { Observed = value, Remediation = Fix },
+            _ => new(Test, "x-frame-options-header-invalid", "X-Frame-Options must be DENY or SAMEORIGIN.") { Observed = value, Remediation = Fix },
         };
     }
 
@@ -426,10 +429,10 @@ internal static partial class ObservatoryScorer
         var value = r.Header("Cross-Origin-Resource-Policy");
         return value?.Trim().ToLowerInvariant() switch
         {
-            null => new(Test, "corp-not-implemented", 0, "Cross-Origin-Resource-Policy is not set."),
-            "same-origin" or "same-site" => new(Test, "corp-implemented-with-same-origin", 10, $"Cross-Origin-Resource-Policy: {value}.") { Observed = value },
-            "cross-origin" => new(Test, "corp-implemented-with-cross-origin", 0, "Cross-Origin-Resource-Policy: cross-origin.") { Observed = value },
-            _ => new(Test, "corp-header-invalid", -5, "Cross-Origin-Resource-Policy must be same-origin, same-site or cross-origin.") { Observed = value, Remediation = "ctx.Response.Headers[\"Cross-Origin-Resource-Policy\"] = \"same-origin\";" },
+            null => new(Test, "corp-not-implemented", "Cross-Origin-Resource-Policy is not set."),
+            "same-origin" or "same-site" => new(Test, "corp-implemented-with-same-origin", $"Cross-Origin-Resource-Policy: {value}.") { Observed = value },
+            "cross-origin" => new(Test, "corp-implemented-with-cross-origin", "Cross-Origin-Resource-Policy: cross-origin.") { Observed = value },
+            _ => new(Test, "corp-header-invalid", "Cross-Origin-Resource-Policy must be same-origin, same-site or cross-origin.") { Observed = value, Remediation = "ctx.Response.Headers[\"Cross-Origin-Resource-Policy\"] = \"same-origin\";" },
         };
     }
 

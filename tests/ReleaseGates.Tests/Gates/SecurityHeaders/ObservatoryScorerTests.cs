@@ -23,10 +23,11 @@ public class ObservatoryScorerTests
     [Fact]
     public void Bonuses_count_only_when_the_score_before_them_is_at_least_90()
     {
-        static ObservatoryTest T(int modifier) => new("t", "r", modifier, "d");
-        Assert.Equal((100, "A+"), ObservatoryScorer.Score([T(-10), T(5), T(5)]));   // 90 → bonuses added
-        Assert.Equal((85, "A-"), ObservatoryScorer.Score([T(-15), T(10), T(5)]));   // 85 → bonuses dropped
-        Assert.Equal((0, "F"), ObservatoryScorer.Score([T(-50), T(-50), T(-25)])); // never below zero
+        static ObservatoryTest T(string result) => new("t", result, "d");
+        var minus10 = T("hsts-implemented-max-age-less-than-six-months");
+        Assert.Equal((100, "A+"), ObservatoryScorer.Score([minus10, T("referrer-policy-private"), T("sri-implemented-and-external-scripts-loaded-securely")])); // 90 → bonuses added
+        Assert.Equal((85, "A-"), ObservatoryScorer.Score([minus10, T("referrer-policy-unsafe"), T("corp-implemented-with-same-origin")])); // 85 → bonuses dropped
+        Assert.Equal((0, "F"), ObservatoryScorer.Score([T("sri-not-implemented-and-external-scripts-not-loaded-securely"), T("cross-origin-resource-sharing-implemented-with-universal-access"), T("csp-not-implemented")])); // never below zero
     }
 
     [Theory]
