@@ -67,21 +67,8 @@ internal static class MigrationValidator
 
     private static void ValidateFlyway(IReadOnlyList<LocalMigration>? locals, IReadOnlyList<AppliedMigration> applied, MigrationIntegrityGateOptions options, MigrationValidation result, Action<string, string, bool, string, string> report)
     {
-        var baseline = MigrationVersion.ParseOrNull(options.BaselineVersion);
-        foreach (var row in applied.Where(r => string.Equals(r.Type, "BASELINE", StringComparison.OrdinalIgnoreCase) && r.Version is not null))
-        {
-            baseline = baseline is null || row.Version!.CompareTo(baseline) > 0 ? row.Version : baseline;
-        }
-
-        bool AboveBaseline(MigrationVersion v) => baseline is null || v.CompareTo(baseline) > 0;
-        var deleted = applied.Where(r => string.Equals(r.Type, "DELETE", StringComparison.OrdinalIgnoreCase) && r.Version is not null).Select(r => r.Version!).ToHashSet();
-        var rows = applied.Where(r => !SyntheticTypes.Contains(r.Type ?? "SQL", StringComparer.OrdinalIgnoreCase)).ToList();
-
-        // The latest row per version or repeatable description decides its state.
-        var versioned = rows.Where(r => !r.IsRepeatable && r.Version is not null && !deleted.Contains(r.Version))
-            .GroupBy(r => r.Version!).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Rank)!);
-        var repeatable = rows.Where(r => r.IsRepeatable).GroupBy(r => r.Description, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Rank)!, StringComparer.Ordinal);
-        result.Applied = versioned.Values.Count(r => r.Success) + repeatable.Values.Count(r => r.Success);
+        var history = FlywayHistory.Read(applied, options);
+        result.Applied = history.Versioned.Values.Count(r => r.Success) + history.Repeatable.Values.Count(r => r.Success);
 
         var localVersioned = new Dictionary<MigrationVersion, LocalMigration>();
         foreach (var local in (locals ?? []).Where(l => !l.IsRepeatable))
@@ -92,16 +79,53 @@ internal static class MigrationValidator
             }
         }
 
-        var localRepeatable = (locals ?? []).Where(l => l.IsRepeatable).GroupBy(l => l.Description, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var latestLocal = localVersioned.Keys.Max();
-        var latestApplied = versioned.Values.Where(r => r.Success).Select(r => r.Version!).Max();
+        CheckAppliedVersions(history, locals is null ? null : localVersioned, result, report);
+        if (locals is null)
+        {
+            return;
+        }
 
-        // Applied rows.
+        var localRepeatable = locals.Where(l => l.IsRepeatable).GroupBy(l => l.Description, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        CheckUnappliedVersions(history, localVersioned, options, result, report);
+        CheckRepeatables(history.Repeatable, localRepeatable, result, report);
+        ReportGaps(localVersioned.Keys, result);
+    }
+
+    /// <summary>Flyway's history table read as its state: the effective baseline and the latest row per version and per repeatable.</summary>
+    private sealed record FlywayHistory(MigrationVersion? Baseline, Dictionary<MigrationVersion, AppliedMigration> Versioned, Dictionary<string, AppliedMigration> Repeatable)
+    {
+        public static FlywayHistory Read(IReadOnlyList<AppliedMigration> applied, MigrationIntegrityGateOptions options)
+        {
+            var baseline = MigrationVersion.ParseOrNull(options.BaselineVersion);
+            foreach (var row in applied.Where(r => string.Equals(r.Type, "BASELINE", StringComparison.OrdinalIgnoreCase) && r.Version is not null))
+            {
+                baseline = baseline is null || row.Version!.CompareTo(baseline) > 0 ? row.Version : baseline;
+            }
+
+            var deleted = applied.Where(r => string.Equals(r.Type, "DELETE", StringComparison.OrdinalIgnoreCase) && r.Version is not null).Select(r => r.Version!).ToHashSet();
+            var rows = applied.Where(r => !SyntheticTypes.Contains(r.Type ?? "SQL", StringComparer.OrdinalIgnoreCase)).ToList();
+
+            // The latest row per version or repeatable description decides its state.
+            var versioned = rows.Where(r => !r.IsRepeatable && r.Version is not null && !deleted.Contains(r.Version))
+                .GroupBy(r => r.Version!).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Rank)!);
+            var repeatable = rows.Where(r => r.IsRepeatable).GroupBy(r => r.Description, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Rank)!, StringComparer.Ordinal);
+            return new FlywayHistory(baseline, versioned, repeatable);
+        }
+
+        public bool AboveBaseline(MigrationVersion version) => Baseline is null || version.CompareTo(Baseline) > 0;
+
+        public MigrationVersion? LatestApplied => Versioned.Values.Where(r => r.Success).Select(r => r.Version!).Max();
+    }
+
+    /// <summary>Every applied version: failed, out of order, missing locally, or different from the local script (type, checksum, description).</summary>
+    private static void CheckAppliedVersions(FlywayHistory history, Dictionary<MigrationVersion, LocalMigration>? localVersioned, MigrationValidation result, Action<string, string, bool, string, string> report)
+    {
+        var latestLocal = localVersioned?.Keys.Max();
         MigrationVersion? highestSoFar = null;
-        foreach (var row in versioned.Values.OrderBy(r => r.Rank))
+        foreach (var row in history.Versioned.Values.OrderBy(r => r.Rank))
         {
             var version = row.Version!;
-            if (!AboveBaseline(version))
+            if (!history.AboveBaseline(version))
             {
                 continue;
             }
@@ -121,7 +145,7 @@ internal static class MigrationValidator
                 highestSoFar = version;
             }
 
-            if (locals is null)
+            if (localVersioned is null)
             {
                 continue;
             }
@@ -134,34 +158,40 @@ internal static class MigrationValidator
                 continue;
             }
 
-            if (row.Type is { } type && !SqlTypes.Contains(type, StringComparer.OrdinalIgnoreCase) && local.Script.EndsWith(".sql", StringComparison.OrdinalIgnoreCase))
-            {
-                result.Mismatched++;
-                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationTypeMismatch, FindingSeverity.Error, $"Migration type mismatch for migration version {version}: applied to database {type}, resolved locally SQL.") { Target = local.Script });
-            }
-
-            if (row.Checksum is { } appliedSum && local.Checksum is { } localSum && appliedSum != localSum)
-            {
-                result.Mismatched++;
-                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationChecksumMismatch, FindingSeverity.Error, $"Migration checksum mismatch for migration version {version}: applied to database {appliedSum}, resolved locally {localSum}. The script was edited after it ran.") { Target = local.Script });
-            }
-
-            if (!string.Equals(row.Description, local.Description, StringComparison.Ordinal))
-            {
-                result.Mismatched++;
-                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationDescriptionMismatch, FindingSeverity.Error, $"Migration description mismatch for migration version {version}: applied to database '{row.Description}', resolved locally '{local.Description}'.") { Target = local.Script });
-            }
+            CompareWithLocal(row, local, result);
         }
+    }
 
-        if (locals is null)
+    /// <summary>An applied version against its local script: the type, the checksum and the description must agree.</summary>
+    private static void CompareWithLocal(AppliedMigration row, LocalMigration local, MigrationValidation result)
+    {
+        var version = row.Version!;
+        if (row.Type is { } type && !SqlTypes.Contains(type, StringComparer.OrdinalIgnoreCase) && local.Script.EndsWith(".sql", StringComparison.OrdinalIgnoreCase))
         {
-            return;
+            result.Mismatched++;
+            result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationTypeMismatch, FindingSeverity.Error, $"Migration type mismatch for migration version {version}: applied to database {type}, resolved locally SQL.") { Target = local.Script });
         }
 
-        // Local migrations not applied.
+        if (row.Checksum is { } appliedSum && local.Checksum is { } localSum && appliedSum != localSum)
+        {
+            result.Mismatched++;
+            result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationChecksumMismatch, FindingSeverity.Error, $"Migration checksum mismatch for migration version {version}: applied to database {appliedSum}, resolved locally {localSum}. The script was edited after it ran.") { Target = local.Script });
+        }
+
+        if (!string.Equals(row.Description, local.Description, StringComparison.Ordinal))
+        {
+            result.Mismatched++;
+            result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationDescriptionMismatch, FindingSeverity.Error, $"Migration description mismatch for migration version {version}: applied to database '{row.Description}', resolved locally '{local.Description}'.") { Target = local.Script });
+        }
+    }
+
+    /// <summary>Local versions not applied: pending, or ignored when older than the latest applied and out-of-order is off.</summary>
+    private static void CheckUnappliedVersions(FlywayHistory history, Dictionary<MigrationVersion, LocalMigration> localVersioned, MigrationIntegrityGateOptions options, MigrationValidation result, Action<string, string, bool, string, string> report)
+    {
+        var latestApplied = history.LatestApplied;
         foreach (var (version, local) in localVersioned.OrderBy(p => p.Key))
         {
-            if (versioned.ContainsKey(version) || !AboveBaseline(version))
+            if (history.Versioned.ContainsKey(version) || !history.AboveBaseline(version))
             {
                 continue;
             }
@@ -176,8 +206,11 @@ internal static class MigrationValidator
                 report(MigrationIntegrityGateConstants.MigrationPending, "pending", false, $"Detected resolved migration not applied to database: {version}.", local.Script);
             }
         }
+    }
 
-        // Repeatables.
+    /// <summary>Repeatable migrations: pending, failed, outdated (edited since applied) or missing locally.</summary>
+    private static void CheckRepeatables(Dictionary<string, AppliedMigration> repeatable, Dictionary<string, LocalMigration> localRepeatable, MigrationValidation result, Action<string, string, bool, string, string> report)
+    {
         foreach (var (description, local) in localRepeatable)
         {
             if (!repeatable.TryGetValue(description, out var row))
@@ -202,8 +235,6 @@ internal static class MigrationValidator
             result.Missing++;
             report(MigrationIntegrityGateConstants.MigrationMissing, "missing", true, $"Detected applied repeatable migration not resolved locally: {description}.", row.Script);
         }
-
-        ReportGaps(localVersioned.Keys, result);
     }
 
     private static void ValidateByIdentifier(IReadOnlyList<LocalMigration>? locals, IReadOnlyList<AppliedMigration> applied, MigrationValidation result, Action<string, string, bool, string, string> report)
