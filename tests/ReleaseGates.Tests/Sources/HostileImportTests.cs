@@ -5,17 +5,12 @@ namespace ReleaseGates.Tests.Sources;
 /// <summary>Imports that once dropped, wrapped or mis-read a sample: each is now an Error naming the file and the line or entry.</summary>
 public class HostileImportTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static async Task<GateReport> Latency(RequestMetricsSource source, params string[] conditions)
-        => (await ReleaseGate.CreateBuilder().AddLatency("latency", o => { o.Source = source; foreach (var c in conditions) { o.Conditions.Add(c); } }).EvaluateAsync(Ct)).Gates[0];
-
     [Fact]
     public async Task A_jtl_sample_too_long_for_nanoseconds_is_an_error_never_dropped()
     {
         using var folder = Fixtures.CreateTempFolder();
         var path = folder.Write("huge.jtl", "timeStamp,elapsed,label,success\n1700000000000,20,api,true\n1700000000100,10000000000000,api,true\n");
-        var gate = await Latency(RequestMetricsSource.FromJMeterJtl(path), "max < 1000ms");
+        var gate = await SourceGates.Latency(RequestMetricsSource.FromJMeterJtl(path), "max < 1000ms");
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.Contains("huge.jtl, line 3", gate.Summary, StringComparison.Ordinal);
         Assert.Contains("elapsed 10000000000000 ms is out of range", gate.Summary, StringComparison.Ordinal);
@@ -27,7 +22,7 @@ public class HostileImportTests
         using var folder = Fixtures.CreateTempFolder();
         var rows = string.Concat(Enumerable.Range(0, 60_000).Select(i => $"{1_700_000_000_000 + i},25,api,true\n"));
         var path = folder.Write("stray.jtl", "timeStamp,elapsed,label,success\n1700000000000,25,\"api,true\n" + rows);
-        var gate = await Latency(RequestMetricsSource.FromJMeterJtl(path), "max < 1000ms");
+        var gate = await SourceGates.Latency(RequestMetricsSource.FromJMeterJtl(path), "max < 1000ms");
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.True(gate.Summary.Contains("stray.jtl, line 2", StringComparison.Ordinal), gate.Summary);
         Assert.Contains("not closed within", gate.Summary, StringComparison.Ordinal);
@@ -42,7 +37,7 @@ public class HostileImportTests
     {
         using var folder = Fixtures.CreateTempFolder();
         var path = folder.Write("k6.json", $$"""{ "metrics": { "http_req_duration": { "avg": 10, {{p95}} }, "http_req_failed": { {{failed}} }, "http_reqs": { "count": 10, "rate": 1 } } }""");
-        var gate = await Latency(RequestMetricsSource.FromK6Summary(path), "p(95) < 300ms");
+        var gate = await SourceGates.Latency(RequestMetricsSource.FromK6Summary(path), "p(95) < 300ms");
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.Contains("k6.json", gate.Summary, StringComparison.Ordinal);
         Assert.Contains(expected, gate.Summary, StringComparison.Ordinal);
@@ -56,7 +51,7 @@ public class HostileImportTests
     {
         using var folder = Fixtures.CreateTempFolder();
         var path = folder.Write("c.har", $$"""{ "log": { "entries": [ { "startedDateTime": "2026-11-22T10:00:00Z", {{timing}}, "request": { "url": "https://x/a" }, "response": { "status": 200 } } ] } }""");
-        var gate = await Latency(RequestMetricsSource.FromHar(path), "max < 1000ms");
+        var gate = await SourceGates.Latency(RequestMetricsSource.FromHar(path), "max < 1000ms");
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.Contains("c.har", gate.Summary, StringComparison.Ordinal);
         Assert.Contains(expected, gate.Summary, StringComparison.Ordinal);
@@ -67,7 +62,7 @@ public class HostileImportTests
     {
         using var folder = Fixtures.CreateTempFolder();
         var path = folder.Write("c.har", """{ "log": { "entries": [ { "startedDateTime": "2026-11-22T10:00:00Z", "time": 5, "request": { "url": 42 } } ] } }""");
-        var gate = await Latency(RequestMetricsSource.FromHar(path), "max < 1000ms");
+        var gate = await SourceGates.Latency(RequestMetricsSource.FromHar(path), "max < 1000ms");
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.Contains("log.entries[0].request.url is Number, expected a string", gate.Summary, StringComparison.Ordinal);
     }
@@ -83,7 +78,7 @@ public class HostileImportTests
 
         Assert.True(histogram.IsSumSaturated);
         Assert.Equal(long.MaxValue, histogram.Sum);
-        var gate = await Latency(RequestMetricsSource.FromDelegate(RequestMetricsCapabilities.Latency, "overflow", _ => ValueTask.FromResult(new RequestMetrics { Latency = histogram, Total = 3 })), "avg < 1000ms");
+        var gate = await SourceGates.Latency(RequestMetricsSource.FromDelegate(RequestMetricsCapabilities.Latency, "overflow", _ => ValueTask.FromResult(new RequestMetrics { Latency = histogram, Total = 3 })), "avg < 1000ms");
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.Equal(GateStatus.Error, gate.Measurements.Single(m => m.Name == "avg").Status);
     }

@@ -28,9 +28,6 @@ public class ImporterTests
             "http_reqs": { "type": "counter", "contains": "default", "values": { "count": 5000, "rate": 5.0 } } } }
         """;
 
-    private static async Task<GateReport> Latency(RequestMetricsSource source, params string[] conditions)
-        => (await ReleaseGate.CreateBuilder().AddLatency("latency", o => { o.Source = source; foreach (var c in conditions) { o.Conditions.Add(c); } }).EvaluateAsync(Ct)).Gates[0];
-
     private static async Task<GateReport> Errors(RequestMetricsSource source, double maximum)
         => (await ReleaseGate.CreateBuilder().AddErrorRate("errors", o => { o.Source = source; o.MaximumRate = maximum; }).EvaluateAsync(Ct)).Gates[0];
 
@@ -44,7 +41,7 @@ public class ImporterTests
         var source = RequestMetricsSource.FromK6Summary(path);
 
         // Seed 003: P95 1.8 s against a 2 s target passes, but 5 req/s against a goal of 100 must fail.
-        var gate = await Latency(source, "p(95) < 2s", "rps >= 100");
+        var gate = await SourceGates.Latency(source, "p(95) < 2s", "rps >= 100");
         Assert.Equal(GateStatus.Failed, gate.Status);
         Assert.Equal(GateStatus.Passed, gate.Measurements.Single(m => m.Name == "p(95)").Status);
         Assert.Equal(1800.3, gate.Measurements.Single(m => m.Name == "p(95)").Value);
@@ -59,7 +56,7 @@ public class ImporterTests
     public async Task A_percentile_k6_did_not_export_is_an_error_naming_the_flag()
     {
         using var folder = Fixtures.CreateTempFolder();
-        var gate = await Latency(RequestMetricsSource.FromK6Summary(folder.Write("s.json", K6Legacy)), "p(99) < 5s");
+        var gate = await SourceGates.Latency(RequestMetricsSource.FromK6Summary(folder.Write("s.json", K6Legacy)), "p(99) < 5s");
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.Contains("--summary-trend-stats", gate.Summary, StringComparison.Ordinal);
     }
@@ -80,7 +77,7 @@ public class ImporterTests
         Assert.Equal(4, all.Measurements.Single(m => m.Name == "requests").Value);
         Assert.Equal(2, all.Measurements.Single(m => m.Name == "errors").Value);
 
-        var orders = await Latency(RequestMetricsSource.FromJMeterJtl(path, ["GET /api/orders*"]), "max <= 120ms", "count == 2");
+        var orders = await SourceGates.Latency(RequestMetricsSource.FromJMeterJtl(path, ["GET /api/orders*"]), "max <= 120ms", "count == 2");
         Assert.Equal(GateStatus.Passed, orders.Status);
     }
 
@@ -135,7 +132,7 @@ public class ImporterTests
                 "timings": { "send": 0, "wait": 10, "receive": 2 } }
             ] } }
             """);
-        var api = await Latency(RequestMetricsSource.FromHar(path, ["https://127.0.0.1/api/*"]), "max < 400ms", "count == 2");
+        var api = await SourceGates.Latency(RequestMetricsSource.FromHar(path, ["https://127.0.0.1/api/*"]), "max < 400ms", "count == 2");
         Assert.Equal(GateStatus.Passed, api.Status);
         // The second entry has no "time": blocked + connect + send + wait + receive = 330 ms (ssl is inside connect).
         Assert.Equal(330, api.Measurements.Single(m => m.Name == "max").Value, 330 * 0.001);
@@ -165,7 +162,7 @@ public class ImporterTests
         var statistics = RequestMetricsSource.FromDelegate(RequestMetricsCapabilities.Latency, "statistics", _ => ValueTask.FromResult(new RequestMetrics { LatencyStatistics = new Dictionary<string, double> { ["p(50)"] = 150 }, Total = 1 }));
         foreach (var source in new[] { k6, recorded, statistics })
         {
-            var gate = await Latency(source, condition);
+            var gate = await SourceGates.Latency(source, condition);
             Assert.True(gate.Status == GateStatus.Passed, $"{source.Description}: {gate.Summary}");
         }
     }
@@ -174,7 +171,7 @@ public class ImporterTests
     public async Task A_statistic_a_delegate_source_lacks_is_named_without_k6_advice()
     {
         var source = RequestMetricsSource.FromDelegate(RequestMetricsCapabilities.Latency, "my harness", _ => ValueTask.FromResult(new RequestMetrics { LatencyStatistics = new Dictionary<string, double> { ["avg"] = 10 }, Total = 1 }));
-        var gate = await Latency(source, "p(99) < 1s");
+        var gate = await SourceGates.Latency(source, "p(99) < 1s");
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.Contains("my harness has no p(99); it has avg.", gate.Summary, StringComparison.Ordinal);
         Assert.DoesNotContain("k6", gate.Summary, StringComparison.Ordinal);
@@ -184,7 +181,7 @@ public class ImporterTests
     public async Task The_summary_leads_with_what_fell_short()
     {
         using var folder = Fixtures.CreateTempFolder();
-        var gate = await Latency(RequestMetricsSource.FromK6Summary(folder.Write("s.json", K6Legacy)), "p(95) < 2s", "rps >= 100");
+        var gate = await SourceGates.Latency(RequestMetricsSource.FromK6Summary(folder.Write("s.json", K6Legacy)), "p(95) < 2s", "rps >= 100");
         Assert.StartsWith("rps 5 rps against rps >= 100 (p95 1800.3 ms", gate.Summary, StringComparison.Ordinal);
     }
 }

@@ -5,7 +5,7 @@ using ReleaseGates.IntegrationTests.Support;
 namespace ReleaseGates.IntegrationTests.Gates.SmokeTests;
 
 /// <summary>The smoke-endpoint gate against a real Kestrel app on 127.0.0.1.</summary>
-public sealed class SmokeTestGateTests : IAsyncLifetime
+public sealed class SmokeTestsGateTests : IAsyncLifetime
 {
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
     private LoopbackApp _app = null!;
