@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -32,17 +33,19 @@ namespace ReleaseGates.Metrics;
 /// </remarks>
 public sealed class LatencyHistogram
 {
-    private const byte SerialFormatVersion = 1;
+    private const byte LegacyFormatVersion = 1;
+    private const byte SerialFormatVersion = 2;
+    private const int BlockCells = 16;
     private static readonly byte[] SerialMagic = "RGH"u8.ToArray();
 
     private readonly int _subBucketHalfCountMagnitude;
     private readonly int _subBucketHalfCount;
     private readonly long _subBucketMask;
     private readonly int _leadingZeroCountBase;
-    private readonly int _offsetMask;
-    private readonly ushort[]?[] _chunks;
-    private readonly long[]?[] _spill;
-    private HotCounters _hot = new() { Min = long.MaxValue };
+    private readonly int _lastIndex;
+    private HotFields _hot = new() { Cells = [], Min = long.MaxValue };
+    private long[]? _spill;
+    private int _layoutVersion;
     private long _aboveRange;
     private long _invalid;
 
@@ -67,10 +70,7 @@ public sealed class LatencyHistogram
         _subBucketHalfCount = 1 << _subBucketHalfCountMagnitude;
         _subBucketMask = (1L << subBucketCountMagnitude) - 1;
         _leadingZeroCountBase = 64 - _subBucketHalfCountMagnitude - 1;
-        _offsetMask = _subBucketHalfCount - 1;
-        var lastIndex = IndexOf(HighestTrackableValue);
-        _chunks = new ushort[]?[(lastIndex >> _subBucketHalfCountMagnitude) + 1];
-        _spill = new long[]?[_chunks.Length];
+        _lastIndex = IndexOf(HighestTrackableValue);
     }
 
     /// <summary>
@@ -133,51 +133,32 @@ public sealed class LatencyHistogram
     /// <summary>How many values were rejected as negative or NaN. Not part of <see cref="Count"/>.</summary>
     public long InvalidCount => _invalid;
 
-    /// <summary>The memory held by bucket storage, in bytes (the chunks touched so far).</summary>
+    /// <summary>
+    /// The memory held by bucket storage, in bytes: one 16-bit cell per bucket over the range of values recorded so far
+    /// (grown in whole powers of two), and 64-bit carries once a cell has counted more than 65,535 values.
+    /// </summary>
     public long BucketMemoryBytes
-    {
-        get
-        {
-            long bytes = 0;
-            foreach (var chunk in _chunks)
-            {
-                bytes += chunk is null ? 0 : ((long)chunk.Length * sizeof(ushort)) + 24;
-            }
+        => (_hot.Cells.Length == 0 ? 0 : ((long)_hot.Cells.Length * sizeof(ushort)) + 24) + (_spill is null ? 0 : ((long)_spill.Length * sizeof(long)) + 24);
 
-            foreach (var spill in _spill)
-            {
-                bytes += spill is null ? 0 : ((long)spill.Length * sizeof(long)) + 24;
-            }
-
-            return bytes + ((long)_chunks.Length * 2 * IntPtr.Size);
-        }
-    }
-
-    /// <summary>Records a value in nanoseconds. Allocation-free except the first time a range of values is touched.</summary>
+    /// <summary>Records a value in nanoseconds. Allocation-free except when a value falls outside the range recorded so far.</summary>
     /// <param name="nanoseconds">The value; negative values are counted in <see cref="InvalidCount"/> and not recorded.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Record(long nanoseconds)
     {
-        if ((ulong)nanoseconds > (ulong)HighestTrackableValue)
+        // One unsigned comparison is also the range check: a negative value indexes above every bucket, and the hot window
+        // never covers the last bucket (the one the highest trackable value falls in), so whatever passes is in range.
+        var offset = IndexOf(nanoseconds) - _hot.Start;
+        if ((uint)offset >= (uint)_hot.HotLength)
         {
-            RecordOutOfRange(nanoseconds);
+            RecordOutsideWindow(nanoseconds);
             return;
         }
 
-        var index = IndexOf(nanoseconds);
-
-        // Bounds are guaranteed by the range check above: index ≤ IndexOf(HighestTrackableValue).
-        var chunk = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_chunks), index >> _subBucketHalfCountMagnitude);
-        if (chunk is null)
+        // 16-bit cells keep the touched range in L1; a cell that wraps carries 65536 into the spill array.
+        // HotLength ≤ Cells.Length always, so the offset is within the array.
+        if (++Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_hot.Cells), offset) == 0)
         {
-            RecordInNewChunk(nanoseconds);
-            return;
-        }
-
-        // 16-bit cells keep the touched range in L1; a cell that wraps carries 65536 into the chunk's spill array.
-        if (++Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), index & _offsetMask) == 0)
-        {
-            Spill(index);
+            Spill(offset);
         }
 
         _hot.Count++;
@@ -325,27 +306,7 @@ public sealed class LatencyHistogram
         }
 
         ranks.Sort(order);
-        long cumulative = 0;
-        var next = 0;
-        for (var c = 0; c < _chunks.Length && next < ranks.Length; c++)
-        {
-            if (_chunks[c] is null)
-            {
-                continue;
-            }
-
-            var chunkTotal = ChunkTotal(c);
-
-            // Every remaining rank that falls in this chunk, each found by block-skipping from the chunk's start.
-            while (next < ranks.Length && ranks[next] <= cumulative + chunkTotal)
-            {
-                var offset = OffsetOfRank(c, ranks[next] - cumulative, fromTop: false);
-                values[order[next]] = Reported((c << _subBucketHalfCountMagnitude) + offset);
-                next++;
-            }
-
-            cumulative += chunkTotal;
-        }
+        var next = ScanForRanks(ranks, order, values);
 
         // Whatever is left falls on values above the range.
         for (; next < ranks.Length; next++)
@@ -372,23 +333,20 @@ public sealed class LatencyHistogram
     {
         ArgumentNullException.ThrowIfNull(other);
         EnsureCompatible(other);
-        for (var c = 0; c < other._chunks.Length; c++)
+        var source = other._hot.Cells;
+        var sourceStart = other._hot.Start;
+        var sourceSpill = other._spill;
+        if (source.Length != 0)
         {
-            var source = other._chunks[c];
-            if (source is null)
+            EnsureWindow(sourceStart, sourceStart + source.Length - 1);
+            AddCells(sourceStart, source);
+            if (sourceSpill is not null)
             {
-                continue;
-            }
-
-            var target = _chunks[c] ??= new ushort[_subBucketHalfCount];
-            AddChunk(c, target, source);
-            if (other._spill[c] is { } spill)
-            {
-                for (var i = 0; i < spill.Length; i++)
+                for (var i = 0; i < sourceSpill.Length; i++)
                 {
-                    if (spill[i] != 0)
+                    if (sourceSpill[i] != 0)
                     {
-                        AddAt((c << _subBucketHalfCountMagnitude) + i, spill[i]);
+                        AddAt(sourceStart + i, sourceSpill[i]);
                     }
                 }
             }
@@ -405,15 +363,11 @@ public sealed class LatencyHistogram
         }
     }
 
-    /// <summary>Removes every value; keeps the allocated chunks for reuse.</summary>
+    /// <summary>Removes every value; keeps the allocated storage for reuse.</summary>
     public void Reset()
     {
-        foreach (var chunk in _chunks)
-        {
-            chunk?.AsSpan().Clear();
-        }
-
-        Array.Clear(_spill);
+        _hot.Cells.AsSpan().Clear();
+        _spill?.AsSpan().Clear();
         _hot.Count = _hot.Sum = _hot.Max = _aboveRange = _invalid = 0;
         _hot.Min = long.MaxValue;
     }
@@ -431,20 +385,15 @@ public sealed class LatencyHistogram
     /// <returns>The buckets, lowest first. Values above the range come last, at <see cref="Max"/>.</returns>
     public IEnumerable<(long Value, long Count)> Buckets()
     {
-        for (var c = 0; c < _chunks.Length; c++)
+        var cells = _hot.Cells;
+        var start = _hot.Start;
+        var spill = _spill;
+        for (var o = 0; o < cells.Length; o++)
         {
-            if (_chunks[c] is not { } chunk)
+            var count = cells[o] + (spill is null ? 0 : spill[o]);
+            if (count != 0)
             {
-                continue;
-            }
-
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var count = CountAt(c, i);
-                if (count != 0)
-                {
-                    yield return (Reported((c << _subBucketHalfCountMagnitude) + i), count);
-                }
+                yield return (Reported(start + o), count);
             }
         }
 
@@ -455,33 +404,42 @@ public sealed class LatencyHistogram
     }
 
     /// <summary>
-    /// The compact, versioned binary form: a header with the configuration and running totals, then the non-empty
-    /// buckets as varint (index gap, count) pairs.
+    /// The compact, versioned binary form (format 2): a header with the configuration and exact running totals, then the
+    /// counts from the lowest to the highest non-empty bucket as zig-zag differences between neighbours, bit-packed in
+    /// blocks of 16 at the width the block needs (an empty stretch costs one byte per 16 buckets).
     /// </summary>
     /// <returns>The bytes.</returns>
+    /// <remarks>
+    /// <see cref="FromByteArray"/> reads this form and format 1 (varint gap and count pairs), which earlier versions wrote;
+    /// those versions cannot read format 2.
+    /// </remarks>
     public byte[] ToByteArray()
     {
-        // Two passes over the buckets: one to size the array exactly, one to fill it.
-        var header = 0;
+        var (first, last) = NonEmptyOffsets();
+        var cellCount = first < 0 ? 0 : last - first + 1;
+        var blocks = (cellCount + BlockCells - 1) / BlockCells;
+        Span<byte> widths = blocks <= 4096 ? stackalloc byte[blocks] : new byte[blocks];
+        Span<ulong> block = stackalloc ulong[BlockCells];
+        var payload = 0;
+        long previous = 0;
+        for (var b = 0; b < blocks; b++)
+        {
+            var n = BlockDifferences(first + (b * BlockCells), Math.Min(BlockCells, cellCount - (b * BlockCells)), ref previous, block);
+            var width = 64 - BitOperations.LeadingZeroCount(Or(block[..n]));
+            widths[b] = (byte)width;
+            payload += 1 + (((n * width) + 7) >> 3);
+        }
+
+        var firstIndex = first < 0 ? 0 : (ulong)(_hot.Start + first);
+        var header = VarintLength(firstIndex) + VarintLength((ulong)cellCount);
         foreach (var v in Header())
         {
             header += VarintLength(v);
         }
 
-        var bucketBytes = 0;
-        var buckets = 0;
-        var previous = -1;
-        ForEachBucket((index, count) =>
-        {
-            bucketBytes += VarintLength((ulong)(index - previous)) + VarintLength((ulong)count);
-            buckets++;
-            previous = index;
-        });
-
-        var buffer = new byte[SerialMagic.Length + 2 + header + VarintLength((ulong)buckets) + bucketBytes];
-        var pos = 0;
+        var buffer = new byte[SerialMagic.Length + 2 + header + payload];
         SerialMagic.CopyTo(buffer, 0);
-        pos += SerialMagic.Length;
+        var pos = SerialMagic.Length;
         buffer[pos++] = SerialFormatVersion;
         buffer[pos++] = (byte)SignificantDigits;
         foreach (var v in Header())
@@ -489,21 +447,26 @@ public sealed class LatencyHistogram
             WriteVarint(buffer, ref pos, v);
         }
 
-        WriteVarint(buffer, ref pos, (ulong)buckets);
-        previous = -1;
-        ForEachBucket((index, count) =>
+        WriteVarint(buffer, ref pos, firstIndex);
+        WriteVarint(buffer, ref pos, (ulong)cellCount);
+        previous = 0;
+        for (var b = 0; b < blocks; b++)
         {
-            WriteVarint(buffer, ref pos, (ulong)(index - previous));
-            WriteVarint(buffer, ref pos, (ulong)count);
-            previous = index;
-        });
+            var n = BlockDifferences(first + (b * BlockCells), Math.Min(BlockCells, cellCount - (b * BlockCells)), ref previous, block);
+            buffer[pos++] = widths[b];
+            pos += PackBlock(buffer.AsSpan(pos), block[..n], widths[b]);
+        }
+
         return buffer;
     }
 
-    /// <summary>Reads the binary form written by <see cref="ToByteArray"/>.</summary>
+    /// <summary>Reads the binary form written by <see cref="ToByteArray"/> (format 2) or by earlier versions (format 1).</summary>
     /// <param name="data">The bytes.</param>
     /// <returns>The histogram.</returns>
-    /// <exception cref="FormatException">The data is not a histogram of a known format version, or is truncated; the message says where.</exception>
+    /// <exception cref="FormatException">
+    /// The data is not a histogram of a known format version, is truncated, or its fields contradict each other; the
+    /// message says where.
+    /// </exception>
     public static LatencyHistogram FromByteArray(ReadOnlySpan<byte> data)
     {
         if (data.Length < SerialMagic.Length + 2 || !data[..SerialMagic.Length].SequenceEqual(SerialMagic))
@@ -513,73 +476,23 @@ public sealed class LatencyHistogram
 
         var pos = SerialMagic.Length;
         var version = data[pos++];
-        if (version != SerialFormatVersion)
+        if (version is not (LegacyFormatVersion or SerialFormatVersion))
         {
-            throw new FormatException($"Unsupported LatencyHistogram format version {version}: this version reads format {SerialFormatVersion}.");
+            throw new FormatException($"Unsupported LatencyHistogram format version {version}: this version reads formats {LegacyFormatVersion} and {SerialFormatVersion}.");
         }
 
-        int digits = data[pos++];
-        if (digits is < 1 or > 5)
-        {
-            throw new FormatException($"Invalid LatencyHistogram data at byte {pos - 1}: significant digits {digits} is outside 1..5.");
-        }
-
-        var highest = ReadNonNegative(data, ref pos, SerialField.HighestTrackableValue);
-
-        // The largest range the constructor accepts (a TimeSpan in 100 ns ticks); anything else is not ours.
-        if (highest < 100 || highest / 100 > long.MaxValue / 100 || highest % 100 != 0)
-        {
-            throw new FormatException($"Invalid LatencyHistogram data: highest trackable value {highest} ns is not a whole number of 100 ns ticks between 100 ns and {long.MaxValue / 100 * 100} ns.");
-        }
-
-        var histogram = new LatencyHistogram(digits, TimeSpan.FromTicks(highest / 100));
-        histogram._hot.Count = ReadNonNegative(data, ref pos, SerialField.Count);
-        histogram._hot.Sum = ReadNonNegative(data, ref pos, SerialField.Sum);
-        var min = ReadNonNegative(data, ref pos, SerialField.Min);
-        histogram._hot.Min = histogram._hot.Count == 0 ? long.MaxValue : min;
-        histogram._hot.Max = ReadNonNegative(data, ref pos, SerialField.Max);
-        histogram._aboveRange = ReadNonNegative(data, ref pos, SerialField.CountAboveRange);
-        histogram._invalid = ReadNonNegative(data, ref pos, SerialField.InvalidCount);
-        if (histogram._hot.Count == 0 ? min != 0 || histogram._hot.Max != 0 || histogram._hot.Sum != 0 : min > histogram._hot.Max)
-        {
-            throw new FormatException($"Invalid LatencyHistogram data: min {min}, max {histogram._hot.Max} and sum {histogram._hot.Sum} do not fit a count of {histogram._hot.Count}.");
-        }
-
-        if ((histogram._aboveRange > 0) != (histogram._hot.Max > highest))
-        {
-            throw new FormatException($"Invalid LatencyHistogram data: {histogram._aboveRange} values above range, but the max is {histogram._hot.Max} ns against a range of {highest} ns.");
-        }
-
-        var buckets = ReadVarint(data, ref pos, SerialField.BucketCount);
-        long index = -1;
-        long bucketTotal = 0;
-        long lowest = -1, highestIndex = -1;
-        var lastIndex = ((long)histogram._chunks.Length << histogram._subBucketHalfCountMagnitude) - 1;
-        for (ulong b = 0; b < buckets; b++)
-        {
-            // Each bucket takes at least two bytes, so the loop is bounded by the input's size.
-            var gap = ReadVarint(data, ref pos, SerialField.BucketGap);
-            var count = ReadNonNegative(data, ref pos, SerialField.BucketTally);
-            if (gap == 0 || gap > (ulong)(lastIndex - index) || count == 0 || count > histogram._hot.Count - bucketTotal)
-            {
-                throw new FormatException($"Invalid LatencyHistogram data at byte {pos}: bucket {b} is {gap} after index {index} (last is {lastIndex}) with count {count}, of a total {histogram._hot.Count}.");
-            }
-
-            index += (long)gap;
-            histogram.AddAt((int)index, count);
-            bucketTotal += count;
-            lowest = lowest < 0 ? index : lowest;
-            highestIndex = index;
-        }
-
-        if (lowest >= 0 && !histogram.AgreesWithBuckets((int)lowest, (int)highestIndex))
+        var histogram = ReadHeader(data, ref pos);
+        var (bucketTotal, lowest, highestIndex) = version == LegacyFormatVersion
+            ? histogram.ReadGapCountBuckets(data, ref pos)
+            : histogram.ReadPackedBuckets(data, ref pos);
+        if (lowest >= 0 && !histogram.AgreesWithBuckets(lowest, highestIndex))
         {
             throw new FormatException($"Invalid LatencyHistogram data: min {histogram._hot.Min} ns, max {histogram._hot.Max} ns and sum {histogram._hot.Sum} ns do not agree with the buckets recorded.");
         }
 
-        if (lowest < 0 && histogram._hot.Count > 0 && histogram._hot.Min <= highest)
+        if (lowest < 0 && histogram._hot.Count > 0 && histogram._hot.Min <= histogram.HighestTrackableValue)
         {
-            throw new FormatException($"Invalid LatencyHistogram data: no bucket holds a value, but the min {histogram._hot.Min} ns is within the range of {highest} ns.");
+            throw new FormatException($"Invalid LatencyHistogram data: no bucket holds a value, but the min {histogram._hot.Min} ns is within the range of {histogram.HighestTrackableValue} ns.");
         }
 
         if (histogram._aboveRange != histogram._hot.Count - bucketTotal)
@@ -620,20 +533,14 @@ public sealed class LatencyHistogram
     /// <summary>Adds <paramref name="current"/> minus <paramref name="previous"/> to this histogram: the interval between two cumulative snapshots.</summary>
     internal void AddDifference(LatencyHistogram current, LatencyHistogram previous)
     {
-        for (var c = 0; c < current._chunks.Length; c++)
+        var cells = current._hot.Cells;
+        for (var o = 0; o < cells.Length; o++)
         {
-            if (current._chunks[c] is null)
+            var index = current._hot.Start + o;
+            var delta = current.CountAt(o) - previous.CountAtIndex(index);
+            if (delta != 0)
             {
-                continue;
-            }
-
-            for (var i = 0; i < _subBucketHalfCount; i++)
-            {
-                var delta = current.CountAt(c, i) - (previous._chunks[c] is null ? 0 : previous.CountAt(c, i));
-                if (delta != 0)
-                {
-                    AddAt((c << _subBucketHalfCountMagnitude) + i, delta);
-                }
+                AddAt(index, delta);
             }
         }
 
@@ -649,24 +556,20 @@ public sealed class LatencyHistogram
     /// </summary>
     internal void AddLiveCopyOf(LatencyHistogram live)
     {
-        long copied = 0;
-        for (var c = 0; c < live._chunks.Length; c++)
+        var (cells, start, spill) = live.ReadLayout();
+        if (cells.Length != 0)
         {
-            var chunk = Volatile.Read(ref live._chunks[c]);
-            if (chunk is null)
-            {
-                continue;
-            }
+            EnsureWindow(start, start + cells.Length - 1);
+        }
 
-            var spill = Volatile.Read(ref live._spill[c]);
-            for (var i = 0; i < chunk.Length; i++)
+        long copied = 0;
+        for (var o = 0; o < cells.Length; o++)
+        {
+            var count = (long)Volatile.Read(ref cells[o]) + (spill is null ? 0 : Volatile.Read(ref spill[o]));
+            if (count != 0)
             {
-                var count = (long)Volatile.Read(ref chunk[i]) + (spill is null ? 0 : Volatile.Read(ref spill[i]));
-                if (count != 0)
-                {
-                    AddAt((c << _subBucketHalfCountMagnitude) + i, count);
-                    copied += count;
-                }
+                AddAt(start + o, count);
+                copied += count;
             }
         }
 
@@ -696,25 +599,13 @@ public sealed class LatencyHistogram
             return;
         }
 
+        var (first, last) = NonEmptyOffsets();
         long lowest = long.MaxValue, highest = 0;
-        for (var c = 0; c < _chunks.Length; c++)
+        if (first >= 0)
         {
-            if (_chunks[c] is not { } chunk)
-            {
-                continue;
-            }
-
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                if (CountAt(c, i) == 0)
-                {
-                    continue;
-                }
-
-                var (low, width) = BucketRange((c << _subBucketHalfCountMagnitude) + i);
-                lowest = Math.Min(lowest, low);
-                highest = Math.Max(highest, low + width - 1);
-            }
+            lowest = BucketRange(_hot.Start + first).Lowest;
+            var (low, width) = BucketRange(_hot.Start + last);
+            highest = low + width - 1;
         }
 
         _hot.Min = Math.Max(lowest == long.MaxValue ? cumulativeMax : lowest, cumulativeMin);
@@ -724,8 +615,10 @@ public sealed class LatencyHistogram
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int IndexOf(long value)
     {
-        var bucketIndex = _leadingZeroCountBase - BitOperations.LeadingZeroCount((ulong)(value | _subBucketMask));
-        var subBucketIndex = (int)(value >> bucketIndex);
+        // Unsigned, so that a negative value indexes above every non-negative one (Record's range check relies on it).
+        var bucketIndex = _leadingZeroCountBase - BitOperations.LeadingZeroCount((ulong)value | (ulong)_subBucketMask);
+        var subBucketIndex = (int)((ulong)value >> bucketIndex);
+
         // ((bucketIndex + 1) << m) - 2^m == bucketIndex << m: HdrHistogram's counts index, one subtraction shorter.
         return (bucketIndex << _subBucketHalfCountMagnitude) + subBucketIndex;
     }
@@ -751,6 +644,30 @@ public sealed class LatencyHistogram
         return Math.Clamp(value, Min, _hot.Max);
     }
 
+    /// <summary>Fills in every rank (ascending) that falls on a bucket, one forward scan; returns how many it placed.</summary>
+    private int ScanForRanks(ReadOnlySpan<long> ranks, ReadOnlySpan<int> order, Span<long> values)
+    {
+        long cumulative = 0;
+        var next = 0;
+        var length = _hot.Cells.Length;
+        for (var start = 0; start < length && next < ranks.Length; start += _subBucketHalfCount)
+        {
+            var total = RangeTotal(start, _subBucketHalfCount);
+
+            // Every remaining rank that falls in this stretch, each found by block-skipping from its start.
+            while (next < ranks.Length && ranks[next] <= cumulative + total)
+            {
+                var offset = OffsetOfRank(start, ranks[next] - cumulative, fromTop: false);
+                values[order[next]] = Reported(_hot.Start + offset);
+                next++;
+            }
+
+            cumulative += total;
+        }
+
+        return next;
+    }
+
     /// <summary>
     /// The value of the sample of a given rank, walking from whichever end is nearer: for p99 only the top 1 % of the
     /// buckets is visited.
@@ -766,75 +683,73 @@ public sealed class LatencyHistogram
         }
 
         long cumulative = fromTop ? _aboveRange : 0;
-        for (var k = 0; k < _chunks.Length; k++)
+        var stretches = _hot.Cells.Length >> _subBucketHalfCountMagnitude;
+        for (var k = 0; k < stretches; k++)
         {
-            var c = fromTop ? _chunks.Length - 1 - k : k;
-            if (_chunks[c] is null)
-            {
-                continue;
-            }
-
-            var total = ChunkTotal(c);
+            var start = (fromTop ? stretches - 1 - k : k) << _subBucketHalfCountMagnitude;
+            var total = RangeTotal(start, _subBucketHalfCount);
             if (cumulative + total < target)
             {
                 cumulative += total;
                 continue;
             }
 
-            return Reported((c << _subBucketHalfCountMagnitude) + OffsetOfRank(c, target - cumulative, fromTop));
+            return Reported(_hot.Start + OffsetOfRank(start, target - cumulative, fromTop));
         }
 
         return fromTop ? Min : _hot.Max;
     }
 
     /// <summary>
-    /// The offset in chunk <paramref name="c"/> where the running count (from the bottom, or from the top) reaches
-    /// <paramref name="rank"/>, which must be at most the chunk's total. Skips whole vector-width blocks by their sums.
+    /// The window offset in the stretch of one power of two at <paramref name="start"/> where the running count (from the
+    /// bottom, or from the top) reaches <paramref name="rank"/>, which must be at most the stretch's total. Skips whole
+    /// vector-width blocks by their sums.
     /// </summary>
-    private int OffsetOfRank(int c, long rank, bool fromTop)
+    private int OffsetOfRank(int start, long rank, bool fromTop)
     {
-        var chunk = _chunks[c]!;
+        var cells = _hot.Cells.AsSpan(start, _subBucketHalfCount);
         var width = Vector<ushort>.Count;
-        var blocks = Vector.IsHardwareAccelerated && _spill[c] is null && chunk.Length % width == 0 ? chunk.Length / width : 0;
+        var blocks = Vector.IsHardwareAccelerated && _spill is null && cells.Length % width == 0 ? cells.Length / width : 0;
         long cumulative = 0;
-        var start = 0;
-        var end = chunk.Length;
+        var from = 0;
+        var end = cells.Length;
         for (var k = 0; k < blocks; k++)
         {
             var b = fromTop ? blocks - 1 - k : k;
-            Vector.Widen(new Vector<ushort>(chunk, b * width), out var lo, out var hi);
+            Vector.Widen(new Vector<ushort>(cells[(b * width)..]), out var lo, out var hi);
             var sum = (long)Vector.Sum(lo + hi);
             if (cumulative + sum >= rank)
             {
-                start = b * width;
-                end = start + width;
+                from = b * width;
+                end = from + width;
                 break;
             }
 
             cumulative += sum;
         }
 
-        for (var n = 0; n < end - start; n++)
+        for (var n = 0; n < end - from; n++)
         {
-            var i = fromTop ? end - 1 - n : start + n;
-            cumulative += CountAt(c, i);
+            var i = fromTop ? end - 1 - n : from + n;
+            cumulative += CountAt(start + i);
             if (cumulative >= rank)
             {
-                return i;
+                return start + i;
             }
         }
 
-        return fromTop ? start : end - 1;
+        return start + (fromTop ? from : end - 1);
     }
 
-    private long ChunkTotal(int c)
+    /// <summary>The number of values in <paramref name="length"/> cells of the window from <paramref name="start"/>.</summary>
+    private long RangeTotal(int start, int length)
     {
-        var span = _chunks[c]!.AsSpan();
+        var span = _hot.Cells.AsSpan(start, length);
         long total = 0;
         var i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            // Widened to 32 bits: a lane sums at most 2 × 1024 / Vector<ushort>.Count cells of ≤ 65535, far below 2^32.
+            // Widened to 32 bits: a lane sums at most 2 × 2^17 / Vector<ushort>.Count cells of ≤ 65535, below 2^32.
             var acc = Vector<uint>.Zero;
             for (; i + Vector<ushort>.Count <= span.Length; i += Vector<ushort>.Count)
             {
@@ -850,9 +765,9 @@ public sealed class LatencyHistogram
             total += span[i];
         }
 
-        if (_spill[c] is { } spill)
+        if (_spill is { } spill)
         {
-            foreach (var s in spill)
+            foreach (var s in spill.AsSpan(start, length))
             {
                 total += s;
             }
@@ -862,82 +777,188 @@ public sealed class LatencyHistogram
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long CountAt(int chunkIndex, int offset)
+    private long CountAt(int offset)
     {
-        var count = (long)_chunks[chunkIndex]![offset];
-        return _spill[chunkIndex] is { } spill ? count + spill[offset] : count;
+        var count = (long)_hot.Cells[offset];
+        return _spill is { } spill ? count + spill[offset] : count;
     }
 
-    private void AddChunk(int c, ushort[] target, ushort[] source)
+    private long CountAtIndex(int index)
     {
-        var t = target.AsSpan();
-        var s = source.AsSpan();
+        var offset = index - _hot.Start;
+        return (uint)offset < (uint)_hot.Cells.Length ? CountAt(offset) : 0;
+    }
+
+    /// <summary>The offsets of the lowest and highest non-empty cells of the window; (-1, -1) when every cell is empty.</summary>
+    private (int First, int Last) NonEmptyOffsets()
+    {
+        var first = -1;
+        var last = -1;
+        for (var o = 0; o < _hot.Cells.Length; o++)
+        {
+            if (CountAt(o) != 0)
+            {
+                first = first < 0 ? o : first;
+                last = o;
+            }
+        }
+
+        return (first, last);
+    }
+
+    /// <summary>Adds cells that start at bucket index <paramref name="sourceStart"/>; the window must already cover them.</summary>
+    private void AddCells(int sourceStart, ReadOnlySpan<ushort> source)
+    {
+        var target = _hot.Cells.AsSpan(sourceStart - _hot.Start, source.Length);
         var i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            for (; i + Vector<ushort>.Count <= t.Length; i += Vector<ushort>.Count)
+            for (; i + Vector<ushort>.Count <= target.Length; i += Vector<ushort>.Count)
             {
-                var before = new Vector<ushort>(t[i..]);
-                var sum = before + new Vector<ushort>(s[i..]);
+                var before = new Vector<ushort>(target[i..]);
+                var sum = before + new Vector<ushort>(source[i..]);
 
                 // Unsigned wrap-around shows as a sum below the addend: carry those lanes exactly.
                 if (Vector.LessThanAny(sum, before))
                 {
                     for (var j = i; j < i + Vector<ushort>.Count; j++)
                     {
-                        AddAt((c << _subBucketHalfCountMagnitude) + j, s[j]);
+                        AddAt(sourceStart + j, source[j]);
                     }
                 }
                 else
                 {
-                    sum.CopyTo(t[i..]);
+                    sum.CopyTo(target[i..]);
                 }
             }
         }
 
-        for (; i < t.Length; i++)
+        for (; i < target.Length; i++)
         {
-            if (s[i] != 0)
+            if (source[i] != 0)
             {
-                AddAt((c << _subBucketHalfCountMagnitude) + i, s[i]);
+                AddAt(sourceStart + i, source[i]);
             }
         }
     }
 
     private void AddAt(int index, long count)
     {
-        var c = index >> _subBucketHalfCountMagnitude;
-        var offset = index & (_subBucketHalfCount - 1);
-        var chunk = _chunks[c] ??= new ushort[_subBucketHalfCount];
-        var total = chunk[offset] + count;
+        EnsureWindow(index, index);
+        var offset = index - _hot.Start;
+        var cells = _hot.Cells;
+        var total = cells[offset] + count;
         if (total > ushort.MaxValue || total < 0)
         {
             var carried = total & ~(long)ushort.MaxValue;
-            var spill = _spill[c] ??= new long[_subBucketHalfCount];
-            spill[offset] += carried;
-            chunk[offset] = (ushort)(total - carried);
+            SpillArray()[offset] += carried;
+            cells[offset] = (ushort)(total - carried);
         }
         else
         {
-            chunk[offset] = (ushort)total;
+            cells[offset] = (ushort)total;
+        }
+    }
+
+    /// <summary>Grows the window, if needed, so that it covers bucket indices <paramref name="low"/> to <paramref name="high"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EnsureWindow(int low, int high)
+    {
+        if (_hot.Cells.Length == 0 || low < _hot.Start || high >= _hot.Start + _hot.Cells.Length)
+        {
+            GrowWindow(low, high);
+        }
+    }
+
+    /// <summary>
+    /// Copies the window into a larger one, whole powers of two at a time (a histogram grows at most once per power of two
+    /// its values span). The window stops at the last bucket, so its hot part never reaches a value above the range.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void GrowWindow(int low, int high)
+    {
+        var mask = _subBucketHalfCount - 1;
+        var oldCells = _hot.Cells;
+        var oldStart = _hot.Start;
+        var start = low & ~mask;
+        var end = (high | mask) + 1;
+        if (oldCells.Length != 0)
+        {
+            start = Math.Min(start, oldStart);
+            end = Math.Max(end, oldStart + oldCells.Length);
+        }
+
+        var cells = new ushort[end - start];
+        long[]? spill = _spill is null ? null : new long[cells.Length];
+        if (oldCells.Length != 0)
+        {
+            oldCells.CopyTo(cells.AsSpan(oldStart - start));
+            _spill?.CopyTo(spill.AsSpan(oldStart - start));
+        }
+
+        // A seqlock for readers on other threads (AddLiveCopyOf): an odd version means the layout is changing.
+        Interlocked.Increment(ref _layoutVersion);
+        _hot.Cells = cells;
+        _hot.Start = start;
+        _hot.HotLength = Math.Min(cells.Length, _lastIndex - start);
+        _spill = spill;
+        Volatile.Write(ref _layoutVersion, _layoutVersion + 1);
+    }
+
+    private long[] SpillArray()
+    {
+        if (_spill is { } spill)
+        {
+            return spill;
+        }
+
+        spill = new long[_hot.Cells.Length];
+        Interlocked.Increment(ref _layoutVersion);
+        _spill = spill;
+        Volatile.Write(ref _layoutVersion, _layoutVersion + 1);
+        return spill;
+    }
+
+    /// <summary>The window's cells, first index and carries as one consistent set, read while the owning thread may grow them.</summary>
+    private (ushort[] Cells, int Start, long[]? Spill) ReadLayout()
+    {
+        var spinner = default(SpinWait);
+        while (true)
+        {
+            var version = Volatile.Read(ref _layoutVersion);
+            if ((version & 1) == 0)
+            {
+                var cells = Volatile.Read(ref _hot.Cells);
+                var start = Volatile.Read(ref _hot.Start);
+                var spill = Volatile.Read(ref _spill);
+                if (Volatile.Read(ref _layoutVersion) == version)
+                {
+                    return (cells, start, spill);
+                }
+            }
+
+            spinner.SpinOnce();
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Spill(int index)
-    {
-        var c = index >> _subBucketHalfCountMagnitude;
-        var offset = index & (_subBucketHalfCount - 1);
-        var spill = _spill[c] ??= new long[_subBucketHalfCount];
-        spill[offset] += ushort.MaxValue + 1;
-    }
+    private void Spill(int offset) => SpillArray()[offset] += ushort.MaxValue + 1;
 
+    /// <summary>A value the hot window does not cover: invalid, above the range, in the last bucket, or in a new power of two.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RecordInNewChunk(long nanoseconds)
+    private void RecordOutsideWindow(long nanoseconds)
     {
-        var index = IndexOf(nanoseconds);
-        _chunks[index >> _subBucketHalfCountMagnitude] = new ushort[_subBucketHalfCount];
-        Record(nanoseconds);
+        if ((ulong)nanoseconds > (ulong)HighestTrackableValue)
+        {
+            RecordOutOfRange(nanoseconds);
+            return;
+        }
+
+        AddAt(IndexOf(nanoseconds), 1);
+        _hot.Count++;
+        _hot.Sum = SaturatingAdd(_hot.Sum, nanoseconds);
+        _hot.Min = Math.Min(_hot.Min, nanoseconds);
+        _hot.Max = Math.Max(_hot.Max, nanoseconds);
     }
 
     /// <summary>Whether the exact min, max and sum read from serialized data can belong to the buckets read with them.</summary>
@@ -955,9 +976,11 @@ public sealed class LatencyHistogram
             return false;
         }
 
-        // The sum lies between count × min and count × max (unless it saturated, which only says it is large).
+        // The sum lies between count × min and count × max; a saturated sum only says that count × max reached long.MaxValue.
         var count = (double)_hot.Count;
-        return _hot.Sum >= count * _hot.Min * (1 - 1e-12) && (IsSumSaturated || _hot.Sum <= count * _hot.Max * (1 + 1e-12));
+        return IsSumSaturated
+            ? count * _hot.Max * (1 + 1e-12) >= long.MaxValue
+            : _hot.Sum >= count * _hot.Min * (1 - 1e-12) && _hot.Sum <= count * _hot.Max * (1 + 1e-12);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -983,23 +1006,37 @@ public sealed class LatencyHistogram
     }
 
     /// <summary>
-    /// The counters every <see cref="Record(long)"/> writes, padded to a cache line of their own on each side: shards of a
+    /// Everything <see cref="Record(long)"/> reads and writes, on one cache line padded on each side: shards of a
     /// <see cref="ConcurrentLatencyRecorder"/> written by different threads may be compacted next to each other by the GC,
     /// and unpadded they would share a cache line (false sharing triples the cost of a record).
     /// </summary>
+    /// <remarks>
+    /// The cells are one dense window of 16-bit counts over the buckets recorded so far, from bucket index
+    /// <see cref="Start"/>; <see cref="HotLength"/> is the part <see cref="Record(long)"/> may write directly (the window
+    /// without the last bucket of the range).
+    /// </remarks>
     [StructLayout(LayoutKind.Explicit, Size = 192)]
-    private struct HotCounters
+    private struct HotFields
     {
         [FieldOffset(64)]
-        public long Count;
+        public ushort[] Cells;
 
         [FieldOffset(72)]
-        public long Sum;
+        public int Start;
+
+        [FieldOffset(76)]
+        public int HotLength;
 
         [FieldOffset(80)]
-        public long Min;
+        public long Count;
 
         [FieldOffset(88)]
+        public long Sum;
+
+        [FieldOffset(96)]
+        public long Min;
+
+        [FieldOffset(104)]
         public long Max;
     }
 
@@ -1016,6 +1053,8 @@ public sealed class LatencyHistogram
         BucketCount,
         BucketGap,
         BucketTally,
+        FirstIndex,
+        CellCount,
     }
 
     private void EnsureCompatible(LatencyHistogram other)
@@ -1031,25 +1070,248 @@ public sealed class LatencyHistogram
     /// <summary>The header values after the version and digits bytes, in order.</summary>
     private ulong[] Header() => [(ulong)HighestTrackableValue, (ulong)_hot.Count, (ulong)_hot.Sum, (ulong)Min, (ulong)_hot.Max, (ulong)_aboveRange, (ulong)_invalid];
 
-    private void ForEachBucket(Action<int, long> visit)
+    /// <summary>Reads the digits byte and the header fields both formats share, and checks them against each other.</summary>
+    private static LatencyHistogram ReadHeader(ReadOnlySpan<byte> data, ref int pos)
     {
-        for (var c = 0; c < _chunks.Length; c++)
+        int digits = data[pos++];
+        if (digits is < 1 or > 5)
         {
-            if (_chunks[c] is not { } chunk)
+            throw new FormatException($"Invalid LatencyHistogram data at byte {pos - 1}: significant digits {digits} is outside 1..5.");
+        }
+
+        var highest = ReadNonNegative(data, ref pos, SerialField.HighestTrackableValue);
+
+        // The largest range the constructor accepts (a TimeSpan in 100 ns ticks); anything else is not ours.
+        if (highest < 100 || highest / 100 > long.MaxValue / 100 || highest % 100 != 0)
+        {
+            throw new FormatException($"Invalid LatencyHistogram data: highest trackable value {highest} ns is not a whole number of 100 ns ticks between 100 ns and {long.MaxValue / 100 * 100} ns.");
+        }
+
+        var histogram = new LatencyHistogram(digits, TimeSpan.FromTicks(highest / 100));
+        histogram._hot.Count = ReadNonNegative(data, ref pos, SerialField.Count);
+        histogram._hot.Sum = ReadNonNegative(data, ref pos, SerialField.Sum);
+        var min = ReadNonNegative(data, ref pos, SerialField.Min);
+        histogram._hot.Min = histogram._hot.Count == 0 ? long.MaxValue : min;
+        histogram._hot.Max = ReadNonNegative(data, ref pos, SerialField.Max);
+        histogram._aboveRange = ReadNonNegative(data, ref pos, SerialField.CountAboveRange);
+        histogram._invalid = ReadNonNegative(data, ref pos, SerialField.InvalidCount);
+        if (histogram._hot.Count == 0 ? min != 0 || histogram._hot.Max != 0 || histogram._hot.Sum != 0 : min > histogram._hot.Max)
+        {
+            throw new FormatException($"Invalid LatencyHistogram data: min {min}, max {histogram._hot.Max} and sum {histogram._hot.Sum} do not fit a count of {histogram._hot.Count}.");
+        }
+
+        if ((histogram._aboveRange > 0) != (histogram._hot.Max > highest))
+        {
+            throw new FormatException($"Invalid LatencyHistogram data: {histogram._aboveRange} values above range, but the max is {histogram._hot.Max} ns against a range of {highest} ns.");
+        }
+
+        return histogram;
+    }
+
+    /// <summary>Format 1's buckets: a count of buckets, then varint (index gap, count) pairs.</summary>
+    private (long Total, int Lowest, int Highest) ReadGapCountBuckets(ReadOnlySpan<byte> data, ref int pos)
+    {
+        var buckets = ReadVarint(data, ref pos, SerialField.BucketCount);
+        long index = -1;
+        long bucketTotal = 0;
+        var lowest = -1;
+        for (ulong b = 0; b < buckets; b++)
+        {
+            // Each bucket takes at least two bytes, so the loop is bounded by the input's size.
+            var gap = ReadVarint(data, ref pos, SerialField.BucketGap);
+            var count = ReadNonNegative(data, ref pos, SerialField.BucketTally);
+            if (gap == 0 || gap > (ulong)(_lastIndex - index) || count == 0 || count > _hot.Count - bucketTotal)
             {
-                continue;
+                throw new FormatException($"Invalid LatencyHistogram data at byte {pos}: bucket {b} is {gap} after index {index} (last is {_lastIndex}) with count {count}, of a total {_hot.Count}.");
             }
 
-            for (var i = 0; i < chunk.Length; i++)
+            index += (long)gap;
+            AddAt((int)index, count);
+            bucketTotal += count;
+            lowest = lowest < 0 ? (int)index : lowest;
+        }
+
+        return (bucketTotal, lowest, (int)index);
+    }
+
+    /// <summary>Format 2's buckets: the first index and the number of cells, then blocks of bit-packed zig-zag differences.</summary>
+    private (long Total, int Lowest, int Highest) ReadPackedBuckets(ReadOnlySpan<byte> data, ref int pos)
+    {
+        var first = ReadVarint(data, ref pos, SerialField.FirstIndex);
+        var cellCount = ReadVarint(data, ref pos, SerialField.CellCount);
+        if (cellCount == 0)
+        {
+            return first == 0 ? (0, -1, -1) : throw new FormatException($"Invalid LatencyHistogram data: no cells, but a first index of {first}.");
+        }
+
+        // Every block of up to 16 cells takes at least its width byte, which bounds the allocation by the input's size.
+        if (first > (ulong)_lastIndex || cellCount > (ulong)_lastIndex - first + 1 || cellCount > (ulong)(data.Length - pos) * BlockCells)
+        {
+            throw new FormatException($"Invalid LatencyHistogram data at byte {pos}: {cellCount} cells from index {first} do not fit the range (last index {_lastIndex}) or the {data.Length - pos} bytes left.");
+        }
+
+        var start = (int)first;
+        var cells = (int)cellCount;
+        EnsureWindow(start, start + cells - 1);
+        var offset = start - _hot.Start;
+        Span<ulong> block = stackalloc ulong[BlockCells];
+        long previous = 0, total = 0;
+        int lowest = -1, highest = -1;
+        for (var o = 0; o < cells; o += BlockCells)
+        {
+            var n = Math.Min(BlockCells, cells - o);
+            var width = pos < data.Length ? data[pos++] : throw new FormatException($"Truncated LatencyHistogram data: the block of cell {o} at byte {pos} is cut off.");
+            var bytes = ((n * width) + 7) >> 3;
+            if (width > 64)
             {
-                var count = CountAt(c, i);
+                throw new FormatException($"Invalid LatencyHistogram data at byte {pos - 1}: the block of cell {o} has width {width}, above 64 bits.");
+            }
+
+            if (bytes > data.Length - pos)
+            {
+                throw new FormatException($"Truncated LatencyHistogram data: the block of cell {o} at byte {pos - 1} needs {bytes} bytes and is cut off after {data.Length - pos}.");
+            }
+
+            UnpackBlock(data.Slice(pos, bytes), block[..n], width);
+            pos += bytes;
+            for (var j = 0; j < n; j++)
+            {
+                var count = previous + UnZigZag(block[j]);
+                if (count < 0 || count > _hot.Count - total)
+                {
+                    throw new FormatException($"Invalid LatencyHistogram data before byte {pos}: cell {o + j} holds {count}, outside 0..{_hot.Count - total} (the count left).");
+                }
+
+                previous = count;
                 if (count != 0)
                 {
-                    visit((c << _subBucketHalfCountMagnitude) + i, count);
+                    StoreCount(offset + o + j, count);
+                    total += count;
+                    lowest = lowest < 0 ? start + o + j : lowest;
+                    highest = start + o + j;
                 }
             }
         }
+
+        return (total, lowest, highest);
     }
+
+    private void StoreCount(int offset, long count)
+    {
+        _hot.Cells[offset] = (ushort)count;
+        if (count > ushort.MaxValue)
+        {
+            SpillArray()[offset] = count & ~(long)ushort.MaxValue;
+        }
+    }
+
+    /// <summary>Zig-zag differences of <paramref name="n"/> cells from window offset <paramref name="from"/>, each against the cell before it.</summary>
+    private int BlockDifferences(int from, int n, ref long previous, Span<ulong> block)
+    {
+        for (var j = 0; j < n; j++)
+        {
+            var count = CountAt(from + j);
+            block[j] = ZigZag(count - previous);
+            previous = count;
+        }
+
+        return n;
+    }
+
+    private static ulong Or(ReadOnlySpan<ulong> values)
+    {
+        ulong any = 0;
+        foreach (var v in values)
+        {
+            any |= v;
+        }
+
+        return any;
+    }
+
+    /// <summary>Writes the values at <paramref name="width"/> bits each, least significant first; returns the bytes written, ⌈n × width / 8⌉.</summary>
+    private static int PackBlock(Span<byte> destination, ReadOnlySpan<ulong> values, int width)
+    {
+        ulong acc = 0;
+        var bits = 0;
+        var pos = 0;
+        if (width == 0)
+        {
+            return 0;
+        }
+
+        foreach (var v in values)
+        {
+            acc |= v << bits;
+            bits += width;
+            if (bits >= 64)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(destination[pos..], acc);
+                pos += 8;
+                bits -= 64;
+
+                // The high bits of v that did not fit; none when it ended exactly on the word (a shift by 64 would keep v).
+                acc = bits == 0 ? 0 : v >> (width - bits);
+            }
+        }
+
+        for (; bits > 0; bits -= 8)
+        {
+            destination[pos++] = (byte)acc;
+            acc >>= 8;
+        }
+
+        return pos;
+    }
+
+    /// <summary>Reads values written by <see cref="PackBlock"/>; <paramref name="source"/> is exactly their bytes.</summary>
+    private static void UnpackBlock(ReadOnlySpan<byte> source, Span<ulong> values, int width)
+    {
+        if (width == 0)
+        {
+            values.Clear();
+            return;
+        }
+
+        var mask = width == 64 ? ulong.MaxValue : (1UL << width) - 1;
+        ulong acc = 0;
+        var bits = 0;
+        var pos = 0;
+        for (var j = 0; j < values.Length; j++)
+        {
+            if (bits >= width)
+            {
+                values[j] = acc & mask;
+                acc >>= width;
+                bits -= width;
+                continue;
+            }
+
+            // Load the next word (fewer bytes at the end, zero-extended) and take what this value still needs from it.
+            var available = Math.Min(8, source.Length - pos);
+            var next = available == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(source[pos..]) : ReadPartialWord(source.Slice(pos, available));
+            pos += available;
+            values[j] = (acc | (next << bits)) & mask;
+            var used = width - bits;
+            acc = used == 64 ? 0 : next >> used;
+            bits += (available * 8) - width;
+        }
+    }
+
+    private static ulong ReadPartialWord(ReadOnlySpan<byte> bytes)
+    {
+        ulong word = 0;
+        for (var i = bytes.Length - 1; i >= 0; i--)
+        {
+            word = (word << 8) | bytes[i];
+        }
+
+        return word;
+    }
+
+    private static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
+
+    private static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
 
     private static int VarintLength(ulong value) => value < 0x80 ? 1 : (64 - BitOperations.LeadingZeroCount(value) + 6) / 7;
 

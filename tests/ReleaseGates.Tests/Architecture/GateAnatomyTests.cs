@@ -104,7 +104,6 @@ public sealed partial class GateAnatomyTests
         "JUnitReportWriter.Write",
         "JaCoCoReader.Read",
         "LatencyGate.Judge",
-        "LatencyHistogram.FromByteArray",
         "LatencyHistogram.ValuesAtPercentiles",
         "LcovReader.Read",
         "MarkdownReportWriter.Write",

@@ -51,6 +51,68 @@ public class ConcurrentLatencyRecorderTests
     }
 
     [Fact]
+    public void Snapshots_stay_consistent_while_writers_grow_their_buckets_in_both_directions()
+    {
+        // Each writer walks from 1 ms down to 1 µs and up to 1 min, so its bucket window grows again and again while a
+        // reader copies it: every copy must agree with itself, and nothing may be lost or counted twice.
+        const int Threads = 2;
+        const int Rounds = 40;
+        var recorder = new ConcurrentLatencyRecorder();
+        var writers = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
+        {
+            var writer = recorder.CreateWriter();
+            for (var round = 0; round < Rounds; round++)
+            {
+                for (var v = 1_000_000L; v >= 1_000; v = (v * 9) / 10)
+                {
+                    writer.Record(v + t);
+                }
+
+                for (var v = 1_000_000L; v <= 60_000_000_000; v = (v * 11) / 10)
+                {
+                    writer.Record(v + t);
+                }
+            }
+        })).ToArray();
+        var perRound = 0L;
+        for (var v = 1_000_000L; v >= 1_000; v = (v * 9) / 10)
+        {
+            perRound++;
+        }
+
+        for (var v = 1_000_000L; v <= 60_000_000_000; v = (v * 11) / 10)
+        {
+            perRound++;
+        }
+
+        foreach (var w in writers)
+        {
+            w.Start();
+        }
+
+        long intervalTotal = 0, lastCumulative = 0;
+        while (writers.Any(w => w.IsAlive))
+        {
+            var interval = recorder.GetIntervalSnapshot();
+            Assert.Equal(interval.Count, interval.Buckets().Sum(b => b.Count));
+            intervalTotal += interval.Count;
+            var cumulative = recorder.GetCumulativeSnapshot();
+            Assert.Equal(cumulative.Count, cumulative.Buckets().Sum(b => b.Count));
+            Assert.True(cumulative.Count >= lastCumulative, $"{cumulative.Count} after {lastCumulative}");
+            lastCumulative = cumulative.Count;
+        }
+
+        foreach (var w in writers)
+        {
+            w.Join();
+        }
+
+        intervalTotal += recorder.GetIntervalSnapshot().Count;
+        Assert.Equal(Threads * Rounds * perRound, intervalTotal);
+        Assert.Equal(Threads * Rounds * perRound, recorder.GetCumulativeSnapshot().Count);
+    }
+
+    [Fact]
     public void Interval_snapshots_do_not_repeat_values()
     {
         var recorder = new ConcurrentLatencyRecorder();
