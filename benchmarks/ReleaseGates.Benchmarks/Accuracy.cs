@@ -1,3 +1,4 @@
+using HdrHistogram;
 using Perfolizer.Mathematics.QuantileEstimators;
 using ReleaseGates.Metrics;
 
@@ -21,10 +22,12 @@ public static class Accuracy
             var exactType7 = Percentiles.Select(p => Type7(sorted, p / 100)).ToArray();
 
             var histogram = new LatencyHistogram();
+            var hdr = new LongHistogram(1, 3_600_000_000_000, 3);
             var p2 = Percentiles.Select(p => new P2QuantileEstimator(p / 100)).ToArray();
             foreach (var v in values)
             {
                 histogram.Record(v);
+                hdr.RecordValue(v);
                 foreach (var e in p2)
                 {
                     e.Add(v);
@@ -34,6 +37,7 @@ public static class Accuracy
             var fromHistogram = new long[Percentiles.Length];
             histogram.ValuesAtPercentiles(Percentiles, fromHistogram);
             Row(set, "LatencyHistogram (3 digits) vs exact nearest rank", fromHistogram.Select(v => (double)v).ToArray(), exactRank, $"{histogram.BucketMemoryBytes / 1024.0:0.#} KB");
+            Row(set, "HdrHistogram 2.5.0 LongHistogram (3 digits) vs exact nearest rank", Percentiles.Select(p => (double)hdr.GetValueAtPercentile(p)).ToArray(), exactRank, $"{hdr.GetEstimatedFootprintInBytes() / 1024.0:0.#} KB");
             Row(set, "LatencyHistogram (3 digits) vs exact type 7", fromHistogram.Select(v => (double)v).ToArray(), exactType7, "");
             Row(set, "Perfolizer P² (one estimator per percentile)", p2.Select(e => e.Quantile()).ToArray(), exactType7, "~0.1 KB each");
             var quantiles = new double[Percentiles.Length];

@@ -1,12 +1,14 @@
 using BenchmarkDotNet.Attributes;
+using HdrHistogram;
 using ReleaseGates.Metrics;
 
 namespace ReleaseGates.Benchmarks;
 
 /// <summary>
-/// Two threads each record 1M values at once; the time is per value per thread. The baseline is one thread recording into a
-/// plain <see cref="LatencyHistogram"/>; the peer is a shared dense array with interlocked increments (the approach of
-/// HdrHistogram's concurrent histogram).
+/// Two threads each record 1M log-normal values at once (the first and second million of the 10M set); the time is per
+/// value per thread. The baseline is one thread recording into a plain <see cref="LatencyHistogram"/>; the peers are
+/// HdrHistogram 2.5.0 (one shared <c>LongConcurrentHistogram</c>, or a <c>Recorder</c> per thread) and a shared dense
+/// array with interlocked increments.
 /// </summary>
 [MemoryDiagnoser]
 public class ConcurrentRecordBenchmarks
@@ -21,6 +23,9 @@ public class ConcurrentRecordBenchmarks
     private LatencyRecorderWriter _writerSecond = null!;
     private LatencyHistogram _privateFirst = null!;
     private LatencyHistogram _privateSecond = null!;
+    private LongConcurrentHistogram _hdrShared = null!;
+    private Recorder _hdrRecorderFirst = null!;
+    private Recorder _hdrRecorderSecond = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -35,6 +40,10 @@ public class ConcurrentRecordBenchmarks
         _writerSecond = _recorder.CreateWriter();
         _privateFirst = new LatencyHistogram();
         _privateSecond = new LatencyHistogram();
+        const long OneHour = 3_600_000_000_000;
+        _hdrShared = new LongConcurrentHistogram(1, OneHour, 3);
+        _hdrRecorderFirst = new Recorder(1, OneHour, 3, (id, low, high, digits) => new LongHistogram(id, low, high, digits));
+        _hdrRecorderSecond = new Recorder(1, OneHour, 3, (id, low, high, digits) => new LongHistogram(id, low, high, digits));
         TwoThreads(values => { foreach (var v in values) { (values == _first ? _privateFirst : _privateSecond).Record(v); } });
         TwoThreads(values => { foreach (var v in values) { _recorder.Record(v); } });
     }
@@ -87,6 +96,26 @@ public class ConcurrentRecordBenchmarks
         {
             var bucket = 53 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(v | 2047));
             Interlocked.Increment(ref shared[((bucket + 1) << 10) + (int)(v >> bucket) - 1024]);
+        }
+    });
+
+    [Benchmark(OperationsPerInvoke = N, Description = "2 threads, one shared HdrHistogram LongConcurrentHistogram (peer)")]
+    public void TwoThreadsHdrShared() => TwoThreads(values =>
+    {
+        var shared = _hdrShared;
+        foreach (var v in values)
+        {
+            shared.RecordValue(v);
+        }
+    });
+
+    [Benchmark(OperationsPerInvoke = N, Description = "2 threads, an HdrHistogram Recorder each (peer)")]
+    public void TwoThreadsHdrRecorders() => TwoThreads(values =>
+    {
+        var recorder = values == _first ? _hdrRecorderFirst : _hdrRecorderSecond;
+        foreach (var v in values)
+        {
+            recorder.RecordValue(v);
         }
     });
 

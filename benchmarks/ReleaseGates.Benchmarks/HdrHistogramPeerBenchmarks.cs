@@ -10,15 +10,15 @@ namespace ReleaseGates.Benchmarks;
 /// <summary>
 /// The core against the histogram a .NET user would otherwise pick, HdrHistogram 2.5.0 (<c>LongHistogram</c>, 1 ns to
 /// 1 h, 3 significant digits), in one run: HdrHistogram is the baseline of every category, so the ratio column is
-/// ours ÷ HdrHistogram's. 1M log-normal values are recorded per invocation; queries, merge and the wire form run on
-/// histograms holding all 10M.
+/// ours ÷ HdrHistogram's. Record streams all 10M log-normal values per invocation (into histograms that already hold
+/// them, so no storage is allocated while timing); queries, merge and the wire form run on histograms holding all 10M;
+/// the fleet category decodes and merges 100 instances of 100k values each.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class HdrHistogramPeerBenchmarks
 {
-    private const int N = 1_000_000;
     private const long OneHour = 3_600_000_000_000;
     private static readonly double[] Standard = [50, 90, 95, 99, 99.9];
     private readonly long[] _out = new long[Standard.Length];
@@ -28,12 +28,16 @@ public class HdrHistogramPeerBenchmarks
     private byte[] _oursBytes = [];
     private ByteBuffer _hdrBuffer = null!;
     private ByteBuffer _hdrPlain = null!;
+    private byte[][] _oursInstances = [];
+    private ByteBuffer[] _hdrInstances = [];
+    private LatencyHistogram _oursFleet = null!;
+    private LongHistogram _hdrFleet = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         var all = BenchmarkData.Nanoseconds(BenchmarkData.DataSet.LogNormal);
-        _values = all[..N];
+        _values = all;
         _ours = new LatencyHistogram();
         _oursOther = new LatencyHistogram();
         _hdr = new LongHistogram(1, OneHour, 3);
@@ -58,9 +62,39 @@ public class HdrHistogramPeerBenchmarks
         var plain = _hdr.Encode(_hdrPlain, HistogramEncoderV2.Instance);
         Console.WriteLine($"// serialized: ReleaseGates {_oursBytes.Length} bytes, HdrHistogram compressed {compressed} bytes, uncompressed V2 {plain} bytes");
         Console.WriteLine($"// retained: HdrHistogram estimated footprint {_hdr.GetEstimatedFootprintInBytes()} bytes");
+        SetupFleet(all);
     }
 
-    [Benchmark(OperationsPerInvoke = N, Description = "record: LatencyHistogram.Record")]
+    /// <summary>100 instances of 100k values each (the 10M set cut in 100 slices), each serialized as it would ship.</summary>
+    private void SetupFleet(long[] all)
+    {
+        const int Instances = 100;
+        var slice = all.Length / Instances;
+        _oursInstances = new byte[Instances][];
+        _hdrInstances = new ByteBuffer[Instances];
+        long oursBytes = 0, hdrBytes = 0;
+        for (var i = 0; i < Instances; i++)
+        {
+            var ours = new LatencyHistogram();
+            var hdr = new LongHistogram(1, OneHour, 3);
+            foreach (var v in all.AsSpan(i * slice, slice))
+            {
+                ours.Record(v);
+                hdr.RecordValue(v);
+            }
+
+            _oursInstances[i] = ours.ToByteArray();
+            _hdrInstances[i] = ByteBuffer.Allocate(hdr.GetNeededByteBufferCapacity());
+            hdrBytes += hdr.EncodeIntoCompressedByteBuffer(_hdrInstances[i]);
+            oursBytes += _oursInstances[i].Length;
+        }
+
+        _oursFleet = new LatencyHistogram();
+        _hdrFleet = new LongHistogram(1, OneHour, 3);
+        Console.WriteLine($"// fleet of {Instances}: ReleaseGates {oursBytes / Instances} bytes per instance, HdrHistogram compressed {hdrBytes / Instances} bytes");
+    }
+
+    [Benchmark(OperationsPerInvoke = BenchmarkData.Size, Description = "record: LatencyHistogram.Record")]
     [BenchmarkCategory("record")]
     public void OursRecord()
     {
@@ -71,7 +105,7 @@ public class HdrHistogramPeerBenchmarks
         }
     }
 
-    [Benchmark(Baseline = true, OperationsPerInvoke = N, Description = "record: HdrHistogram RecordValue")]
+    [Benchmark(Baseline = true, OperationsPerInvoke = BenchmarkData.Size, Description = "record: HdrHistogram RecordValue")]
     [BenchmarkCategory("record")]
     public void HdrRecord()
     {
@@ -147,6 +181,33 @@ public class HdrHistogramPeerBenchmarks
     {
         _hdrPlain.Position = 0;
         return _hdr.Encode(_hdrPlain, HistogramEncoderV2.Instance);
+    }
+
+    [Benchmark(Description = "fleet: LatencyHistogram, decode 100 instances and merge")]
+    [BenchmarkCategory("fleet")]
+    public long OursFleet()
+    {
+        _oursFleet.Reset();
+        foreach (var bytes in _oursInstances)
+        {
+            _oursFleet.Add(LatencyHistogram.FromByteArray(bytes));
+        }
+
+        return _oursFleet.Count;
+    }
+
+    [Benchmark(Baseline = true, Description = "fleet: HdrHistogram, decode 100 compressed instances and merge")]
+    [BenchmarkCategory("fleet")]
+    public long HdrFleet()
+    {
+        _hdrFleet.Reset();
+        foreach (var buffer in _hdrInstances)
+        {
+            buffer.Position = 0;
+            _hdrFleet.Add(HistogramEncoding.DecodeFromCompressedByteBuffer(buffer, 0));
+        }
+
+        return _hdrFleet.TotalCount;
     }
 
     [Benchmark(Description = "read: LatencyHistogram.FromByteArray")]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Numerics;
@@ -418,18 +419,9 @@ public sealed class LatencyHistogram
         var (first, last) = NonEmptyOffsets();
         var cellCount = first < 0 ? 0 : last - first + 1;
         var blocks = (cellCount + BlockCells - 1) / BlockCells;
-        Span<byte> widths = blocks <= 4096 ? stackalloc byte[blocks] : new byte[blocks];
-        Span<ulong> block = stackalloc ulong[BlockCells];
-        var payload = 0;
-        long previous = 0;
-        for (var b = 0; b < blocks; b++)
-        {
-            var n = BlockDifferences(first + (b * BlockCells), Math.Min(BlockCells, cellCount - (b * BlockCells)), ref previous, block);
-            var width = 64 - BitOperations.LeadingZeroCount(Or(block[..n]));
-            widths[b] = (byte)width;
-            payload += 1 + (((n * width) + 7) >> 3);
-        }
-
+        var rented = blocks <= 4096 ? null : ArrayPool<byte>.Shared.Rent(blocks);
+        var widths = rented is null ? stackalloc byte[blocks] : rented.AsSpan(0, blocks);
+        var payload = MeasureBlocks(first, cellCount, widths);
         var firstIndex = first < 0 ? 0 : (ulong)(_hot.Start + first);
         var header = VarintLength(firstIndex) + VarintLength((ulong)cellCount);
         foreach (var v in Header())
@@ -449,12 +441,10 @@ public sealed class LatencyHistogram
 
         WriteVarint(buffer, ref pos, firstIndex);
         WriteVarint(buffer, ref pos, (ulong)cellCount);
-        previous = 0;
-        for (var b = 0; b < blocks; b++)
+        PackBlocks(buffer, pos, first, cellCount, widths);
+        if (rented is not null)
         {
-            var n = BlockDifferences(first + (b * BlockCells), Math.Min(BlockCells, cellCount - (b * BlockCells)), ref previous, block);
-            buffer[pos++] = widths[b];
-            pos += PackBlock(buffer.AsSpan(pos), block[..n], widths[b]);
+            ArrayPool<byte>.Shared.Return(rented);
         }
 
         return buffer;
@@ -792,14 +782,18 @@ public sealed class LatencyHistogram
     /// <summary>The offsets of the lowest and highest non-empty cells of the window; (-1, -1) when every cell is empty.</summary>
     private (int First, int Last) NonEmptyOffsets()
     {
-        var first = -1;
-        var last = -1;
-        for (var o = 0; o < _hot.Cells.Length; o++)
+        var cells = _hot.Cells.AsSpan();
+        var first = cells.IndexOfAnyExcept((ushort)0);
+        var last = cells.LastIndexOfAnyExcept((ushort)0);
+
+        // A cell that counted a multiple of 65,536 holds 0 and carries the rest.
+        if (_spill is { } spill)
         {
-            if (CountAt(o) != 0)
+            var spillFirst = spill.AsSpan().IndexOfAnyExcept(0L);
+            if (spillFirst >= 0)
             {
-                first = first < 0 ? o : first;
-                last = o;
+                first = first < 0 ? spillFirst : Math.Min(first, spillFirst);
+                last = Math.Max(last, spill.AsSpan().LastIndexOfAnyExcept(0L));
             }
         }
 
@@ -1153,10 +1147,8 @@ public sealed class LatencyHistogram
         var start = (int)first;
         var cells = (int)cellCount;
         EnsureWindow(start, start + cells - 1);
-        var offset = start - _hot.Start;
+        var decoder = new BlockDecoder(this, start - _hot.Start);
         Span<ulong> block = stackalloc ulong[BlockCells];
-        long previous = 0, total = 0;
-        int lowest = -1, highest = -1;
         for (var o = 0; o < cells; o += BlockCells)
         {
             var n = Math.Min(BlockCells, cells - o);
@@ -1172,50 +1164,187 @@ public sealed class LatencyHistogram
                 throw new FormatException($"Truncated LatencyHistogram data: the block of cell {o} at byte {pos - 1} needs {bytes} bytes and is cut off after {data.Length - pos}.");
             }
 
-            UnpackBlock(data.Slice(pos, bytes), block[..n], width);
+            // Most blocks decode straight from the input; the last ones, or 58- to 64-bit ones, through the exact unpacker.
+            if (width == 0)
+            {
+                decoder.Repeat(o, n);
+            }
+            else if (width <= 57 && pos + bytes + sizeof(ulong) <= data.Length)
+            {
+                decoder.Unpack(data[pos..], o, n, width);
+            }
+            else
+            {
+                UnpackBlock(data.Slice(pos, bytes), block[..n], width);
+                decoder.Add(block[..n], o);
+            }
+
+            if (decoder.Invalid)
+            {
+                throw new FormatException($"Invalid LatencyHistogram data before byte {pos + bytes}: the block of cells {o} to {o + n - 1} makes a count negative or the total above the count of {_hot.Count}.");
+            }
+
             pos += bytes;
+        }
+
+        return decoder.Finish(start);
+    }
+
+    /// <summary>The sizes of format 2's blocks: the bit width each block of 16 differences needs; returns their bytes in all.</summary>
+    private int MeasureBlocks(int first, int cellCount, Span<byte> widths)
+    {
+        ReadOnlySpan<ushort> cells = _hot.Cells;
+        ReadOnlySpan<long> spill = _spill;
+        var payload = 0;
+        long previous = 0;
+        for (var b = 0; b < widths.Length; b++)
+        {
+            var from = first + (b * BlockCells);
+            var n = Math.Min(BlockCells, cellCount - (b * BlockCells));
+            ulong any = 0;
+            for (var j = from; j < from + n; j++)
+            {
+                var count = cells[j] + (spill.IsEmpty ? 0 : spill[j]);
+                any |= ZigZag(count - previous);
+                previous = count;
+            }
+
+            var width = 64 - BitOperations.LeadingZeroCount(any);
+            widths[b] = (byte)width;
+            payload += 1 + (((n * width) + 7) >> 3);
+        }
+
+        return payload;
+    }
+
+    /// <summary>Writes format 2's blocks into a zeroed buffer from <paramref name="pos"/>, at the widths measured.</summary>
+    private void PackBlocks(byte[] buffer, int pos, int first, int cellCount, ReadOnlySpan<byte> widths)
+    {
+        ReadOnlySpan<ushort> cells = _hot.Cells;
+        ReadOnlySpan<long> spill = _spill;
+        Span<ulong> block = stackalloc ulong[BlockCells];
+        long previous = 0;
+        for (var b = 0; b < widths.Length; b++)
+        {
+            var from = first + (b * BlockCells);
+            var n = Math.Min(BlockCells, cellCount - (b * BlockCells));
+            int width = widths[b];
+            buffer[pos++] = (byte)width;
             for (var j = 0; j < n; j++)
             {
-                var count = previous + UnZigZag(block[j]);
-                if (count < 0 || count > _hot.Count - total)
-                {
-                    throw new FormatException($"Invalid LatencyHistogram data before byte {pos}: cell {o + j} holds {count}, outside 0..{_hot.Count - total} (the count left).");
-                }
-
+                var count = cells[from + j] + (spill.IsEmpty ? 0 : spill[from + j]);
+                block[j] = ZigZag(count - previous);
                 previous = count;
-                if (count != 0)
+            }
+
+            var bytes = ((n * width) + 7) >> 3;
+            if (width is > 0 and <= 57 && pos + bytes + sizeof(ulong) <= buffer.Length)
+            {
+                // Each value ORed into the 8 bytes at its first bit: they lie in this block or in zeros after it.
+                ref var target = ref MemoryMarshal.GetArrayDataReference(buffer);
+                for (var j = 0; j < n; j++)
                 {
-                    StoreCount(offset + o + j, count);
-                    total += count;
-                    lowest = lowest < 0 ? start + o + j : lowest;
-                    highest = start + o + j;
+                    var bit = j * width;
+                    ref var word = ref Unsafe.Add(ref target, pos + (bit >> 3));
+                    var value = LittleEndian(Unsafe.ReadUnaligned<ulong>(ref word)) | (block[j] << (bit & 7));
+                    Unsafe.WriteUnaligned(ref word, LittleEndian(value));
                 }
+            }
+            else
+            {
+                PackBlock(buffer.AsSpan(pos), block[..n], width);
+            }
+
+            pos += bytes;
+        }
+    }
+
+    private static ulong LittleEndian(ulong value) => BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value);
+
+    /// <summary>
+    /// Turns decoded differences into counts in a fresh window: a running previous count, the total (checked against the
+    /// header's count without overflow: every count and the running total stay at most that count, so their sum fits an
+    /// unsigned 64-bit value), and the highest non-empty cell.
+    /// </summary>
+    private ref struct BlockDecoder(LatencyHistogram histogram, int offset)
+    {
+        private readonly Span<ushort> _cells = histogram._hot.Cells.AsSpan(offset);
+        private readonly ulong _limit = (ulong)histogram._hot.Count;
+        private long _previous;
+        private ulong _total;
+        private int _highest = -1;
+
+        public bool Invalid { get; private set; }
+
+        /// <summary>Decodes <paramref name="n"/> values of <paramref name="width"/> ≤ 57 bits; at least 8 bytes follow the block's last value.</summary>
+        public void Unpack(scoped ReadOnlySpan<byte> source, int o, int n, int width)
+        {
+            var mask = (1UL << width) - 1;
+            ref var bytes = ref MemoryMarshal.GetReference(source);
+            for (var j = 0; j < n; j++)
+            {
+                var bit = j * width;
+                var word = LittleEndian(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, bit >> 3)));
+                Store(o + j, (word >> (bit & 7)) & mask);
             }
         }
 
-        return (total, lowest, highest);
-    }
-
-    private void StoreCount(int offset, long count)
-    {
-        _hot.Cells[offset] = (ushort)count;
-        if (count > ushort.MaxValue)
+        public void Add(scoped ReadOnlySpan<ulong> zigZags, int o)
         {
-            SpillArray()[offset] = count & ~(long)ushort.MaxValue;
-        }
-    }
-
-    /// <summary>Zig-zag differences of <paramref name="n"/> cells from window offset <paramref name="from"/>, each against the cell before it.</summary>
-    private int BlockDifferences(int from, int n, ref long previous, Span<ulong> block)
-    {
-        for (var j = 0; j < n; j++)
-        {
-            var count = CountAt(from + j);
-            block[j] = ZigZag(count - previous);
-            previous = count;
+            for (var j = 0; j < zigZags.Length; j++)
+            {
+                Store(o + j, zigZags[j]);
+            }
         }
 
-        return n;
+        /// <summary>A block of width 0: every difference is zero, so each of its cells repeats the one before.</summary>
+        public void Repeat(int o, int n)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                Store(o + j, 0);
+            }
+        }
+
+        public readonly (long Total, int Lowest, int Highest) Finish(int start)
+        {
+            if (_highest < 0)
+            {
+                return (0, -1, -1);
+            }
+
+            var lowest = _cells.IndexOfAnyExcept((ushort)0);
+            if (histogram._spill is { } spill)
+            {
+                var carried = spill.AsSpan(offset).IndexOfAnyExcept(0L);
+                lowest = lowest < 0 || (carried >= 0 && carried < lowest) ? carried : lowest;
+            }
+
+            return ((long)_total, start + lowest, start + _highest);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Store(int o, ulong zigZag)
+        {
+            var count = _previous + UnZigZag(zigZag);
+            var invalid = (ulong)count > _limit;
+            _total += (ulong)count;
+            invalid |= _total > _limit;
+            Invalid |= invalid;
+            if (invalid)
+            {
+                return;
+            }
+
+            _cells[o] = (ushort)count;
+            if (count > ushort.MaxValue)
+            {
+                histogram.SpillArray()[offset + o] = count & ~(long)ushort.MaxValue;
+            }
+
+            _previous = count;
+            _highest = count != 0 ? o : _highest;
+        }
     }
 
     private static ulong Or(ReadOnlySpan<ulong> values)

@@ -138,6 +138,6 @@ public class LatencyHistogramFormatTests
         bytes[^1] = 0b1110;
 
         var error = Assert.Throws<FormatException>(() => LatencyHistogram.FromByteArray(bytes));
-        Assert.Contains("cell 1 holds -1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the block of cells 0 to 1 makes a count negative", error.Message, StringComparison.Ordinal);
     }
 }
