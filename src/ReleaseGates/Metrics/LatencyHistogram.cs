@@ -1131,11 +1131,84 @@ public sealed class LatencyHistogram
     /// <summary>Format 2's buckets: the first index and the number of cells, then blocks of bit-packed zig-zag differences.</summary>
     private (long Total, int Lowest, int Highest) ReadPackedBuckets(ReadOnlySpan<byte> data, ref int pos)
     {
+        var (start, cells) = ReadCellRange(data, ref pos);
+        if (cells == 0)
+        {
+            return (0, -1, -1);
+        }
+
+        EnsureWindow(start, start + cells - 1);
+        var offset = start - _hot.Start;
+        var counts = _hot.Cells.AsSpan(offset, cells);
+        var limit = (ulong)_hot.Count;
+        Span<ulong> block = stackalloc ulong[BlockCells];
+        var running = default(RunningCounts);
+        for (var o = 0; o < cells; o += BlockCells)
+        {
+            var n = Math.Min(BlockCells, cells - o);
+            var previous = running.Previous;
+            ReadBlock(data, ref pos, o, block[..n]);
+            running = Accumulate(running, block[..n], counts.Slice(o, n), limit);
+            if (running.Flags != 0)
+            {
+                if ((running.Flags & RunningCounts.Invalid) != 0)
+                {
+                    throw new FormatException($"Invalid LatencyHistogram data before byte {pos}: the block of cells {o} to {o + n - 1} makes a count negative or the total above the count of {_hot.Count}.");
+                }
+
+                // A count above 65,535: the cell keeps its low 16 bits, the spill array the rest.
+                CarryWideCounts(previous, block[..n], offset + o);
+                running.Flags = 0;
+            }
+        }
+
+        var (lowest, highest) = NonEmptyOffsets();
+        return lowest < 0 ? (0, -1, -1) : ((long)running.Total, _hot.Start + lowest, _hot.Start + highest);
+    }
+
+    /// <summary>
+    /// Turns one block of zig-zag differences into counts. A struct of four fields passed by value, so that the JIT keeps
+    /// them in registers through the loop. Every count and the running total are checked to stay at most the header's
+    /// count, so their sum cannot overflow an unsigned 64-bit value before the check.
+    /// </summary>
+    private static RunningCounts Accumulate(RunningCounts running, ReadOnlySpan<ulong> block, Span<ushort> counts, ulong limit)
+    {
+        var previous = running.Previous;
+        var total = running.Total;
+        var flags = 0;
+        for (var j = 0; j < block.Length; j++)
+        {
+            var count = previous + UnZigZag(block[j]);
+            total += (ulong)count;
+            flags |= (((ulong)count > limit) | (total > limit) ? RunningCounts.Invalid : 0) | (count > ushort.MaxValue ? RunningCounts.Wide : 0);
+            counts[j] = (ushort)count;
+            previous = count;
+        }
+
+        return new RunningCounts { Previous = previous, Total = total, Flags = flags };
+    }
+
+    /// <summary>Stores the part above 16 bits of a block's counts in the spill array.</summary>
+    private void CarryWideCounts(long previous, ReadOnlySpan<ulong> block, int offset)
+    {
+        for (var j = 0; j < block.Length; j++)
+        {
+            previous += UnZigZag(block[j]);
+            if (previous > ushort.MaxValue)
+            {
+                SpillArray()[offset + j] = previous & ~(long)ushort.MaxValue;
+            }
+        }
+    }
+
+    /// <summary>Format 2's first bucket index and number of cells, checked against the range and the bytes left.</summary>
+    private (int Start, int Cells) ReadCellRange(ReadOnlySpan<byte> data, ref int pos)
+    {
         var first = ReadVarint(data, ref pos, SerialField.FirstIndex);
         var cellCount = ReadVarint(data, ref pos, SerialField.CellCount);
         if (cellCount == 0)
         {
-            return first == 0 ? (0, -1, -1) : throw new FormatException($"Invalid LatencyHistogram data: no cells, but a first index of {first}.");
+            return first == 0 ? (0, 0) : throw new FormatException($"Invalid LatencyHistogram data: no cells, but a first index of {first}.");
         }
 
         // Every block of up to 16 cells takes at least its width byte, which bounds the allocation by the input's size.
@@ -1144,50 +1217,45 @@ public sealed class LatencyHistogram
             throw new FormatException($"Invalid LatencyHistogram data at byte {pos}: {cellCount} cells from index {first} do not fit the range (last index {_lastIndex}) or the {data.Length - pos} bytes left.");
         }
 
-        var start = (int)first;
-        var cells = (int)cellCount;
-        EnsureWindow(start, start + cells - 1);
-        var decoder = new BlockDecoder(this, start - _hot.Start);
-        Span<ulong> block = stackalloc ulong[BlockCells];
-        for (var o = 0; o < cells; o += BlockCells)
+        return ((int)first, (int)cellCount);
+    }
+
+    /// <summary>Reads one block's width byte and its bit-packed values into <paramref name="block"/>, and moves past them.</summary>
+    private static void ReadBlock(ReadOnlySpan<byte> data, ref int pos, int o, Span<ulong> block)
+    {
+        var width = pos < data.Length ? data[pos++] : throw new FormatException($"Truncated LatencyHistogram data: the block of cell {o} at byte {pos} is cut off.");
+        if (width > 64)
         {
-            var n = Math.Min(BlockCells, cells - o);
-            var width = pos < data.Length ? data[pos++] : throw new FormatException($"Truncated LatencyHistogram data: the block of cell {o} at byte {pos} is cut off.");
-            var bytes = ((n * width) + 7) >> 3;
-            if (width > 64)
-            {
-                throw new FormatException($"Invalid LatencyHistogram data at byte {pos - 1}: the block of cell {o} has width {width}, above 64 bits.");
-            }
-
-            if (bytes > data.Length - pos)
-            {
-                throw new FormatException($"Truncated LatencyHistogram data: the block of cell {o} at byte {pos - 1} needs {bytes} bytes and is cut off after {data.Length - pos}.");
-            }
-
-            // Most blocks decode straight from the input; the last ones, or 58- to 64-bit ones, through the exact unpacker.
-            if (width == 0)
-            {
-                decoder.Repeat(o, n);
-            }
-            else if (width <= 57 && pos + bytes + sizeof(ulong) <= data.Length)
-            {
-                decoder.Unpack(data[pos..], o, n, width);
-            }
-            else
-            {
-                UnpackBlock(data.Slice(pos, bytes), block[..n], width);
-                decoder.Add(block[..n], o);
-            }
-
-            if (decoder.Invalid)
-            {
-                throw new FormatException($"Invalid LatencyHistogram data before byte {pos + bytes}: the block of cells {o} to {o + n - 1} makes a count negative or the total above the count of {_hot.Count}.");
-            }
-
-            pos += bytes;
+            throw new FormatException($"Invalid LatencyHistogram data at byte {pos - 1}: the block of cell {o} has width {width}, above 64 bits.");
         }
 
-        return decoder.Finish(start);
+        var bytes = ((block.Length * width) + 7) >> 3;
+        if (bytes > data.Length - pos)
+        {
+            throw new FormatException($"Truncated LatencyHistogram data: the block of cell {o} at byte {pos - 1} needs {bytes} bytes and is cut off after {data.Length - pos}.");
+        }
+
+        if (width == 0)
+        {
+            block.Clear();
+        }
+        else if (width <= 57 && pos + bytes + sizeof(ulong) <= data.Length)
+        {
+            // Each value from the 8 bytes at its first bit, which lie within the input.
+            var mask = (1UL << width) - 1;
+            ref var source = ref Unsafe.AsRef(in data[pos]);
+            for (var j = 0; j < block.Length; j++)
+            {
+                var bit = j * width;
+                block[j] = (LittleEndian(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, bit >> 3))) >> (bit & 7)) & mask;
+            }
+        }
+        else
+        {
+            UnpackBlock(data.Slice(pos, bytes), block, width);
+        }
+
+        pos += bytes;
     }
 
     /// <summary>The sizes of format 2's blocks: the bit width each block of 16 differences needs; returns their bytes in all.</summary>
@@ -1237,126 +1305,23 @@ public sealed class LatencyHistogram
                 previous = count;
             }
 
-            var bytes = ((n * width) + 7) >> 3;
-            if (width is > 0 and <= 57 && pos + bytes + sizeof(ulong) <= buffer.Length)
-            {
-                // Each value ORed into the 8 bytes at its first bit: they lie in this block or in zeros after it.
-                ref var target = ref MemoryMarshal.GetArrayDataReference(buffer);
-                for (var j = 0; j < n; j++)
-                {
-                    var bit = j * width;
-                    ref var word = ref Unsafe.Add(ref target, pos + (bit >> 3));
-                    var value = LittleEndian(Unsafe.ReadUnaligned<ulong>(ref word)) | (block[j] << (bit & 7));
-                    Unsafe.WriteUnaligned(ref word, LittleEndian(value));
-                }
-            }
-            else
-            {
-                PackBlock(buffer.AsSpan(pos), block[..n], width);
-            }
-
+            var bytes = PackBlock(buffer.AsSpan(pos), block[..n], width);
             pos += bytes;
         }
     }
 
+    /// <summary>What <see cref="Accumulate"/> carries from one block to the next.</summary>
+    private struct RunningCounts
+    {
+        public const int Invalid = 1;
+        public const int Wide = 2;
+
+        public long Previous;
+        public ulong Total;
+        public int Flags;
+    }
+
     private static ulong LittleEndian(ulong value) => BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value);
-
-    /// <summary>
-    /// Turns decoded differences into counts in a fresh window: a running previous count, the total (checked against the
-    /// header's count without overflow: every count and the running total stay at most that count, so their sum fits an
-    /// unsigned 64-bit value), and the highest non-empty cell.
-    /// </summary>
-    private ref struct BlockDecoder(LatencyHistogram histogram, int offset)
-    {
-        private readonly Span<ushort> _cells = histogram._hot.Cells.AsSpan(offset);
-        private readonly ulong _limit = (ulong)histogram._hot.Count;
-        private long _previous;
-        private ulong _total;
-        private int _highest = -1;
-
-        public bool Invalid { get; private set; }
-
-        /// <summary>Decodes <paramref name="n"/> values of <paramref name="width"/> ≤ 57 bits; at least 8 bytes follow the block's last value.</summary>
-        public void Unpack(scoped ReadOnlySpan<byte> source, int o, int n, int width)
-        {
-            var mask = (1UL << width) - 1;
-            ref var bytes = ref MemoryMarshal.GetReference(source);
-            for (var j = 0; j < n; j++)
-            {
-                var bit = j * width;
-                var word = LittleEndian(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, bit >> 3)));
-                Store(o + j, (word >> (bit & 7)) & mask);
-            }
-        }
-
-        public void Add(scoped ReadOnlySpan<ulong> zigZags, int o)
-        {
-            for (var j = 0; j < zigZags.Length; j++)
-            {
-                Store(o + j, zigZags[j]);
-            }
-        }
-
-        /// <summary>A block of width 0: every difference is zero, so each of its cells repeats the one before.</summary>
-        public void Repeat(int o, int n)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                Store(o + j, 0);
-            }
-        }
-
-        public readonly (long Total, int Lowest, int Highest) Finish(int start)
-        {
-            if (_highest < 0)
-            {
-                return (0, -1, -1);
-            }
-
-            var lowest = _cells.IndexOfAnyExcept((ushort)0);
-            if (histogram._spill is { } spill)
-            {
-                var carried = spill.AsSpan(offset).IndexOfAnyExcept(0L);
-                lowest = lowest < 0 || (carried >= 0 && carried < lowest) ? carried : lowest;
-            }
-
-            return ((long)_total, start + lowest, start + _highest);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void Store(int o, ulong zigZag)
-        {
-            var count = _previous + UnZigZag(zigZag);
-            var invalid = (ulong)count > _limit;
-            _total += (ulong)count;
-            invalid |= _total > _limit;
-            Invalid |= invalid;
-            if (invalid)
-            {
-                return;
-            }
-
-            _cells[o] = (ushort)count;
-            if (count > ushort.MaxValue)
-            {
-                histogram.SpillArray()[offset + o] = count & ~(long)ushort.MaxValue;
-            }
-
-            _previous = count;
-            _highest = count != 0 ? o : _highest;
-        }
-    }
-
-    private static ulong Or(ReadOnlySpan<ulong> values)
-    {
-        ulong any = 0;
-        foreach (var v in values)
-        {
-            any |= v;
-        }
-
-        return any;
-    }
 
     /// <summary>Writes the values at <paramref name="width"/> bits each, least significant first; returns the bytes written, ⌈n × width / 8⌉.</summary>
     private static int PackBlock(Span<byte> destination, ReadOnlySpan<ulong> values, int width)
