@@ -37,10 +37,10 @@ public sealed class HttpEndpointStatistics
         }
     }
 
-    internal void Record(TimeSpan duration, bool isError)
+    internal void Record(DateTimeOffset now, TimeSpan duration, bool isError)
     {
         LatencyRecorder.Record(duration);
-        Windows.Record(isError, duration);
+        Windows.RecordNow(now, isError, duration);
         Interlocked.Increment(ref _total);
         if (isError)
         {

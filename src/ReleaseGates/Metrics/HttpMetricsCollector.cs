@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace ReleaseGates.Metrics;
 
@@ -28,6 +29,7 @@ public sealed class HttpMetricsCollector : IDisposable
     private readonly ConcurrentDictionary<HttpEndpoint, HttpEndpointStatistics> _endpoints = new();
     private readonly HttpEndpointStatistics _serverTotal;
     private readonly HttpEndpointStatistics _clientTotal;
+    private readonly RecentEndpoint?[] _recent = new RecentEndpoint?[64];
 
     /// <summary>Creates a collector and starts listening.</summary>
     /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
@@ -72,14 +74,31 @@ public sealed class HttpMetricsCollector : IDisposable
     public void Record(HttpRequestObservation request)
     {
         var isError = _options.IsError(request);
-        var endpoint = new HttpEndpoint(request.Source, request.Method, request.Route);
-        var stats = _endpoints.GetOrAdd(endpoint, static (_, self) => self.NewStatistics(), this);
-        stats.Record(request.Duration, isError);
-        (request.Source == HttpMetricSource.Server ? _serverTotal : _clientTotal).Record(request.Duration, isError);
+        var now = _time.GetUtcNow();
+        StatisticsOf(request.Source, request.Method, request.Route).Record(now, request.Duration, isError);
+        (request.Source == HttpMetricSource.Server ? _serverTotal : _clientTotal).Record(now, request.Duration, isError);
     }
 
     /// <summary>Pushes buffered measurements and stops listening.</summary>
     public void Dispose() => _listener.Dispose();
+
+    /// <summary>
+    /// The statistics of an endpoint. The runtime passes the same method and route string instances for every request of
+    /// an endpoint, so a small cache keyed by their identity answers most lookups without hashing the strings; anything
+    /// else goes through the dictionary.
+    /// </summary>
+    private HttpEndpointStatistics StatisticsOf(HttpMetricSource source, string method, string route)
+    {
+        var slot = (RuntimeHelpers.GetHashCode(route) ^ (RuntimeHelpers.GetHashCode(method) * 31) ^ (int)source) & (_recent.Length - 1);
+        if (Volatile.Read(ref _recent[slot]) is { } hit && ReferenceEquals(hit.Route, route) && ReferenceEquals(hit.Method, method) && hit.Source == source)
+        {
+            return hit.Statistics;
+        }
+
+        var stats = _endpoints.GetOrAdd(new HttpEndpoint(source, method, route), static (_, self) => self.NewStatistics(), this);
+        Volatile.Write(ref _recent[slot], new RecentEndpoint(source, method, route, stats));
+        return stats;
+    }
 
     private HttpEndpointStatistics NewStatistics()
         => new(new ConcurrentLatencyRecorder(_options.SignificantDigits), new RequestWindows(_options.WindowInterval, _options.WindowIntervalCount, _time, trackLatency: true, _options.SignificantDigits));
@@ -113,4 +132,6 @@ public sealed class HttpMetricsCollector : IDisposable
         var duration = double.IsFinite(seconds) && seconds >= 0 ? TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond)) : TimeSpan.FromTicks(-1);
         Record(new HttpRequestObservation(source, method, route, status, errorType, duration));
     }
+
+    private sealed record RecentEndpoint(HttpMetricSource Source, string Method, string Route, HttpEndpointStatistics Statistics);
 }

@@ -58,7 +58,7 @@ public sealed class RequestWindows
     /// <summary>Records one event now.</summary>
     /// <param name="isError">Whether the event counts against the error budget.</param>
     /// <param name="latency">Its latency, if latency is tracked.</param>
-    public void Record(bool isError, TimeSpan? latency = null) => RecordAt(_time.GetUtcNow(), isError, latency);
+    public void Record(bool isError, TimeSpan? latency = null) => RecordNow(_time.GetUtcNow(), isError, latency);
 
     /// <summary>Records one event at a given time (for imported samples with timestamps).</summary>
     /// <param name="timestamp">When the event happened.</param>
@@ -67,7 +67,18 @@ public sealed class RequestWindows
     public void RecordAt(DateTimeOffset timestamp, bool isError, TimeSpan? latency = null)
     {
         var now = IntervalId(_time.GetUtcNow());
-        var id = Math.Min(IntervalId(timestamp), now);
+        RecordIn(Math.Min(IntervalId(timestamp), now), now, isError, latency);
+    }
+
+    /// <summary>Records one event at <paramref name="now"/>, a reading of this ring's clock the caller already took.</summary>
+    internal void RecordNow(DateTimeOffset now, bool isError, TimeSpan? latency)
+    {
+        var id = IntervalId(now);
+        RecordIn(id, id, isError, latency);
+    }
+
+    private void RecordIn(long id, long now, bool isError, TimeSpan? latency)
+    {
         lock (_lock)
         {
             if (id <= now - _totals.Length)
