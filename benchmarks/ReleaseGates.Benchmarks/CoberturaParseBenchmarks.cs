@@ -43,7 +43,7 @@ public class CoberturaParseBenchmarks
     public int XDocumentLoad() => XDocument.Load(_path).Root!.Elements().Count();
 
     /// <summary>Packages of 50 classes of 10 methods of 12 lines (two of them branches), each file a new path.</summary>
-    private static void Generate(string path, long bytes)
+    internal static void Generate(string path, long bytes)
     {
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
         writer.Write("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<coverage line-rate=\"0.5\" branch-rate=\"0.5\" version=\"1.9\" timestamp=\"1761768810\">\n  <sources><source>/src/</source></sources>\n  <packages>\n");

@@ -15,6 +15,18 @@ if (args.Contains("--probe-vs-wrk"))
     return;
 }
 
+if (args.Contains("--coverage-vs-reportgenerator"))
+{
+    CoverageVersusReportGenerator.Run(args.SkipWhile(a => a != "--coverage-vs-reportgenerator").Skip(1).FirstOrDefault() ?? "reportgenerator");
+    return;
+}
+
+if (args.Contains("--read-cobertura"))
+{
+    CoverageVersusReportGenerator.Read(args.SkipWhile(a => a != "--read-cobertura").Skip(1).First());
+    return;
+}
+
 if (args.Contains("--quick-concurrent"))
 {
     Quick.RunConcurrent();

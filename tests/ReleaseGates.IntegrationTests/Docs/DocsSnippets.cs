@@ -109,7 +109,7 @@ public static class DocsSnippets
         double mean = histogram.Mean;                           // exact, O(1); so are Count, Min, Max, Sum
 
         histogram.Add(otherHistogram);                          // merge (same precision and range)
-        byte[] wire = histogram.ToByteArray();                  // compact, versioned, sparse
+        byte[] wire = histogram.ToByteArray();                  // compact and versioned (format 2)
         var back = LatencyHistogram.FromByteArray(wire);
     }
 

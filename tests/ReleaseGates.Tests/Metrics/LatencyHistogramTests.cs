@@ -231,6 +231,18 @@ public class LatencyHistogramTests
     }
 
     [Fact]
+    public void Memory_for_values_at_both_ends_of_the_range_stays_within_the_documented_70_KB()
+    {
+        var h = new LatencyHistogram();
+        h.Record(1L);
+        h.Record(h.HighestTrackableValue);
+        h.Record(1_000_000L);
+
+        Assert.InRange(h.BucketMemoryBytes, 60 * 1024, 70 * 1024);
+        Assert.Equal(3, h.Buckets().Sum(b => b.Count));
+    }
+
+    [Fact]
     public void Counts_past_int_max_spill_without_loss()
     {
         var h = new LatencyHistogram();
