@@ -1,3 +1,4 @@
+using ReleaseGates.Tests.Support;
 using CsCheck;
 
 namespace ReleaseGates.Tests.Conditions;
@@ -11,12 +12,12 @@ public class ConditionPropertyTests
     internal static readonly Gen<double> AnyDouble = Gen.Frequency(
         (4, Gen.Double),
         (2, Gen.Double[-1e6, 1e6]),
-        (1, Gen.OneOf(double.NaN, double.PositiveInfinity, double.NegativeInfinity, double.Epsilon, -double.Epsilon, double.MaxValue, double.MinValue, 0.0, -0.0, 1e-310)));
+        (1, Gens.OneOfValues(double.NaN, double.PositiveInfinity, double.NegativeInfinity, double.Epsilon, -double.Epsilon, double.MaxValue, double.MinValue, 0.0, -0.0, 1e-310)));
 
-    private static readonly Gen<ComparisonOperator> Operators = Gen.OneOf(
+    private static readonly Gen<ComparisonOperator> Operators = Gens.OneOfValues(
         ComparisonOperator.LessThan, ComparisonOperator.LessThanOrEqual, ComparisonOperator.GreaterThan, ComparisonOperator.GreaterThanOrEqual, ComparisonOperator.Equal, ComparisonOperator.Between);
 
-    private static readonly Gen<MetricUnit> DurationUnits = Gen.OneOf(MetricUnit.Nanoseconds, MetricUnit.Milliseconds, MetricUnit.Seconds, MetricUnit.Minutes);
+    private static readonly Gen<MetricUnit> DurationUnits = Gens.OneOfValues(MetricUnit.Nanoseconds, MetricUnit.Milliseconds, MetricUnit.Seconds, MetricUnit.Minutes);
 
     [Fact]
     public void A_value_that_is_not_finite_never_passes_any_condition()

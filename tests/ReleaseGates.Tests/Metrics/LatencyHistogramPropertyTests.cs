@@ -1,3 +1,4 @@
+using ReleaseGates.Tests.Support;
 using CsCheck;
 using ReleaseGates.Metrics;
 
@@ -8,7 +9,7 @@ public class LatencyHistogramPropertyTests
     private static readonly Gen<long> Values = Gen.Frequency(
         (4, Gen.Long[0, 10_000_000_000]),
         (1, Gen.Long[0, long.MaxValue]),
-        (1, Gen.OneOf(0L, 1L, 3_600_000_000_000L, 3_600_000_000_001L, long.MaxValue, -1L, long.MinValue)));
+        (1, Gens.OneOfValues(0L, 1L, 3_600_000_000_000L, 3_600_000_000_001L, long.MaxValue, -1L, long.MinValue)));
 
     [Fact]
     public void Serialization_round_trips_any_recorded_values()
