@@ -56,7 +56,10 @@ public sealed class ReleaseGatesBuilder : IReleaseGatesBuilder
         return this;
     }
 
-    /// <summary>Builds the evaluator.</summary>
+    /// <summary>
+    /// Builds the evaluator: the registrations are validated (every problem at once) and frozen, so the evaluator can be
+    /// kept and evaluated again, and changing options objects afterwards has no effect.
+    /// </summary>
     /// <returns>The evaluator.</returns>
     /// <exception cref="ReleaseGatesConfigurationException">Duplicate gate names or invalid settings; every problem is listed.</exception>
     public IReleaseGateEvaluator Build()
@@ -74,6 +77,16 @@ public sealed class ReleaseGatesBuilder : IReleaseGatesBuilder
     /// <param name="cancellationToken">Cancels the evaluation.</param>
     /// <returns>The report.</returns>
     public Task<ReleaseReport> EvaluateAsync(CancellationToken cancellationToken = default) => Build().EvaluateAsync(null, cancellationToken);
+
+    /// <summary>Builds the evaluator and evaluates the gates the request selects, against its baseline.</summary>
+    /// <param name="request">The tags that select gates and the baseline report for relative conditions.</param>
+    /// <param name="cancellationToken">Cancels the evaluation.</param>
+    /// <returns>The report.</returns>
+    public Task<ReleaseReport> EvaluateAsync(EvaluationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Build().EvaluateAsync(request, cancellationToken);
+    }
 
     private sealed class EmptyServiceProvider : IServiceProvider
     {

@@ -6,6 +6,7 @@ namespace ReleaseGates.IntegrationTests.Docs;
 public partial class GateDocsExamplesTests
 {
     public static TheoryData<string> Pages() => new(Directory.GetFiles(Path.Combine(Repository.Root, "docs"), "*.md", SearchOption.AllDirectories)
+        .Append(Path.Combine(Repository.Root, "src", "ReleaseGates", "PACKAGE.md"))
         .Select(p => Path.GetRelativePath(Repository.Root, p).Replace('\\', '/')).Order());
 
     [Theory]

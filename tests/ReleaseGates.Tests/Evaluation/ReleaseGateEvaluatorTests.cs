@@ -136,6 +136,21 @@ public class ReleaseGateEvaluatorTests
     }
 
     [Fact]
+    public async Task The_builder_passes_a_request_with_tags_through_to_the_evaluation()
+    {
+        var request = new EvaluationRequest();
+        request.Tags.Add("smoke");
+
+        var report = await ReleaseGate.CreateBuilder()
+            .AddGate("fast", Returning(GateResult.Passed("ok")), o => o.Tags.Add("smoke"))
+            .AddGate("load", Returning(GateResult.Failed("slow")))
+            .EvaluateAsync(request, Ct);
+
+        Assert.Equal(["fast"], report.Gates.Select(g => g.Name));
+        Assert.Equal(ReleaseDecision.Go, report.Decision);
+    }
+
+    [Fact]
     public async Task A_gate_never_reports_better_than_its_evidence()
     {
         var claimsPass = new GateResult(GateStatus.Passed, "all good", [Measurement.Evaluate("p(95)", 900, MetricUnit.Milliseconds, GateCondition.Parse("p(95) < 300ms"))]);

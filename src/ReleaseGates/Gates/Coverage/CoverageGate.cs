@@ -83,7 +83,7 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
         if (totals.CoverableLines < options.MinimumCoverableLines)
         {
             return GateResult.Skipped(
-                $"{totals.CoverableLines} coverable lines in {reports}: fewer than the {options.MinimumCoverableLines} needed to judge coverage",
+                $"{totals.CoverableLines} coverable lines in {reports}: fewer than the {options.MinimumCoverableLines} needed to judge coverage (lower {nameof(CoverageGateOptions)}.{nameof(CoverageGateOptions.MinimumCoverableLines)} for a small library)",
                 [new Measurement("coverable-lines", totals.CoverableLines, MetricUnit.Count)]);
         }
 

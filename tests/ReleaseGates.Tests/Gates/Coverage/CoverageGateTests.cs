@@ -100,6 +100,18 @@ public class CoverageGateTests
     }
 
     [Fact]
+    public async Task A_library_smaller_than_the_minimum_is_skipped_with_the_option_named()
+    {
+        using var folder = Fixtures.CreateTempFolder();
+        folder.Write("small.info", "SF:/src/Calc.cs\nDA:1,1\nDA:2,0\nend_of_record\n");
+
+        var gate = await Evaluate(o => o.Files.Add(Path.Combine(folder.Path, "small.info")));
+
+        Assert.Equal(GateStatus.Skipped, gate.Status);
+        Assert.Contains("CoverageGateOptions.MinimumCoverableLines", gate.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Minimum_statistic_holds_every_module_to_the_threshold()
     {
         using var folder = Fixtures.CreateTempFolder();

@@ -1,0 +1,54 @@
+using System.Reflection.Metadata;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ReleaseGates.Tests.Support;
+
+namespace ReleaseGates.Tests.Architecture;
+
+/// <summary>What a consumer of the NuGet package gets: debuggable symbols, a readme that works on nuget.org, and a net8.0 build that leaves an ASP.NET Core 8 app's framework packages alone.</summary>
+public partial class PackageTests
+{
+    [Fact]
+    public void The_library_pdb_has_deterministic_paths_and_embeds_the_sources_the_build_generated()
+    {
+        var pdb = Path.ChangeExtension(typeof(ReleaseGate).Assembly.Location, ".pdb");
+        using var stream = File.OpenRead(pdb);
+        using var provider = MetadataReaderProvider.FromPortablePdbStream(stream);
+        var reader = provider.GetMetadataReader();
+        var documents = reader.Documents.Select(h => reader.GetString(reader.GetDocument(h).Name)).ToList();
+        var embeddedSource = new Guid("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
+
+        Assert.NotEmpty(documents);
+        Assert.All(documents, d => Assert.StartsWith("/_/", d, StringComparison.Ordinal));
+        Assert.Contains(reader.CustomDebugInformation, h => reader.GetGuid(reader.GetCustomDebugInformation(h).Kind) == embeddedSource);
+    }
+
+    [Fact]
+    public void The_package_readme_has_only_links_that_resolve_on_nuget_org_and_the_install_line()
+    {
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "src", "ReleaseGates", "PACKAGE.md"));
+
+        Assert.Contains("dotnet add package ReleaseGates", readme, StringComparison.Ordinal);
+        var links = MarkdownLink().Matches(readme).Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(links);
+        Assert.All(links, link => Assert.StartsWith("https://", link, StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(Repository.Root, "src", "ReleaseGates", "icon.png")));
+    }
+
+    [Fact]
+    public void The_net8_build_depends_on_no_framework_package_above_8()
+    {
+        using var assets = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "src", "ReleaseGates", "obj", "project.assets.json")));
+        var net8 = assets.RootElement.GetProperty("targets").EnumerateObject().Single(t => t.Name == "net8.0");
+        var framework = net8.Value.EnumerateObject()
+            .Select(p => p.Name.Split('/'))
+            .Where(p => p[0].StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) || p[0].StartsWith("System.", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.NotEmpty(framework);
+        Assert.All(framework, p => Assert.True(Version.Parse(p[1].Split('-')[0]).Major <= 8, $"{p[0]} {p[1]} lifts an ASP.NET Core 8 app above its framework"));
+    }
+
+    [GeneratedRegex(@"\]\(([^)]+)\)")]
+    private static partial Regex MarkdownLink();
+}
