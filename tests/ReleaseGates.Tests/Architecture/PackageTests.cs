@@ -35,18 +35,25 @@ public partial class PackageTests
         Assert.True(File.Exists(Path.Combine(Repository.Root, "src", "ReleaseGates", "icon.png")));
     }
 
-    [Fact]
-    public void The_net8_build_depends_on_no_framework_package_above_8()
+    [Theory]
+    [InlineData("net8.0", 8)]
+    [InlineData("net10.0", 10)]
+    public void Each_build_depends_on_framework_packages_no_newer_than_its_framework_s_first_release(string target, int major)
     {
         using var assets = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "src", "ReleaseGates", "obj", "project.assets.json")));
-        var net8 = assets.RootElement.GetProperty("targets").EnumerateObject().Single(t => t.Name == "net8.0");
-        var framework = net8.Value.EnumerateObject()
+        var packages = assets.RootElement.GetProperty("targets").EnumerateObject().Single(t => t.Name == target);
+        var framework = packages.Value.EnumerateObject()
             .Select(p => p.Name.Split('/'))
             .Where(p => p[0].StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) || p[0].StartsWith("System.", StringComparison.Ordinal))
             .ToList();
 
+        // Any x.0.0 at or below the framework's major version is never above what that framework's apps already have.
         Assert.NotEmpty(framework);
-        Assert.All(framework, p => Assert.True(Version.Parse(p[1].Split('-')[0]).Major <= 8, $"{p[0]} {p[1]} lifts an ASP.NET Core 8 app above its framework"));
+        Assert.All(framework, p =>
+        {
+            var version = Version.Parse(p[1].Split('-')[0]);
+            Assert.True(version.Major < major || (version.Major == major && version.Minor == 0 && version.Build == 0), $"{target}: {p[0]} {p[1]} lifts an app above its framework's {major}.0 packages");
+        });
     }
 
     [GeneratedRegex(@"\]\(([^)]+)\)")]
