@@ -26,7 +26,7 @@ public sealed class HttpMetricsCollector : IDisposable
     private readonly HttpMetricsCollectorOptions _options;
     private readonly TimeProvider _time;
     private readonly MeterListener _listener;
-    private readonly ConcurrentDictionary<HttpEndpoint, HttpEndpointStatistics> _endpoints = new();
+    private readonly ConcurrentDictionary<HttpEndpoint, RecentEndpoint> _endpoints = new();
     private readonly HttpEndpointStatistics _serverTotal;
     private readonly HttpEndpointStatistics _clientTotal;
     private readonly RecentEndpoint?[] _recent = new RecentEndpoint?[64];
@@ -67,7 +67,7 @@ public sealed class HttpMetricsCollector : IDisposable
     /// <summary>Statistics of one endpoint, or <see langword="null"/> if it has not been seen.</summary>
     /// <param name="endpoint">The endpoint.</param>
     /// <returns>The live statistics.</returns>
-    public HttpEndpointStatistics? GetEndpoint(HttpEndpoint endpoint) => _endpoints.GetValueOrDefault(endpoint);
+    public HttpEndpointStatistics? GetEndpoint(HttpEndpoint endpoint) => _endpoints.GetValueOrDefault(endpoint)?.Statistics;
 
     /// <summary>Records an observation as if the runtime had published it (for sources other than <see cref="System.Diagnostics.Metrics"/>).</summary>
     /// <param name="request">The request.</param>
@@ -95,9 +95,10 @@ public sealed class HttpMetricsCollector : IDisposable
             return hit.Statistics;
         }
 
-        var stats = _endpoints.GetOrAdd(new HttpEndpoint(source, method, route), static (_, self) => self.NewStatistics(), this);
-        Volatile.Write(ref _recent[slot], new RecentEndpoint(source, method, route, stats));
-        return stats;
+        // The cache entry is the one made with the endpoint, so a miss (strings that are new instances each time) allocates nothing.
+        var entry = _endpoints.GetOrAdd(new HttpEndpoint(source, method, route), static (key, self) => new RecentEndpoint(key.Source, key.Method, key.Route, self.NewStatistics()), this);
+        Volatile.Write(ref _recent[slot], entry);
+        return entry.Statistics;
     }
 
     private HttpEndpointStatistics NewStatistics()
