@@ -196,6 +196,19 @@ public class HdrHistogramPeerBenchmarks
         return _oursFleet.Count;
     }
 
+    [Benchmark(Description = "fleet: LatencyHistogram.AddSerialized, 100 instances")]
+    [BenchmarkCategory("fleet")]
+    public long OursFleetAddSerialized()
+    {
+        _oursFleet.Reset();
+        foreach (var bytes in _oursInstances)
+        {
+            _oursFleet.AddSerialized(bytes);
+        }
+
+        return _oursFleet.Count;
+    }
+
     [Benchmark(Baseline = true, Description = "fleet: HdrHistogram, decode 100 compressed instances and merge")]
     [BenchmarkCategory("fleet")]
     public long HdrFleet()

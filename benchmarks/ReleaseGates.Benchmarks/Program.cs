@@ -27,6 +27,12 @@ if (args.Contains("--read-cobertura"))
     return;
 }
 
+if (args.Contains("--quick-fleet"))
+{
+    Quick.RunFleet();
+    return;
+}
+
 if (args.Contains("--quick-concurrent"))
 {
     Quick.RunConcurrent();

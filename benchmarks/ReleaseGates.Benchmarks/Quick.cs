@@ -25,6 +25,61 @@ public static class Quick
         }
     }
 
+    public static void RunFleet()
+    {
+        var all = BenchmarkData.Nanoseconds(BenchmarkData.DataSet.LogNormal);
+        var instances = new byte[100][];
+        var decoded = new ReleaseGates.Metrics.LatencyHistogram[100];
+        for (var i = 0; i < 100; i++)
+        {
+            var h = new ReleaseGates.Metrics.LatencyHistogram();
+            foreach (var v in all.AsSpan(i * 100_000, 100_000))
+            {
+                h.Record(v);
+            }
+
+            instances[i] = h.ToByteArray();
+        }
+
+        var fleet = new ReleaseGates.Metrics.LatencyHistogram();
+        var one = ReleaseGates.Metrics.LatencyHistogram.FromByteArray(instances[0]);
+        var buckets = one.Buckets().ToList();
+        Console.WriteLine($"non-empty buckets {buckets.Count}, count ≤ 15: {buckets.Count(b => b.Count <= 15)}");
+        double bestDecode = double.MaxValue, bestDirect = double.MaxValue;
+        for (var round = 0; round < 400; round++)
+        {
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            for (var i = 0; i < 100; i++)
+            {
+                decoded[i] = ReleaseGates.Metrics.LatencyHistogram.FromByteArray(instances[i]);
+            }
+
+            var decode = sw.Elapsed.TotalMicroseconds;
+            sw.Restart();
+            fleet.Reset();
+            foreach (var d in decoded)
+            {
+                fleet.Add(d);
+            }
+
+            var merge = sw.Elapsed.TotalMicroseconds;
+            sw.Restart();
+            fleet.Reset();
+            foreach (var bytes in instances)
+            {
+                fleet.AddSerialized(bytes);
+            }
+
+            var direct = sw.Elapsed.TotalMicroseconds;
+            bestDecode = round < 100 ? bestDecode : Math.Min(bestDecode, decode);
+            bestDirect = round < 100 ? bestDirect : Math.Min(bestDirect, direct);
+            if (round == 399)
+            {
+                Console.WriteLine($"best: decode {bestDecode:0} us  merge {merge:0} us  AddSerialized {bestDirect:0} us  bytes {instances[0].Length}  cells {decoded[0].BucketMemoryBytes / 2}");
+            }
+        }
+    }
+
     public static void RunConcurrent()
     {
         var values = BenchmarkData.Nanoseconds(BenchmarkData.DataSet.LogNormal)[..1_000_000];

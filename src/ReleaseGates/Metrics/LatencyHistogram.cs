@@ -49,6 +49,7 @@ public sealed class LatencyHistogram
     private int _layoutVersion;
     private long _aboveRange;
     private long _invalid;
+    private LatencyHistogram? _decodeScratch;
 
     /// <summary>Creates a histogram.</summary>
     /// <param name="significantDigits">Decimal digits of precision, 1 to 5. Default 3 (relative error ≤ 0.049 %).</param>
@@ -457,7 +458,28 @@ public sealed class LatencyHistogram
     /// The data is not a histogram of a known format version, is truncated, or its fields contradict each other; the
     /// message says where.
     /// </exception>
-    public static LatencyHistogram FromByteArray(ReadOnlySpan<byte> data)
+    public static LatencyHistogram FromByteArray(ReadOnlySpan<byte> data) => Read(data, reuse: null);
+
+    /// <summary>
+    /// Adds the values of a histogram in the binary form <see cref="ToByteArray"/> writes, without building it: what a
+    /// process that merges the histograms of many instances calls once per instance. After the first call the decoding
+    /// storage is kept and reused, so merging allocates nothing more.
+    /// </summary>
+    /// <param name="data">The bytes, of format 2 or format 1.</param>
+    /// <exception cref="FormatException">
+    /// The data is not a histogram of a known format version, is truncated, or its fields contradict each other; this
+    /// histogram is then unchanged.
+    /// </exception>
+    /// <exception cref="ArgumentException">The data's precision or range differs from this histogram's.</exception>
+    public void AddSerialized(ReadOnlySpan<byte> data)
+    {
+        // Decoded in full and checked before anything is added, so bad data never leaves a half-merged histogram.
+        var decoded = Read(data, _decodeScratch);
+        Add(decoded);
+        _decodeScratch = decoded;
+    }
+
+    private static LatencyHistogram Read(ReadOnlySpan<byte> data, LatencyHistogram? reuse)
     {
         if (data.Length < SerialMagic.Length + 2 || !data[..SerialMagic.Length].SequenceEqual(SerialMagic))
         {
@@ -471,7 +493,7 @@ public sealed class LatencyHistogram
             throw new FormatException($"Unsupported LatencyHistogram format version {version}: this version reads formats {LegacyFormatVersion} and {SerialFormatVersion}.");
         }
 
-        var histogram = ReadHeader(data, ref pos);
+        var histogram = ReadHeader(data, ref pos, reuse);
         var (bucketTotal, lowest, highestIndex) = version == LegacyFormatVersion
             ? histogram.ReadGapCountBuckets(data, ref pos)
             : histogram.ReadPackedBuckets(data, ref pos);
@@ -1065,7 +1087,7 @@ public sealed class LatencyHistogram
     private ulong[] Header() => [(ulong)HighestTrackableValue, (ulong)_hot.Count, (ulong)_hot.Sum, (ulong)Min, (ulong)_hot.Max, (ulong)_aboveRange, (ulong)_invalid];
 
     /// <summary>Reads the digits byte and the header fields both formats share, and checks them against each other.</summary>
-    private static LatencyHistogram ReadHeader(ReadOnlySpan<byte> data, ref int pos)
+    private static LatencyHistogram ReadHeader(ReadOnlySpan<byte> data, ref int pos, LatencyHistogram? reuse)
     {
         int digits = data[pos++];
         if (digits is < 1 or > 5)
@@ -1081,7 +1103,10 @@ public sealed class LatencyHistogram
             throw new FormatException($"Invalid LatencyHistogram data: highest trackable value {highest} ns is not a whole number of 100 ns ticks between 100 ns and {long.MaxValue / 100 * 100} ns.");
         }
 
-        var histogram = new LatencyHistogram(digits, TimeSpan.FromTicks(highest / 100));
+        var histogram = reuse is not null && reuse.SignificantDigits == digits && reuse.HighestTrackableValue == highest
+            ? reuse
+            : new LatencyHistogram(digits, TimeSpan.FromTicks(highest / 100));
+        histogram.Reset();
         histogram._hot.Count = ReadNonNegative(data, ref pos, SerialField.Count);
         histogram._hot.Sum = ReadNonNegative(data, ref pos, SerialField.Sum);
         var min = ReadNonNegative(data, ref pos, SerialField.Min);
@@ -1145,6 +1170,13 @@ public sealed class LatencyHistogram
         var running = default(RunningCounts);
         for (var o = 0; o < cells; o += BlockCells)
         {
+            // As many full blocks as the vector decoder takes, then one block (at least) the scalar way.
+            o += ReadBlocksVectorized(data, ref pos, counts[o..], ref running, limit);
+            if (o >= cells)
+            {
+                break;
+            }
+
             var n = Math.Min(BlockCells, cells - o);
             var previous = running.Previous;
             ReadBlock(data, ref pos, o, block[..n]);
@@ -1164,6 +1196,22 @@ public sealed class LatencyHistogram
 
         var (lowest, highest) = NonEmptyOffsets();
         return lowest < 0 ? (0, -1, -1) : ((long)running.Total, _hot.Start + lowest, _hot.Start + highest);
+    }
+
+    /// <summary>Reads full blocks with <see cref="PackedBlockDecoder"/> while it takes them; returns the cells read.</summary>
+    private static int ReadBlocksVectorized(ReadOnlySpan<byte> data, ref int pos, Span<ushort> counts, ref RunningCounts running, ulong limit)
+    {
+        if (!PackedBlockDecoder.IsSupported || (ulong)running.Previous > ushort.MaxValue)
+        {
+            return 0;
+        }
+
+        var previous = (uint)running.Previous;
+        var total = running.Total;
+        var done = PackedBlockDecoder.DecodeBlocks(data, ref pos, counts, ref previous, ref total, limit);
+        running.Previous = previous;
+        running.Total = total;
+        return done;
     }
 
     /// <summary>

@@ -96,7 +96,7 @@ public static class DocsSnippets
         Console.WriteLine(report.ToText());                                     // consoles
     }
 
-    public static void Histogram(long start, LatencyHistogram otherHistogram)
+    public static void Histogram(long start, LatencyHistogram otherHistogram, LatencyHistogram fleet)
     {
         var histogram = new LatencyHistogram();                // 3 significant digits, 1 ns .. 1 h
         histogram.Record(TimeSpan.FromMilliseconds(12.5));
@@ -111,6 +111,7 @@ public static class DocsSnippets
         histogram.Add(otherHistogram);                          // merge (same precision and range)
         byte[] wire = histogram.ToByteArray();                  // compact and versioned (format 2)
         var back = LatencyHistogram.FromByteArray(wire);
+        fleet.AddSerialized(wire);                              // merge without building it: no allocation
     }
 
     public static void Recorder(TimeSpan elapsed)

@@ -140,4 +140,113 @@ public class LatencyHistogramFormatTests
         var error = Assert.Throws<FormatException>(() => LatencyHistogram.FromByteArray(bytes));
         Assert.Contains("the block of cells 0 to 1 makes a count negative", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Full_blocks_round_trip_at_every_width_and_across_the_16_bit_cell_limit()
+    {
+        // Runs of 16 cells whose neighbours differ by about 2^k for k = 0..30, then counts on either side of 65,536, so
+        // blocks go through the vector reader (widths up to 24, counts within a cell) and the scalar one (the rest).
+        var h = new LatencyHistogram();
+        var rng = new Random(7);
+        var value = 1_000_000L;
+        for (var k = 0; k <= 30; k++)
+        {
+            for (var j = 0; j < 16; j++, value += 1_000)
+            {
+                h.Record(value, 1 + rng.NextInt64(1L << k));
+            }
+        }
+
+        foreach (var count in new long[] { 65_534, 65_535, 65_536, 65_537, 131_072, 65_535, 1, 0, 65_535 })
+        {
+            for (var j = 0; j < 16; j++, value += 1_000)
+            {
+                h.Record(value, count);
+            }
+        }
+
+        var read = LatencyHistogram.FromByteArray(h.ToByteArray());
+
+        AssertSame(h, read);
+        Assert.Equal(h.ToByteArray(), read.ToByteArray());
+    }
+
+    [Fact]
+    public void A_full_block_whose_counts_exceed_the_header_count_is_rejected()
+    {
+        var h = new LatencyHistogram();
+        for (var v = 1_000L; v < 1_016; v++)
+        {
+            h.Record(v);
+        }
+
+        var bytes = h.ToByteArray();
+
+        // The count (16) is the varint after the magic, version, digits and the highest trackable value.
+        var pos = 5;
+        while (bytes[pos] >= 0x80)
+        {
+            pos++;
+        }
+
+        Assert.Equal(16, bytes[pos + 1]);
+        bytes[pos + 1] = 15;
+
+        var error = Assert.Throws<FormatException>(() => LatencyHistogram.FromByteArray(bytes));
+        Assert.Contains("the block of cells 0 to 15 makes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("above the count of 15", error.Message, StringComparison.Ordinal);
+    }
+
+    private static LatencyHistogram Instance(int seed, int values, long wideCount = 0)
+    {
+        var h = new LatencyHistogram();
+        var rng = new Random(seed);
+        for (var i = 0; i < values; i++)
+        {
+            h.Record((long)(1e6 * Math.Exp(rng.NextDouble() * 4)));
+        }
+
+        if (wideCount > 0)
+        {
+            h.Record(50_000, wideCount);
+        }
+
+        return h;
+    }
+
+    [Fact]
+    public void AddSerialized_gives_what_decoding_each_instance_and_adding_it_gives()
+    {
+        // A large instance first, so that the smaller ones after it reuse a decoding window that held other counts.
+        var instances = new[] { Instance(1, 50_000), Instance(2, 300), Instance(3, 2_000, wideCount: 200_000), Instance(4, 1) };
+        var expected = new LatencyHistogram();
+        var merged = new LatencyHistogram();
+
+        foreach (var instance in instances)
+        {
+            expected.Add(LatencyHistogram.FromByteArray(instance.ToByteArray()));
+            merged.AddSerialized(instance.ToByteArray());
+        }
+
+        AssertSame(expected, merged);
+    }
+
+    [Fact]
+    public void AddSerialized_leaves_the_histogram_unchanged_when_the_data_is_bad_or_of_another_precision()
+    {
+        var merged = new LatencyHistogram();
+        merged.AddSerialized(Instance(5, 1_000).ToByteArray());
+        var before = merged.Copy();
+        var truncated = Instance(6, 5_000).ToByteArray()[..^40];
+        var otherPrecision = new LatencyHistogram(2);
+        otherPrecision.Record(1_000);
+
+        Assert.Throws<FormatException>(() => merged.AddSerialized(truncated));
+        Assert.Throws<ArgumentException>(() => merged.AddSerialized(otherPrecision.ToByteArray()));
+
+        AssertSame(before, merged);
+        merged.AddSerialized(Instance(7, 10).ToByteArray());
+        before.Add(Instance(7, 10));
+        AssertSame(before, merged);
+    }
 }

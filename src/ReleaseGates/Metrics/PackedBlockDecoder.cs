@@ -1,0 +1,189 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace ReleaseGates.Metrics;
+
+/// <summary>
+/// Decodes one full block of <see cref="LatencyHistogram"/>'s wire format 2 (16 zig-zag differences bit-packed at one
+/// width) into 16-bit counts with SSE/AVX2: four values per 128-bit vector are gathered with a byte shuffle, aligned with
+/// a per-lane shift, un-zig-zagged and prefix-summed in the vector. A block that needs more care (a count outside
+/// 0..65,535, a width above <see cref="MaximumWidth"/>) is left to the scalar reader.
+/// </summary>
+internal static class PackedBlockDecoder
+{
+    /// <summary>The widest block decoded here: a value's bits then lie within four bytes at any bit offset.</summary>
+    public const int MaximumWidth = 24;
+
+    private const int Values = 16;
+    private const int Lanes = 4;
+
+    // Per width (0..24) and quarter of the block (0..3): the first byte the quarter's four values use, the shuffle that
+    // brings each value's four bytes into its 32-bit lane, and the shift that then aligns the value's first bit.
+    private static readonly QuarterLayout[] Layouts = new QuarterLayout[(MaximumWidth + 1) * Lanes];
+
+#pragma warning disable CA1810 // The tables are computed, not literal.
+    static PackedBlockDecoder()
+#pragma warning restore CA1810
+    {
+        Span<byte> shuffle = stackalloc byte[16];
+        Span<uint> shift = stackalloc uint[Lanes];
+        for (var width = 0; width <= MaximumWidth; width++)
+        {
+            for (var quarter = 0; quarter < Lanes; quarter++)
+            {
+                var entry = (width * Lanes) + quarter;
+                var firstByte = quarter * Lanes * width >> 3;
+                for (var lane = 0; lane < Lanes; lane++)
+                {
+                    var bit = (((quarter * Lanes) + lane) * width) - (firstByte * 8);
+                    for (var b = 0; b < 4; b++)
+                    {
+                        shuffle[(lane * 4) + b] = (byte)((bit >> 3) + b);
+                    }
+
+                    shift[lane] = (uint)(bit & 7);
+                }
+
+                Layouts[entry] = new QuarterLayout
+                {
+                    Shuffle = Vector128.Create<byte>(shuffle),
+                    Shift = Vector128.Create<uint>(shift),
+                    Offset = (nuint)firstByte,
+                };
+            }
+        }
+    }
+
+    /// <summary>Whether this processor runs the vector decoder; the scalar reader decodes every block otherwise.</summary>
+    public static bool IsSupported => Avx2.IsSupported;
+
+    /// <summary>The bytes a block of <paramref name="width"/> must have readable from its start (its own and the padding the last load reads).</summary>
+    /// <param name="width">The block's width in bits, at most <see cref="MaximumWidth"/>.</param>
+    /// <returns>The bytes.</returns>
+    public static int ReadableBytes(int width) => (3 * Lanes * width >> 3) + 16;
+
+    /// <summary>
+    /// Decodes 16 values of <paramref name="width"/> bits from <paramref name="source"/> as differences from
+    /// <paramref name="previous"/>, writes the counts into <paramref name="counts"/>, and adds them to <paramref name="total"/>.
+    /// </summary>
+    /// <param name="source">The block's packed bytes; at least <see cref="ReadableBytes"/> long.</param>
+    /// <param name="width">The block's width, 0 to <see cref="MaximumWidth"/>.</param>
+    /// <param name="previous">The count before the block, at most 65,535; on success, the block's last count.</param>
+    /// <param name="counts">Sixteen cells.</param>
+    /// <param name="total">The running total; on success, plus the block's counts.</param>
+    /// <returns>
+    /// <see langword="false"/> when a count falls outside 0..65,535: <paramref name="counts"/> then holds nothing
+    /// meaningful and <paramref name="previous"/> and <paramref name="total"/> are unchanged.
+    /// </returns>
+    public static bool TryDecode(ReadOnlySpan<byte> source, int width, ref uint previous, Span<ushort> counts, ref ulong total)
+    {
+        if (!Avx2.IsSupported || (uint)width > MaximumWidth || source.Length < ReadableBytes(width) || counts.Length < Values)
+        {
+            return false;
+        }
+
+        var carry = Vector128.Create(previous);
+        if (!DecodeOne(ref MemoryMarshal.GetReference(source), width, ref carry, ref MemoryMarshal.GetReference(counts), out var blockTotal))
+        {
+            return false;
+        }
+
+        total += blockTotal;
+        previous = carry.ToScalar();
+        return true;
+    }
+
+    /// <summary>
+    /// Decodes consecutive full blocks of <paramref name="data"/> from <paramref name="pos"/> (each a width byte and its
+    /// packed values) into <paramref name="counts"/>, and stops before the first block it leaves to the scalar reader: one
+    /// wider than <see cref="MaximumWidth"/>, too close to the end of the data, with a count outside 0..65,535, or that
+    /// would take the total above <paramref name="limit"/>.
+    /// </summary>
+    /// <param name="data">The serialized histogram.</param>
+    /// <param name="pos">The first block's width byte; moved past the blocks decoded.</param>
+    /// <param name="counts">The cells to fill; only whole blocks of 16 are decoded.</param>
+    /// <param name="previous">The count before the first block, at most 65,535; becomes the last count decoded.</param>
+    /// <param name="total">The running total, plus every count decoded.</param>
+    /// <param name="limit">The most the total may reach.</param>
+    /// <returns>The cells decoded, a multiple of 16.</returns>
+    public static int DecodeBlocks(ReadOnlySpan<byte> data, ref int pos, Span<ushort> counts, ref uint previous, ref ulong total, ulong limit)
+    {
+        if (!Avx2.IsSupported || previous > ushort.MaxValue)
+        {
+            return 0;
+        }
+
+        ref var bytes = ref MemoryMarshal.GetReference(data);
+        ref var cells = ref MemoryMarshal.GetReference(counts);
+        var carry = Vector128.Create(previous);
+        var done = 0;
+        var at = pos;
+        for (; done + Values <= counts.Length && at < data.Length; done += Values)
+        {
+            int width = Unsafe.Add(ref bytes, at);
+            if (width > MaximumWidth || at + 1 + ReadableBytes(width) > data.Length
+                || !DecodeOne(ref Unsafe.Add(ref bytes, at + 1), width, ref carry, ref Unsafe.Add(ref cells, done), out var blockTotal)
+                || blockTotal > limit - total)
+            {
+                break;
+            }
+
+            total += blockTotal;
+            at += 1 + (Values * width / 8);
+        }
+
+        pos = at;
+        previous = carry.ToScalar();
+        return done;
+    }
+
+    /// <summary>One block: its counts into <paramref name="cells"/> when they all fit a cell; the carry becomes its last count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool DecodeOne(ref byte bytes, int width, ref Vector128<uint> carry, ref ushort cells, out uint blockTotal)
+    {
+        var mask = Vector128.Create((uint)((1UL << width) - 1));
+        var last = carry;
+        ref var layout = ref Layouts[width * Lanes];
+        var q0 = Quarter(ref bytes, in layout, mask, ref last);
+        var q1 = Quarter(ref bytes, in Unsafe.Add(ref layout, 1), mask, ref last);
+        var q2 = Quarter(ref bytes, in Unsafe.Add(ref layout, 2), mask, ref last);
+        var q3 = Quarter(ref bytes, in Unsafe.Add(ref layout, 3), mask, ref last);
+
+        // A negative count shows as a lane at or above 2^31, so one test of the high halves rejects both kinds.
+        if (((q0 | q1 | q2 | q3) & Vector128.Create(0xFFFF_0000u)) != Vector128<uint>.Zero)
+        {
+            blockTotal = 0;
+            return false;
+        }
+
+        Sse41.PackUnsignedSaturate(q0.AsInt32(), q1.AsInt32()).StoreUnsafe(ref cells);
+        Sse41.PackUnsignedSaturate(q2.AsInt32(), q3.AsInt32()).StoreUnsafe(ref cells, Values / 2);
+        blockTotal = Vector128.Sum(q0 + q1 + q2 + q3);
+        carry = last;
+        return true;
+    }
+
+    /// <summary>Four counts: gathered, aligned, masked, un-zig-zagged and prefix-summed onto the carry, which becomes the last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<uint> Quarter(ref byte bytes, in QuarterLayout layout, Vector128<uint> mask, ref Vector128<uint> carry)
+    {
+        var loaded = Vector128.LoadUnsafe(ref bytes, layout.Offset);
+        var packed = Avx2.ShiftRightLogicalVariable(Ssse3.Shuffle(loaded, layout.Shuffle).AsUInt32(), layout.Shift) & mask;
+        var difference = (packed >> 1) ^ (Vector128<uint>.Zero - (packed & Vector128<uint>.One));
+        difference += Sse2.ShiftLeftLogical128BitLane(difference, 4);
+        difference += Sse2.ShiftLeftLogical128BitLane(difference, 8);
+        var counts = difference + carry;
+        carry = Sse2.Shuffle(counts, 0xFF);
+        return counts;
+    }
+
+    /// <summary>Where a quarter of a block's values lie: its first byte, and each value's bytes and bit shift from there.</summary>
+    private struct QuarterLayout
+    {
+        public Vector128<byte> Shuffle;
+        public Vector128<uint> Shift;
+        public nuint Offset;
+    }
+}
