@@ -23,6 +23,7 @@ public sealed class LayerTests
         ["DependencyInjection"],
         ["Http", "Sources", "Readiness"],
         ["Gates/*"],
+        ["Configuration"],
     ];
 
     private static readonly string Source = Path.Combine(Repository.Root, "src", "ReleaseGates");

@@ -1,0 +1,376 @@
+using System.Collections;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace ReleaseGates;
+
+/// <summary>
+/// Binds configuration nodes to options objects by their public properties (names compared case-insensitively, so the
+/// file's camelCase matches the C# names), collecting every problem with its file, line and column. Unknown properties
+/// are problems, never ignored. Strings may refer to environment variables as <c>${NAME}</c>; a value that came from one
+/// is never repeated in a message.
+/// </summary>
+[RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
+[RequiresDynamicCode("Collections of options are created by reflection.")]
+internal sealed partial class ConfigBinder(string source, Func<string, string?> environment)
+{
+    /// <summary>Every problem found so far, each starting with <c>file:line:column</c>.</summary>
+    public List<string> Problems { get; } = [];
+
+    public void Problem(ConfigNode node, string message) =>
+        Problems.Add($"{source}:{node.Line}:{node.Column}: {node.Path}: {message}");
+
+    /// <summary>Binds an object node's properties to <paramref name="target"/>; the names in <paramref name="handled"/> are the caller's.</summary>
+    public void BindObject(ConfigNode node, object target, params string[] handled)
+    {
+        if (node.Kind != JsonTokenType.StartObject)
+        {
+            Problem(node, $"expected an object, found {node.KindName}.");
+            return;
+        }
+
+        var properties = BindableProperties(target.GetType());
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, line, column, value) in node.Properties)
+        {
+            if (!seen.Add(name))
+            {
+                Problems.Add($"{source}:{line}:{column}: {value.Path}: '{name}' is set twice.");
+                continue;
+            }
+
+            if (handled.Contains(name, StringComparer.OrdinalIgnoreCase) || name == "$schema")
+            {
+                continue;
+            }
+
+            var property = properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (property is null)
+            {
+                var known = properties.Select(p => CamelCase(p.Name)).Concat(handled).Order(StringComparer.Ordinal);
+                Problems.Add($"{source}:{line}:{column}: {value.Path}: unknown property '{name}'; expected one of: {string.Join(", ", known)}.");
+                continue;
+            }
+
+            BindProperty(value, target, property);
+        }
+    }
+
+    /// <summary>A string node's text with <c>${NAME}</c> references replaced; null (with a problem) when it is not a string or a variable is unset.</summary>
+    public string? ReadString(ConfigNode node)
+    {
+        if (node.Kind != JsonTokenType.String)
+        {
+            Problem(node, $"expected a string, found {node.KindName}.");
+            return null;
+        }
+
+        var missing = new List<string>();
+        var text = Reference().Replace(node.Text!, m => environment(m.Groups[1].Value) ?? Missing(m.Groups[1].Value));
+        if (missing.Count > 0)
+        {
+            Problem(node, $"the environment variable{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} {(missing.Count > 1 ? "are" : "is")} not set.");
+            return null;
+        }
+
+        return text;
+
+        string Missing(string name)
+        {
+            missing.Add(name);
+            return string.Empty;
+        }
+    }
+
+    /// <summary>How a value is quoted in a message: never the value of an environment variable.</summary>
+    public static string Shown(ConfigNode node) =>
+        node.Text is { } text && Reference().IsMatch(text) ? "(a value from the environment)" : $"'{node.Text}'";
+
+    /// <summary>The public properties a file may set: settable ones, and read-only collections and option objects to fill.</summary>
+    public static List<PropertyInfo> BindableProperties([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type) =>
+        [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0 && IsBindableType(p.PropertyType) && (p.SetMethod?.IsPublic == true || IsFillable(p.PropertyType)))];
+
+    public static string CamelCase(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+
+    private void BindProperty(ConfigNode value, object target, PropertyInfo property)
+    {
+        var type = property.PropertyType;
+        if (property.SetMethod?.IsPublic == true)
+        {
+            if (TryConvert(value, type, out var converted))
+            {
+                property.SetValue(target, converted);
+            }
+
+            return;
+        }
+
+        // A read-only collection or options object: filled in place, keeping the instance (and its comparer) it has.
+        var existing = property.GetValue(target)!;
+        if (CollectionElement(type) is { } element)
+        {
+            FillCollection(value, existing, element);
+        }
+        else
+        {
+            BindObject(value, existing);
+        }
+    }
+
+    private bool TryConvert(ConfigNode node, Type type, out object? value)
+    {
+        value = null;
+        var underlying = Nullable.GetUnderlyingType(type);
+        if (node.Kind == JsonTokenType.Null)
+        {
+            if (underlying is not null || !type.IsValueType)
+            {
+                return true;
+            }
+
+            Problem(node, $"expected {Describe(type)}, found null.");
+            return false;
+        }
+
+        type = underlying ?? type;
+        if (CollectionElement(type) is { } element)
+        {
+            var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element))!;
+            FillCollection(node, list, element);
+            value = list;
+            return true;
+        }
+
+        value = ConvertScalar(node, type, out var ok);
+        return ok;
+    }
+
+    private object? ConvertScalar(ConfigNode node, Type type, out bool ok)
+    {
+        ok = true;
+        if (type == typeof(bool) && node.Kind is JsonTokenType.True or JsonTokenType.False)
+        {
+            return node.Kind == JsonTokenType.True;
+        }
+
+        if (type == typeof(string) || type == typeof(Uri) || type == typeof(TimeSpan) || type.IsEnum || type == typeof(HttpMethod))
+        {
+            if (ReadString(node) is not { } text)
+            {
+                ok = false;
+                return null;
+            }
+
+            return type == typeof(string) ? text : ParseText(node, text, type, out ok);
+        }
+
+        if (type == typeof(int) || type == typeof(long) || type == typeof(double))
+        {
+            return ParseNumber(node, type, out ok);
+        }
+
+        if (!type.IsValueType && type.GetConstructor(Type.EmptyTypes) is { } constructor && node.Kind == JsonTokenType.StartObject)
+        {
+            var instance = constructor.Invoke(null);
+            BindObject(node, instance);
+            return instance;
+        }
+
+        Problem(node, $"expected {Describe(type)}, found {node.KindName}.");
+        ok = false;
+        return null;
+    }
+
+    private object? ParseText(ConfigNode node, string text, Type type, out bool ok)
+    {
+        ok = true;
+        if (type == typeof(Uri))
+        {
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            {
+                return uri;
+            }
+        }
+        else if (type == typeof(TimeSpan))
+        {
+            if (TryParseDuration(text, out var duration))
+            {
+                return duration;
+            }
+        }
+        else if (type == typeof(HttpMethod))
+        {
+            if (text.Length > 0 && text.All(char.IsAsciiLetter))
+            {
+                return new HttpMethod(text.ToUpperInvariant());
+            }
+        }
+        else if (Enum.GetNames(type).FirstOrDefault(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase)) is { } name)
+        {
+            return Enum.Parse(type, name);
+        }
+
+        Problem(node, $"{Shown(node)} is not {Describe(type)}.");
+        ok = false;
+        return null;
+    }
+
+    private object? ParseNumber(ConfigNode node, Type type, out bool ok)
+    {
+        ok = true;
+        var text = node.Kind == JsonTokenType.String ? ReadString(node) : node.Kind == JsonTokenType.Number ? node.Text : null;
+        var percent = type == typeof(double) && node.Kind == JsonTokenType.String && text?.EndsWith('%') == true;
+        var number = percent ? text![..^1].TrimEnd() : text;
+        if (number is not null && (node.Kind == JsonTokenType.Number || percent))
+        {
+            const NumberStyles Style = NumberStyles.Float;
+            if (type == typeof(double) && double.TryParse(number, Style, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
+            {
+                return percent ? d / 100 : d;
+            }
+
+            if (type == typeof(int) && int.TryParse(number, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i))
+            {
+                return i;
+            }
+
+            if (type == typeof(long) && long.TryParse(number, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l))
+            {
+                return l;
+            }
+        }
+
+        Problem(node, $"expected {Describe(type)}, found {(node.Kind is JsonTokenType.Number or JsonTokenType.String ? Shown(node) : node.KindName)}.");
+        ok = false;
+        return null;
+    }
+
+    private void FillCollection(ConfigNode node, object collection, Type element)
+    {
+        if (element.IsGenericType && element.GetGenericTypeDefinition() == typeof(KeyValuePair<,>))
+        {
+            FillDictionary(node, collection, element.GetGenericArguments()[1]);
+            return;
+        }
+
+        if (node.Kind != JsonTokenType.StartArray)
+        {
+            Problem(node, $"expected an array of {Describe(element)}, found {node.KindName}.");
+            return;
+        }
+
+        var clear = collection.GetType().GetMethod("Clear", Type.EmptyTypes)!;
+        var add = collection.GetType().GetMethod("Add", [element])!;
+        clear.Invoke(collection, null);
+        foreach (var item in node.Items)
+        {
+            if (TryConvert(item, element, out var converted))
+            {
+                add.Invoke(collection, [converted]);
+            }
+        }
+    }
+
+    private void FillDictionary(ConfigNode node, object dictionary, Type valueType)
+    {
+        if (node.Kind != JsonTokenType.StartObject)
+        {
+            Problem(node, $"expected an object of names to {Describe(valueType)}, found {node.KindName}.");
+            return;
+        }
+
+        var target = (IDictionary)dictionary;
+        target.Clear();
+        foreach (var (name, _, _, value) in node.Properties)
+        {
+            if (TryConvert(value, valueType, out var converted))
+            {
+                target[name] = converted;
+            }
+        }
+    }
+
+    /// <summary>Reads <c>300ms</c>, <c>1.5s</c>, <c>2min</c>, <c>1h</c>, <c>2d</c> or a TimeSpan in <c>hh:mm:ss</c> form.</summary>
+    public static bool TryParseDuration(string text, out TimeSpan duration)
+    {
+        var match = DurationPattern().Match(text.Trim());
+        if (match.Success && double.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
+        {
+            var milliseconds = match.Groups[2].Value switch
+            {
+                "ns" => amount / 1e6,
+                "us" or "µs" => amount / 1e3,
+                "ms" => amount,
+                "s" => amount * 1e3,
+                "min" or "m" => amount * 60e3,
+                "h" => amount * 3600e3,
+                _ => amount * 86400e3,
+            };
+            if (milliseconds <= TimeSpan.MaxValue.TotalMilliseconds)
+            {
+                duration = TimeSpan.FromTicks((long)Math.Round(milliseconds * TimeSpan.TicksPerMillisecond));
+                return true;
+            }
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration);
+    }
+
+    private static bool IsBindableType(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return !typeof(Delegate).IsAssignableFrom(type) && type != typeof(HttpClient) && !type.IsInterface
+            || CollectionElement(type) is not null;
+    }
+
+    private static bool IsFillable(Type type) => CollectionElement(type) is not null || (type.IsClass && type != typeof(string) && type.Namespace == typeof(GateOptions).Namespace);
+
+    /// <summary>The element type of the collection interfaces options use (IList, ISet, ICollection, IDictionary with string keys).</summary>
+    private static Type? CollectionElement(Type type)
+    {
+        if (!type.IsGenericType || type == typeof(string))
+        {
+            return null;
+        }
+
+        var definition = type.GetGenericTypeDefinition();
+        var arguments = type.GetGenericArguments();
+        if (definition == typeof(IList<>) || definition == typeof(ISet<>) || definition == typeof(ICollection<>) || definition == typeof(List<>))
+        {
+            return arguments[0];
+        }
+
+        return definition == typeof(IDictionary<,>) && arguments[0] == typeof(string) ? typeof(KeyValuePair<,>).MakeGenericType(arguments) : null;
+    }
+
+    private static string Describe(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type.IsEnum)
+        {
+            return "one of " + string.Join(", ", Enum.GetNames(type).Select(CamelCase));
+        }
+
+        return type switch
+        {
+            _ when type == typeof(string) => "a string",
+            _ when type == typeof(bool) => "true or false",
+            _ when type == typeof(int) || type == typeof(long) => "a whole number",
+            _ when type == typeof(double) => "a number (or a percentage such as \"85%\")",
+            _ when type == typeof(TimeSpan) => "a duration such as \"300ms\", \"5s\", \"2min\" or \"00:05:00\"",
+            _ when type == typeof(Uri) => "an absolute http or https URL",
+            _ when type == typeof(HttpMethod) => "an HTTP method such as GET",
+            _ => "an object",
+        };
+    }
+
+    [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
+    private static partial Regex Reference();
+
+    [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|min|m|h|d)$")]
+    private static partial Regex DurationPattern();
+}

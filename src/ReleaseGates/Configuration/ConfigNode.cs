@@ -1,0 +1,131 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace ReleaseGates;
+
+/// <summary>
+/// A JSON value of a configuration file with the line and column it starts at, so that every problem can point at its
+/// place. Read with <see cref="Utf8JsonReader"/> (comments and trailing commas allowed, as editors write them).
+/// </summary>
+internal sealed class ConfigNode
+{
+    private ConfigNode(JsonTokenType kind, string path, int line, int column)
+    {
+        Kind = kind;
+        Path = path;
+        Line = line;
+        Column = column;
+    }
+
+    /// <summary>The token the value starts with: StartObject, StartArray, String, Number, True, False or Null.</summary>
+    public JsonTokenType Kind { get; }
+
+    /// <summary>Where the value is, as a JSON path (<c>gates.coverage.files[0]</c>).</summary>
+    public string Path { get; }
+
+    /// <summary>The 1-based line the value starts on.</summary>
+    public int Line { get; }
+
+    /// <summary>The 1-based column the value starts at.</summary>
+    public int Column { get; }
+
+    /// <summary>A string's text, or a number's text as written.</summary>
+    public string? Text { get; private set; }
+
+    /// <summary>An object's properties in file order, with the position of each name.</summary>
+    public List<(string Name, int Line, int Column, ConfigNode Value)> Properties { get; } = [];
+
+    /// <summary>An array's items.</summary>
+    public List<ConfigNode> Items { get; } = [];
+
+    /// <summary>A readable name of the value's kind, for messages.</summary>
+    public string KindName => Kind switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        _ => "null",
+    };
+
+    /// <summary>Reads a whole document.</summary>
+    /// <exception cref="JsonException">The text is not JSON; the message names the line and column.</exception>
+    public static ConfigNode Parse(ReadOnlySpan<byte> utf8)
+    {
+        var lines = LineStarts(utf8);
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        if (!reader.Read())
+        {
+            throw new JsonException("The file is empty: expected a JSON object.");
+        }
+
+        var root = ReadValue(ref reader, "$", lines);
+        if (reader.Read())
+        {
+            var (line, column) = Position(lines, reader.TokenStartIndex);
+            throw new JsonException($"line {line}, column {column}: unexpected text after the end of the document.");
+        }
+
+        return root;
+    }
+
+    /// <summary>The position of a byte offset, as "line L, column C".</summary>
+    public string Where => $"{Line}:{Column}";
+
+    private static ConfigNode ReadValue(ref Utf8JsonReader reader, string path, List<long> lines)
+    {
+        var (line, column) = Position(lines, reader.TokenStartIndex);
+        var node = new ConfigNode(reader.TokenType, path, line, column);
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartObject:
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var name = reader.GetString()!;
+                    var (nameLine, nameColumn) = Position(lines, reader.TokenStartIndex);
+                    reader.Read();
+                    node.Properties.Add((name, nameLine, nameColumn, ReadValue(ref reader, path == "$" ? name : path + "." + name, lines)));
+                }
+
+                break;
+            case JsonTokenType.StartArray:
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    node.Items.Add(ReadValue(ref reader, path + "[" + node.Items.Count.ToString(CultureInfo.InvariantCulture) + "]", lines));
+                }
+
+                break;
+            case JsonTokenType.String:
+                node.Text = reader.GetString();
+                break;
+            case JsonTokenType.Number:
+                node.Text = Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
+                break;
+        }
+
+        return node;
+    }
+
+    private static List<long> LineStarts(ReadOnlySpan<byte> utf8)
+    {
+        var starts = new List<long> { 0 };
+        for (var i = utf8.IndexOf((byte)'\n'); i >= 0;)
+        {
+            starts.Add(starts[^1] + i + 1);
+            var next = utf8[(int)starts[^1]..].IndexOf((byte)'\n');
+            i = next;
+        }
+
+        return starts;
+    }
+
+    private static (int Line, int Column) Position(List<long> lines, long offset)
+    {
+        var index = lines.BinarySearch(offset);
+        var line = index >= 0 ? index : ~index - 1;
+        return (line + 1, (int)(offset - lines[line]) + 1);
+    }
+}

@@ -1,0 +1,188 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+
+namespace ReleaseGates;
+
+/// <summary>
+/// A parsed configuration file applied to a builder: checked in full first (every binding and option problem of every
+/// gate, with positions), and only then registered, so a bad file adds nothing.
+/// </summary>
+[RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
+[RequiresDynamicCode("Collections of options are created by reflection.")]
+internal sealed class JsonConfigurationFile(ConfigNode root, string source, string baseDirectory, Func<string, string?> environment)
+{
+    private const string GatesProperty = "gates";
+    private const string TypeProperty = "type";
+    private const string SourceProperty = "source";
+
+    /// <summary>The gate types a file can name, as the <c>type</c> of a gate.</summary>
+    internal static readonly IReadOnlyDictionary<string, IGateKind> Kinds = new Dictionary<string, IGateKind>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["coverage"] = new GateKind<CoverageGateOptions>((b, n, c) => b.AddCoverage(n, c), (o, f, _, _) => o.BaseDirectory = f.Resolve(o.BaseDirectory)),
+        ["testResults"] = new GateKind<TestResultsGateOptions>((b, n, c) => b.AddTestResults(n, c), (o, f, _, _) => o.BaseDirectory = f.Resolve(o.BaseDirectory)),
+        ["latency"] = new GateKind<LatencyGateOptions>((b, n, c) => b.AddLatency(n, c), (o, f, node, binder) => o.Source = f.ReadSource(node, binder), SourceProperty),
+        ["errorRate"] = new GateKind<ErrorRateGateOptions>((b, n, c) => b.AddErrorRate(n, c), (o, f, node, binder) => o.Source = f.ReadSource(node, binder), SourceProperty),
+        ["securityHeaders"] = new GateKind<SecurityHeadersGateOptions>((b, n, c) => b.AddSecurityHeaders(n, c)),
+        ["healthChecks"] = new GateKind<HealthChecksGateOptions>((b, n, c) => b.AddHealthChecks(n, c)),
+        ["hostResources"] = new GateKind<HostResourcesGateOptions>((b, n, c) => b.AddHostResources(n, c), (o, f, _, _) => o.DiskPath = o.DiskPath is null ? null : f.Resolve(o.DiskPath)),
+    };
+
+    /// <summary>What a gate type does with its node: check it, and register it.</summary>
+    internal interface IGateKind
+    {
+        void Check(JsonConfigurationFile file, ConfigBinder binder, string name, ConfigNode node);
+
+        void Add(JsonConfigurationFile file, IReleaseGatesBuilder builder, string name, ConfigNode node);
+    }
+
+    /// <summary>Checks the whole file, throws every problem at once, and otherwise registers the configuration and the gates.</summary>
+    public void ApplyTo(IReleaseGatesBuilder builder)
+    {
+        var binder = NewBinder();
+        binder.BindObject(root, new ReleaseGatesOptions(), GatesProperty);
+        var gates = Gates(binder);
+        foreach (var (name, node, kind) in gates)
+        {
+            kind.Check(this, binder, name, node);
+        }
+
+        if (binder.Problems.Count > 0)
+        {
+            throw new ReleaseGatesConfigurationException($"{source} is not a valid ReleaseGates configuration", binder.Problems);
+        }
+
+        if (root.Properties.Any(p => !string.Equals(p.Name, GatesProperty, StringComparison.OrdinalIgnoreCase)))
+        {
+            builder.Configure(options => NewBinder().BindObject(root, options, GatesProperty));
+        }
+
+        foreach (var (name, node, kind) in gates)
+        {
+            kind.Add(this, builder, name, node);
+        }
+    }
+
+    /// <summary>A path from the file, relative to the file's folder; the folder itself when none is given.</summary>
+    public string Resolve(string? path) => Path.GetFullPath(Path.Combine(baseDirectory, path ?? "."));
+
+    private ConfigBinder NewBinder() => new(source, environment);
+
+    private List<(string Name, ConfigNode Node, IGateKind Kind)> Gates(ConfigBinder binder)
+    {
+        var gates = new List<(string, ConfigNode, IGateKind)>();
+        if (root.Kind != JsonTokenType.StartObject)
+        {
+            return gates;
+        }
+
+        var node = root.Properties.FirstOrDefault(p => string.Equals(p.Name, GatesProperty, StringComparison.OrdinalIgnoreCase)).Value;
+        if (node is null)
+        {
+            return gates;
+        }
+
+        if (node.Kind != JsonTokenType.StartObject)
+        {
+            binder.Problem(node, $"expected an object of gates by name, found {node.KindName}.");
+            return gates;
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, _, _, gate) in node.Properties)
+        {
+            var type = gate.Kind == JsonTokenType.StartObject
+                ? gate.Properties.FirstOrDefault(p => string.Equals(p.Name, TypeProperty, StringComparison.OrdinalIgnoreCase)).Value
+                : null;
+            if (!names.Add(name))
+            {
+                binder.Problem(gate, $"a second gate named '{name}'.");
+            }
+            else if (type is null)
+            {
+                binder.Problem(gate, $"a gate needs a \"type\": one of {string.Join(", ", Kinds.Keys)}.");
+            }
+            else if (binder.ReadString(type) is { } typeName && Kinds.TryGetValue(typeName, out var kind))
+            {
+                gates.Add((name, gate, kind));
+            }
+            else if (type.Kind == JsonTokenType.String)
+            {
+                binder.Problem(type, $"unknown gate type {ConfigBinder.Shown(type)}; expected one of {string.Join(", ", Kinds.Keys)}.");
+            }
+        }
+
+        return gates;
+    }
+
+    /// <summary>A latency or error-rate gate's <c>source</c>: one of a k6 summary, a JMeter JTL file, a HAR file or a load probe.</summary>
+    private RequestMetricsSource? ReadSource(ConfigNode gate, ConfigBinder binder)
+    {
+        var node = gate.Properties.FirstOrDefault(p => string.Equals(p.Name, SourceProperty, StringComparison.OrdinalIgnoreCase)).Value;
+        if (node is null)
+        {
+            return null;
+        }
+
+        var config = new RequestMetricsSourceConfiguration();
+        var before = binder.Problems.Count;
+        binder.BindObject(node, config);
+        if (binder.Problems.Count > before)
+        {
+            return null;
+        }
+
+        var chosen = new[] { config.K6Summary is not null, config.JMeterJtl is not null, config.Har is not null, config.LoadProbe is not null }.Count(c => c);
+        if (chosen != 1)
+        {
+            binder.Problem(node, "set exactly one of k6Summary, jMeterJtl, har and loadProbe.");
+            return null;
+        }
+
+        return config switch
+        {
+            { K6Summary: { } k6 } => RequestMetricsSource.FromK6Summary(Resolve(k6), config.DurationMetric ?? "http_req_duration"),
+            { JMeterJtl: { } jtl } => RequestMetricsSource.FromJMeterJtl(Resolve(jtl), config.Labels.Count == 0 ? null : config.Labels),
+            { Har: { } har } => RequestMetricsSource.FromHar(Resolve(har), config.Urls.Count == 0 ? null : config.Urls),
+            _ => RequestMetricsSource.FromLoadProbe(config.LoadProbe!),
+        };
+    }
+
+    [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
+    [RequiresDynamicCode("Collections of options are created by reflection.")]
+    private sealed class GateKind<TOptions>(
+        Func<IReleaseGatesBuilder, string, Action<TOptions>, IReleaseGatesBuilder> add,
+        Action<TOptions, JsonConfigurationFile, ConfigNode, ConfigBinder>? complete = null,
+        params string[] handled) : IGateKind
+        where TOptions : GateOptions, new()
+    {
+        private readonly string[] _handled = [TypeProperty, .. handled];
+
+        public void Check(JsonConfigurationFile file, ConfigBinder binder, string name, ConfigNode node)
+        {
+            var options = new TOptions();
+            var before = binder.Problems.Count;
+            Bind(file, binder, node, options);
+            if (binder.Problems.Count > before)
+            {
+                return;
+            }
+
+            // The gate's own checks, as registration makes them, placed at the gate's node.
+            var problems = new List<string>();
+            options.Validate(problems);
+            foreach (var problem in problems)
+            {
+                binder.Problem(node, problem);
+            }
+        }
+
+        public void Add(JsonConfigurationFile file, IReleaseGatesBuilder builder, string name, ConfigNode node) =>
+            add(builder, name, options => Bind(file, file.NewBinder(), node, options));
+
+        private void Bind(JsonConfigurationFile file, ConfigBinder binder, ConfigNode node, TOptions options)
+        {
+            binder.BindObject(node, options, _handled);
+            complete?.Invoke(options, file, node, binder);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+
+namespace ReleaseGates;
+
+/// <summary>
+/// Loads a <c>releasegates.json</c> configuration: the subject, the scoring and built-in gates with their options, the
+/// same file a host, a test project and the command-line tool can share. See <c>docs/configuration.md</c>.
+/// </summary>
+public static class JsonConfigurationReleaseGatesBuilderExtensions
+{
+    private const string ReflectionMessage = "The configuration is bound to the gates' options by reflection over their public properties; configure gates in C# in trimmed applications.";
+
+    /// <summary>
+    /// Adds the configuration and the gates of a JSON file. Relative paths in it are relative to the file's folder, and
+    /// strings may refer to environment variables as <c>${NAME}</c> (values that came from one never appear in messages).
+    /// </summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="path">The file.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ReleaseGatesConfigurationException">
+    /// The file cannot be read, is not JSON, or configures something wrongly: every problem is listed, each with the
+    /// file, line and column.
+    /// </exception>
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
+    public static TBuilder AddFromJsonFile<TBuilder>(this TBuilder builder, string path)
+        where TBuilder : IReleaseGatesBuilder
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var full = Path.GetFullPath(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ReleaseGatesConfigurationException($"The configuration file {path} cannot be read", [e.Message]);
+        }
+
+        return builder.AddFromJson(bytes, path, Path.GetDirectoryName(full)!);
+    }
+
+    /// <summary>Adds the configuration and the gates of JSON read from a stream; see <see cref="AddFromJsonFile"/>.</summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="json">The UTF-8 JSON.</param>
+    /// <param name="sourceName">What the messages call the source, such as its file name.</param>
+    /// <param name="baseDirectory">The folder relative paths start from.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ReleaseGatesConfigurationException">The JSON configures something wrongly; every problem is listed with its line and column.</exception>
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
+    public static TBuilder AddFromJson<TBuilder>(this TBuilder builder, Stream json, string sourceName, string baseDirectory)
+        where TBuilder : IReleaseGatesBuilder
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        using var buffer = new MemoryStream();
+        json.CopyTo(buffer);
+        return builder.AddFromJson(buffer.ToArray(), sourceName, baseDirectory);
+    }
+
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
+    private static TBuilder AddFromJson<TBuilder>(this TBuilder builder, byte[] utf8, string sourceName, string baseDirectory)
+        where TBuilder : IReleaseGatesBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sourceName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(baseDirectory);
+        ConfigNode root;
+        try
+        {
+            root = ConfigNode.Parse(utf8.AsSpan().StartsWith("\uFEFF"u8) ? utf8.AsSpan(3) : utf8);
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $"{sourceName}:{line + 1}:{(e.BytePositionInLine ?? 0) + 1}: " : $"{sourceName}: ";
+            throw new ReleaseGatesConfigurationException($"{sourceName} is not valid JSON", [where + e.Message]);
+        }
+
+        var file = new JsonConfigurationFile(root, sourceName, Path.GetFullPath(baseDirectory), Environment.GetEnvironmentVariable);
+        file.ApplyTo(builder);
+        return builder;
+    }
+}
