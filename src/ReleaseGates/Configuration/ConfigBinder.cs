@@ -111,7 +111,7 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
 
         // A read-only collection or options object: filled in place, keeping the instance (and its comparer) it has.
         var existing = property.GetValue(target)!;
-        if (CollectionElement(type) is { } element)
+        if (ElementType(type) is { } element)
         {
             FillCollection(value, existing, element);
         }
@@ -137,7 +137,7 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
         }
 
         type = underlying ?? type;
-        if (CollectionElement(type) is { } element)
+        if (ElementType(type) is { } element)
         {
             var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element))!;
             FillCollection(node, list, element);
@@ -324,13 +324,13 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         return !typeof(Delegate).IsAssignableFrom(type) && type != typeof(HttpClient) && !type.IsInterface
-            || CollectionElement(type) is not null;
+            || ElementType(type) is not null;
     }
 
-    private static bool IsFillable(Type type) => CollectionElement(type) is not null || (type.IsClass && type != typeof(string) && type.Namespace == typeof(GateOptions).Namespace);
+    private static bool IsFillable(Type type) => ElementType(type) is not null || (type.IsClass && type != typeof(string) && type.Namespace == typeof(GateOptions).Namespace);
 
     /// <summary>The element type of the collection interfaces options use (IList, ISet, ICollection, IDictionary with string keys).</summary>
-    private static Type? CollectionElement(Type type)
+    public static Type? ElementType(Type type)
     {
         if (!type.IsGenericType || type == typeof(string))
         {

@@ -30,6 +30,10 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
     /// <summary>What a gate type does with its node: check it, and register it.</summary>
     internal interface IGateKind
     {
+        Type OptionsType { get; }
+
+        IReadOnlyList<string> Handled { get; }
+
         void Check(JsonConfigurationFile file, ConfigBinder binder, string name, ConfigNode node);
 
         void Add(JsonConfigurationFile file, IReleaseGatesBuilder builder, string name, ConfigNode node);
@@ -156,6 +160,10 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
         where TOptions : GateOptions, new()
     {
         private readonly string[] _handled = [TypeProperty, .. handled];
+
+        public Type OptionsType => typeof(TOptions);
+
+        public IReadOnlyList<string> Handled => handled;
 
         public void Check(JsonConfigurationFile file, ConfigBinder binder, string name, ConfigNode node)
         {

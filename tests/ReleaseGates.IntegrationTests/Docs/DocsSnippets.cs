@@ -47,6 +47,13 @@ public sealed class QueueDepthGate(IQueueClient queue) : IReleaseGate
 public static class DocsSnippets
 {
 
+    public static async Task ConfigurationFile()
+    {
+        var report = await ReleaseGate.CreateBuilder()
+            .AddFromJsonFile("releasegates.json")
+            .EvaluateAsync();
+    }
+
     public static void Conditions()
     {
         var p95 = GateCondition.Parse("p(95) < 300ms warn 200ms");

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Json.Schema;
+using ReleaseGates.Tests.Support;
+
+namespace ReleaseGates.IntegrationTests.Docs;
+
+/// <summary>docs/releasegates.schema.json is the generated schema, and every JSON example in the docs loads and fits it.</summary>
+public partial class ConfigurationDocsTests
+{
+    private static readonly string SchemaPath = Path.Combine(Repository.Root, "docs", "releasegates.schema.json");
+
+    private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    public static TheoryData<string> Examples() => new(
+        JsonBlock().Matches(File.ReadAllText(Path.Combine(Repository.Root, "docs", "configuration.md"))).Select(m => m.Groups[1].Value));
+
+    [Fact]
+    public void The_schema_in_docs_is_the_generated_one()
+    {
+        var generated = ReleaseGatesConfigurationSchema.Generate();
+        if (Environment.GetEnvironmentVariable("RELEASEGATES_UPDATE_SCHEMA") == "1")
+        {
+            File.WriteAllText(SchemaPath, generated);
+        }
+
+        Assert.True(
+            File.Exists(SchemaPath) && File.ReadAllText(SchemaPath).ReplaceLineEndings("\n") == generated,
+            "docs/releasegates.schema.json is not the generated schema: run the tests once with RELEASEGATES_UPDATE_SCHEMA=1 and commit the file.");
+    }
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void Every_json_example_loads_and_fits_the_schema(string json)
+    {
+        Environment.SetEnvironmentVariable("RELEASE_VERSION", "2.4.0");
+        var schema = JsonSchema.FromText(ReleaseGatesConfigurationSchema.Generate());
+        var document = JsonDocument.Parse(json, Lenient);
+
+        var result = schema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+
+        Assert.True(result.IsValid, string.Join("\n", (result.Details ?? []).Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
+        var builder = ReleaseGate.CreateBuilder().AddFromJson(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)), "example.json", Repository.Root);
+        Assert.NotEmpty(builder.Build().Registrations);
+    }
+
+    [Fact]
+    public void The_schema_rejects_what_the_loader_rejects()
+    {
+        var schema = JsonSchema.FromText(ReleaseGatesConfigurationSchema.Generate());
+        foreach (var bad in new[]
+        {
+            """{ "gates": { "c": { "type": "coverage", "colour": 1 } } }""",
+            """{ "gates": { "c": { "type": "coverages" } } }""",
+            """{ "gates": { "c": { "type": "coverage", "format": "xml" } } }""",
+            """{ "subject": { "colour": "blue" } }""",
+        })
+        {
+            Assert.False(schema.Evaluate(JsonDocument.Parse(bad).RootElement).IsValid, bad);
+        }
+    }
+
+    [GeneratedRegex("```json\\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex JsonBlock();
+}
