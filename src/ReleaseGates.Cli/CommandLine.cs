@@ -1,0 +1,177 @@
+using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace ReleaseGates.Cli;
+
+/// <summary>
+/// The <c>release-gates</c> commands. A host of the library: it owns no gate logic, only reading the configuration,
+/// running the evaluation and writing what it found, with the exit codes of <see cref="ReleaseExitCodes"/>.
+/// </summary>
+[RequiresUnreferencedCode("The configuration file is bound by reflection.")]
+[RequiresDynamicCode("The configuration file is bound by reflection.")]
+internal static class CommandLine
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?> environment)
+    {
+        var config = new Option<FileInfo>("--config", "-c")
+        {
+            Description = "The configuration file.",
+            DefaultValueFactory = _ => new FileInfo("releasegates.json"),
+        };
+        var root = new RootCommand("Evaluates release gates into a GO / GO WITH WARNINGS / NO-GO decision.")
+        {
+            Evaluate(config, output, error, environment),
+            Validate(config, output, error),
+            Replay(output, error),
+            Schema(output),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var problem in parse.Errors)
+            {
+                await error.WriteLineAsync(problem.Message);
+            }
+
+            await error.WriteLineAsync("Run 'release-gates --help' for the commands and options.");
+            return ReleaseExitCodes.InvalidConfiguration;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    private static Command Evaluate(Option<FileInfo> config, TextWriter output, TextWriter error, Func<string, string?> environment)
+    {
+        var tags = new Option<string[]>("--tags", "-t") { Description = "Evaluate only the gates with one of these tags.", AllowMultipleArgumentsPerToken = true };
+        var baseline = new Option<FileInfo?>("--baseline") { Description = "A report.json of an earlier release, for conditions relative to it." };
+        var failOnWarnings = new Option<bool>("--fail-on-warnings") { Description = "Exit 2 on GO WITH WARNINGS instead of 0." };
+        var outDirectory = new Option<DirectoryInfo?>("--out", "-o") { Description = "Write report.json, report.md and junit.xml into this folder." };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON instead of text." };
+        var command = new Command("evaluate", "Evaluates the gates of the configuration and prints the report.") { config, tags, baseline, failOnWarnings, outDirectory, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!TryLoad(parse.GetValue(config)!, error, out var builder))
+            {
+                return ReleaseExitCodes.InvalidConfiguration;
+            }
+
+            var request = new EvaluationRequest();
+            foreach (var tag in parse.GetValue(tags) ?? [])
+            {
+                request.Tags.UnionWith(tag.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            }
+
+            ReleaseReport report;
+            try
+            {
+                if (parse.GetValue(baseline) is { } baselineFile)
+                {
+                    await using var stream = baselineFile.OpenRead();
+                    request.Baseline = await ReleaseReport.ReadJsonAsync(stream, cancellationToken);
+                }
+
+                report = await builder.EvaluateAsync(request, cancellationToken);
+            }
+            catch (Exception e) when (e is ReleaseGatesConfigurationException or ReleaseReportFormatException or IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync(e.Message);
+                return e is ReleaseGatesConfigurationException ? ReleaseExitCodes.InvalidConfiguration : ReleaseExitCodes.EvaluationError;
+            }
+
+            if (parse.GetValue(outDirectory) is { } directory)
+            {
+                await report.WriteToDirectoryAsync(directory.FullName, cancellationToken);
+            }
+
+            await output.WriteLineAsync(parse.GetValue(json) ? report.ToJson() : report.ToText());
+            await GitHubActions.WriteAsync(report, environment, output, cancellationToken);
+            return report.GetExitCode(parse.GetValue(failOnWarnings));
+        });
+        return command;
+    }
+
+    private static Command Validate(Option<FileInfo> config, TextWriter output, TextWriter error)
+    {
+        var command = new Command("validate", "Checks the configuration without evaluating anything.") { config };
+        command.SetAction(async parse =>
+        {
+            var file = parse.GetValue(config)!;
+            if (!TryLoad(file, error, out var builder))
+            {
+                return ReleaseExitCodes.InvalidConfiguration;
+            }
+
+            var gates = builder.Build().Registrations;
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{file.Name} is valid: {gates.Count} gate{(gates.Count == 1 ? "" : "s")} ({string.Join(", ", gates.Select(g => g.Name))})."));
+            return ReleaseExitCodes.Go;
+        });
+        return command;
+    }
+
+    private static Command Replay(TextWriter output, TextWriter error)
+    {
+        var report = new Argument<FileInfo>("report") { Description = "A report.json written by an evaluation." };
+        var passScore = new Option<double?>("--pass-score") { Description = "Re-decide with this pass mark." };
+        var warningScore = new Option<double?>("--warning-score") { Description = "Re-decide with this warning mark." };
+        var failOnWarnings = new Option<bool>("--fail-on-warnings") { Description = "Exit 2 on GO WITH WARNINGS instead of 0." };
+        var command = new Command("replay", "Re-decides the saved evidence of a report, under its own or other scoring.") { report, passScore, warningScore, failOnWarnings };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            ReleaseReport saved;
+            try
+            {
+                await using var stream = parse.GetValue(report)!.OpenRead();
+                saved = await ReleaseReport.ReadJsonAsync(stream, cancellationToken);
+            }
+            catch (Exception e) when (e is ReleaseReportFormatException or IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync(e.Message);
+                return ReleaseExitCodes.InvalidConfiguration;
+            }
+
+            var scoring = new ScoringOptions
+            {
+                PassScore = parse.GetValue(passScore) ?? saved.Scoring.PassScore,
+                WarningScore = parse.GetValue(warningScore) ?? saved.Scoring.WarningScore,
+                WarningGateScore = saved.Scoring.WarningGateScore,
+            };
+            foreach (var (category, weight) in saved.Scoring.CategoryWeights)
+            {
+                scoring.CategoryWeights[category] = weight;
+            }
+
+            var replayed = saved.Replay(scoring);
+            await output.WriteLineAsync(replayed.ToText());
+            return replayed.GetExitCode(parse.GetValue(failOnWarnings));
+        });
+        return command;
+    }
+
+    private static Command Schema(TextWriter output)
+    {
+        var command = new Command("schema", "Prints the JSON Schema of the configuration file.");
+        command.SetAction(async parse =>
+        {
+            await output.WriteAsync(ReleaseGatesConfigurationSchema.Generate());
+            return ReleaseExitCodes.Go;
+        });
+        return command;
+    }
+
+    private static bool TryLoad(FileInfo file, TextWriter error, out ReleaseGatesBuilder builder)
+    {
+        builder = ReleaseGate.CreateBuilder();
+        try
+        {
+            // The path as given (FileInfo keeps it), so messages name the file the way the user wrote it.
+            builder.AddFromJsonFile(file.ToString());
+            return true;
+        }
+        catch (ReleaseGatesConfigurationException e)
+        {
+            error.WriteLine(e.Message);
+            return false;
+        }
+    }
+}

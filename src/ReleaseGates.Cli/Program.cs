@@ -1,0 +1,3 @@
+using ReleaseGates.Cli;
+
+return await CommandLine.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);

@@ -1,0 +1,200 @@
+using ReleaseGates.Tests.Support;
+
+namespace ReleaseGates.Cli.Tests;
+
+/// <summary>Every command and every exit code of release-gates, run as a process over real coverage and TRX files.</summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly Fixtures.TempFolder _folder = Fixtures.CreateTempFolder();
+
+    public CommandLineTests()
+    {
+        // sample-coverlet.cobertura.xml: line 44.78 %; dotnet-vstest.trx: a run with failures.
+        File.Copy(Fixtures.Coverage("sample-coverlet.cobertura.xml"), Path.Combine(_folder.Path, "coverage.xml"));
+        File.Copy(Fixtures.TestResults("dotnet-vstest.trx"), Path.Combine(_folder.Path, "tests.trx"));
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private string Config(string gates, string scoring = """{ "passScore": 90, "warningScore": 40 }""") =>
+        _folder.Write("releasegates.json", $$"""
+            {
+              "subject": { "service": "checkout", "version": "2.4.0" },
+              "scoring": {{scoring}},
+              "gates": {{gates}}
+            }
+            """);
+
+    private const string Passing = """{ "cov": { "type": "coverage", "files": ["coverage.xml"], "minimumLineRate": "40%" } }""";
+
+    [Fact]
+    public async Task Evaluate_exits_0_on_go_and_writes_every_report_into_out()
+    {
+        Config(Passing);
+
+        var (exit, output, _) = await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate", "--out", "reports");
+
+        Assert.Equal(ReleaseExitCodes.Go, exit);
+        Assert.Contains("Release decision: GO", output, StringComparison.Ordinal);
+        foreach (var name in ReleaseReport.FileNames)
+        {
+            Assert.True(File.Exists(Path.Combine(_folder.Path, "reports", name)), name);
+        }
+
+        var saved = ReleaseReport.FromJson(File.ReadAllText(Path.Combine(_folder.Path, "reports", "report.json")));
+        Assert.Equal(ReleaseDecision.Go, saved.Decision);
+        Assert.Equal("checkout", saved.Subject.Service);
+    }
+
+    [Fact]
+    public async Task Evaluate_exits_1_on_no_go()
+    {
+        Config("""{ "cov": { "type": "coverage", "files": ["coverage.xml"], "minimumLineRate": "85%" } }""");
+
+        var (exit, output, _) = await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate");
+
+        Assert.Equal(ReleaseExitCodes.NoGo, exit);
+        Assert.Contains("Release decision: NO-GO", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evaluate_exits_0_on_go_with_warnings_and_2_when_told_to_fail_on_warnings()
+    {
+        Config("""{ "cov": { "type": "coverage", "files": ["coverage.xml"], "minimumLineRate": "40%", "warningLineRate": "50%" } }""");
+
+        var (exit, output, _) = await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate");
+        var (strict, _, _) = await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate", "--fail-on-warnings");
+
+        Assert.Equal(ReleaseExitCodes.Go, exit);
+        Assert.Contains("GO WITH WARNINGS", output, StringComparison.Ordinal);
+        Assert.Equal(ReleaseExitCodes.GoWithWarnings, strict);
+    }
+
+    [Fact]
+    public async Task Evaluate_and_validate_exit_3_on_an_invalid_configuration_naming_the_line_and_column()
+    {
+        Config("""{ "cov": { "type": "coverage", "files": ["coverage.xml"], "minimumLineRate": "high" } }""");
+
+        var (exit, output, error) = await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate");
+        var (validate, _, validateError) = await ReleaseGatesTool.RunAsync(_folder.Path, "validate");
+
+        Assert.Equal(ReleaseExitCodes.InvalidConfiguration, exit);
+        Assert.Equal(ReleaseExitCodes.InvalidConfiguration, validate);
+        Assert.Empty(output);
+        Assert.Matches(@"^releasegates\.json:4:\d+: gates\.cov\.minimumLineRate: expected a number", error.Split('\n')[1].Trim().TrimStart('-', ' '));
+        Assert.Equal(error, validateError);
+    }
+
+    [Fact]
+    public async Task Evaluate_exits_3_when_the_configuration_file_is_missing()
+    {
+        var (exit, _, error) = await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate", "--config", "nothing-here.json");
+
+        Assert.Equal(ReleaseExitCodes.InvalidConfiguration, exit);
+        Assert.Contains("nothing-here.json cannot be read", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evaluate_exits_4_when_the_baseline_report_cannot_be_read()
+    {
+        Config(Passing);
+        _folder.Write("baseline.json", "{ \"schemaVersion\": 1, \"decision\": ");
+
+        var (exit, _, error) = await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate", "--baseline", "baseline.json");
+
+        Assert.Equal(ReleaseExitCodes.EvaluationError, exit);
+        Assert.NotEmpty(error);
+    }
+
+    [Fact]
+    public async Task A_usage_error_exits_3_not_1_which_means_no_go()
+    {
+        var (exit, _, error) = await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate", "--no-such-option");
+
+        Assert.Equal(ReleaseExitCodes.InvalidConfiguration, exit);
+        Assert.Contains("--no-such-option", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_lists_the_gates_without_reading_their_files()
+    {
+        Config("""{ "later": { "type": "coverage", "files": ["not-yet-written.xml"] }, "tests": { "type": "testResults", "files": ["*.trx"] } }""");
+
+        var (exit, output, _) = await ReleaseGatesTool.RunAsync(_folder.Path, "validate");
+
+        Assert.Equal(ReleaseExitCodes.Go, exit);
+        Assert.Contains("releasegates.json is valid: 2 gates (later, tests).", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tags_evaluate_only_the_gates_that_carry_one()
+    {
+        Config("""
+            {
+              "cov": { "type": "coverage", "files": ["coverage.xml"], "minimumLineRate": "40%", "tags": ["fast"] },
+              "tests": { "type": "testResults", "files": ["tests.trx"], "tags": ["slow"] }
+            }
+            """);
+
+        var (exit, output, _) = await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate", "--tags", "fast", "--json");
+
+        var report = ReleaseReport.FromJson(output);
+        Assert.Equal(ReleaseExitCodes.Go, exit);
+        Assert.Equal(["cov"], report.Gates.Select(g => g.Name));
+    }
+
+    [Fact]
+    public async Task Replay_re_decides_a_saved_report_under_another_pass_mark()
+    {
+        Config("""{ "cov": { "type": "coverage", "files": ["coverage.xml"], "minimumLineRate": "40%", "warningLineRate": "50%" } }""");
+        await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate", "--out", "reports");
+
+        var (same, sameOutput, _) = await ReleaseGatesTool.RunAsync(_folder.Path, "replay", "reports/report.json", "--fail-on-warnings");
+        var (stricter, stricterOutput, _) = await ReleaseGatesTool.RunAsync(_folder.Path, "replay", "reports/report.json", "--warning-score", "60");
+
+        Assert.Equal(ReleaseExitCodes.GoWithWarnings, same);
+        Assert.Contains("GO WITH WARNINGS", sameOutput, StringComparison.Ordinal);
+        Assert.Equal(ReleaseExitCodes.NoGo, stricter);
+        Assert.Contains("NO-GO", stricterOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replay_exits_3_on_a_file_that_is_not_a_report()
+    {
+        _folder.Write("not-a-report.json", "[1, 2]");
+
+        var (exit, _, error) = await ReleaseGatesTool.RunAsync(_folder.Path, "replay", "not-a-report.json");
+
+        Assert.Equal(ReleaseExitCodes.InvalidConfiguration, exit);
+        Assert.NotEmpty(error);
+    }
+
+    [Fact]
+    public async Task Schema_prints_the_schema_kept_in_docs()
+    {
+        var (exit, output, _) = await ReleaseGatesTool.RunAsync(_folder.Path, "schema");
+
+        Assert.Equal(ReleaseExitCodes.Go, exit);
+        Assert.Equal(File.ReadAllText(Path.Combine(Repository.Root, "docs", "releasegates.schema.json")), output);
+    }
+
+    [Fact]
+    public async Task In_github_actions_the_report_goes_to_the_job_summary_and_shortfalls_become_annotations()
+    {
+        Config("""
+            {
+              "cov": { "type": "coverage", "files": ["coverage.xml"], "minimumLineRate": "85%" },
+              "tests": { "type": "testResults", "files": ["tests.trx"], "maximumFailed": 1000, "reportOnly": true }
+            }
+            """);
+        var summary = Path.Combine(_folder.Path, "summary.md");
+        var environment = new Dictionary<string, string?> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_STEP_SUMMARY"] = summary };
+
+        var (exit, output, _) = await ReleaseGatesTool.RunAsync(_folder.Path, environment, "evaluate");
+
+        Assert.Equal(ReleaseExitCodes.NoGo, exit);
+        Assert.Contains("::error title=Release gate cov::Failed: line 44.78 %", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("title=Release gate tests", output, StringComparison.Ordinal);
+        Assert.Contains("NO-GO", File.ReadAllText(summary), StringComparison.Ordinal);
+    }
+}
