@@ -197,4 +197,39 @@ public sealed class CommandLineTests : IDisposable
         Assert.DoesNotContain("title=Release gate tests", output, StringComparison.Ordinal);
         Assert.Contains("NO-GO", File.ReadAllText(summary), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Compare_shows_what_regressed_improved_appeared_and_disappeared()
+    {
+        Config("""
+            {
+              "cov": { "type": "coverage", "files": ["coverage.xml"], "minimumLineRate": "40%" },
+              "gone": { "type": "testResults", "files": ["tests.trx"], "maximumFailed": 1000 }
+            }
+            """);
+        await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate", "--out", "old");
+        Config("""
+            {
+              "cov": { "type": "coverage", "files": ["coverage.xml"], "minimumLineRate": "85%" },
+              "new": { "type": "testResults", "files": ["tests.trx"], "maximumFailed": 1000 }
+            }
+            """);
+        await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate", "--out", "new");
+
+        var (exit, table, _) = await ReleaseGatesTool.RunAsync(_folder.Path, "compare", "old/report.json", "new/report.json");
+        var (failing, json, _) = await ReleaseGatesTool.RunAsync(_folder.Path, "compare", "old/report.json", "new/report.json", "--json", "--fail-on-regression");
+        var (same, sameTable, _) = await ReleaseGatesTool.RunAsync(_folder.Path, "compare", "new/report.json", "new/report.json", "--fail-on-regression");
+
+        Assert.Equal(ReleaseExitCodes.Go, exit);
+        Assert.Contains("GO -> NO-GO", table, StringComparison.Ordinal);
+        Assert.Matches(@"regressed\s+cov\s+Passed\s+Failed", table);
+        Assert.Matches(@"regressed\s+cov\s+line\s+0.4477\d* Ratio \(Passed\)\s+0.4477\d* Ratio \(Failed\)", table);
+        Assert.Matches(@"appeared\s+new", table);
+        Assert.Matches(@"disappeared\s+gone", table);
+        Assert.Equal(ReleaseExitCodes.NoGo, failing);
+        var changes = System.Text.Json.Nodes.JsonNode.Parse(json)!["changes"]!.AsArray();
+        Assert.Contains(changes, c => (string?)c!["change"] == "regressed" && (string?)c["gate"] == "cov");
+        Assert.Equal(ReleaseExitCodes.Go, same);
+        Assert.Contains("No gate or measurement changed.", sameTable, StringComparison.Ordinal);
+    }
 }
