@@ -14,6 +14,7 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
     private const string GatesProperty = "gates";
     private const string TypeProperty = "type";
     private const string SourceProperty = "source";
+    private const string RequestsProperty = "requests";
 
     /// <summary>The gate types a file can name, as the <c>type</c> of a gate.</summary>
     internal static readonly IReadOnlyDictionary<string, IGateKind> Kinds = new Dictionary<string, IGateKind>(StringComparer.OrdinalIgnoreCase)
@@ -23,6 +24,7 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
         ["latency"] = new GateKind<LatencyGateOptions>((b, n, c) => b.AddLatency(n, c), (o, f, node, binder) => o.Source = f.ReadSource(node, binder), SourceProperty),
         ["errorRate"] = new GateKind<ErrorRateGateOptions>((b, n, c) => b.AddErrorRate(n, c), (o, f, node, binder) => o.Source = f.ReadSource(node, binder), SourceProperty),
         ["securityHeaders"] = new GateKind<SecurityHeadersGateOptions>((b, n, c) => b.AddSecurityHeaders(n, c)),
+        ["smokeTests"] = new GateKind<SmokeTestsGateOptions>((b, n, c) => b.AddSmokeTests(n, c), (o, _, node, binder) => ReadRequests(node, binder, o.Requests), RequestsProperty),
         ["healthChecks"] = new GateKind<HealthChecksGateOptions>((b, n, c) => b.AddHealthChecks(n, c)),
         ["hostResources"] = new GateKind<HostResourcesGateOptions>((b, n, c) => b.AddHostResources(n, c), (o, f, _, _) => o.DiskPath = o.DiskPath is null ? null : f.Resolve(o.DiskPath)),
     };
@@ -149,6 +151,41 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
             { Har: { } har } => RequestMetricsSource.FromHar(Resolve(har), config.Urls.Count == 0 ? null : config.Urls),
             _ => RequestMetricsSource.FromLoadProbe(config.LoadProbe!),
         };
+    }
+
+    /// <summary>A smoke-tests gate's <c>requests</c>: each an object with a <c>path</c> and the expectations.</summary>
+    private static void ReadRequests(ConfigNode gate, ConfigBinder binder, IList<SmokeRequest> requests)
+    {
+        var node = gate.Properties.FirstOrDefault(p => string.Equals(p.Name, RequestsProperty, StringComparison.OrdinalIgnoreCase)).Value;
+        if (node is null)
+        {
+            return;
+        }
+
+        if (node.Kind != JsonTokenType.StartArray)
+        {
+            binder.Problem(node, $"expected an array of requests, found {node.KindName}.");
+            return;
+        }
+
+        foreach (var item in node.Items)
+        {
+            var config = new SmokeRequestConfiguration();
+            var before = binder.Problems.Count;
+            binder.BindObject(item, config);
+            if (binder.Problems.Count > before)
+            {
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(config.Path))
+            {
+                binder.Problem(item, "a request needs a \"path\" (relative to baseAddress, or an absolute URL).");
+                continue;
+            }
+
+            requests.Add(config.ToRequest());
+        }
     }
 
     [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]

@@ -28,6 +28,13 @@ public static class ReleaseGatesConfigurationSchema
                 properties["source"] = SourceSchema();
             }
 
+            if (kind.Handled.Contains("requests"))
+            {
+                var request = ObjectSchema(typeof(SmokeRequestConfiguration), []);
+                request["required"] = new JsonArray("path");
+                properties["requests"] = new JsonObject { ["type"] = "array", ["items"] = request };
+            }
+
             schema["required"] = new JsonArray("type");
             gates.Add(schema);
         }
@@ -43,7 +50,8 @@ public static class ReleaseGatesConfigurationSchema
         };
         root["$schema"] = "https://json-schema.org/draft/2020-12/schema";
         root["title"] = "ReleaseGates configuration (releasegates.json)";
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        var options = new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        return root.ToJsonString(options) + "\n";
     }
 
     [RequiresUnreferencedCode("Reflection.")]

@@ -35,6 +35,7 @@ public partial class ConfigurationDocsTests
     public void Every_json_example_loads_and_fits_the_schema(string json)
     {
         Environment.SetEnvironmentVariable("RELEASE_VERSION", "2.4.0");
+        Environment.SetEnvironmentVariable("API_TOKEN", "example-token");
         var schema = JsonSchema.FromText(ReleaseGatesConfigurationSchema.Generate());
         var document = JsonDocument.Parse(json, Lenient);
 

@@ -94,8 +94,8 @@ public class JsonConfigurationTests
         Assert.Equal(
             [
                 "releasegates.json:2:39: subject.colour: unknown property 'colour'; expected one of: commit, environment, service, version.",
-                "releasegates.json:5:22: gates.lat.type: unknown gate type 'latencies'; expected one of coverage, testResults, latency, errorRate, securityHeaders, healthChecks, hostResources.",
-                "releasegates.json:7:17: gates.nameless: a gate needs a \"type\": one of coverage, testResults, latency, errorRate, securityHeaders, healthChecks, hostResources.",
+                "releasegates.json:5:22: gates.lat.type: unknown gate type 'latencies'; expected one of coverage, testResults, latency, errorRate, securityHeaders, smokeTests, healthChecks, hostResources.",
+                "releasegates.json:7:17: gates.nameless: a gate needs a \"type\": one of coverage, testResults, latency, errorRate, securityHeaders, smokeTests, healthChecks, hostResources.",
                 "releasegates.json:4:73: gates.cov.minimumLineRate: expected a number (or a percentage such as \"85%\"), found 'high'.",
                 "releasegates.json:4:91: gates.cov.format: 'xml' is not one of auto, cobertura, openCover, lcov, jaCoCo.",
                 "releasegates.json:6:69: gates.tests.maximumFailed: expected a whole number, found '1.5'.",
@@ -182,5 +182,41 @@ public class JsonConfigurationTests
     {
         Assert.True(ConfigBinder.TryParseDuration(text, out var duration));
         Assert.Equal(milliseconds, duration.TotalMilliseconds);
+    }
+
+    [Fact]
+    public void Smoke_requests_are_read_with_their_expectations()
+    {
+        var builder = ReleaseGate.CreateBuilder().AddFromJson(
+            new MemoryStream("""
+                {
+                  "gates": {
+                    "smoke": {
+                      "type": "smokeTests",
+                      "baseAddress": "http://127.0.0.1:5000/",
+                      "requests": [
+                        { "path": "/health", "expectedStatuses": [200], "jsonEquals": { "$.status": "Healthy" }, "maximumLatency": "500ms" },
+                        { "name": "create order", "method": "post", "path": "/orders", "body": "{}", "expectedStatuses": [201, 202], "headersPresent": ["Location"] }
+                      ]
+                    }
+                  }
+                }
+                """u8.ToArray()),
+            "f.json",
+            Fixtures.Root);
+
+        Assert.Equal(["smoke"], builder.Build().Registrations.Select(r => r.Name));
+    }
+
+    [Fact]
+    public void A_smoke_request_without_a_path_or_with_an_unknown_expectation_is_a_problem()
+    {
+        var error = Invalid("""
+            { "gates": { "smoke": { "type": "smokeTests", "baseAddress": "http://127.0.0.1:5000/", "requests": [ { "expectedStatuses": [200] }, { "path": "/", "expectStatus": 200 } ] } } }
+            """);
+
+        Assert.Equal(2, error.Problems.Count);
+        Assert.Contains("gates.smoke.requests[0]: a request needs a \"path\"", error.Problems[0], StringComparison.Ordinal);
+        Assert.Contains("gates.smoke.requests[1].expectStatus: unknown property 'expectStatus'", error.Problems[1], StringComparison.Ordinal);
     }
 }
