@@ -25,6 +25,7 @@ internal static class CommandLine
             Validate(config, output, error),
             Replay(output, error),
             Compare(output, error),
+            Init(output, error),
             Schema(output),
         };
         var parse = root.Parse(args);
@@ -39,7 +40,21 @@ internal static class CommandLine
             return ReleaseExitCodes.InvalidConfiguration;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("The run was cancelled.");
+            return ReleaseExitCodes.EvaluationError;
+        }
+        catch (Exception e)
+        {
+            // The parser's own handler exits 1, which here means NO-GO: an unexpected failure is 4, never a decision.
+            await error.WriteLineAsync($"release-gates failed: {e}");
+            return ReleaseExitCodes.EvaluationError;
+        }
     }
 
     private static Command Evaluate(Option<FileInfo> config, TextWriter output, TextWriter error, Func<string, string?> environment)
@@ -176,6 +191,48 @@ internal static class CommandLine
             var comparison = ReportComparison.Compare(reports[0], reports[1]);
             await output.WriteLineAsync(parse.GetValue(json) ? comparison.ToJson() : comparison.ToText());
             return parse.GetValue(failOnRegression) && comparison.HasRegressions ? ReleaseExitCodes.NoGo : ReleaseExitCodes.Go;
+        });
+        return command;
+    }
+
+    private static Command Init(TextWriter output, TextWriter error)
+    {
+        var url = new Option<string?>("--url") { Description = "The deployed service to smoke-test and check the security headers of." };
+        var path = new Option<FileInfo>("--config", "-c") { Description = "The file to write.", DefaultValueFactory = _ => new FileInfo("releasegates.json") };
+        var force = new Option<bool>("--force") { Description = "Overwrite the file if it exists." };
+        var command = new Command("init", "Writes a commented starter configuration from the coverage reports and test results found here.") { url, path, force };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var file = parse.GetValue(path)!;
+            var text = parse.GetValue(url);
+            Uri? service = null;
+            if (text is not null && (!Uri.TryCreate(text, UriKind.Absolute, out service) || service.Scheme is not ("http" or "https")))
+            {
+                await error.WriteLineAsync($"--url must be an absolute http or https URL, but was '{text}'.");
+                return ReleaseExitCodes.InvalidConfiguration;
+            }
+
+            if (file.Exists && !parse.GetValue(force))
+            {
+                await error.WriteLineAsync($"{file} exists: pass --force to overwrite it.");
+                return ReleaseExitCodes.InvalidConfiguration;
+            }
+
+            var found = StarterConfiguration.Find(Directory.GetCurrentDirectory());
+            if (found.Count == 0 && service is null)
+            {
+                await error.WriteLineAsync("No coverage report or test result was found here, and no --url was given: there is nothing to gate yet.");
+                return ReleaseExitCodes.InvalidConfiguration;
+            }
+
+            await File.WriteAllTextAsync(file.FullName, StarterConfiguration.Write(found, service), cancellationToken);
+            foreach (var (kind, pattern, count) in found)
+            {
+                await output.WriteLineAsync($"found {count} {kind} file{(count == 1 ? "" : "s")} matching {pattern}");
+            }
+
+            await output.WriteLineAsync($"wrote {file}; next: release-gates validate --config {file}");
+            return ReleaseExitCodes.Go;
         });
         return command;
     }

@@ -232,4 +232,39 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(ReleaseExitCodes.Go, same);
         Assert.Contains("No gate or measurement changed.", sameTable, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Init_writes_a_starter_from_the_reports_it_finds_that_validates_and_evaluates()
+    {
+        using var project = Fixtures.CreateTempFolder();
+        Directory.CreateDirectory(Path.Combine(project.Path, "TestResults", "run1"));
+        File.Copy(Fixtures.Coverage("sample-coverlet.cobertura.xml"), Path.Combine(project.Path, "TestResults", "run1", "coverage.cobertura.xml"));
+        File.Copy(Fixtures.TestResults("dotnet-vstest.trx"), Path.Combine(project.Path, "TestResults", "unit.trx"));
+        project.Write("bin/Debug/ignored.trx", "not read");
+        var environment = new Dictionary<string, string?> { ["RELEASE_VERSION"] = "1.0.0" };
+
+        var (exit, output, _) = await ReleaseGatesTool.RunAsync(project.Path, "init", "--url", "http://127.0.0.1:9/");
+        var (again, _, againError) = await ReleaseGatesTool.RunAsync(project.Path, "init");
+        var (validate, validated, validateError) = await ReleaseGatesTool.RunAsync(project.Path, environment, "validate");
+
+        Assert.Equal(ReleaseExitCodes.Go, exit);
+        Assert.Contains("found 1 coverage file matching **/coverage.cobertura.xml", output, StringComparison.Ordinal);
+        Assert.Contains("found 1 tests file matching **/*.trx", output, StringComparison.Ordinal);
+        Assert.Equal(ReleaseExitCodes.InvalidConfiguration, again);
+        Assert.Contains("exists: pass --force", againError, StringComparison.Ordinal);
+        Assert.True(validate == ReleaseExitCodes.Go, validateError);
+        Assert.Contains("4 gates (coverage, tests, smoke, security-headers)", validated, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Init_refuses_a_folder_with_nothing_to_gate()
+    {
+        using var empty = Fixtures.CreateTempFolder();
+
+        var (exit, _, error) = await ReleaseGatesTool.RunAsync(empty.Path, "init");
+
+        Assert.Equal(ReleaseExitCodes.InvalidConfiguration, exit);
+        Assert.Contains("nothing to gate", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(empty.Path, "releasegates.json")));
+    }
 }
