@@ -101,7 +101,7 @@ internal static class CommandLine
             }
 
             await output.WriteLineAsync(parse.GetValue(json) ? report.ToJson() : report.ToText());
-            await GitHubActions.WriteAsync(report, environment, output, cancellationToken);
+            await GitHubActions.WriteAsync(report, environment, output, error, cancellationToken);
             return report.GetExitCode(parse.GetValue(failOnWarnings));
         });
         return command;

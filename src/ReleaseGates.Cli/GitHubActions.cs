@@ -6,7 +6,7 @@ namespace ReleaseGates.Cli;
 /// </summary>
 internal static class GitHubActions
 {
-    public static async Task WriteAsync(ReleaseReport report, Func<string, string?> environment, TextWriter output, CancellationToken cancellationToken)
+    public static async Task WriteAsync(ReleaseReport report, Func<string, string?> environment, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (environment("GITHUB_ACTIONS") != "true")
         {
@@ -15,7 +15,15 @@ internal static class GitHubActions
 
         if (environment("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary)
         {
-            await File.AppendAllTextAsync(summary, report.ToMarkdown() + "\n", cancellationToken);
+            try
+            {
+                await File.AppendAllTextAsync(summary, report.ToMarkdown() + "\n", cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The decision stands: a job summary that cannot be written is a warning, not an evaluation error.
+                await error.WriteLineAsync($"::warning title=release-gates::The job summary could not be written: {Escape(e.Message, property: false)}");
+            }
         }
 
         foreach (var gate in report.Gates.Where(g => !g.ReportOnly))

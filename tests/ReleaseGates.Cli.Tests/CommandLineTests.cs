@@ -267,4 +267,16 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("nothing to gate", error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(empty.Path, "releasegates.json")));
     }
+
+    [Fact]
+    public async Task A_job_summary_that_cannot_be_written_leaves_the_decision_as_it_is()
+    {
+        Config(Passing);
+        var environment = new Dictionary<string, string?> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_STEP_SUMMARY"] = Path.Combine(_folder.Path, "no-such-folder", "summary.md") };
+
+        var (exit, _, error) = await ReleaseGatesTool.RunAsync(_folder.Path, environment, "evaluate");
+
+        Assert.Equal(ReleaseExitCodes.Go, exit);
+        Assert.Contains("::warning title=release-gates::The job summary could not be written", error, StringComparison.Ordinal);
+    }
 }
