@@ -72,9 +72,6 @@ internal sealed class ConfigNode
         return root;
     }
 
-    /// <summary>The position of a byte offset, as "line L, column C".</summary>
-    public string Where => $"{Line}:{Column}";
-
     private static ConfigNode ReadValue(ref Utf8JsonReader reader, string path, List<long> lines)
     {
         var (line, column) = Position(lines, reader.TokenStartIndex);
@@ -112,11 +109,9 @@ internal sealed class ConfigNode
     private static List<long> LineStarts(ReadOnlySpan<byte> utf8)
     {
         var starts = new List<long> { 0 };
-        for (var i = utf8.IndexOf((byte)'\n'); i >= 0;)
+        for (var i = utf8.IndexOf((byte)'\n'); i >= 0; i = utf8[(int)starts[^1]..].IndexOf((byte)'\n'))
         {
             starts.Add(starts[^1] + i + 1);
-            var next = utf8[(int)starts[^1]..].IndexOf((byte)'\n');
-            i = next;
         }
 
         return starts;
