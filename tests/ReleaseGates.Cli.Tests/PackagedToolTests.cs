@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ReleaseGates.Tests.Support;
 
 namespace ReleaseGates.Cli.Tests;
@@ -12,27 +11,8 @@ public sealed class PackagedToolTests : IDisposable
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not end within 4 minutes.");
-        }
-
-        return (process.ExitCode, await output + await error);
+        var (exit, output, error) = await ReleaseGatesTool.RunProcessAsync(file, workingDirectory, new Dictionary<string, string?>(), TimeSpan.FromMinutes(4), args);
+        return (exit, output + error);
     }
 
     [Fact]

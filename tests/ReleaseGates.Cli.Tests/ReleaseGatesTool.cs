@@ -8,27 +8,44 @@ public static class ReleaseGatesTool
     /// <summary>release-gates.dll as built next to the tests (the project reference copies it with its runtime config).</summary>
     public static string Assembly { get; } = Path.Combine(AppContext.BaseDirectory, "release-gates.dll");
 
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string workingDirectory, IDictionary<string, string?>? environment, params string[] args)
+    public static Task<(int ExitCode, string Output, string Error)> RunAsync(string workingDirectory, IDictionary<string, string?>? environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Assembly);
+        // A CI runner's own variables must not turn on the GitHub output of the tool under test.
+        var variables = new Dictionary<string, string?> { ["GITHUB_ACTIONS"] = null, ["GITHUB_STEP_SUMMARY"] = null };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            variables[name] = value;
+        }
+
+        return RunProcessAsync("dotnet", workingDirectory, variables, TimeSpan.FromSeconds(60), [Assembly, .. args]);
+    }
+
+    /// <summary>Any program, with a deadline after which it is killed (with its children) and the test fails.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunProcessAsync(
+        string file, string workingDirectory, IDictionary<string, string?> environment, TimeSpan timeout, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
-        // A CI runner's own variables must not turn on the GitHub output of the tool under test.
-        start.Environment.Remove("GITHUB_ACTIONS");
-        start.Environment.Remove("GITHUB_STEP_SUMMARY");
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        foreach (var (name, value) in environment)
         {
-            start.Environment[name] = value;
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var deadline = new CancellationTokenSource(timeout);
         try
         {
             await process.WaitForExitAsync(deadline.Token);
@@ -36,7 +53,7 @@ public static class ReleaseGatesTool
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"release-gates {string.Join(' ', args)} did not end within 60 s.");
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not end within {timeout.TotalSeconds} s.");
         }
 
         return (process.ExitCode, await output, await error);

@@ -294,22 +294,19 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
         }
     }
 
-    /// <summary>Reads <c>300ms</c>, <c>1.5s</c>, <c>2min</c>, <c>1h</c>, <c>2d</c> or a TimeSpan in <c>hh:mm:ss</c> form.</summary>
+    /// <summary>
+    /// Reads <c>300ms</c>, <c>1.5s</c>, <c>2min</c> (or <c>2m</c>), <c>1h</c>, <c>2d</c> — a number and one of the condition
+    /// language's duration units — or a TimeSpan in <c>hh:mm:ss</c> form.
+    /// </summary>
     public static bool TryParseDuration(string text, out TimeSpan duration)
     {
         var match = DurationPattern().Match(text.Trim());
-        if (match.Success && double.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
+        if (match.Success
+            && double.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount)
+            && MetricUnitFormat.FromSymbol(match.Groups[2].Value is "m" ? "min" : match.Groups[2].Value) is { } unit
+            && MetricUnitFormat.DimensionOf(unit) == UnitDimension.Duration)
         {
-            var milliseconds = match.Groups[2].Value switch
-            {
-                "ns" => amount / 1e6,
-                "us" or "µs" => amount / 1e3,
-                "ms" => amount,
-                "s" => amount * 1e3,
-                "min" or "m" => amount * 60e3,
-                "h" => amount * 3600e3,
-                _ => amount * 86400e3,
-            };
+            var milliseconds = MetricUnitFormat.Convert(amount, unit, MetricUnit.Milliseconds);
             if (milliseconds <= TimeSpan.MaxValue.TotalMilliseconds)
             {
                 duration = TimeSpan.FromTicks((long)Math.Round(milliseconds * TimeSpan.TicksPerMillisecond));
@@ -371,6 +368,6 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
     [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
     private static partial Regex Reference();
 
-    [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|min|m|h|d)$")]
+    [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*(\p{L}+)$")]
     private static partial Regex DurationPattern();
 }

@@ -40,6 +40,10 @@ internal sealed class ConfigNode
     /// <summary>An array's items.</summary>
     public List<ConfigNode> Items { get; } = [];
 
+    /// <summary>The value of an object's property, its name compared without regard to case; null when absent.</summary>
+    public ConfigNode? Property(string name) =>
+        Properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)).Value;
+
     /// <summary>A readable name of the value's kind, for messages.</summary>
     public string KindName => Kind switch
     {

@@ -81,7 +81,7 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
             return gates;
         }
 
-        var node = root.Properties.FirstOrDefault(p => string.Equals(p.Name, GatesProperty, StringComparison.OrdinalIgnoreCase)).Value;
+        var node = root.Property(GatesProperty);
         if (node is null)
         {
             return gates;
@@ -97,7 +97,7 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
         foreach (var (name, _, _, gate) in node.Properties)
         {
             var type = gate.Kind == JsonTokenType.StartObject
-                ? gate.Properties.FirstOrDefault(p => string.Equals(p.Name, TypeProperty, StringComparison.OrdinalIgnoreCase)).Value
+                ? gate.Property(TypeProperty)
                 : null;
             if (!names.Add(name))
             {
@@ -123,7 +123,7 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
     /// <summary>A latency or error-rate gate's <c>source</c>: one of a k6 summary, a JMeter JTL file, a HAR file or a load probe.</summary>
     private RequestMetricsSource? ReadSource(ConfigNode gate, ConfigBinder binder)
     {
-        var node = gate.Properties.FirstOrDefault(p => string.Equals(p.Name, SourceProperty, StringComparison.OrdinalIgnoreCase)).Value;
+        var node = gate.Property(SourceProperty);
         if (node is null)
         {
             return null;
@@ -156,7 +156,7 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
     /// <summary>A smoke-tests gate's <c>requests</c>: each an object with a <c>path</c> and the expectations.</summary>
     private static void ReadRequests(ConfigNode gate, ConfigBinder binder, IList<SmokeRequest> requests)
     {
-        var node = gate.Properties.FirstOrDefault(p => string.Equals(p.Name, RequestsProperty, StringComparison.OrdinalIgnoreCase)).Value;
+        var node = gate.Property(RequestsProperty);
         if (node is null)
         {
             return;
