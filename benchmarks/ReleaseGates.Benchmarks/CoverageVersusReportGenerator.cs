@@ -6,10 +6,12 @@ namespace ReleaseGates.Benchmarks;
 /// Wall time to read a generated 100 MB coverlet-shaped Cobertura file: ReportGenerator 5.6 (its cheapest report, a text
 /// summary) against this library's reader, each as its own process started from the command line (process start
 /// included on both sides), alternated for three rounds. Not a BenchmarkDotNet benchmark: the peer is another program.
+/// With the path of a built <c>release-gates.dll</c>, the tool itself is timed too: <c>release-gates evaluate</c> over a
+/// config with one coverage gate on the same file, reports written, as a pipeline runs it.
 /// </summary>
 public static class CoverageVersusReportGenerator
 {
-    public static void Run(string reportGenerator)
+    public static void Run(string reportGenerator, string? tool)
     {
         var path = Path.Combine(Path.GetTempPath(), "releasegates-bench-cobertura-100mb.xml");
         if (!File.Exists(path))
@@ -20,13 +22,22 @@ public static class CoverageVersusReportGenerator
         Console.WriteLine($"// {path}: {new FileInfo(path).Length / 1e6:0.0} MB; load average {File.ReadAllText("/proc/loadavg").Trim()}");
         var self = typeof(CoverageVersusReportGenerator).Assembly.Location;
         var output = Path.Combine(Path.GetTempPath(), "releasegates-bench-reportgenerator");
-        Console.WriteLine("| round | ReportGenerator 5.6 (TextSummary) | ReleaseGates reader | ratio |");
-        Console.WriteLine("|---|---:|---:|---:|");
+        var config = Path.Combine(Path.GetTempPath(), "releasegates-bench-coverage.json");
+        File.WriteAllText(config, $$"""{ "gates": { "coverage": { "type": "coverage", "files": ["{{path}}"], "minimumLineRate": "0%" } } }""");
+        Console.WriteLine("| round | ReportGenerator 5.6 (TextSummary) | ReleaseGates reader | ratio | release-gates evaluate | ratio |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         for (var round = 1; round <= 3; round++)
         {
             var theirs = Time(reportGenerator, $"\"-reports:{path}\" \"-targetdir:{output}\" -reporttypes:TextSummary");
             var ours = Time("dotnet", $"\"{self}\" --read-cobertura \"{path}\"");
-            Console.WriteLine($"| {round} | {theirs.TotalSeconds:0.00} s | {ours.TotalSeconds:0.00} s | {ours / theirs:0.000} |");
+            var row = $"| {round} | {theirs.TotalSeconds:0.00} s | {ours.TotalSeconds:0.00} s | {ours / theirs:0.000} |";
+            if (tool is not null)
+            {
+                var evaluated = Time("dotnet", $"\"{tool}\" evaluate --config \"{config}\" --out \"{output}-tool\"");
+                row += $" {evaluated.TotalSeconds:0.00} s | {evaluated / theirs:0.000} |";
+            }
+
+            Console.WriteLine(row);
         }
     }
 

@@ -23,6 +23,7 @@ public class MeasurementCaptureBenchmarks
     private Histogram<double> _duration = null!;
     private HttpMetricsCollector? _collector;
     private MeterProvider? _provider;
+    private MeterListener? _empty;
 
     [GlobalSetup(Target = nameof(ReleaseGatesCollector))]
     public void SetupCollector()
@@ -52,11 +53,22 @@ public class MeasurementCaptureBenchmarks
             .Build();
     }
 
+    /// <summary>For development: a listener that does nothing, the floor every listener pays.</summary>
+    public void SetupEmptyListener()
+    {
+        Setup();
+        var listener = new MeterListener { InstrumentPublished = (i, l) => l.EnableMeasurementEvents(i) };
+        listener.SetMeasurementEventCallback<double>(static (_, _, _, _) => { });
+        listener.Start();
+        _empty = listener;
+    }
+
     [GlobalCleanup]
     public void Cleanup()
     {
         _collector?.Dispose();
         _provider?.Dispose();
+        _empty?.Dispose();
         _meter.Dispose();
     }
 

@@ -17,13 +17,20 @@ if (args.Contains("--probe-vs-wrk"))
 
 if (args.Contains("--coverage-vs-reportgenerator"))
 {
-    CoverageVersusReportGenerator.Run(args.SkipWhile(a => a != "--coverage-vs-reportgenerator").Skip(1).FirstOrDefault() ?? "reportgenerator");
+    var peers = args.SkipWhile(a => a != "--coverage-vs-reportgenerator").Skip(1).ToArray();
+    CoverageVersusReportGenerator.Run(peers.FirstOrDefault() ?? "reportgenerator", peers.Skip(1).FirstOrDefault());
     return;
 }
 
 if (args.Contains("--read-cobertura"))
 {
     CoverageVersusReportGenerator.Read(args.SkipWhile(a => a != "--read-cobertura").Skip(1).First());
+    return;
+}
+
+if (args.Contains("--quick-capture"))
+{
+    QuickCapture.Run(args.SkipWhile(a => a != "--quick-capture").Skip(1).FirstOrDefault() ?? "ours");
     return;
 }
 

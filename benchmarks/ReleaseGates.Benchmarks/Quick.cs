@@ -123,3 +123,39 @@ public static class Quick
         }
     }
 }
+
+/// <summary>A seconds-long look at where a captured measurement's time goes, for development.</summary>
+public static class QuickCapture
+{
+    public static void Run(string what)
+    {
+        var bench = new MeasurementCaptureBenchmarks();
+        Action record;
+        switch (what)
+        {
+            case "otel":
+                bench.SetupOpenTelemetryExplicit();
+                record = bench.OpenTelemetryExplicitBuckets;
+                break;
+            case "empty":
+                bench.SetupEmptyListener();
+                record = bench.ReleaseGatesCollector;
+                break;
+            default:
+                bench.SetupCollector();
+                record = bench.ReleaseGatesCollector;
+                break;
+        }
+
+        var best = double.MaxValue;
+        for (var round = 0; round < 30; round++)
+        {
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            record();
+            best = Math.Min(best, sw.Elapsed.TotalNanoseconds / 1_000_000);
+        }
+
+        Console.WriteLine($"{what}: best {best:0.0} ns per measurement");
+        bench.Cleanup();
+    }
+}

@@ -25,6 +25,7 @@ public sealed class HttpMetricsCollector : IDisposable
 
     private readonly HttpMetricsCollectorOptions _options;
     private readonly TimeProvider _time;
+    private readonly EventClock _clock;
     private readonly MeterListener _listener;
     private readonly ConcurrentDictionary<HttpEndpoint, RecentEndpoint> _endpoints = new();
     private readonly HttpEndpointStatistics _serverTotal;
@@ -39,6 +40,7 @@ public sealed class HttpMetricsCollector : IDisposable
         _options = options ?? new HttpMetricsCollectorOptions();
         ArgumentNullException.ThrowIfNull(_options.IsError, "options.IsError");
         _time = timeProvider ?? TimeProvider.System;
+        _clock = new EventClock(_time, _options.WindowInterval);
         _serverTotal = NewStatistics();
         _clientTotal = NewStatistics();
         _listener = new MeterListener
@@ -74,7 +76,7 @@ public sealed class HttpMetricsCollector : IDisposable
     public void Record(HttpRequestObservation request)
     {
         var isError = _options.IsError(request);
-        var now = _time.GetUtcNow();
+        var now = _clock.GetUtcNow();
         StatisticsOf(request.Source, request.Method, request.Route).Record(now, request.Duration, isError);
         (request.Source == HttpMetricSource.Server ? _serverTotal : _clientTotal).Record(now, request.Duration, isError);
     }
