@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text;
 
 namespace ReleaseGates.Cli;
 
@@ -62,7 +63,7 @@ internal static class CommandLine
         var tags = new Option<string[]>("--tags", "-t") { Description = "Evaluate only the gates with one of these tags.", AllowMultipleArgumentsPerToken = true };
         var baseline = new Option<FileInfo?>("--baseline") { Description = "A report.json of an earlier release, for conditions relative to it." };
         var failOnWarnings = new Option<bool>("--fail-on-warnings") { Description = "Exit 2 on GO WITH WARNINGS instead of 0." };
-        var outDirectory = new Option<DirectoryInfo?>("--out", "-o") { Description = "Write report.json, report.md and junit.xml into this folder." };
+        var outDirectory = new Option<DirectoryInfo?>("--out", "-o") { Description = "Write report.json, report.md, junit.xml and report.sarif into this folder." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON instead of text." };
         var command = new Command("evaluate", "Evaluates the gates of the configuration and prints the report.") { config, tags, baseline, failOnWarnings, outDirectory, json };
         command.SetAction(async (parse, cancellationToken) =>
@@ -98,6 +99,8 @@ internal static class CommandLine
             if (parse.GetValue(outDirectory) is { } directory)
             {
                 await report.WriteToDirectoryAsync(directory.FullName, cancellationToken);
+                var sarif = report.ToSarif(ArtifactPath(parse.GetValue(config)!, environment));
+                await File.WriteAllTextAsync(Path.Combine(directory.FullName, SarifFileName), sarif, new UTF8Encoding(false), cancellationToken);
             }
 
             await output.WriteLineAsync(parse.GetValue(json) ? report.ToJson() : report.ToText());
@@ -105,6 +108,21 @@ internal static class CommandLine
             return report.GetExitCode(parse.GetValue(failOnWarnings));
         });
         return command;
+    }
+
+    /// <summary>The SARIF log <c>evaluate --out</c> writes beside the library's three reports.</summary>
+    internal const string SarifFileName = "report.sarif";
+
+    /// <summary>
+    /// The configuration file as SARIF locates results without a file of their own: relative to the checkout
+    /// (<c>GITHUB_WORKSPACE</c> in GitHub Actions, else the current folder), with forward slashes, so code scanning can
+    /// open it; absolute when the file lies outside.
+    /// </summary>
+    internal static string ArtifactPath(FileInfo config, Func<string, string?> environment)
+    {
+        var root = environment("GITHUB_WORKSPACE") is { Length: > 0 } workspace ? workspace : Environment.CurrentDirectory;
+        var relative = Path.GetRelativePath(root, config.FullName);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? config.FullName : relative.Replace('\\', '/');
     }
 
     private static Command Validate(Option<FileInfo> config, TextWriter output, TextWriter error)

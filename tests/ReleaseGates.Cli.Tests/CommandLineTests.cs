@@ -47,6 +47,22 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Evaluate_out_writes_sarif_with_results_located_at_the_config_relative_to_the_workspace()
+    {
+        Config("""{ "cov": { "type": "coverage", "files": ["coverage.xml"], "minimumLineRate": "85%" } }""");
+
+        var environment = new Dictionary<string, string?> { ["GITHUB_WORKSPACE"] = _folder.Path };
+        var (exit, _, _) = await ReleaseGatesTool.RunAsync(_folder.Path, environment, "evaluate", "--out", "reports");
+
+        Assert.Equal(ReleaseExitCodes.NoGo, exit);
+        using var sarif = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, "reports", "report.sarif")));
+        Assert.Equal("2.1.0", sarif.RootElement.GetProperty("version").GetString());
+        var results = sarif.RootElement.GetProperty("runs")[0].GetProperty("results");
+        var failed = Assert.Single(results.EnumerateArray(), r => r.GetProperty("level").GetString() == "error");
+        Assert.Equal("releasegates.json", failed.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
+    }
+
+    [Fact]
     public async Task Evaluate_exits_1_on_no_go()
     {
         Config("""{ "cov": { "type": "coverage", "files": ["coverage.xml"], "minimumLineRate": "85%" } }""");

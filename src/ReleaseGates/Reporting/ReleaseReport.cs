@@ -4,7 +4,7 @@ namespace ReleaseGates;
 
 /// <summary>
 /// The outcome of a release evaluation: what was released, the decision, the scores and every gate's evidence.
-/// Written as JSON (<see cref="WriteJsonAsync"/>), Markdown (<see cref="ToMarkdown"/>), JUnit XML (<see cref="ToJUnitXml"/>) or text (<see cref="ToText"/>).
+/// Written as JSON (<see cref="WriteJsonAsync"/>), Markdown (<see cref="ToMarkdown"/>), JUnit XML (<see cref="ToJUnitXml"/>), SARIF (<see cref="ToSarif"/>) or text (<see cref="ToText"/>).
 /// </summary>
 public sealed class ReleaseReport
 {
@@ -161,6 +161,19 @@ public sealed class ReleaseReport
     /// <summary>The report as JUnit XML: one test case per gate (failed → failure, error → error, skipped → skipped).</summary>
     /// <returns>JUnit XML text.</returns>
     public string ToJUnitXml() => JUnitReportWriter.Write(this);
+
+    /// <summary>
+    /// The report as SARIF 2.1.0 for code-scanning dashboards: one result per measurement or finding that fell short (its
+    /// rule the finding's code, or the gate's category and the measurement's name), located at the file it names or, for
+    /// a header, endpoint or URL, at a logical location. Passing gates and informational findings are left out.
+    /// </summary>
+    /// <param name="fallbackArtifact">
+    /// The file, relative to the repository root or absolute, that results without a file of their own are located in
+    /// (the pipeline's <c>releasegates.json</c>): GitHub code scanning rejects results without a physical location.
+    /// <see langword="null"/> to give such results only their logical location.
+    /// </param>
+    /// <returns>SARIF JSON text.</returns>
+    public string ToSarif(string? fallbackArtifact = null) => SarifReportWriter.Write(this, fallbackArtifact);
 
     /// <summary>The report as plain text for a console.</summary>
     /// <returns>Plain text.</returns>

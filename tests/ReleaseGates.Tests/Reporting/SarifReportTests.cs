@@ -1,0 +1,136 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+using static ReleaseGates.Tests.Support.TestGates;
+
+namespace ReleaseGates.Tests.Reporting;
+
+public class SarifReportTests
+{
+    private static readonly JsonSchema Schema = JsonSchema.FromFile(Path.Combine(Support.Repository.Root, "tests", "fixtures", "sarif", "sarif-schema-2.1.0.json"));
+
+    private static async Task<ReleaseReport> MixedReport()
+    {
+        var coverage = GateResult.FromEvidence(
+            "one file below its minimum",
+            [Measurement.Evaluate("line", 0.91, MetricUnit.Ratio, GateCondition.Parse("line >= 80%"))],
+            [new Finding("coverage.file-below-minimum", FindingSeverity.Error, "12 of 40 lines covered") { Target = "src/Orders/Order Service{1}.cs".Replace(" ", "", StringComparison.Ordinal) }]);
+        var headers = GateResult.FromEvidence(
+            "HSTS too short",
+            [],
+            [
+                new Finding("hsts.max-age-too-short", FindingSeverity.Warning, "max-age is one minute") { Target = "Strict-Transport-Security", Observed = "max-age=60", Remediation = "app.UseHsts();" },
+                new Finding("server.seen", FindingSeverity.Info, "informational only") { Target = "Server" },
+            ]);
+        return await ReleaseGate.CreateBuilder()
+            .Configure(o => o.Subject = new ReleaseSubject { Service = "orders", Version = "2.3.0", Commit = "abc123" })
+            .AddGate("api-latency", Returning(LatencyResult(450)), o => o.Category = GateCategories.Performance)
+            .AddGate("coverage", Returning(coverage))
+            .AddGate("headers", Returning(headers), o => o.Category = GateCategories.Security)
+            .AddGate("advisory", Returning(LatencyResult(900)), o => o.ReportOnly = true)
+            .AddGate("database", (_, _) => throw new InvalidOperationException("the connection was refused"))
+            .AddGate("healthy", Returning(LatencyResult(100)))
+            .EvaluateAsync(TestContext.Current.CancellationToken);
+    }
+
+    private static void AssertValid(string sarif)
+    {
+        var result = Schema.Evaluate(JsonDocument.Parse(sarif).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
+        var errors = (result.Details ?? []).Where(d => d.Errors is { Count: > 0 }).Select(d => $"{d.InstanceLocation}: {string.Join("; ", d.Errors!.Values)}");
+        Assert.True(result.IsValid, string.Join(Environment.NewLine, errors));
+    }
+
+    [Fact]
+    public async Task Conforms_to_the_sarif_2_1_0_schema()
+    {
+        var report = await MixedReport();
+        AssertValid(report.ToSarif());
+        AssertValid(report.ToSarif("ci/releasegates.json"));
+    }
+
+    [Fact]
+    public async Task The_schema_check_rejects_what_sarif_does_not_allow()
+    {
+        var sarif = (await MixedReport()).ToSarif();
+        Assert.ThrowsAny<Exception>(() => AssertValid(sarif.Replace("\"level\": \"warning\"", "\"level\": \"warn\"", StringComparison.Ordinal)));
+        Assert.ThrowsAny<Exception>(() => AssertValid(sarif.Replace("\"ruleId\"", "\"rule\"", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_passing_report_is_a_valid_log_without_results()
+    {
+        var report = await ReleaseGate.CreateBuilder().AddGate("healthy", Returning(LatencyResult(100))).EvaluateAsync(TestContext.Current.CancellationToken);
+        var sarif = report.ToSarif();
+        AssertValid(sarif);
+        var run = JsonNode.Parse(sarif)!["runs"]![0]!;
+        Assert.Empty(run["results"]!.AsArray());
+        Assert.Equal("GO", (string?)run["properties"]!["decision"]);
+    }
+
+    [Fact]
+    public async Task Each_shortfall_is_a_result_with_its_rule_level_and_location()
+    {
+        var run = JsonNode.Parse((await MixedReport()).ToSarif())!["runs"]![0]!;
+        var results = run["results"]!.AsArray().Select(r => r!).ToList();
+        JsonNode Rule(string id) => Assert.Single(results, r => (string?)r["ruleId"] == id);
+
+        var latency = Rule("performance.p(95)");
+        Assert.Equal("error", (string?)latency["level"]);
+        Assert.Contains("api-latency: p(95) is 450 ms", (string?)latency["message"]!["text"], StringComparison.Ordinal);
+        Assert.Equal("p(95) < 300ms warn 200ms", (string?)latency["properties"]!["condition"]);
+
+        var file = Rule("coverage.file-below-minimum");
+        Assert.Equal("src/Orders/OrderService%7B1%7D.cs", (string?)file["locations"]![0]!["physicalLocation"]!["artifactLocation"]!["uri"]);
+        Assert.Null(file["locations"]![0]!["logicalLocations"]);
+
+        var header = Rule("hsts.max-age-too-short");
+        Assert.Equal("warning", (string?)header["level"]);
+        Assert.Equal("Strict-Transport-Security", (string?)header["locations"]![0]!["logicalLocations"]![0]!["name"]);
+        Assert.Null(header["locations"]![0]!["physicalLocation"]);
+        Assert.Equal("max-age=60", (string?)header["properties"]!["observed"]);
+        Assert.Equal("app.UseHsts();", (string?)header["properties"]!["remediation"]);
+
+        var error = Rule("gate.error");
+        Assert.Equal("error", (string?)error["level"]);
+        Assert.Contains("the connection was refused", (string?)error["message"]!["text"], StringComparison.Ordinal);
+
+        var advisory = Assert.Single(results, r => (string?)r["properties"]!["gate"] == "advisory");
+        Assert.Equal("note", (string?)advisory["level"]);
+
+        Assert.DoesNotContain(results, r => (string?)r["ruleId"] == "server.seen");
+        Assert.DoesNotContain(results, r => (string?)r["properties"]!["gate"] == "healthy");
+        var rules = run["tool"]!["driver"]!["rules"]!.AsArray().Select(r => (string?)r!["id"]).ToList();
+        Assert.Equal(results.Select(r => (string?)r["ruleId"]).Distinct(), rules);
+        Assert.Equal("NO-GO", (string?)run["properties"]!["decision"]);
+        Assert.Equal("abc123", (string?)run["properties"]!["commit"]);
+    }
+
+    [Fact]
+    public async Task Results_without_a_file_are_located_in_the_fallback_artifact()
+    {
+        var results = JsonNode.Parse((await MixedReport()).ToSarif("ci/releasegates.json"))!["runs"]![0]!["results"]!.AsArray();
+        foreach (var result in results)
+        {
+            var uri = (string?)result!["locations"]![0]!["physicalLocation"]!["artifactLocation"]!["uri"];
+            Assert.Equal((string?)result["ruleId"] == "coverage.file-below-minimum" ? "src/Orders/OrderService%7B1%7D.cs" : "ci/releasegates.json", uri);
+        }
+
+        var header = Assert.Single(results, r => (string?)r!["ruleId"] == "hsts.max-age-too-short")!;
+        Assert.Equal("Strict-Transport-Security", (string?)header["locations"]![0]!["logicalLocations"]![0]!["name"]);
+    }
+
+    [Theory]
+    [InlineData("src/Orders/OrderService.cs", true)]
+    [InlineData("/ci/TestResults/run.trx", true)]
+    [InlineData("Strict-Transport-Security", false)]
+    [InlineData("module ReleaseGates", false)]
+    [InlineData("https://example.test/health.json", false)]
+    [InlineData("GET /orders/{id}", false)]
+    [InlineData("version 1.2.", false)]
+    public void A_target_names_a_file_when_it_is_a_path_with_an_extension(string target, bool expected)
+        => Assert.Equal(expected, SarifReportWriter.NamesFile(target));
+
+    [Fact]
+    public void An_absolute_path_becomes_a_file_uri()
+        => Assert.Equal("file:///ci/Test%20Results/run.trx", SarifReportWriter.ToUri("/ci/Test Results/run.trx"));
+}
