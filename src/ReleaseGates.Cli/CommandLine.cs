@@ -13,7 +13,7 @@ namespace ReleaseGates.Cli;
 [RequiresDynamicCode("The configuration file is bound by reflection.")]
 internal static class CommandLine
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?> environment)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?> environment, bool errorIsTerminal = false)
     {
         var config = new Option<FileInfo>("--config", "-c")
         {
@@ -22,7 +22,7 @@ internal static class CommandLine
         };
         var root = new RootCommand("Evaluates release gates into a GO / GO WITH WARNINGS / NO-GO decision.")
         {
-            Evaluate(config, output, error, environment),
+            Evaluate(config, output, error, environment, errorIsTerminal),
             Validate(config, output, error),
             Replay(output, error),
             Compare(output, error),
@@ -58,14 +58,20 @@ internal static class CommandLine
         }
     }
 
-    private static Command Evaluate(Option<FileInfo> config, TextWriter output, TextWriter error, Func<string, string?> environment)
+    private static Command Evaluate(Option<FileInfo> config, TextWriter output, TextWriter error, Func<string, string?> environment, bool errorIsTerminal)
     {
         var tags = new Option<string[]>("--tags", "-t") { Description = "Evaluate only the gates with one of these tags.", AllowMultipleArgumentsPerToken = true };
         var baseline = new Option<FileInfo?>("--baseline") { Description = "A report.json of an earlier release, for conditions relative to it." };
         var failOnWarnings = new Option<bool>("--fail-on-warnings") { Description = "Exit 2 on GO WITH WARNINGS instead of 0." };
         var outDirectory = new Option<DirectoryInfo?>("--out", "-o") { Description = "Write report.json, report.md, junit.xml and report.sarif into this folder." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON instead of text." };
-        var command = new Command("evaluate", "Evaluates the gates of the configuration and prints the report.") { config, tags, baseline, failOnWarnings, outDirectory, json };
+        var progress = new Option<string>("--progress")
+        {
+            Description = "Print each gate's start, progress and end on standard error: auto (when it is a terminal), always or never.",
+            DefaultValueFactory = _ => "auto",
+        };
+        progress.AcceptOnlyFromAmong("auto", "always", "never");
+        var command = new Command("evaluate", "Evaluates the gates of the configuration and prints the report.") { config, tags, baseline, failOnWarnings, outDirectory, json, progress };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!TryLoad(parse.GetValue(config)!, error, out var builder))
@@ -73,7 +79,7 @@ internal static class CommandLine
                 return ReleaseExitCodes.InvalidConfiguration;
             }
 
-            var request = new EvaluationRequest();
+            var request = new EvaluationRequest { Progress = ConsoleProgress.Shows(parse.GetValue(progress)!, errorIsTerminal) ? new ConsoleProgress(error) : null };
             foreach (var tag in parse.GetValue(tags) ?? [])
             {
                 request.Tags.UnionWith(tag.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -1,3 +1,3 @@
 using ReleaseGates.Cli;
 
-return await CommandLine.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);
+return await CommandLine.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable, errorIsTerminal: !Console.IsErrorRedirected);

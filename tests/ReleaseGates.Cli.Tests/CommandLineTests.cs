@@ -63,6 +63,33 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Evaluate_prints_progress_on_standard_error_when_told_and_none_when_it_is_not_a_terminal()
+    {
+        Config(Passing);
+
+        var (_, quietOutput, quiet) = await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate", "--json");
+        var (exit, output, progress) = await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate", "--json", "--progress", "always");
+
+        Assert.Equal(ReleaseExitCodes.Go, exit);
+        Assert.DoesNotContain("started", quiet, StringComparison.Ordinal);
+        Assert.Contains("release-gates: cov started", progress, StringComparison.Ordinal);
+        Assert.Matches(@"release-gates: cov passed in \d+\.\d s", progress);
+        Assert.Equal(ReleaseDecision.Go, ReleaseReport.FromJson(output).Decision);   // standard output stays the report alone
+        Assert.Equal(ReleaseDecision.Go, ReleaseReport.FromJson(quietOutput).Decision);
+    }
+
+    [Fact]
+    public async Task Evaluate_rejects_an_unknown_progress_mode_with_exit_3()
+    {
+        Config(Passing);
+
+        var (exit, _, error) = await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate", "--progress", "sometimes");
+
+        Assert.Equal(ReleaseExitCodes.InvalidConfiguration, exit);
+        Assert.Contains("sometimes", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Evaluate_exits_1_on_no_go()
     {
         Config("""{ "cov": { "type": "coverage", "files": ["coverage.xml"], "minimumLineRate": "85%" } }""");

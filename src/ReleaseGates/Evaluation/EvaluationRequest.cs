@@ -8,4 +8,10 @@ public sealed class EvaluationRequest
 
     /// <summary>The report of an earlier release for relative conditions (<c>p(95) &lt;= +10%</c>). Default: none.</summary>
     public ReleaseReport? Baseline { get; set; }
+
+    /// <summary>
+    /// Told when each gate starts, how far a long one got (a load probe's request count) and when it finishes, e.g. to
+    /// show progress in a console. Called from the gates' threads; what it throws is ignored. Default: none.
+    /// </summary>
+    public IProgress<GateProgress>? Progress { get; set; }
 }

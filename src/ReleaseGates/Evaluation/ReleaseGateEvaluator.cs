@@ -88,7 +88,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             for (var k = 0; k < selected.Length; k++)
             {
                 var slot = k;
-                tasks[k] = RunThrottledAsync(throttle, slot, selected[slot], reports, request?.Baseline, cancellationToken);
+                tasks[k] = RunThrottledAsync(throttle, slot, selected[slot], reports, request, cancellationToken);
             }
 
             await Task.WhenAll(tasks).ConfigureAwait(false);
@@ -114,12 +114,16 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         return report;
     }
 
-    private async Task RunThrottledAsync(SemaphoreSlim throttle, int slot, int index, GateReport[] reports, ReleaseReport? baseline, CancellationToken cancellationToken)
+    private async Task RunThrottledAsync(SemaphoreSlim throttle, int slot, int index, GateReport[] reports, EvaluationRequest? request, CancellationToken cancellationToken)
     {
         await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            reports[slot] = await RunGateAsync(index, baseline, cancellationToken).ConfigureAwait(false);
+            var progress = request?.Progress is { } sink ? new GateProgressReporter(_registrations[index].Name, sink, _time) : null;
+            progress?.Started();
+            var report = await RunGateAsync(index, request?.Baseline, progress, cancellationToken).ConfigureAwait(false);
+            progress?.Finished(report.Status, report.Duration);
+            reports[slot] = report;
         }
         finally
         {
@@ -127,14 +131,20 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         }
     }
 
-    private async Task<GateReport> RunGateAsync(int index, ReleaseReport? baseline, CancellationToken cancellationToken)
+    private async Task<GateReport> RunGateAsync(int index, ReleaseReport? baseline, GateProgressReporter? progress, CancellationToken cancellationToken)
     {
         var registration = _registrations[index];
         var started = _time.GetTimestamp();
 
         // The gate runs off the caller's thread, so one that blocks synchronously delays no other gate; and it is cut at
         // its deadline whether or not it honours its token (a gate that ignores cancellation is abandoned, not awaited).
-        var work = Task.Run(() => EvaluateGateAsync(index, baseline, cancellationToken), CancellationToken.None);
+        var work = Task.Run(
+            () =>
+            {
+                GateProgressReporter.Current = progress; // this gate's flow only: what it reads reports under its name
+                return EvaluateGateAsync(index, baseline, cancellationToken);
+            },
+            CancellationToken.None);
         GateResult result;
         try
         {

@@ -80,9 +80,10 @@ public abstract class RequestMetricsSource
         return new AsyncDelegateSource(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Duration | RequestMetricsCapabilities.Windows, description, options.Validate, async ct =>
         {
             // One run per evaluation, however many gates read this probe (latency and error rate read the same requests).
+            var run = WithGateProgress(options);
             var result = EvaluationScope.Current is { } scope
-                ? await scope.SharedAsync(options, token => HttpLoadProbe.RunAsync(options, timeProvider, token), ct).ConfigureAwait(false)
-                : await HttpLoadProbe.RunAsync(options, timeProvider, ct).ConfigureAwait(false);
+                ? await scope.SharedAsync(options, token => HttpLoadProbe.RunAsync(run, timeProvider, token), ct).ConfigureAwait(false)
+                : await HttpLoadProbe.RunAsync(run, timeProvider, ct).ConfigureAwait(false);
             if (result.Total > 0 && result.Unanswered == result.Total)
             {
                 throw new HttpRequestException($"No request of the load probe got a response ({result.Total} sent): {result.FirstTransportError}");
@@ -90,6 +91,28 @@ public abstract class RequestMetricsSource
 
             return new RequestMetrics { Latency = result.Latency, Total = result.Total, Errors = result.Errors, Duration = result.Duration, Windows = result.Windows };
         });
+    }
+
+    /// <summary>The probe's options, telling its request count to the running gate's progress too when someone listens.</summary>
+    private static HttpLoadProbeOptions WithGateProgress(HttpLoadProbeOptions options)
+    {
+        if (GateProgressReporter.Current is not { } reporter)
+        {
+            return options;
+        }
+
+        var run = options.Copy();
+        run.Progress = new LoadProgress(options.Progress, reporter);
+        return run;
+    }
+
+    private sealed class LoadProgress(IProgress<long>? caller, GateProgressReporter reporter) : IProgress<long>
+    {
+        public void Report(long value)
+        {
+            caller?.Report(value);
+            reporter.Running(() => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + (value == 1 ? " request" : " requests"));
+        }
     }
 
     /// <summary>

@@ -73,6 +73,36 @@ public class HttpLoadProbeTests
     }
 
     [Fact]
+    public async Task A_gate_on_the_probe_tells_its_request_count_while_it_runs()
+    {
+        await using var app = await LoopbackApp.StartAsync(a => a.MapGet("/tick", async () => { await Task.Delay(10); return "ok"; }), Ct);
+        var counted = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        var options = new HttpLoadProbeOptions { Concurrency = 1, Duration = TimeSpan.FromMilliseconds(1200), Requests = 10_000, WarmupRequests = 0, Progress = new Counted(counted) };
+        options.Targets.Add(new Uri(app.BaseAddress, "tick"));
+        var steps = new System.Collections.Concurrent.ConcurrentQueue<GateProgress>();
+
+        await ReleaseGate.CreateBuilder()
+            .AddLatency("load", o => { o.Source = RequestMetricsSource.FromLoadProbe(options); o.Conditions.Add("p(95) < 5s"); })
+            .EvaluateAsync(new EvaluationRequest { Progress = new Steps(steps) }, Ct);
+
+        var running = steps.Where(s => s.Kind == GateProgressKind.Running).ToList();
+        Assert.InRange(running.Count, 2, 1200 / 250 + 1);   // thinned to about four a second over 1.2 s
+        Assert.All(running, s => Assert.Matches(@"^[\d,]+ requests?$", s.Detail));
+        Assert.NotEmpty(counted);                            // the caller's own progress is still told every request
+        Assert.Equal(GateProgressKind.Finished, steps.Last().Kind);
+    }
+
+    private sealed class Counted(System.Collections.Concurrent.ConcurrentQueue<long> into) : IProgress<long>
+    {
+        public void Report(long value) => into.Enqueue(value);
+    }
+
+    private sealed class Steps(System.Collections.Concurrent.ConcurrentQueue<GateProgress> into) : IProgress<GateProgress>
+    {
+        public void Report(GateProgress value) => into.Enqueue(value);
+    }
+
+    [Fact]
     public async Task A_target_that_refuses_connections_is_an_error_not_a_failure()
     {
         int port;
