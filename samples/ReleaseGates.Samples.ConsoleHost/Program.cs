@@ -1,6 +1,6 @@
 // The ReleaseGates sample host: migrates a SQLite database from SQL scripts, starts a small ASP.NET Core app on
 // 127.0.0.1 (https and http), sends it a bounded burst of traffic, and evaluates every kind of gate: latency and error
-// rate from the runtime's own HTTP metrics, security headers, smoke endpoints, health checks, host resources, migration
+// rate from the runtime's own HTTP metrics, an in-process cache hit rate, security headers, smoke endpoints, health checks, host resources, migration
 // integrity, coverage, test results and a custom gate. It prints the report, writes JSON, Markdown and JUnit files and
 // exits with the decision's exit code.
 //
@@ -34,6 +34,10 @@ try
     await MigrationManifest.WriteAsync(migrations, MigrationJournal.DbUp, manifest, cancel.Token);
 
     using var collector = new HttpMetricsCollector();
+    // The cache's hit rate from two in-process counters: the sources listen from now, before any traffic.
+    var cacheHitRate = MetricSource.Share(
+        MetricSource.FromInstrument(SampleApp.CacheMeter.Name, "cache.hits"),
+        MetricSource.FromInstrument(SampleApp.CacheMeter.Name, "cache.misses"));
     await using var app = await SampleApp.StartAsync(options.Breaks, database, cancel.Token);
     console.Line($"Sample app on {app.BaseAddress} and {app.HttpAddress}; SQLite migrated with {ran} script(s)"
         + (options.Breaks.Count > 0 ? $" (broken on purpose: {string.Join(", ", options.Breaks)})" : ""));
@@ -64,6 +68,12 @@ try
             o.Source = RequestMetricsSource.FromHttpMetrics(collector, orders);
             o.MaximumRate = 0.01;
             o.WarningRate = 0.001;
+        })
+        .AddMetric("orders-cache", o =>
+        {
+            o.Source = cacheHitRate;
+            o.Unit = MetricUnit.Ratio;
+            o.Conditions.Add("value >= 85%");   // 20 order ids in the burst: the first lookup of each misses
         })
         // Security: Mozilla Observatory scoring of the https front door, and the http → https redirect.
         .AddSecurityHeaders("security-headers", o =>

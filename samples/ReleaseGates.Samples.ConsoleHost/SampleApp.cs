@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -19,6 +21,9 @@ namespace ReleaseGates.Samples.ConsoleHost;
 /// </summary>
 internal sealed class SampleApp : IAsyncDisposable
 {
+    /// <summary>The meter of the orders cache (<c>cache.hits</c>, <c>cache.misses</c>), read by the sample's metric gate.</summary>
+    public static readonly Meter CacheMeter = new("OrdersApi.Cache");
+
     public const string Version = "1.4.0";
     private readonly WebApplication _app;
 
@@ -90,9 +95,14 @@ internal sealed class SampleApp : IAsyncDisposable
         });
 
         var orders = 0;
+        var cache = new ConcurrentDictionary<int, bool>();
+        var hits = CacheMeter.CreateCounter<long>("cache.hits");
+        var misses = CacheMeter.CreateCounter<long>("cache.misses");
         app.MapGet("/api/orders/{id:int}", async (int id, CancellationToken token) =>
         {
             var n = Interlocked.Increment(ref orders);
+            // An order cache: the first lookup of an id misses, the rest hit (--break cache: every lookup misses).
+            (!breaks.Contains("cache") && !cache.TryAdd(id, true) ? hits : misses).Add(1);
             await Task.Delay(breaks.Contains("latency") ? 400 + (n % 5 * 50) : 2 + (n % 7), token);
             return breaks.Contains("errors") && n % 5 == 0
                 ? Results.Problem("the payment provider timed out", statusCode: 503)

@@ -5,7 +5,7 @@ namespace ReleaseGates.Samples.ConsoleHost;
 /// <summary>The sample's command line.</summary>
 internal sealed record SampleOptions(IReadOnlySet<string> Breaks, string Output, int Requests, bool FailOnWarnings)
 {
-    private static readonly string[] Breakable = ["errors", "latency", "health", "hsts", "migrations", "download"];
+    private static readonly string[] Breakable = ["errors", "latency", "health", "hsts", "migrations", "download", "cache"];
 
     public static SampleOptions? Parse(string[] args)
     {

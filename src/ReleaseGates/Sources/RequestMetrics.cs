@@ -14,6 +14,13 @@ public sealed class RequestMetrics
     /// </summary>
     public IReadOnlyDictionary<string, double>? LatencyStatistics { get; init; }
 
+    /// <summary>
+    /// Latencies as classic histogram buckets (a metrics system such as Prometheus), for sources that keep no exact
+    /// histogram: percentiles are interpolated inside a bucket and the report says between which bounds. Used when
+    /// <see cref="Latency"/> is null.
+    /// </summary>
+    public LatencyBuckets? LatencyBuckets { get; init; }
+
     /// <summary>Requests seen.</summary>
     public long Total { get; init; }
 

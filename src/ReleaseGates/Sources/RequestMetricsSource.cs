@@ -116,6 +116,26 @@ public abstract class RequestMetricsSource
     }
 
     /// <summary>
+    /// A request-duration histogram in Prometheus, summed over every instance the labels select: latency percentiles
+    /// interpolated in its buckets as <c>histogram_quantile</c> does (each measurement names the bucket it fell in), the
+    /// mean from <c>_sum</c>, requests and errors from <c>_count</c>, and requests per second over the window. No series
+    /// is no data, for the gate's no-data policy; a query the server rejects or cannot answer is the gate's error.
+    /// </summary>
+    /// <param name="options">The server, the metric, the labels and the window; copied now.</param>
+    /// <param name="timeProvider">The clock that sets each query's evaluation time.</param>
+    /// <returns>The source.</returns>
+    public static RequestMetricsSource FromPrometheus(PrometheusRequestMetricsOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options = options.Copy();
+        var problems = new List<string>();
+        options.Validate(problems);
+        var reader = problems.Count == 0 ? new PrometheusRequestMetrics(options, timeProvider ?? TimeProvider.System) : null;
+        var capabilities = RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | (options.Window is null ? 0 : RequestMetricsCapabilities.Duration);
+        return new AsyncDelegateSource(capabilities, reader?.Description ?? "Prometheus (misconfigured)", p => problems.ForEach(p.Add), ct => reader!.ReadAsync(ct));
+    }
+
+    /// <summary>
     /// A k6 end-of-test summary: <c>--summary-export=file.json</c> or a <c>handleSummary</c> JSON. It holds only the
     /// trend statistics k6 was told to compute (<c>avg, min, med, max, p(90), p(95)</c> by default; add others with
     /// <c>--summary-trend-stats</c>), request counts and rate, and the failed-request count.

@@ -29,6 +29,54 @@ public static class GateDocsExamples
         Build(services);
     }
 
+    // docs/gates/metric.md
+    public static void Metric()
+    {
+        var services = new ServiceCollection();
+        var prometheus = new PrometheusConnection
+        {
+            BaseAddress = new Uri("http://prometheus:9090"),
+            BearerToken = Environment.GetEnvironmentVariable("PROMETHEUS_TOKEN"),   // never shown in a report
+        };
+        var cacheHitRate = MetricSource.Share(
+            MetricSource.FromInstrument("MyShop.Cache", "cache.hits"),
+            MetricSource.FromInstrument("MyShop.Cache", "cache.misses"));
+        services.AddReleaseGates(gates => gates
+            .AddMetric("cache-hit-rate", o =>
+            {
+                o.Source = cacheHitRate;
+                o.Unit = MetricUnit.Ratio;               // the value is 0 to 1
+                o.Conditions.Add("value > 90%");         // seed 001
+            })
+            .AddMetric("availability", o =>
+            {
+                o.Source = MetricSource.FromPrometheus(prometheus, """avg(avg_over_time(up{job="checkout"}[10m]))""");
+                o.Unit = MetricUnit.Ratio;
+                o.Conditions.Add("value >= 95%");        // seed 001: availability over the last 10 minutes
+                o.NoDataStatus = GateStatus.Failed;      // no series is not a pass
+            }));
+        Build(services);
+    }
+
+    // docs/prometheus.md
+    public static void Prometheus()
+    {
+        var services = new ServiceCollection();
+        services.AddReleaseGates(gates =>
+        {
+            var prometheus = new PrometheusConnection { BaseAddress = new Uri("http://prometheus:9090") };
+            var canary = new PrometheusRequestMetricsOptions { Connection = prometheus, Window = TimeSpan.FromMinutes(5) };
+            canary.Labels["job"] = "checkout";
+            canary.Labels["version"] = "2.4.0";
+            canary.Selector = "http_route!=\"/health\"";
+            var requests = RequestMetricsSource.FromPrometheus(canary);
+            gates
+                .AddLatency("canary-latency", o => { o.Source = requests; o.Conditions.Add("p(95) < 300ms"); o.Conditions.Add("p(99) < 1s"); })
+                .AddErrorRate("canary-errors", o => { o.Source = requests; o.MaximumRate = 0.05; o.MinimumRequests = 100; });   // seed 004: errors ≥ 5 % rolls back
+        });
+        Build(services);
+    }
+
     // docs/gates/error-rate.md
     public static void ErrorRate()
     {

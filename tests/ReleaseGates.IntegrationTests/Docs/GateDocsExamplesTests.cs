@@ -50,6 +50,8 @@ public partial class GateDocsExamplesTests
         GateDocsExamples.HealthChecks();
         GateDocsExamples.HostResources();
         GateDocsExamples.Latency();
+        GateDocsExamples.Metric();
+        GateDocsExamples.Prometheus();
         GateDocsExamples.Migrations();
         GateDocsExamples.SecurityHeaders();
         GateDocsExamples.SmokeTests();

@@ -23,7 +23,7 @@ public sealed class ConsoleHostSampleTests : IDisposable
         var report = ReleaseReport.FromJson(await File.ReadAllTextAsync(Path.Combine(_output, "report.json"), _ct));
         Assert.Equal(ReleaseDecision.Go, report.Decision);
         Assert.Equal(
-            ["coverage", "database", "deployed-version", "health-checks", "host", "orders-errors", "orders-latency", "security-headers", "smoke", "unit-tests"],
+            ["coverage", "database", "deployed-version", "health-checks", "host", "orders-cache", "orders-errors", "orders-latency", "security-headers", "smoke", "unit-tests"],
             report.Gates.Select(g => g.Name).Order());
         Assert.All(report.Gates.Where(g => !g.ReportOnly), g => Assert.Equal(GateStatus.Passed, g.Status));
         Assert.StartsWith("## ✅ Release decision: **GO**", await File.ReadAllTextAsync(Path.Combine(_output, "report.md"), _ct), StringComparison.Ordinal);
@@ -83,6 +83,18 @@ public sealed class ConsoleHostSampleTests : IDisposable
         var latency = report.FindGate("orders-latency")!;
         Assert.Equal(GateStatus.Failed, latency.Status);
         Assert.Equal(GateStatus.Failed, latency.Measurements.Single(m => m.Name == "p(50)").Status);
+    }
+
+    [Fact]
+    public async Task Break_cache_fails_the_hit_rate_read_from_two_in_process_counters()
+    {
+        var (exit, _) = await RunAsync("--break", "cache", "--requests", "200", "--output", _output);
+
+        Assert.Equal(ReleaseExitCodes.NoGo, exit);
+        var report = ReleaseReport.FromJson(await File.ReadAllTextAsync(Path.Combine(_output, "report.json"), _ct));
+        var cache = report.FindGate("orders-cache")!;
+        Assert.Equal(GateStatus.Failed, cache.Status);
+        Assert.Equal(0, cache.Measurements.Single().Value);   // every lookup missed
     }
 
     public void Dispose() => Directory.Delete(_output, recursive: true);

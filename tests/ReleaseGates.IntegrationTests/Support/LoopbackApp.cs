@@ -35,10 +35,11 @@ public sealed class LoopbackApp : IAsyncDisposable
     /// <summary>The self-signed certificate's thumbprint, when started with https.</summary>
     public string? CertificateThumbprint { get; }
 
-    public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map, CancellationToken cancellationToken, bool https = false)
+    public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map, CancellationToken cancellationToken, bool https = false, Action<IServiceCollection>? services = null)
     {
         var certificate = https ? CreateCertificate() : null;
         var builder = WebApplication.CreateSlimBuilder();
+        services?.Invoke(builder.Services);
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o =>
         {

@@ -28,6 +28,16 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
             }
         }
 
+        if (metrics.Latency is null && metrics.LatencyStatistics is null && metrics.LatencyBuckets is { } buckets)
+        {
+            var unsupported = conditions.Select(c => c.Metric).Where(m => m is "min" or "max" || (m == "avg" && buckets.SumMilliseconds is null)).Distinct().ToArray();
+            if (unsupported.Length > 0)
+            {
+                throw new InvalidDataException(
+                    $"{options.Source!.Description} keeps latencies as histogram buckets, which have no {string.Join(", ", unsupported)}: hold percentiles{(buckets.SumMilliseconds is null ? "" : " or avg")} instead.");
+            }
+        }
+
         var source = options.Source!.Description;
         if (samples < Math.Max(1, options.MinimumSamples))
         {
@@ -43,7 +53,7 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
         {
             var (value, unit) = Value(condition.Metric, metrics);
             var baselineValue = baseline?.Find(condition.Metric)?.Value;
-            measurements.Add(Measurement.Evaluate(condition.Metric, value, unit, condition, baselineValue) with { Target = source });
+            measurements.Add(Measurement.Evaluate(condition.Metric, value, unit, condition, baselineValue) with { Target = BucketTarget(condition.Metric, metrics, source) });
         }
 
         if (!conditions.Any(c => c.Metric == "count"))
@@ -52,7 +62,8 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
         }
 
         var p95 = metrics.Latency is { } h ? $"p95 {h.ValueAtPercentile(95) / 1e6:0.###} ms, "
-            : metrics.LatencyStatistics?.TryGetValue("p(95)", out var s95) == true ? $"p95 {s95:0.###} ms, " : "";
+            : metrics.LatencyStatistics?.TryGetValue("p(95)", out var s95) == true ? $"p95 {s95:0.###} ms, "
+            : metrics.LatencyBuckets is { Count: > 0 } b95 ? $"p95 {b95.ValueAtPercentile(95):0.###} ms (interpolated in buckets), " : "";
         var findings = new List<Finding>();
         var summary = GateResult.LeadWithShortfalls(measurements, $"{p95}{samples} requests from {source}");
         if (options.SustainedAbove is { } above)
@@ -81,6 +92,29 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
 
         return GateResult.FromEvidence(summary, measurements, findings);
     }
+
+    /// <summary>
+    /// Where a measurement came from; for a percentile interpolated in histogram buckets, also the bucket bounds the true
+    /// value lies between, so nobody reads an interpolation as exact.
+    /// </summary>
+    private static string BucketTarget(string metric, RequestMetrics metrics, string source)
+    {
+        if (metrics.Latency is not null || metrics.LatencyStatistics is not null || metrics.LatencyBuckets is not { } buckets || Percentile(metric) is not { } p
+            || buckets.BucketOf(p) is not var (lower, upper))
+        {
+            return source;
+        }
+
+        var bounds = double.IsPositiveInfinity(upper)
+            ? $"above the highest bucket bound {MetricUnitFormat.Format(lower, MetricUnit.Milliseconds)}, reported as that bound"
+            : $"in the bucket {MetricUnitFormat.Format(lower, MetricUnit.Milliseconds)} to {MetricUnitFormat.Format(upper, MetricUnit.Milliseconds)}, interpolated";
+        return $"{source}; {bounds}";
+    }
+
+    private static double? Percentile(string metric)
+        => metric == "med" ? 50
+            : metric.StartsWith("p(", StringComparison.Ordinal) && metric.EndsWith(')')
+              && double.TryParse(metric.AsSpan(2, metric.Length - 3), NumberStyles.Float, CultureInfo.InvariantCulture, out var p) ? p : null;
 
     /// <summary>A precomputed statistic by name; <c>med</c> and <c>p(50)</c> are one statistic (the median) under two names.</summary>
     internal static bool TryStatistic(IReadOnlyDictionary<string, double> statistics, string metric, out double value)
@@ -115,6 +149,16 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
         if (h is null && metrics.LatencyStatistics is { } statistics && TryStatistic(statistics, metric, out var fromSummary))
         {
             return (fromSummary, MetricUnit.Milliseconds);
+        }
+
+        if (h is null && metrics.LatencyBuckets is { } buckets && metric is not ("count" or "rps"))
+        {
+            return (metric switch
+            {
+                "avg" => buckets.MeanMilliseconds,
+                "min" or "max" => double.NaN,
+                _ => buckets.ValueAtPercentile(Percentile(metric)!.Value),
+            }, MetricUnit.Milliseconds);
         }
 
         double Ms(long ns) => ns / 1e6;

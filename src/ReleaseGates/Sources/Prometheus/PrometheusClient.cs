@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace ReleaseGates;
+
+/// <summary>
+/// Instant and range queries over the Prometheus HTTP API (<c>/api/v1/query</c>, <c>/api/v1/query_range</c>), sent as
+/// form posts so long PromQL fits, through a Polly.Core pipeline: retries with backoff on transport errors, timeouts and
+/// 429/502/503/504, a timeout per attempt. A rejected query is an <see cref="InvalidDataException"/> with the server's
+/// error type and message; messages name the server without credentials.
+/// </summary>
+internal sealed class PrometheusClient
+{
+    private static readonly HttpClient SharedClient = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), AutomaticDecompression = DecompressionMethods.All })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    private readonly PrometheusConnection _connection;
+    private readonly HttpClient _client;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly Uri _base;
+
+    public PrometheusClient(PrometheusConnection connection, TimeProvider time)
+    {
+        _connection = connection.Copy();
+        _client = connection.HttpClient ?? SharedClient;
+        var address = connection.BaseAddress!.ToString();
+        _base = new Uri(address.EndsWith('/') ? address : address + "/");
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
+        if (connection.MaximumRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = connection.MaximumRetries,
+                Delay = connection.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                    .Handle<HttpRequestException>()
+                    .Handle<TimeoutRejectedException>()
+                    .HandleResult(r => r.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout),
+                OnRetry = args =>
+                {
+                    args.Outcome.Result?.Dispose();
+                    return default;
+                },
+            });
+        }
+
+        builder.AddTimeout(connection.AttemptTimeout);
+        _pipeline = builder.Build();
+    }
+
+    /// <summary>The server as messages name it.</summary>
+    public string Server => _connection.ToString();
+
+    /// <summary>Evaluates <paramref name="query"/> at <paramref name="time"/>.</summary>
+    public Task<PrometheusResult> QueryAsync(string query, DateTimeOffset time, CancellationToken cancellationToken)
+        => SendAsync("api/v1/query", query, [new("query", query), new("time", Timestamp(time))], cancellationToken);
+
+    /// <summary>Evaluates <paramref name="query"/> at every <paramref name="step"/> from <paramref name="start"/> to <paramref name="end"/>.</summary>
+    public Task<PrometheusResult> QueryRangeAsync(string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken)
+        => SendAsync(
+            "api/v1/query_range",
+            query,
+            [new("query", query), new("start", Timestamp(start)), new("end", Timestamp(end)), new("step", step.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture))],
+            cancellationToken);
+
+    private async Task<PrometheusResult> SendAsync(string path, string query, KeyValuePair<string, string>[] form, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _pipeline.ExecuteAsync(
+                async token =>
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_base, path)) { Content = new FormUrlEncodedContent(form) };
+                    request.Headers.Authorization = _connection.Authorization();
+                    return await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new TimeoutException($"Prometheus at {Server} did not answer '{query}' within {_connection.AttemptTimeout.TotalSeconds:0.###} s ({_connection.MaximumRetries + 1} attempts).", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new HttpRequestException($"Prometheus at {Server} could not be reached for '{query}': {ex.Message}", ex, ex.StatusCode);
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return PrometheusResponseReader.Read(body, response.StatusCode, Server, query);
+        }
+    }
+
+    private static string Timestamp(DateTimeOffset time) => (time.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
+}

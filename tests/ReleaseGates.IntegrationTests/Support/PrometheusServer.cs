@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+
+namespace ReleaseGates.IntegrationTests.Support;
+
+/// <summary>
+/// A real Prometheus server (Debian's <c>prometheus</c> package) on a free 127.0.0.1 port, with a temporary config and
+/// storage, scraping every second two instances of a small Kestrel app that export OpenTelemetry metrics in Prometheus
+/// format: ASP.NET Core's <c>http.server.request.duration</c> and a cache counter pair. Without a <c>prometheus</c>
+/// binary the tests are skipped locally; with <c>CI=true</c> that is a failure.
+/// </summary>
+public sealed class PrometheusServer : IAsyncLifetime
+{
+    public const string Job = "shop";
+    private readonly List<LoopbackApp> _instances = [];
+    private Process? _process;
+    private string? _directory;
+
+    /// <summary>The server's address.</summary>
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1:1/");
+
+    /// <summary>The two scraped instances.</summary>
+    public IReadOnlyList<LoopbackApp> Instances => _instances;
+
+    /// <summary>Why there is no server, or null.</summary>
+    public string? Unavailable { get; private set; }
+
+    /// <summary>A connection to the server.</summary>
+    public PrometheusConnection Connection() => new() { BaseAddress = BaseAddress, MaximumRetries = 1 };
+
+    public async ValueTask InitializeAsync()
+    {
+        var binary = Find("prometheus");
+        if (binary is null)
+        {
+            var reason = "No prometheus binary on PATH (apt-get install prometheus).";
+            Assert.False(PostgresServer.IsCi, reason + " CI=true: the Prometheus tests must run.");
+            Unavailable = reason;
+            return;
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            _instances.Add(await LoopbackApp.StartAsync(MapShop, CancellationToken.None, services: AddMetrics));
+        }
+
+        _directory = Directory.CreateTempSubdirectory("releasegates-prometheus-").FullName;
+        var port = Ports.Free();
+        var targets = string.Join(", ", _instances.Select(a => $"'{a.BaseAddress.Authority}'"));
+        var config = Path.Combine(_directory, "prometheus.yml");
+        await File.WriteAllTextAsync(config, $"""
+            global:
+              scrape_interval: 1s
+              evaluation_interval: 1s
+            scrape_configs:
+              - job_name: {Job}
+                scrape_interval: 1s
+                static_configs:
+                  - targets: [{targets}]
+            """);
+        var start = new ProcessStartInfo(binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            ArgumentList =
+            {
+                "--config.file=" + config,
+                "--storage.tsdb.path=" + Path.Combine(_directory, "data"),
+                $"--web.listen-address=127.0.0.1:{port}",
+                "--log.level=warn",
+            },
+        };
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        await WaitReadyAsync();
+        await WaitForValueAsync($"sum(up{{job=\"{Job}\"}})", 2);
+    }
+
+    /// <summary>Skips the calling test when there is no server (never in CI, where the fixture has already failed).</summary>
+    public void RequireServer() => Assert.SkipWhen(Unavailable is not null, Unavailable ?? string.Empty);
+
+    /// <summary>Evaluates <paramref name="query"/> until it gives <paramref name="expected"/> (both instances scraped after the traffic), for at most 30 s.</summary>
+    public async Task WaitForValueAsync(string query, double expected)
+    {
+        var client = new PrometheusClient(Connection(), TimeProvider.System);
+        var deadline = Stopwatch.StartNew();
+        double? last = null;
+        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var result = await client.QueryAsync(query, DateTimeOffset.UtcNow, CancellationToken.None);
+            last = result.Series.Count == 1 ? result.Series[0].Samples[0].Value : null;
+            if (last == expected)
+            {
+                return;
+            }
+
+            await Task.Delay(250);
+        }
+
+        var series = await client.QueryAsync(query.Replace("sum(", "(", StringComparison.Ordinal), DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.Fail(string.Join("\n", series.Series.Select(s => s + " " + s.Samples[0].Value)) + $"'{query}' did not reach {expected} within 30 s; last {last?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no value"}.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        foreach (var instance in _instances)
+        {
+            await instance.DisposeAsync();
+        }
+
+        if (_directory is not null)
+        {
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>The shop's endpoints: work of a given length, a failure, and cache lookups that count hits and misses.</summary>
+    private static void MapShop(WebApplication app)
+    {
+        var meter = app.Services.GetRequiredService<IMeterFactory>().Create("Shop.Cache");
+        var hits = meter.CreateCounter<long>("cache.hits");
+        var misses = meter.CreateCounter<long>("cache.misses");
+        app.MapPrometheusScrapingEndpoint();
+        app.MapGet("/work/{ms:int}", async (int ms) => { await Task.Delay(ms); return Results.Ok(); });
+        app.MapGet("/mixed/{ms:int}", async (int ms) => { await Task.Delay(ms); return ms >= 100 ? Results.StatusCode(503) : Results.Ok(); });
+        app.MapGet("/watched/{fail:bool}", (bool fail) => fail ? Results.StatusCode(500) : Results.Ok());
+        app.MapGet("/cache/{hit:bool}", (bool hit) =>
+        {
+            (hit ? hits : misses).Add(1);
+            return Results.Ok();
+        });
+    }
+
+    /// <summary>
+    /// Both instances run in this process, and a meter listener hears every meter of a name: each instance's exporter
+    /// keeps only the meters its own container made (their scope is its meter factory), as separate processes would.
+    /// </summary>
+    private static void AddMetrics(IServiceCollection services)
+        => services.AddOpenTelemetry().WithMetrics(m =>
+        {
+            m.AddMeter("Microsoft.AspNetCore.Hosting", "Shop.Cache").AddPrometheusExporter();
+            ((IDeferredMeterProviderBuilder)m).Configure((provider, builder) =>
+            {
+                var own = provider.GetRequiredService<IMeterFactory>();
+                builder.AddView(instrument => ReferenceEquals(instrument.Meter.Scope, own) ? null : MetricStreamConfiguration.Drop);
+            });
+        });
+
+    private async Task WaitReadyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (_process!.HasExited)
+            {
+                throw new InvalidOperationException($"prometheus exited with {_process.ExitCode} at start.");
+            }
+
+            try
+            {
+                if ((await http.GetAsync(new Uri(BaseAddress, "-/ready"))).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("prometheus was not ready within 60 s.");
+    }
+
+    private static string? Find(string name)
+        => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+}
