@@ -11,4 +11,16 @@ public interface IReleaseGateEvaluator
     /// <param name="cancellationToken">Cancels the whole evaluation; the only cancellation that propagates.</param>
     /// <returns>The release report. Gates that throw or time out are in it with status <see cref="GateStatus.Error"/>.</returns>
     Task<ReleaseReport> EvaluateAsync(EvaluationRequest? request = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Watches a rollout: evaluates every <see cref="WatchOptions.Interval"/> until the count or duration ends or a
+    /// limit stops it (NO-GO after too many failed, erroring or inconclusive rounds; GO after enough successful ones in
+    /// a row, if asked). The report is the last round's, with the watch's decision and every round in
+    /// <see cref="ReleaseReport.Watch"/>. Waits use the evaluator's <see cref="TimeProvider"/>.
+    /// </summary>
+    /// <param name="options">The schedule and limits.</param>
+    /// <param name="cancellationToken">Cancels the watch.</param>
+    /// <returns>The final report.</returns>
+    /// <exception cref="ReleaseGatesConfigurationException">The options are invalid.</exception>
+    Task<ReleaseReport> WatchAsync(WatchOptions options, CancellationToken cancellationToken = default);
 }

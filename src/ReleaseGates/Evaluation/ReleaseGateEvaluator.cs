@@ -114,6 +114,14 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         return report;
     }
 
+    public Task<ReleaseReport> WatchAsync(WatchOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options = options.Copy(); // what the caller changes during the watch reaches no round
+        options.Validate();
+        return new ReleaseWatch(options, _time, EvaluateAsync).RunAsync(cancellationToken);
+    }
+
     private async Task RunThrottledAsync(SemaphoreSlim throttle, int slot, int index, GateReport[] reports, EvaluationRequest? request, CancellationToken cancellationToken)
     {
         await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -180,11 +180,13 @@ internal static class ReleaseScoring
             Duration = report.Duration,
             Scoring = scoring.Copy(),
             Gates = gates,
-            Decision = outcome.Decision,
+            // A watch's verdict came from rounds the report no longer holds: replaying the last round cannot better it.
+            Decision = report.Watch is { } watch && watch.Decision < outcome.Decision ? watch.Decision : outcome.Decision,
             Score = outcome.Score,
             Categories = outcome.Categories,
-            Reasons = outcome.Reasons,
+            Reasons = report.Watch is { } w && w.Decision < outcome.Decision ? [w.Reason, .. outcome.Reasons] : outcome.Reasons,
             DecidingGates = outcome.DecidingGates,
+            Watch = report.Watch,
         };
     }
 

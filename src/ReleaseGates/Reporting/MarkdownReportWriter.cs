@@ -54,6 +54,19 @@ internal static partial class MarkdownReportWriter
             }
         }
 
+        if (TextReportWriter.WatchRows(report) is { Count: > 1 } rounds)
+        {
+            sb.AppendLine();
+            sb.Append("### Watch: ").Append(rounds.Count - 1).AppendLine(rounds.Count == 2 ? " round (the gates above are the last)" : " rounds (the gates above are the last)");
+            sb.AppendLine();
+            sb.AppendLine("| Round | Started | Decision | Counts as | What fell short |");
+            sb.AppendLine("|---:|---|---|---|---|");
+            foreach (var row in rounds.Skip(1))
+            {
+                sb.Append("| ").Append(string.Join(" | ", row.Select(Escape))).AppendLine(" |");
+            }
+        }
+
         var shortfalls = TextReportWriter.Shortfalls(report);
         if (shortfalls.Count > 1)
         {

@@ -47,6 +47,12 @@ public sealed class ReleaseReport
     /// <summary>Every evaluated gate, in registration order.</summary>
     public IReadOnlyList<GateReport> Gates { get; init; } = [];
 
+    /// <summary>
+    /// The rounds of a watch, when the report is a watch's final report (<see cref="IReleaseGateEvaluator.WatchAsync"/>);
+    /// otherwise <see langword="null"/>. Its gates are the last round's.
+    /// </summary>
+    public WatchSummary? Watch { get; init; }
+
     /// <summary>Finds a gate's entry by name (ordinal, case-insensitive).</summary>
     /// <param name="name">The gate name.</param>
     /// <returns>The entry, or <see langword="null"/>.</returns>
@@ -174,6 +180,24 @@ public sealed class ReleaseReport
     /// </param>
     /// <returns>SARIF JSON text.</returns>
     public string ToSarif(string? fallbackArtifact = null) => SarifReportWriter.Write(this, fallbackArtifact);
+
+    /// <summary>This report as a watch's final one: the watch's decision, its reason first, and its history.</summary>
+    internal ReleaseReport WithWatch(ReleaseDecision decision, string reason, WatchSummary watch) => new()
+    {
+        SchemaVersion = SchemaVersion,
+        Subject = Subject,
+        BaselineSubject = BaselineSubject,
+        StartedAt = watch.Rounds.Count > 0 ? watch.Rounds[0].StartedAt : StartedAt,
+        Duration = watch.Rounds.Count > 0 ? watch.Rounds[^1].StartedAt + watch.Rounds[^1].Duration - watch.Rounds[0].StartedAt : Duration,
+        Scoring = Scoring,
+        Gates = Gates,
+        Decision = decision,
+        Score = Score,
+        Categories = Categories,
+        Reasons = [reason, .. Reasons],
+        DecidingGates = DecidingGates,
+        Watch = watch,
+    };
 
     /// <summary>The report as plain text for a console.</summary>
     /// <returns>Plain text.</returns>

@@ -9,6 +9,24 @@ internal static class TextReportWriter
     private static readonly string[] GateHeader = ["Gate", "Category", "Importance", "Status", "Time", "Summary"];
     private static readonly string[] ShortfallHeader = ["Gate", "Status", "What", "Actual", "Threshold"];
     private static readonly string[] NoteHeader = ["Gate", "Finding", "Detail"];
+    private static readonly string[] WatchHeader = ["Round", "Started", "Decision", "Counts as", "What fell short"];
+
+    /// <summary>A watch's rounds as table rows, the header first; empty when the report is not a watch's.</summary>
+    internal static List<string[]> WatchRows(ReleaseReport report)
+    {
+        if (report.Watch is not { } watch)
+        {
+            return [];
+        }
+
+        var rows = new List<string[]> { WatchHeader.ToArray() };
+        rows.AddRange(watch.Rounds.Select(r => new[]
+        {
+            r.Number.ToString(CultureInfo.InvariantCulture), r.StartedAt.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
+            ReportFormat.Decision(r.Decision), r.Outcome.ToString(), r.FellShort.Count == 0 ? "" : string.Join("; ", r.FellShort),
+        }));
+        return rows;
+    }
 
     public static string Write(ReleaseReport report)
     {
@@ -40,6 +58,13 @@ internal static class TextReportWriter
         {
             sb.AppendLine();
             sb.AppendLine(IO.ReportText.Line("Category scores: " + string.Join(", ", report.Categories.Select(c => $"{c.Category} {ReportFormat.Score(c.Score)}"))));
+        }
+
+        if (WatchRows(report) is { Count: > 1 } rounds)
+        {
+            sb.AppendLine();
+            sb.Append("Watch: ").Append(rounds.Count - 1).AppendLine(" round(s); the gates above are the last round's.");
+            AppendTable(sb, rounds);
         }
 
         var shortfalls = Shortfalls(report);

@@ -24,6 +24,24 @@ public class ReportSchemaTests
         Assert.Empty(problems);
     }
 
+    [Fact]
+    public async Task A_watchs_report_conforms_to_the_published_schema()
+    {
+        var round = 0;
+        var report = await ReleaseGate.CreateBuilder()
+            .AddGate("canary", (_, _) => ValueTask.FromResult(Interlocked.Increment(ref round) == 1 ? GateResult.Passed("ok") : GateResult.Failed("no")))
+            .Build()
+            .WatchAsync(new WatchOptions { Interval = TimeSpan.FromMilliseconds(1), Count = 3 }, TestContext.Current.CancellationToken);
+
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(Support.Repository.Root, "docs", "report.schema.json")));
+        using var json = JsonDocument.Parse(report.ToJson());
+        var problems = new List<string>();
+        Check(schema.RootElement, schema.RootElement, json.RootElement, "$", problems);
+        Assert.Empty(problems);
+        Assert.True(json.RootElement.TryGetProperty("watch", out var watch));
+        Assert.Equal(2, watch.GetProperty("rounds").GetArrayLength());
+    }
+
     private static void Check(JsonElement root, JsonElement schema, JsonElement value, string path, List<string> problems)
     {
         if (schema.TryGetProperty("$ref", out var reference))
