@@ -23,6 +23,7 @@ internal static class CommandLine
         var root = new RootCommand("Evaluates release gates into a GO / GO WITH WARNINGS / NO-GO decision.")
         {
             Evaluate(config, output, error, environment, errorIsTerminal),
+            WatchCommand.Create(config, output, error, environment, errorIsTerminal),
             Validate(config, output, error),
             Replay(output, error),
             Compare(output, error),
@@ -60,60 +61,100 @@ internal static class CommandLine
 
     private static Command Evaluate(Option<FileInfo> config, TextWriter output, TextWriter error, Func<string, string?> environment, bool errorIsTerminal)
     {
-        var tags = new Option<string[]>("--tags", "-t") { Description = "Evaluate only the gates with one of these tags.", AllowMultipleArgumentsPerToken = true };
-        var baseline = new Option<FileInfo?>("--baseline") { Description = "A report.json of an earlier release, for conditions relative to it." };
-        var failOnWarnings = new Option<bool>("--fail-on-warnings") { Description = "Exit 2 on GO WITH WARNINGS instead of 0." };
-        var outDirectory = new Option<DirectoryInfo?>("--out", "-o") { Description = "Write report.json, report.md, junit.xml and report.sarif into this folder." };
-        var json = new Option<bool>("--json") { Description = "Print the report as JSON instead of text." };
-        var progress = new Option<string>("--progress")
-        {
-            Description = "Print each gate's start, progress and end on standard error: auto (when it is a terminal), always or never.",
-            DefaultValueFactory = _ => "auto",
-        };
-        progress.AcceptOnlyFromAmong("auto", "always", "never");
-        var command = new Command("evaluate", "Evaluates the gates of the configuration and prints the report.") { config, tags, baseline, failOnWarnings, outDirectory, json, progress };
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            if (!TryLoad(parse.GetValue(config)!, error, out var builder))
-            {
-                return ReleaseExitCodes.InvalidConfiguration;
-            }
-
-            var request = new EvaluationRequest { Progress = ConsoleProgress.Shows(parse.GetValue(progress)!, errorIsTerminal) ? new ConsoleProgress(error) : null };
-            foreach (var tag in parse.GetValue(tags) ?? [])
-            {
-                request.Tags.UnionWith(tag.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            }
-
-            ReleaseReport report;
-            try
-            {
-                if (parse.GetValue(baseline) is { } baselineFile)
-                {
-                    await using var stream = baselineFile.OpenRead();
-                    request.Baseline = await ReleaseReport.ReadJsonAsync(stream, cancellationToken);
-                }
-
-                report = await builder.EvaluateAsync(request, cancellationToken);
-            }
-            catch (Exception e) when (e is ReleaseGatesConfigurationException or ReleaseReportFormatException or IOException or UnauthorizedAccessException)
-            {
-                await error.WriteLineAsync(e.Message);
-                return e is ReleaseGatesConfigurationException ? ReleaseExitCodes.InvalidConfiguration : ReleaseExitCodes.EvaluationError;
-            }
-
-            if (parse.GetValue(outDirectory) is { } directory)
-            {
-                await report.WriteToDirectoryAsync(directory.FullName, cancellationToken);
-                var sarif = report.ToSarif(ArtifactPath(parse.GetValue(config)!, environment));
-                await File.WriteAllTextAsync(Path.Combine(directory.FullName, SarifFileName), sarif, new UTF8Encoding(false), cancellationToken);
-            }
-
-            await output.WriteLineAsync(parse.GetValue(json) ? report.ToJson() : report.ToText());
-            await GitHubActions.WriteAsync(report, environment, output, error, cancellationToken);
-            return report.GetExitCode(parse.GetValue(failOnWarnings));
-        });
+        var shared = new EvaluationOptions(config);
+        var command = new Command("evaluate", "Evaluates the gates of the configuration and prints the report.");
+        shared.AddTo(command);
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse, shared, output, error, environment, errorIsTerminal, (builder, request, ct) => builder.EvaluateAsync(request, ct), cancellationToken));
         return command;
+    }
+
+    /// <summary>The options <c>evaluate</c> and <c>watch</c> share: what to evaluate, against what, and where the report goes.</summary>
+    internal sealed class EvaluationOptions(Option<FileInfo> config)
+    {
+        public Option<FileInfo> Config { get; } = config;
+
+        public Option<string[]> Tags { get; } = new("--tags", "-t") { Description = "Evaluate only the gates with one of these tags.", AllowMultipleArgumentsPerToken = true };
+
+        public Option<FileInfo?> Baseline { get; } = new("--baseline") { Description = "A report.json of an earlier release, for conditions relative to it." };
+
+        public Option<bool> FailOnWarnings { get; } = new("--fail-on-warnings") { Description = "Exit 2 on GO WITH WARNINGS instead of 0." };
+
+        public Option<DirectoryInfo?> Out { get; } = new("--out", "-o") { Description = "Write report.json, report.md, junit.xml and report.sarif into this folder." };
+
+        public Option<bool> Json { get; } = new("--json") { Description = "Print the report as JSON instead of text." };
+
+        public Option<string> Progress { get; } = ProgressOption();
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in new Option[] { Config, Tags, Baseline, FailOnWarnings, Out, Json, Progress })
+            {
+                command.Options.Add(option);
+            }
+        }
+
+        private static Option<string> ProgressOption()
+        {
+            var progress = new Option<string>("--progress")
+            {
+                Description = "Print each gate's start, progress and end on standard error: auto (when it is a terminal), always or never.",
+                DefaultValueFactory = _ => "auto",
+            };
+            progress.AcceptOnlyFromAmong("auto", "always", "never");
+            return progress;
+        }
+    }
+
+    /// <summary>Loads the configuration, runs <paramref name="run"/>, writes the reports and returns the exit code.</summary>
+    internal static async Task<int> RunAsync(
+        ParseResult parse,
+        EvaluationOptions options,
+        TextWriter output,
+        TextWriter error,
+        Func<string, string?> environment,
+        bool errorIsTerminal,
+        Func<ReleaseGatesBuilder, EvaluationRequest, CancellationToken, Task<ReleaseReport>> run,
+        CancellationToken cancellationToken)
+    {
+        if (!TryLoad(parse.GetValue(options.Config)!, error, out var builder))
+        {
+            return ReleaseExitCodes.InvalidConfiguration;
+        }
+
+        var request = new EvaluationRequest { Progress = ConsoleProgress.Shows(parse.GetValue(options.Progress)!, errorIsTerminal) ? new ConsoleProgress(error) : null };
+        foreach (var tag in parse.GetValue(options.Tags) ?? [])
+        {
+            request.Tags.UnionWith(tag.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        ReleaseReport report;
+        try
+        {
+            if (parse.GetValue(options.Baseline) is { } baselineFile)
+            {
+                await using var stream = baselineFile.OpenRead();
+                request.Baseline = await ReleaseReport.ReadJsonAsync(stream, cancellationToken);
+            }
+
+            report = await run(builder, request, cancellationToken);
+        }
+        catch (Exception e) when (e is ReleaseGatesConfigurationException or ReleaseReportFormatException or IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync(e.Message);
+            return e is ReleaseGatesConfigurationException ? ReleaseExitCodes.InvalidConfiguration : ReleaseExitCodes.EvaluationError;
+        }
+
+        if (parse.GetValue(options.Out) is { } directory)
+        {
+            await report.WriteToDirectoryAsync(directory.FullName, cancellationToken);
+            var sarif = report.ToSarif(ArtifactPath(parse.GetValue(options.Config)!, environment));
+            await File.WriteAllTextAsync(Path.Combine(directory.FullName, SarifFileName), sarif, new UTF8Encoding(false), cancellationToken);
+        }
+
+        await output.WriteLineAsync(parse.GetValue(options.Json) ? report.ToJson() : report.ToText());
+        await GitHubActions.WriteAsync(report, environment, output, error, cancellationToken);
+        return report.GetExitCode(parse.GetValue(options.FailOnWarnings));
     }
 
     /// <summary>The SARIF log <c>evaluate --out</c> writes beside the library's three reports.</summary>

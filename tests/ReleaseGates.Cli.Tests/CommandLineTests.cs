@@ -90,6 +90,47 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Watch_evaluates_every_interval_and_prints_a_line_per_round()
+    {
+        Config(Passing);
+
+        var (exit, output, error) = await ReleaseGatesTool.RunAsync(_folder.Path, "watch", "--interval", "100ms", "--count", "3", "--json");
+
+        Assert.Equal(ReleaseExitCodes.Go, exit);
+        var report = ReleaseReport.FromJson(output);
+        Assert.Equal(3, report.Watch!.Rounds.Count);
+        Assert.Equal(ReleaseDecision.Go, report.Decision);
+        Assert.Equal(3, error.Split('\n').Count(l => l.StartsWith("release-gates: round ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Watch_stops_at_the_first_failed_round_with_exit_1()
+    {
+        Config("""{ "cov": { "type": "coverage", "files": ["coverage.xml"], "minimumLineRate": "85%" } }""");
+
+        var (exit, output, error) = await ReleaseGatesTool.RunAsync(_folder.Path, "watch", "--interval", "100ms", "--count", "5");
+
+        Assert.Equal(ReleaseExitCodes.NoGo, exit);
+        Assert.Contains("Watch stopped at round 1", output, StringComparison.Ordinal);
+        Assert.Contains("release-gates: round 1 at", error, StringComparison.Ordinal);
+        Assert.Contains("NO-GO, counts as failed (cov fell short)", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("a watch must end", "watch", "--interval", "1s")]
+    [InlineData("expected a duration such as 500ms", "watch", "--interval", "soon", "--count", "2")]
+    [InlineData("expected a whole number or 'none'", "watch", "--count", "2", "--failure-limit", "few")]
+    public async Task Watch_exits_3_on_invalid_options_naming_what_was_expected(string expected, params string[] args)
+    {
+        Config(Passing);
+
+        var (exit, _, error) = await ReleaseGatesTool.RunAsync(_folder.Path, args);
+
+        Assert.Equal(ReleaseExitCodes.InvalidConfiguration, exit);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Evaluate_exits_1_on_no_go()
     {
         Config("""{ "cov": { "type": "coverage", "files": ["coverage.xml"], "minimumLineRate": "85%" } }""");

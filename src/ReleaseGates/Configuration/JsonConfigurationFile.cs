@@ -26,6 +26,7 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
         ["securityHeaders"] = new GateKind<SecurityHeadersGateOptions>((b, n, c) => b.AddSecurityHeaders(n, c)),
         ["smokeTests"] = new GateKind<SmokeTestsGateOptions>((b, n, c) => b.AddSmokeTests(n, c), (o, _, node, binder) => ReadRequests(node, binder, o.Requests), RequestsProperty),
         ["healthChecks"] = new GateKind<HealthChecksGateOptions>((b, n, c) => b.AddHealthChecks(n, c)),
+        ["metric"] = new GateKind<MetricGateOptions>((b, n, c) => b.AddMetric(n, c), (o, f, node, binder) => o.Source = ReadMetricSource(node, binder), SourceProperty),
         ["hostResources"] = new GateKind<HostResourcesGateOptions>((b, n, c) => b.AddHostResources(n, c), (o, f, _, _) => o.DiskPath = o.DiskPath is null ? null : f.Resolve(o.DiskPath)),
     };
 
@@ -120,7 +121,7 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
         return gates;
     }
 
-    /// <summary>A latency or error-rate gate's <c>source</c>: one of a k6 summary, a JMeter JTL file, a HAR file or a load probe.</summary>
+    /// <summary>A latency or error-rate gate's <c>source</c>: one of a k6 summary, a JMeter JTL file, a HAR file, a load probe or Prometheus.</summary>
     private RequestMetricsSource? ReadSource(ConfigNode gate, ConfigBinder binder)
     {
         var node = gate.Property(SourceProperty);
@@ -137,10 +138,10 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
             return null;
         }
 
-        var chosen = new[] { config.K6Summary is not null, config.JMeterJtl is not null, config.Har is not null, config.LoadProbe is not null }.Count(c => c);
+        var chosen = new[] { config.K6Summary is not null, config.JMeterJtl is not null, config.Har is not null, config.LoadProbe is not null, config.Prometheus is not null }.Count(c => c);
         if (chosen != 1)
         {
-            binder.Problem(node, "set exactly one of k6Summary, jMeterJtl, har and loadProbe.");
+            binder.Problem(node, "set exactly one of k6Summary, jMeterJtl, har, loadProbe and prometheus.");
             return null;
         }
 
@@ -149,8 +150,35 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
             { K6Summary: { } k6 } => RequestMetricsSource.FromK6Summary(Resolve(k6), config.DurationMetric ?? "http_req_duration"),
             { JMeterJtl: { } jtl } => RequestMetricsSource.FromJMeterJtl(Resolve(jtl), config.Labels.Count == 0 ? null : config.Labels),
             { Har: { } har } => RequestMetricsSource.FromHar(Resolve(har), config.Urls.Count == 0 ? null : config.Urls),
+            { Prometheus: { } prometheus } => RequestMetricsSource.FromPrometheus(prometheus),
             _ => RequestMetricsSource.FromLoadProbe(config.LoadProbe!),
         };
+    }
+
+    /// <summary>A metric gate's <c>source</c>: a Prometheus server and a query.</summary>
+    private static MetricSource? ReadMetricSource(ConfigNode gate, ConfigBinder binder)
+    {
+        var node = gate.Property(SourceProperty);
+        if (node is null)
+        {
+            return null;
+        }
+
+        var config = new MetricSourceConfiguration();
+        var before = binder.Problems.Count;
+        binder.BindObject(node, config);
+        if (binder.Problems.Count > before)
+        {
+            return null;
+        }
+
+        if (config.Prometheus is not { } connection || string.IsNullOrWhiteSpace(config.Query))
+        {
+            binder.Problem(node, "set prometheus (the server: baseAddress and, if needed, bearerToken or username and password) and query (PromQL that yields one number).");
+            return null;
+        }
+
+        return MetricSource.FromPrometheus(connection, config.Query);
     }
 
     /// <summary>A smoke-tests gate's <c>requests</c>: each an object with a <c>path</c> and the expectations.</summary>

@@ -25,7 +25,7 @@ public static class ReleaseGatesConfigurationSchema
             properties["type"] = new JsonObject { ["const"] = name };
             if (kind.Handled.Contains("source"))
             {
-                properties["source"] = SourceSchema();
+                properties["source"] = kind.OptionsType == typeof(MetricGateOptions) ? MetricSourceSchema() : SourceSchema();
             }
 
             if (kind.Handled.Contains("requests"))
@@ -59,7 +59,17 @@ public static class ReleaseGatesConfigurationSchema
     private static JsonObject SourceSchema()
     {
         var schema = ObjectSchema(typeof(RequestMetricsSourceConfiguration), []);
-        schema["description"] = "Exactly one of k6Summary, jMeterJtl, har and loadProbe.";
+        schema["description"] = "Exactly one of k6Summary, jMeterJtl, har, loadProbe and prometheus.";
+        return schema;
+    }
+
+    [RequiresUnreferencedCode("Reflection.")]
+    [RequiresDynamicCode("Reflection.")]
+    private static JsonObject MetricSourceSchema()
+    {
+        var schema = ObjectSchema(typeof(MetricSourceConfiguration), []);
+        schema["description"] = "A Prometheus server and a PromQL query that yields one number.";
+        schema["required"] = new JsonArray("prometheus", "query");
         return schema;
     }
 

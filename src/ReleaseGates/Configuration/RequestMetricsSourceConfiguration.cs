@@ -23,4 +23,7 @@ internal sealed class RequestMetricsSourceConfiguration
 
     /// <summary>A load probe run when the gate is evaluated.</summary>
     public HttpLoadProbeOptions? LoadProbe { get; set; }
+
+    /// <summary>A request-duration histogram in Prometheus, read when the gate is evaluated.</summary>
+    public PrometheusRequestMetricsOptions? Prometheus { get; set; }
 }

@@ -46,6 +46,41 @@ public sealed class QueueDepthGate(IQueueClient queue) : IReleaseGate
 /// </summary>
 public static class DocsSnippets
 {
+    // docs/rollouts.md
+    public static async Task<int> CanaryWatch()
+    {
+        var prometheus = new PrometheusConnection { BaseAddress = new Uri("http://prometheus:9090") };
+        var canary = new PrometheusRequestMetricsOptions { Connection = prometheus, Window = TimeSpan.FromMinutes(1) };
+        canary.Labels["job"] = "checkout";
+        canary.Labels["version"] = "2.5.0";
+        var requests = RequestMetricsSource.FromPrometheus(canary);
+
+        var evaluator = ReleaseGate.CreateBuilder()
+            .AddErrorRate("canary-errors", o => { o.Source = requests; o.MaximumRate = 0.05; o.MinimumRequests = 50; })   // seed 004
+            .AddLatency("canary-latency", o => { o.Source = requests; o.Conditions.Add("p(95) < 3s"); })                   // seed 001
+            .AddMetric("canary-availability", o =>
+            {
+                o.Source = MetricSource.FromPrometheus(prometheus, """avg(avg_over_time(up{job="checkout", version="2.5.0"}[10m]))""");
+                o.Unit = MetricUnit.Ratio;
+                o.Conditions.Add("value >= 95%");                                                                           // seed 001
+            })
+            .Build();
+
+        var report = await evaluator.WatchAsync(new WatchOptions
+        {
+            InitialDelay = TimeSpan.FromMinutes(1),   // let the canary warm up and be scraped
+            Interval = TimeSpan.FromMinutes(1),
+            Duration = TimeSpan.FromMinutes(30),
+            FailureLimit = null,                      // no total limit ...
+            ConsecutiveFailureLimit = 3,              // ... but 3 failed minutes in a row roll back
+            ConsecutiveErrorLimit = 4,                // Prometheus unreachable for 4 rounds: roll back, do not guess
+            InconclusiveLimit = 5,                    // too little traffic in 6 rounds: roll back
+        });
+
+        Console.WriteLine(report.ToText());           // the last round's gates, every round, and why it stopped
+        return report.GetExitCode();                  // 0 promote, 1 roll back
+    }
+
 
     public static async Task ConfigurationFile()
     {

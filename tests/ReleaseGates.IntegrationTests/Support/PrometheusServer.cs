@@ -105,8 +105,26 @@ public sealed class PrometheusServer : IAsyncLifetime
             await Task.Delay(250);
         }
 
-        var series = await client.QueryAsync(query.Replace("sum(", "(", StringComparison.Ordinal), DateTimeOffset.UtcNow, CancellationToken.None);
-        Assert.Fail(string.Join("\n", series.Series.Select(s => s + " " + s.Samples[0].Value)) + $"'{query}' did not reach {expected} within 30 s; last {last?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no value"}.");
+        Assert.Fail($"'{query}' did not reach {expected} within 30 s; last {last?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no value"}.");
+    }
+
+    /// <summary>Evaluates <paramref name="query"/> until it gives at least <paramref name="least"/>, for at most 30 s.</summary>
+    public async Task WaitForAtLeastAsync(string query, double least)
+    {
+        var client = new PrometheusClient(Connection(), TimeProvider.System);
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var result = await client.QueryAsync(query, DateTimeOffset.UtcNow, CancellationToken.None);
+            if (result.Series.Count == 1 && result.Series[0].Samples[0].Value >= least)
+            {
+                return;
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"'{query}' did not reach {least} within 30 s.");
     }
 
     public async ValueTask DisposeAsync()

@@ -77,6 +77,41 @@ public class JsonConfigurationTests
     }
 
     [Fact]
+    public void Prometheus_sources_and_the_metric_gate_load_from_a_file_with_their_problems_placed()
+    {
+        var valid = ReleaseGate.CreateBuilder().AddFromJson(new MemoryStream(Encoding.UTF8.GetBytes("""
+            {
+              "gates": {
+                "canary-latency": {
+                  "type": "latency",
+                  "conditions": ["p(95) < 300ms"],
+                  "source": { "prometheus": { "connection": { "baseAddress": "http://127.0.0.1:9090" }, "labels": { "job": "checkout" }, "window": "00:05:00" } }
+                },
+                "availability": {
+                  "type": "metric",
+                  "unit": "ratio",
+                  "conditions": ["value >= 95%"],
+                  "noDataStatus": "failed",
+                  "source": { "prometheus": { "baseAddress": "http://127.0.0.1:9090", "bearerToken": "t" }, "query": "avg(up)" }
+                }
+              }
+            }
+            """)), "releasegates.json", Fixtures.Root).Build();
+        var ex = Invalid("""
+            {
+              "gates": {
+                "no-server": { "type": "errorRate", "maximumRate": 0.01, "source": { "prometheus": { "labels": { "job": "x" } } } },
+                "no-query": { "type": "metric", "conditions": ["value > 1"], "source": { "prometheus": { "baseAddress": "http://127.0.0.1:9090" } } }
+              }
+            }
+            """);
+
+        Assert.Equal(2, valid.Registrations.Count);
+        Assert.Contains(ex.Problems, p => p.Contains("no-server", StringComparison.Ordinal) && p.Contains("BaseAddress must be an absolute http or https URL", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.StartsWith("releasegates.json:4:", StringComparison.Ordinal) && p.Contains("set prometheus", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Every_problem_is_listed_at_once_with_its_line_and_column()
     {
         var error = Invalid("""
@@ -94,8 +129,8 @@ public class JsonConfigurationTests
         Assert.Equal(
             [
                 "releasegates.json:2:39: subject.colour: unknown property 'colour'; expected one of: commit, environment, service, version.",
-                "releasegates.json:5:22: gates.lat.type: unknown gate type 'latencies'; expected one of coverage, testResults, latency, errorRate, securityHeaders, smokeTests, healthChecks, hostResources.",
-                "releasegates.json:7:17: gates.nameless: a gate needs a \"type\": one of coverage, testResults, latency, errorRate, securityHeaders, smokeTests, healthChecks, hostResources.",
+                "releasegates.json:5:22: gates.lat.type: unknown gate type 'latencies'; expected one of coverage, testResults, latency, errorRate, securityHeaders, smokeTests, healthChecks, metric, hostResources.",
+                "releasegates.json:7:17: gates.nameless: a gate needs a \"type\": one of coverage, testResults, latency, errorRate, securityHeaders, smokeTests, healthChecks, metric, hostResources.",
                 "releasegates.json:4:73: gates.cov.minimumLineRate: expected a number (or a percentage such as \"85%\"), found 'high'.",
                 "releasegates.json:4:91: gates.cov.format: 'xml' is not one of auto, cobertura, openCover, lcov, jaCoCo.",
                 "releasegates.json:6:69: gates.tests.maximumFailed: expected a whole number, found '1.5'.",

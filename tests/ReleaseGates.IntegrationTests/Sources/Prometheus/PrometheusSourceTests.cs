@@ -163,6 +163,81 @@ public sealed class PrometheusSourceTests(PrometheusServer prometheus) : IClassF
     }
 
     [Fact]
+    public async Task A_watch_goes_from_go_to_no_go_when_the_app_starts_failing_mid_rollout()
+    {
+        prometheus.RequireServer();
+        var failing = false;
+        using var traffic = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var clients = prometheus.Instances.Select(i => i.CreateClient()).ToArray();
+        var load = Task.Run(async () =>
+        {
+            // A steady 50 requests a second across both instances, all loopback, until the test ends (at most 90 s).
+            for (var n = 0; n < 4500 && !traffic.IsCancellationRequested; n++)
+            {
+                using var response = await clients[n % 2].GetAsync($"watched/{(Volatile.Read(ref failing) ? "true" : "false")}", traffic.Token);
+                await Task.Delay(20, traffic.Token);
+            }
+        }, traffic.Token);
+        await prometheus.WaitForAtLeastAsync($$"""sum({{Count}}{job="shop", http_route="/watched/{fail:bool}"})""", 20);
+
+        var successes = 0;
+        var flipped = DateTimeOffset.MaxValue;
+        var evaluator = ReleaseGate.CreateBuilder()
+            .AddErrorRate("canary-errors", o =>
+            {
+                o.Source = RequestMetricsSource.FromPrometheus(Requests("/watched/{fail:bool}", TimeSpan.FromSeconds(5)));
+                o.MaximumRate = 0.10;                       // seed 001: error rate > 10 % rolls back
+                o.MinimumRequests = 5;
+            })
+            .Build();
+        var options = new WatchOptions
+        {
+            Interval = TimeSpan.FromSeconds(1),
+            Count = 60,
+            FailureLimit = null,
+            ConsecutiveFailureLimit = 2,
+            InconclusiveLimit = null,
+            RoundCompleted = new Rounds(r =>
+            {
+                // After three healthy rounds the new version starts failing every request.
+                if (r.Outcome == WatchRoundOutcome.Successful && ++successes == 3)
+                {
+                    flipped = DateTimeOffset.UtcNow;
+                    Volatile.Write(ref failing, true);
+                }
+            }),
+        };
+
+        ReleaseReport report;
+        try
+        {
+            report = await evaluator.WatchAsync(options, Ct);
+        }
+        finally
+        {
+            await traffic.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => load);
+            Array.ForEach(clients, c => c.Dispose());
+        }
+
+        var watch = report.Watch!;
+        Assert.Equal(ReleaseDecision.NoGo, report.Decision);
+        Assert.True(watch.StoppedEarly, watch.Reason);
+        Assert.Contains("consecutive failure limit 2", watch.Reason, StringComparison.Ordinal);
+        var firstFailure = watch.Rounds.First(r => r.Outcome == WatchRoundOutcome.Failed);
+        Assert.True(firstFailure.StartedAt >= flipped, "no round failed before the app did");
+        Assert.True(watch.Rounds.Where(r => r.StartedAt < flipped).All(r => r.Outcome != WatchRoundOutcome.Failed));
+        var decidedAt = watch.Rounds[^1].StartedAt + watch.Rounds[^1].Duration;
+        Assert.True(decidedAt - flipped < TimeSpan.FromSeconds(20), $"NO-GO {decidedAt - flipped} after the app began failing");
+        Assert.Equal(WatchRoundOutcome.Failed, watch.Rounds[^2].Outcome);
+    }
+
+    private sealed class Rounds(Action<WatchRound> told) : IProgress<WatchRound>
+    {
+        public void Report(WatchRound value) => told(value);
+    }
+
+    [Fact]
     public async Task Credentials_reach_the_server_but_no_report_and_an_unreachable_server_is_an_error_in_time()
     {
         prometheus.RequireServer();

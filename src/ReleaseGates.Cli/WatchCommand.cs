@@ -1,0 +1,140 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace ReleaseGates.Cli;
+
+/// <summary><c>release-gates watch</c>: the gates evaluated round after round through a rollout, with the watch's limits.</summary>
+internal static class WatchCommand
+{
+    public static Command Create(Option<FileInfo> config, TextWriter output, TextWriter error, Func<string, string?> environment, bool errorIsTerminal)
+    {
+        var shared = new CommandLine.EvaluationOptions(config);
+        var interval = Duration("--interval", "Time from one round's start to the next (500ms, 30s, 5m, 1h).", "1m");
+        var duration = Duration("--duration", "How long to keep starting rounds, after the initial delay.", null);
+        var count = new Option<int?>("--count") { Description = "At most this many rounds." };
+        var initialDelay = Duration("--initial-delay", "Wait this long before the first round.", "0s");
+        var failureLimit = Limit("--failure-limit", "NO-GO once more than this many rounds failed in total ('none' for no limit).", "0");
+        var consecutiveFailures = Limit("--consecutive-failure-limit", "NO-GO once this many rounds in a row failed.", "none");
+        var consecutiveErrors = new Option<int>("--consecutive-error-limit") { Description = "NO-GO once this many rounds in a row could not be evaluated.", DefaultValueFactory = _ => 4 };
+        var inconclusiveLimit = Limit("--inconclusive-limit", "NO-GO once more than this many rounds were inconclusive ('none' for no limit).", "0");
+        var consecutiveSuccesses = Limit("--consecutive-success-limit", "End early with GO after this many successful rounds in a row.", "none");
+        var command = new Command("watch", "Evaluates the gates every interval through a rollout and stops at the first limit reached.");
+        shared.AddTo(command);
+        foreach (var option in new Option[] { interval, duration, count, initialDelay, failureLimit, consecutiveFailures, consecutiveErrors, inconclusiveLimit, consecutiveSuccesses })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, cancellationToken) => CommandLine.RunAsync(parse, shared, output, error, environment, errorIsTerminal, (builder, request, ct) =>
+        {
+            var options = new WatchOptions
+            {
+                Interval = parse.GetValue(interval)!.Value,
+                Duration = parse.GetValue(duration),
+                Count = parse.GetValue(count),
+                InitialDelay = parse.GetValue(initialDelay)!.Value,
+                FailureLimit = parse.GetValue(failureLimit),
+                ConsecutiveFailureLimit = parse.GetValue(consecutiveFailures),
+                ConsecutiveErrorLimit = parse.GetValue(consecutiveErrors),
+                InconclusiveLimit = parse.GetValue(inconclusiveLimit),
+                ConsecutiveSuccessLimit = parse.GetValue(consecutiveSuccesses),
+                Request = request,
+                RoundCompleted = new RoundLines(error),
+            };
+            return builder.Build().WatchAsync(options, ct);
+        }, cancellationToken));
+        return command;
+    }
+
+    private static readonly (string Suffix, double Milliseconds)[] Units = [("ms", 1), ("min", 60_000), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)];
+
+    /// <summary>A duration as <c>500ms</c>, <c>30s</c>, <c>5m</c>, <c>1h</c> or <c>hh:mm:ss</c>.</summary>
+    internal static bool TryParseDuration(string text, out TimeSpan duration)
+    {
+        duration = default;
+        // The configuration file's duration forms: the condition language's units (ms, s, min or m, h, d).
+        foreach (var (suffix, ms) in Units)
+        {
+            if (text.EndsWith(suffix, StringComparison.Ordinal)
+                && double.TryParse(text.AsSpan(0, text.Length - suffix.Length), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+            {
+                duration = TimeSpan.FromMilliseconds(value * ms);
+                return true;
+            }
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration) && duration >= TimeSpan.Zero;
+    }
+
+    private static Option<TimeSpan?> Duration(string name, string description, string? defaultText)
+    {
+        var option = new Option<TimeSpan?>(name)
+        {
+            Description = description,
+            CustomParser = result => Parse(result, name),
+        };
+        if (defaultText is not null)
+        {
+            option.DefaultValueFactory = _ => TryParseDuration(defaultText, out var d) ? d : null;
+        }
+
+        return option;
+    }
+
+    private static TimeSpan? Parse(ArgumentResult result, string name)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (TryParseDuration(text, out var duration))
+        {
+            return duration;
+        }
+
+        result.AddError($"{name}: expected a duration such as 500ms, 30s, 5m, 1h or 00:05:00, got '{text}'.");
+        return null;
+    }
+
+    private static Option<int?> Limit(string name, string description, string defaultText) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultText == "none" ? null : int.Parse(defaultText, CultureInfo.InvariantCulture),
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (text == "none")
+            {
+                return null;
+            }
+
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit))
+            {
+                return limit;
+            }
+
+            result.AddError($"{name}: expected a whole number or 'none', got '{text}'.");
+            return null;
+        },
+    };
+
+    /// <summary>One line per round on standard error, so a CI log shows when the watch turned.</summary>
+    private sealed class RoundLines(TextWriter error) : IProgress<WatchRound>
+    {
+        private readonly Lock _lock = new();
+
+        public void Report(WatchRound value)
+        {
+            var what = value.FellShort.Count == 0 ? "" : " (" + string.Join("; ", value.FellShort.Select(f => f.Split(':')[0])) + " fell short)";
+            lock (_lock)
+            {
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"release-gates: round {value.Number} at {value.StartedAt.UtcDateTime:HH:mm:ss}: {ReportDecision(value.Decision)}, counts as {value.Outcome.ToString().ToLowerInvariant()}{what}"));
+            }
+        }
+
+        private static string ReportDecision(ReleaseDecision decision) => decision switch
+        {
+            ReleaseDecision.Go => "GO",
+            ReleaseDecision.GoWithWarnings => "GO WITH WARNINGS",
+            _ => "NO-GO",
+        };
+    }
+}
