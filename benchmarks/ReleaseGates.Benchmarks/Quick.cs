@@ -129,6 +129,24 @@ public static class QuickCapture
 {
     public static void Run(string what)
     {
+        if (what == "tick")
+        {
+            for (var r = 0; r < 5; r++)
+            {
+                var sw0 = System.Diagnostics.Stopwatch.StartNew();
+                long acc = 0;
+                for (var i = 0; i < 10_000_000; i++) { acc += Environment.TickCount64; }
+                Console.WriteLine($"tick {sw0.Elapsed.TotalNanoseconds / 1e7:0.0} ns {acc & 1}");
+                sw0.Restart();
+                for (var i = 0; i < 10_000_000; i++) { acc += System.Diagnostics.Stopwatch.GetTimestamp(); }
+                Console.WriteLine($"stopwatch {sw0.Elapsed.TotalNanoseconds / 1e7:0.0} ns {acc & 1}");
+                sw0.Restart();
+                for (var i = 0; i < 10_000_000; i++) { acc += DateTime.UtcNow.Ticks; }
+                Console.WriteLine($"utcnow {sw0.Elapsed.TotalNanoseconds / 1e7:0.0} ns {acc & 1}");
+            }
+            return;
+        }
+
         var bench = new MeasurementCaptureBenchmarks();
         Action record;
         switch (what)

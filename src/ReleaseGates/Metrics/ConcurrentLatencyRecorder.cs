@@ -36,6 +36,7 @@ public sealed class ConcurrentLatencyRecorder
     private readonly object _snapshotLock = new();
     private readonly LatencyHistogram _template;
     private readonly int _slot = Interlocked.Increment(ref s_nextSlot) & (RecentShards - 1);
+    private readonly ConcurrentLatencyRecorder? _parent;
     private LatencyHistogram _lastCumulative;
 
     /// <summary>Creates a recorder.</summary>
@@ -45,10 +46,19 @@ public sealed class ConcurrentLatencyRecorder
     {
         _template = new LatencyHistogram(significantDigits, highestTrackableValue);
         _lastCumulative = _template.CreateEmptyLike();
-
     }
 
-    /// <summary>The number of threads that have recorded so far.</summary>
+    /// <summary>
+    /// A recorder whose shards are also shards of <paramref name="parent"/>: every value recorded here is in the parent's
+    /// snapshots too, at no extra cost per value (an endpoint's recorder, and the recorder of all endpoints).
+    /// </summary>
+    internal ConcurrentLatencyRecorder(ConcurrentLatencyRecorder parent)
+        : this(parent._template.SignificantDigits, TimeSpan.FromTicks(parent._template.HighestTrackableValue / 100))
+    {
+        _parent = parent;
+    }
+
+    /// <summary>The number of shards so far: one per thread that recorded and per writer (and, for the total of an <see cref="HttpMetricsCollector"/>, each endpoint's).</summary>
     public int ShardCount
     {
         get
@@ -93,11 +103,7 @@ public sealed class ConcurrentLatencyRecorder
     public LatencyRecorderWriter CreateWriter()
     {
         var shard = new Shard(this, _template.CreateEmptyLike());
-        lock (_shards)
-        {
-            _shards.Add(shard);
-        }
-
+        AddShard(shard);
         return new LatencyRecorderWriter(shard.Histogram);
     }
 
@@ -106,6 +112,32 @@ public sealed class ConcurrentLatencyRecorder
     public LatencyHistogram GetCumulativeSnapshot()
     {
         var snapshot = _template.CreateEmptyLike();
+        CopyCumulativeInto(snapshot);
+        return snapshot;
+    }
+
+    /// <summary>Values recorded so far from every thread, valid or not; cheap (no copy), and exact once writers are done.</summary>
+    internal long RecordedCount
+    {
+        get
+        {
+            long count = 0;
+            lock (_shards)
+            {
+                foreach (var shard in _shards)
+                {
+                    count += shard.Histogram.LiveRecordedCount;
+                }
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>Replaces the contents of <paramref name="target"/> (a histogram like this recorder's) with everything recorded so far.</summary>
+    internal void CopyCumulativeInto(LatencyHistogram target)
+    {
+        target.Reset();
         Shard[] shards;
         lock (_shards)
         {
@@ -114,11 +146,12 @@ public sealed class ConcurrentLatencyRecorder
 
         foreach (var shard in shards)
         {
-            snapshot.AddLiveCopyOf(shard.Histogram);
+            target.AddLiveCopyOf(shard.Histogram);
         }
-
-        return snapshot;
     }
+
+    /// <summary>An empty histogram of this recorder's precision and range.</summary>
+    internal LatencyHistogram CreateEmptyHistogram() => _template.CreateEmptyLike();
 
     /// <summary>What was recorded since the previous call (or since creation), merged from all threads.</summary>
     /// <returns>A new histogram owned by the caller.</returns>
@@ -142,13 +175,20 @@ public sealed class ConcurrentLatencyRecorder
         {
             shard = new Shard(this, _template.CreateEmptyLike());
             table.Add(this, shard);
-            lock (_shards)
-            {
-                _shards.Add(shard);
-            }
+            AddShard(shard);
         }
 
         return shard;
+    }
+
+    private void AddShard(Shard shard)
+    {
+        lock (_shards)
+        {
+            _shards.Add(shard);
+        }
+
+        _parent?.AddShard(shard);
     }
 
     private sealed class Shard(ConcurrentLatencyRecorder owner, LatencyHistogram histogram)

@@ -6,13 +6,13 @@ namespace ReleaseGates.Metrics;
 /// <summary>Live statistics of one endpoint (or of all of them): latency, counts and time windows.</summary>
 public sealed class HttpEndpointStatistics
 {
-    private long _total;
     private long _errors;
 
-    internal HttpEndpointStatistics(ConcurrentLatencyRecorder latency, RequestWindows windows)
+    /// <summary>Statistics whose windows are fed from the latency recorder: one lock-free record per event.</summary>
+    internal HttpEndpointStatistics(ConcurrentLatencyRecorder latency, TimeSpan windowInterval, int windowIntervalCount, int significantDigits, TimeProvider time)
     {
         LatencyRecorder = latency;
-        Windows = windows;
+        Windows = new RequestWindows(windowInterval, windowIntervalCount, time, significantDigits, latency, () => Errors);
     }
 
     /// <summary>The latency recorder; take snapshots from it.</summary>
@@ -22,7 +22,7 @@ public sealed class HttpEndpointStatistics
     public RequestWindows Windows { get; }
 
     /// <summary>Requests seen.</summary>
-    public long Total => Interlocked.Read(ref _total);
+    public long Total => LatencyRecorder.RecordedCount;
 
     /// <summary>Requests classified as errors.</summary>
     public long Errors => Interlocked.Read(ref _errors);
@@ -32,19 +32,19 @@ public sealed class HttpEndpointStatistics
     {
         get
         {
+            // Errors first: a request's error is counted after its value, so this order never gives more errors than requests.
+            var errors = Errors;
             var total = Total;
-            return total == 0 ? 0 : (double)Errors / total;
+            return total == 0 ? 0 : (double)Math.Min(errors, total) / total;
         }
     }
 
-    internal void Record(DateTimeOffset now, TimeSpan duration, bool isError)
-    {
-        LatencyRecorder.Record(duration);
-        Windows.RecordNow(now, isError, duration);
-        Interlocked.Increment(ref _total);
-        if (isError)
-        {
-            Interlocked.Increment(ref _errors);
-        }
-    }
+    /// <summary>
+    /// Before a request is recorded (into this recorder or a child's): the windows learn its time, so a request that opens
+    /// an interval is counted in it.
+    /// </summary>
+    internal void Observe(long utcTicks) => Windows.Observe(utcTicks);
+
+    /// <summary>After a failed request's value is recorded: counts the error (the one shared write of a request).</summary>
+    internal void CountError() => Interlocked.Increment(ref _errors);
 }

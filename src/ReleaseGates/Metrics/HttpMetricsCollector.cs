@@ -25,12 +25,20 @@ public sealed class HttpMetricsCollector : IDisposable
 
     private readonly HttpMetricsCollectorOptions _options;
     private readonly TimeProvider _time;
-    private readonly EventClock _clock;
     private readonly MeterListener _listener;
     private readonly ConcurrentDictionary<HttpEndpoint, RecentEndpoint> _endpoints = new();
     private readonly HttpEndpointStatistics _serverTotal;
     private readonly HttpEndpointStatistics _clientTotal;
-    private readonly RecentEndpoint?[] _recent = new RecentEndpoint?[64];
+    private const int CacheBits = 7;
+    private readonly RecentEndpoint?[] _recent = new RecentEndpoint?[1 << CacheBits];
+
+    // The default error rule is applied inline, without building an observation for the delegate.
+    private readonly bool _defaultIsError;
+
+    // Set when the windows' intervals are ended by a thread of this collector instead of by each request's clock reading.
+    private readonly Thread? _ticker;
+    private readonly ManualResetEventSlim _stopped = new();
+    private int _disposed;
 
     /// <summary>Creates a collector and starts listening.</summary>
     /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
@@ -40,7 +48,7 @@ public sealed class HttpMetricsCollector : IDisposable
         _options = options ?? new HttpMetricsCollectorOptions();
         ArgumentNullException.ThrowIfNull(_options.IsError, "options.IsError");
         _time = timeProvider ?? TimeProvider.System;
-        _clock = new EventClock(_time, _options.WindowInterval);
+        _defaultIsError = _options.IsError == HttpMetricsCollectorOptions.IsServerError;
         _serverTotal = NewStatistics();
         _clientTotal = NewStatistics();
         _listener = new MeterListener
@@ -55,6 +63,15 @@ public sealed class HttpMetricsCollector : IDisposable
             },
         };
         _listener.SetMeasurementEventCallback<double>(OnMeasurement);
+        if (ReferenceEquals(_time, TimeProvider.System) && _options.WindowInterval >= TimeSpan.FromSeconds(1))
+        {
+            // The system clock and windows of a second or more: a thread of the collector's own ends each interval, so a
+            // request reads no clock at all (reading it cost a third of a request's capture). The thread pool's timers
+            // would be late exactly when the pool is starved. Any other clock (a test's fake one) is read per request.
+            _ticker = new Thread(EndIntervals) { IsBackground = true, Name = "ReleaseGates HTTP windows" };
+            _ticker.Start();
+        }
+
         _listener.Start();
     }
 
@@ -75,36 +92,132 @@ public sealed class HttpMetricsCollector : IDisposable
     /// <param name="request">The request.</param>
     public void Record(HttpRequestObservation request)
     {
-        var isError = _options.IsError(request);
-        var now = _clock.GetUtcNow();
-        StatisticsOf(request.Source, request.Method, request.Route).Record(now, request.Duration, isError);
-        (request.Source == HttpMetricSource.Server ? _serverTotal : _clientTotal).Record(now, request.Duration, isError);
+        var ticks = request.Duration.Ticks;
+        Record(request.Source, request.Method, request.Route, ticks < 0 ? -1 : ticks > long.MaxValue / 100 ? long.MaxValue : ticks * 100, _options.IsError(request));
     }
-
-    /// <summary>Pushes buffered measurements and stops listening.</summary>
-    public void Dispose() => _listener.Dispose();
 
     /// <summary>
-    /// The statistics of an endpoint. The runtime passes the same method and route string instances for every request of
-    /// an endpoint, so a small cache keyed by their identity answers most lookups without hashing the strings; anything
-    /// else goes through the dictionary.
+    /// One request, in the order the fed windows need: both rings learn its time, then its value goes into the endpoint's
+    /// per-thread shard (which is also a shard of the total), then a failure is counted.
     /// </summary>
-    private HttpEndpointStatistics StatisticsOf(HttpMetricSource source, string method, string route)
+    private void Record(HttpMetricSource source, string method, string route, long nanoseconds, bool isError)
     {
-        var slot = (RuntimeHelpers.GetHashCode(route) ^ (RuntimeHelpers.GetHashCode(method) * 31) ^ (int)source) & (_recent.Length - 1);
-        if (Volatile.Read(ref _recent[slot]) is { } hit && ReferenceEquals(hit.Route, route) && ReferenceEquals(hit.Method, method) && hit.Source == source)
+        var entry = EndpointOf(source, method, route);
+        var endpoint = entry.Statistics;
+        var total = entry.Total;
+        if (_ticker is null)
         {
-            return hit.Statistics;
+            var ticks = _time.GetUtcNow().UtcTicks;
+            endpoint.Observe(ticks);
+            total.Observe(ticks);
         }
 
-        // The cache entry is the one made with the endpoint, so a miss (strings that are new instances each time) allocates nothing.
-        var entry = _endpoints.GetOrAdd(new HttpEndpoint(source, method, route), static (key, self) => new RecentEndpoint(key.Source, key.Method, key.Route, self.NewStatistics()), this);
-        Volatile.Write(ref _recent[slot], entry);
-        return entry.Statistics;
+        endpoint.LatencyRecorder.Record(nanoseconds);
+        if (isError)
+        {
+            endpoint.CountError();
+            total.CountError();
+        }
     }
 
-    private HttpEndpointStatistics NewStatistics()
-        => new(new ConcurrentLatencyRecorder(_options.SignificantDigits), new RequestWindows(_options.WindowInterval, _options.WindowIntervalCount, _time, trackLatency: true, _options.SignificantDigits));
+    /// <summary>Stops listening and ends the thread that closes intervals; the statistics stay readable.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _listener.Dispose();
+        _stopped.Set();
+        _ticker?.Join();
+        _stopped.Dispose();
+    }
+
+    /// <summary>
+    /// The ticker thread: just after each interval boundary (aligned to the Unix epoch, as the windows are), moves what every
+    /// endpoint recorded into the interval that ended. A request recorded between the boundary and the move (the thread's
+    /// wake-up delay, normally a millisecond or two) counts in the interval that ended; reads move everything first, so a
+    /// late move never hides a request.
+    /// </summary>
+    private void EndIntervals()
+    {
+        var interval = _options.WindowInterval.Ticks;
+        while (true)
+        {
+            var now = _time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+            var untilNext = interval - (((now % interval) + interval) % interval);
+            if (_stopped.Wait(TimeSpan.FromTicks(untilNext) + TimeSpan.FromMilliseconds(1)))
+            {
+                return;
+            }
+
+            var ticks = _time.GetUtcNow().UtcTicks;
+            _serverTotal.Windows.EndInterval(ticks);
+            _clientTotal.Windows.EndInterval(ticks);
+            foreach (var entry in _endpoints.Values)
+            {
+                entry.Statistics.Windows.EndInterval(ticks);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The statistics of an endpoint and of its side's total. The runtime passes the same method and route string instances
+    /// for every request of an endpoint, so a small two-way cache matched by their identity answers most lookups without
+    /// hashing the strings' contents; anything else goes through the dictionary.
+    /// </summary>
+    private RecentEndpoint EndpointOf(HttpMetricSource source, string method, string route)
+    {
+        var slot = CacheSlot(source, method, route);
+        if (Volatile.Read(ref _recent[slot]) is { } hit && hit.Is(source, method, route))
+        {
+            return hit;
+        }
+
+        if (Volatile.Read(ref _recent[slot ^ 1]) is { } other && other.Is(source, method, route))
+        {
+            return other;
+        }
+
+        // The cache entry is the one made with the endpoint, so a miss (strings that are new instances each time) allocates
+        // nothing. The newest entry takes the first way, the one it held moves to the second.
+        var entry = _endpoints.GetOrAdd(new HttpEndpoint(source, method, route), static (key, self) => new RecentEndpoint(key.Source, key.Method, key.Route, self.NewStatistics(self.GetTotal(key.Source)), self.GetTotal(key.Source)), this);
+        if (Volatile.Read(ref _recent[slot]) is { } previous)
+        {
+            Volatile.Write(ref _recent[slot ^ 1], previous);
+        }
+
+        Volatile.Write(ref _recent[slot], entry);
+        return entry;
+    }
+
+    /// <summary>
+    /// The first way of the cache's set for an endpoint (an even slot; the second way is the odd one after it): the route
+    /// string's identity hash, with the method's first character and length (which tell the common methods apart without
+    /// a second identity hash) and the side.
+    /// </summary>
+    private static int CacheSlot(HttpMetricSource source, string method, string route)
+    {
+        var h = RuntimeHelpers.GetHashCode(route) ^ (method.Length == 0 ? 0 : (method[0] << 3) ^ method.Length) ^ ((int)source << 7);
+        return h & ((1 << CacheBits) - 2);
+    }
+
+    /// <summary>The statistics of all requests of one side, or with <paramref name="total"/> those of one endpoint, whose values are also the total's.</summary>
+    private HttpEndpointStatistics NewStatistics(HttpEndpointStatistics? total = null)
+    {
+        var statistics = new HttpEndpointStatistics(
+            total is null ? new ConcurrentLatencyRecorder(_options.SignificantDigits) : new ConcurrentLatencyRecorder(total.LatencyRecorder),
+            _options.WindowInterval,
+            _options.WindowIntervalCount,
+            _options.SignificantDigits,
+            _time);
+
+        // With the ticker, the windows open their first interval now: requests are not timed, and those before the first
+        // boundary belong to this one.
+        statistics.Windows.EndInterval(_time.GetUtcNow().UtcTicks);
+        return statistics;
+    }
 
     private void OnMeasurement(Instrument instrument, double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
     {
@@ -132,9 +245,16 @@ public sealed class HttpMetricsCollector : IDisposable
             }
         }
 
-        var duration = double.IsFinite(seconds) && seconds >= 0 ? TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond)) : TimeSpan.FromTicks(-1);
-        Record(new HttpRequestObservation(source, method, route, status, errorType, duration));
+        // Negative and non-finite durations are counted as invalid; a long of nanoseconds holds up to about 9.2e9 seconds.
+        var nanoseconds = double.IsFinite(seconds) && seconds >= 0 ? seconds < 9e9 ? (long)Math.Round(seconds * 1e9) : long.MaxValue : -1;
+        var isError = _defaultIsError
+            ? HttpMetricsCollectorOptions.IsServerErrorStatus(status, errorType)
+            : _options.IsError(new HttpRequestObservation(source, method, route, status, errorType, TimeSpan.FromTicks(nanoseconds < 0 ? -1 : nanoseconds / 100)));
+        Record(source, method, route, nanoseconds, isError);
     }
 
-    private sealed record RecentEndpoint(HttpMetricSource Source, string Method, string Route, HttpEndpointStatistics Statistics);
+    private sealed record RecentEndpoint(HttpMetricSource Source, string Method, string Route, HttpEndpointStatistics Statistics, HttpEndpointStatistics Total)
+    {
+        public bool Is(HttpMetricSource source, string method, string route) => ReferenceEquals(Route, route) && ReferenceEquals(Method, method) && Source == source;
+    }
 }

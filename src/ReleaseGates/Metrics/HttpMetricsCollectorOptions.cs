@@ -30,5 +30,7 @@ public sealed class HttpMetricsCollectorOptions
     /// <summary>The default error classification: 5xx, or no response with an <c>error.type</c>.</summary>
     /// <param name="request">The request.</param>
     /// <returns>Whether it is an error.</returns>
-    public static bool IsServerError(HttpRequestObservation request) => request.StatusCode >= 500 || (request.StatusCode == 0 && request.ErrorType is not null);
+    public static bool IsServerError(HttpRequestObservation request) => IsServerErrorStatus(request.StatusCode, request.ErrorType);
+
+    internal static bool IsServerErrorStatus(int statusCode, string? errorType) => statusCode >= 500 || (statusCode == 0 && errorType is not null);
 }

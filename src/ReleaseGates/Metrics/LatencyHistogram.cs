@@ -540,6 +540,9 @@ public sealed class LatencyHistogram
 
     internal LatencyHistogram CreateEmptyLike() => new(SignificantDigits, TimeSpan.FromTicks(HighestTrackableValue / 100));
 
+    /// <summary>Values recorded so far, valid or not, read while another thread may be recording.</summary>
+    internal long LiveRecordedCount => Volatile.Read(ref _hot.Count) + Volatile.Read(ref _invalid);
+
     internal bool IsCompatibleWith(LatencyHistogram other) => other.SignificantDigits == SignificantDigits && other.HighestTrackableValue == HighestTrackableValue;
 
     /// <summary>Adds <paramref name="current"/> minus <paramref name="previous"/> to this histogram: the interval between two cumulative snapshots.</summary>

@@ -21,6 +21,18 @@ public sealed class RequestWindows
     private readonly TimeProvider _time;
     private long _tooOld;
 
+    // Set when the windows are fed from a sharded recorder (see Observe): what was recorded since the last flush belongs
+    // to interval _feedId, whose bounds in UTC ticks the writers' fast path compares with.
+    private readonly ConcurrentLatencyRecorder? _feed;
+    private readonly Func<long>? _feedErrors;
+    private LatencyHistogram? _feedLast;
+    private LatencyHistogram? _feedScratch;
+    private LatencyHistogram? _feedDelta;
+    private long _feedLastErrors;
+    private long _feedId = long.MinValue;
+    private long _feedStart = long.MaxValue;
+    private long _feedEnd = long.MinValue;
+
     /// <summary>Creates a ring.</summary>
     /// <param name="interval">The length of one interval; at least 1 ms.</param>
     /// <param name="intervalCount">How many intervals are kept; at least 2. The ring spans <c>interval × intervalCount</c>.</param>
@@ -41,6 +53,23 @@ public sealed class RequestWindows
         _errors = new long[intervalCount + 1];
         _latency = new LatencyHistogram?[intervalCount + 1];
         _latencyTemplate = trackLatency ? new LatencyHistogram(significantDigits) : null;
+    }
+
+    /// <summary>
+    /// Windows that read their events from a recorder instead of being told each one: writers record into
+    /// <paramref name="feed"/> (a histogram per thread, no lock) and count errors in the counter
+    /// <paramref name="errors"/> reads, and call <see cref="Observe"/> with the event's time first. The recorded
+    /// values are moved into the ring, under the lock, when an interval ends and whenever the windows are read, so a
+    /// busy endpoint takes the lock once per interval instead of once per event.
+    /// </summary>
+    internal RequestWindows(TimeSpan interval, int intervalCount, TimeProvider timeProvider, int significantDigits, ConcurrentLatencyRecorder feed, Func<long> errors)
+        : this(interval, intervalCount, timeProvider, trackLatency: true, significantDigits)
+    {
+        _feed = feed;
+        _feedErrors = errors;
+        _feedLast = feed.CreateEmptyHistogram();
+        _feedScratch = feed.CreateEmptyHistogram();
+        _feedDelta = feed.CreateEmptyHistogram();
     }
 
     /// <summary>The length of one interval.</summary>
@@ -77,6 +106,151 @@ public sealed class RequestWindows
         RecordIn(id, id, isError, latency);
     }
 
+    /// <summary>
+    /// Called by a writer of a fed ring before it records an event at <paramref name="utcTicks"/>: while the event falls
+    /// in the current interval this is two comparisons; the first event of a new interval moves what the previous
+    /// interval recorded into the ring.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal void Observe(long utcTicks)
+    {
+        // The two bounds are read apart: a writer that sees one of them already moved either passes correctly or takes the lock.
+        if (utcTicks < Volatile.Read(ref _feedStart) || utcTicks >= Volatile.Read(ref _feedEnd))
+        {
+            StartInterval(utcTicks);
+        }
+    }
+
+    private void StartInterval(long utcTicks)
+    {
+        // Another thread holding the lock is moving the interval or reading: rather than wait while it copies every shard,
+        // this event is recorded at once and lands on one side of the boundary or the other (off by at most that copy).
+        if (!Monitor.TryEnter(_lock))
+        {
+            return;
+        }
+
+        try
+        {
+            MoveTo(utcTicks);
+        }
+        finally
+        {
+            Monitor.Exit(_lock);
+        }
+    }
+
+    /// <summary>
+    /// For a fed ring whose writers do not call <see cref="Observe"/> (a ticker ends the intervals instead): moves what the
+    /// feed recorded into the current interval and makes the interval of <paramref name="utcTicks"/> current.
+    /// </summary>
+    internal void EndInterval(long utcTicks)
+    {
+        lock (_lock)
+        {
+            MoveTo(utcTicks);
+        }
+    }
+
+    /// <summary>Moves what the feed recorded into the ring and makes the interval of <paramref name="utcTicks"/> current unless a later one is. Under the lock.</summary>
+    private void MoveTo(long utcTicks)
+    {
+        var id = IntervalIdOfTicks(utcTicks);
+        FlushFeed(id);
+        if (id > _feedId)
+        {
+            // An event read from a clock behind the current interval is counted in it (and takes the slow path each time).
+            _feedId = id;
+            Volatile.Write(ref _feedEnd, StartOf(id + 1).UtcTicks);
+            Volatile.Write(ref _feedStart, StartOf(id).UtcTicks);
+        }
+    }
+
+    /// <summary>Moves what the feed recorded since the last flush into interval <c>_feedId</c> (now's, if none is open yet). Under the lock.</summary>
+    private void FlushFeed(long nowId)
+    {
+        if (_feed is null || _feedLast is null || _feedScratch is null || _feedDelta is null || _feedErrors is null)
+        {
+            return;
+        }
+
+        // Errors are read before the values: a writer counts a request's error after recording its value, so every error
+        // read here has its value in the copy below, and errors never outnumber requests.
+        var recorded = _feedLast.Count + _feedLast.InvalidCount;
+        var errors = _feedLastErrors;
+        var errorsNow = _feedErrors();
+        if (_feed.RecordedCount == recorded && errorsNow == errors)
+        {
+            return;
+        }
+
+        _feed.CopyCumulativeInto(_feedScratch);
+        var total = _feedScratch.Count + _feedScratch.InvalidCount - recorded;
+        // Before any interval was opened, only a writer that found the lock taken can have recorded: its values are now's.
+        var id = _feedId == long.MinValue ? nowId : _feedId;
+        var live = id > nowId - _totals.Length;
+        if (live && total > 0)
+        {
+            var slot = SlotFor(id);
+            _totals[slot] += total;
+            _feedDelta.Reset();
+            _feedDelta.AddDifference(_feedScratch, _feedLast);
+            _feedDelta.SetExtremesFromBuckets(_feedScratch.Min, _feedScratch.Max);
+            (_latency[slot] ??= _latencyTemplate!.CreateEmptyLike()).Add(_feedDelta);
+        }
+
+        // Past the ring, values and errors expire together; otherwise an error whose value an earlier flush moved waits
+        // (rarely) for an interval with room.
+        _feedLastErrors = live ? errors + PlaceErrors(id, errorsNow - errors) : errorsNow;
+        (_feedLast, _feedScratch) = (_feedScratch, _feedLast);
+    }
+
+    /// <summary>
+    /// Adds up to <paramref name="count"/> errors to interval <paramref name="id"/>, and what does not fit (an interval
+    /// never holds more errors than requests) to the newest earlier intervals with room: a request whose value was moved by
+    /// one flush and whose error by the next. Returns how many were placed. Under the lock.
+    /// </summary>
+    private long PlaceErrors(long id, long count)
+    {
+        var placed = 0L;
+        for (var k = id; k > id - _totals.Length && placed < count; k--)
+        {
+            var slot = SlotOf(k);
+            if (_intervalIds[slot] == k)
+            {
+                var take = Math.Min(_totals[slot] - _errors[slot], count - placed);
+                _errors[slot] += take;
+                placed += take;
+            }
+        }
+
+        return placed;
+    }
+
+    /// <summary>Before a read: moves what the feed recorded into the ring. Under the lock.</summary>
+    private void FlushFeedForRead()
+    {
+        if (_feed is not null)
+        {
+            MoveTo(_time.GetUtcNow().UtcTicks);
+        }
+    }
+
+    /// <summary>The slot of interval <paramref name="id"/>, emptied first if it held an older interval. Under the lock.</summary>
+    private int SlotFor(long id)
+    {
+        var slot = SlotOf(id);
+        if (_intervalIds[slot] != id)
+        {
+            _intervalIds[slot] = id;
+            _totals[slot] = 0;
+            _errors[slot] = 0;
+            _latency[slot]?.Reset();
+        }
+
+        return slot;
+    }
+
     private void RecordIn(long id, long now, bool isError, TimeSpan? latency)
     {
         lock (_lock)
@@ -87,15 +261,7 @@ public sealed class RequestWindows
                 return;
             }
 
-            var slot = SlotOf(id);
-            if (_intervalIds[slot] != id)
-            {
-                _intervalIds[slot] = id;
-                _totals[slot] = 0;
-                _errors[slot] = 0;
-                _latency[slot]?.Reset();
-            }
-
+            var slot = SlotFor(id);
             _totals[slot]++;
             if (isError)
             {
@@ -147,6 +313,7 @@ public sealed class RequestWindows
         var (first, last) = Overlapping(lookback);
         lock (_lock)
         {
+            FlushFeedForRead();
             for (var id = first; id <= last; id++)
             {
                 var slot = SlotOf(id);
@@ -212,6 +379,7 @@ public sealed class RequestWindows
         var id = IntervalId(start);
         lock (_lock)
         {
+            FlushFeedForRead();
             var slot = SlotOf(id);
             return _intervalIds[slot] == id && _latency[slot] is { Count: > 0 } h ? h.ValueAtPercentile(percentile) : -1;
         }
@@ -284,6 +452,7 @@ public sealed class RequestWindows
         var result = new WindowInterval[last - first + 1];
         lock (_lock)
         {
+            FlushFeedForRead();
             for (var id = first; id <= last; id++)
             {
                 var slot = SlotOf(id);
@@ -309,7 +478,9 @@ public sealed class RequestWindows
         return (first, last);
     }
 
-    private long IntervalId(DateTimeOffset t) => (long)Math.Floor((double)(t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / Interval.Ticks);
+    private long IntervalId(DateTimeOffset t) => IntervalIdOfTicks(t.UtcTicks);
+
+    private long IntervalIdOfTicks(long utcTicks) => (long)Math.Floor((double)(utcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / Interval.Ticks);
 
     private DateTimeOffset StartOf(long id) => DateTimeOffset.UnixEpoch.AddTicks(id * Interval.Ticks);
 

@@ -104,4 +104,53 @@ public class HttpMetricsCollectorTests
         await WaitForAsync(() => collector.GetEndpoint(key)?.Errors >= 1);
         Assert.Equal(1, collector.GetEndpoint(key)!.Errors);
     }
+
+    [Fact]
+    public async Task With_the_system_clock_its_own_thread_ends_each_interval_and_requests_land_in_theirs()
+    {
+        var interval = TimeSpan.FromSeconds(2);
+        using var collector = new HttpMetricsCollector(new HttpMetricsCollectorOptions { CaptureServer = false, WindowInterval = interval, WindowIntervalCount = 10 });
+        var observation = new HttpRequestObservation(HttpMetricSource.Server, "GET", "/ticker", 200, null, TimeSpan.FromMilliseconds(3));
+
+        // A quarter into an interval, five requests; a quarter into the next, three: half a second from every boundary.
+        var first = await QuarterIntoAnIntervalAsync(interval);
+        for (var i = 0; i < 5; i++)
+        {
+            collector.Record(i == 0 ? observation with { StatusCode = 503 } : observation);
+        }
+
+        Assert.True(DateTimeOffset.UtcNow < first + interval, "the first requests were recorded too late to test the boundary");
+        await Task.Delay(first + interval + (interval / 4) - DateTimeOffset.UtcNow, Ct);
+        for (var i = 0; i < 3; i++)
+        {
+            collector.Record(observation);
+        }
+
+        var windows = collector.GetEndpoint(new HttpEndpoint(HttpMetricSource.Server, "GET", "/ticker"))!.Windows;
+        var intervals = windows.GetIntervals(interval * 2).Where(i => i.Start >= first).ToArray();
+        Assert.Equal([(first, 5L, 1L), (first + interval, 3L, 0L)], intervals.Select(i => (i.Start, i.Total, i.Errors)));
+        Assert.Equal([5L, 3L], collector.GetTotal().Windows.GetIntervals(interval * 2).Where(i => i.Start >= first).Select(i => i.Total));
+
+        // Disposing stops the thread (twice is harmless) and leaves what was captured readable.
+        collector.Dispose();
+        collector.Dispose();
+        Assert.Equal(8, collector.GetTotal().Total);
+        Assert.Equal(8, windows.GetTotals(interval * 2).Total);
+    }
+
+    /// <summary>Waits until a quarter of the way into an epoch-aligned interval and returns that interval's start.</summary>
+    private static async Task<DateTimeOffset> QuarterIntoAnIntervalAsync(TimeSpan interval)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var start = DateTimeOffset.UnixEpoch.AddTicks((now - DateTimeOffset.UnixEpoch).Ticks / interval.Ticks * interval.Ticks);
+        var target = start + (interval / 4);
+        if (now > target)
+        {
+            start += interval;
+            target += interval;
+        }
+
+        await Task.Delay(target - now, Ct);
+        return start;
+    }
 }
