@@ -11,11 +11,20 @@ public sealed record Finding(string Code, FindingSeverity Severity, string Messa
     /// <summary>What the finding is about: a URL, a file and line range, a table, an endpoint. <see langword="null"/> when it is the gate as a whole.</summary>
     public string? Target { get; init; }
 
+    /// <summary>
+    /// The 1-based line of <see cref="Target"/> (a file) the finding is about, or <see langword="null"/>. Code-scanning
+    /// (SARIF) results point at it, and the text, Markdown and JUnit reports print it as <c>file:line</c>.
+    /// </summary>
+    public int? Line { get; init; }
+
     /// <summary>The value the gate saw (a header's value, a cookie, a checksum), or <see langword="null"/>.</summary>
     public string? Observed { get; init; }
 
     /// <summary>How to fix it, where known (for ASP.NET Core, the middleware line or Kestrel option), or <see langword="null"/>.</summary>
     public string? Remediation { get; init; }
+
+    /// <summary>The target with its line, as the reports print it: <c>CHECKLIST.md:27</c>; <see langword="null"/> without a target.</summary>
+    internal string? Location => Target is null ? null : Line is { } line ? $"{Target}:{line.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : Target;
 
     /// <summary>The status this finding imposes on its gate: <see cref="GateStatus.Failed"/> for errors, <see cref="GateStatus.Warning"/> for warnings, otherwise <see cref="GateStatus.Passed"/>.</summary>
     internal GateStatus ImpliedStatus => Severity switch

@@ -21,6 +21,7 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
     {
         ["coverage"] = new GateKind<CoverageGateOptions>((b, n, c) => b.AddCoverage(n, c), (o, f, _, _) => o.BaseDirectory = f.Resolve(o.BaseDirectory)),
         ["testResults"] = new GateKind<TestResultsGateOptions>((b, n, c) => b.AddTestResults(n, c), (o, f, _, _) => o.BaseDirectory = f.Resolve(o.BaseDirectory)),
+        ["checklist"] = new GateKind<ChecklistGateOptions>((b, n, c) => b.AddChecklist(n, c), (o, f, _, _) => o.BaseDirectory = f.Resolve(o.BaseDirectory)),
         ["latency"] = new GateKind<LatencyGateOptions>((b, n, c) => b.AddLatency(n, c), (o, f, node, binder) => o.Source = f.ReadSource(node, binder), SourceProperty),
         ["errorRate"] = new GateKind<ErrorRateGateOptions>((b, n, c) => b.AddErrorRate(n, c), (o, f, node, binder) => o.Source = f.ReadSource(node, binder), SourceProperty),
         ["securityHeaders"] = new GateKind<SecurityHeadersGateOptions>((b, n, c) => b.AddSecurityHeaders(n, c)),

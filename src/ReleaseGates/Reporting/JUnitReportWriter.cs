@@ -132,9 +132,9 @@ internal static class JUnitReportWriter
         foreach (var f in gate.Findings)
         {
             sb.Append(f.Severity).Append(' ').Append(f.Code);
-            if (f.Target is not null)
+            if (f.Location is not null)
             {
-                sb.Append(" [").Append(f.Target).Append(']');
+                sb.Append(" [").Append(f.Location).Append(']');
             }
 
             sb.Append(": ").AppendLine(f.Message);

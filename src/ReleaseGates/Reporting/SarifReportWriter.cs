@@ -50,7 +50,11 @@ internal static class SarifReportWriter
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private sealed record Result(string RuleId, string Level, string Message, string? Target, GateReport Gate, Action<Utf8JsonWriter> Properties);
+    private sealed record Result(string RuleId, string Level, string Message, string? Target, GateReport Gate, Action<Utf8JsonWriter> Properties)
+    {
+        /// <summary>The line in <see cref="Target"/>, when it is a file and the finding names one.</summary>
+        public int? Line { get; init; }
+    }
 
     private static List<Result> Results(ReleaseReport report)
     {
@@ -88,7 +92,7 @@ internal static class SarifReportWriter
                     {
                         w.WriteString("remediation", f.Remediation);
                     }
-                }));
+                }) { Line = f.Line });
             }
 
             if (results.Count == before)
@@ -164,6 +168,13 @@ internal static class SarifReportWriter
                 w.WriteStartObject("artifactLocation");
                 w.WriteString("uri", ToUri(artifact));
                 w.WriteEndObject();
+                if (file is not null && result.Line is > 0 and var line)
+                {
+                    w.WriteStartObject("region");
+                    w.WriteNumber("startLine", line);
+                    w.WriteEndObject();
+                }
+
                 w.WriteEndObject();
             }
 

@@ -94,7 +94,7 @@ internal static class TextReportWriter
         {
             foreach (var f in gate.Findings.Where(f => f.Severity == FindingSeverity.Info))
             {
-                rows.Add([gate.Name, f.Code + (f.Target is null ? "" : $" [{f.Target}]"), Describe(f)]);
+                rows.Add([gate.Name, f.Code + (f.Location is null ? "" : $" [{f.Location}]"), Describe(f)]);
             }
         }
 
@@ -138,7 +138,7 @@ internal static class TextReportWriter
 
             foreach (var f in gate.Findings.Where(f => f.Severity != FindingSeverity.Info))
             {
-                rows.Add([gate.Name, StatusLabel(f.ImpliedStatus), f.Code + (f.Target is null ? "" : $" [{f.Target}]"), Describe(f), ""]);
+                rows.Add([gate.Name, StatusLabel(f.ImpliedStatus), f.Code + (f.Location is null ? "" : $" [{f.Location}]"), Describe(f), ""]);
             }
 
             if (rows.Count == before)

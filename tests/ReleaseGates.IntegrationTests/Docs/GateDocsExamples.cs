@@ -206,6 +206,24 @@ public static class GateDocsExamples
         Build(services);
     }
 
+    // docs/gates/checklist.md
+    public static void Checklist()
+    {
+        var services = new ServiceCollection();
+        services.AddReleaseGates(gates => gates
+            .AddChecklist("readiness", o =>
+            {
+                o.Files.Add("docs/RELEASE_CHECKLIST.md");
+                o.Groups["*Tier 1*"] = 1.00;          // must-have: every item
+                o.Groups["*Tier 2*"] = 0.85;          // recommended
+                o.Groups["*Tier 3*"] = 0.60;          // optional
+                o.RequiredItems.Add("*rollback*");    // whatever its tier
+                o.RequireSignOff = true;              // "- [x] Load test @alice 2026-11-30"
+                o.MaximumSignOffAge = TimeSpan.FromDays(30);
+            }));
+        Build(services);
+    }
+
     // docs/gates/test-results.md
     public static void TestResults()
     {

@@ -77,6 +77,49 @@ public class JsonConfigurationTests
     }
 
     [Fact]
+    public async Task A_checklist_gate_configured_in_json_gives_the_report_the_same_gate_configured_in_csharp_gives()
+    {
+        using var folder = Fixtures.CreateTempFolder();
+        File.Copy(Fixtures.Checklist("seed-003-readiness-report.md"), Path.Combine(folder.Path, "READINESS.md"));
+        var config = folder.Write("releasegates.json", """
+            {
+              "gates": {
+                "readiness": {
+                  "type": "checklist",
+                  "files": ["READINESS.md"],
+                  "groups": { "*Tier 1*": 1, "*Tier 2*": "85%", "*Tier 3*": 0.6 },
+                  "requiredItems": ["*CI/CD*"],
+                  "requireEvidence": false,
+                  "maximumSignOffAge": "30d",
+                  "conditions": ["open <= 30"],
+                  "maximumOpenListed": 5
+                }
+              }
+            }
+            """);
+
+        var fromJson = await ReleaseGate.CreateBuilder().AddFromJsonFile(config).EvaluateAsync(TestContext.Current.CancellationToken);
+        var fromCSharp = await ReleaseGate.CreateBuilder()
+            .AddChecklist("readiness", o =>
+            {
+                o.Files.Add("READINESS.md");
+                o.BaseDirectory = folder.Path;
+                o.Groups["*Tier 1*"] = 1;
+                o.Groups["*Tier 2*"] = 0.85;
+                o.Groups["*Tier 3*"] = 0.6;
+                o.RequiredItems.Add("*CI/CD*");
+                o.MaximumSignOffAge = TimeSpan.FromDays(30);
+                o.Conditions.Add("open <= 30");
+                o.MaximumOpenListed = 5;
+            })
+            .EvaluateAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(Summary(fromCSharp), Summary(fromJson));
+        Assert.Equal(ReleaseDecision.NoGo, fromJson.Decision);
+        Assert.Equal(6, fromJson.Gates[0].Findings.Count(f => f.Code.StartsWith("checklist.", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Prometheus_sources_and_the_metric_gate_load_from_a_file_with_their_problems_placed()
     {
         var valid = ReleaseGate.CreateBuilder().AddFromJson(new MemoryStream(Encoding.UTF8.GetBytes("""
@@ -129,8 +172,8 @@ public class JsonConfigurationTests
         Assert.Equal(
             [
                 "releasegates.json:2:39: subject.colour: unknown property 'colour'; expected one of: commit, environment, service, version.",
-                "releasegates.json:5:22: gates.lat.type: unknown gate type 'latencies'; expected one of coverage, testResults, latency, errorRate, securityHeaders, smokeTests, healthChecks, metric, hostResources.",
-                "releasegates.json:7:17: gates.nameless: a gate needs a \"type\": one of coverage, testResults, latency, errorRate, securityHeaders, smokeTests, healthChecks, metric, hostResources.",
+                "releasegates.json:5:22: gates.lat.type: unknown gate type 'latencies'; expected one of coverage, testResults, checklist, latency, errorRate, securityHeaders, smokeTests, healthChecks, metric, hostResources.",
+                "releasegates.json:7:17: gates.nameless: a gate needs a \"type\": one of coverage, testResults, checklist, latency, errorRate, securityHeaders, smokeTests, healthChecks, metric, hostResources.",
                 "releasegates.json:4:73: gates.cov.minimumLineRate: expected a number (or a percentage such as \"85%\"), found 'high'.",
                 "releasegates.json:4:91: gates.cov.format: 'xml' is not one of auto, cobertura, openCover, lcov, jaCoCo.",
                 "releasegates.json:6:69: gates.tests.maximumFailed: expected a whole number, found '1.5'.",

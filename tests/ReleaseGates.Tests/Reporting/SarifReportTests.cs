@@ -119,6 +119,29 @@ public class SarifReportTests
         Assert.Equal("Strict-Transport-Security", (string?)header["locations"]![0]!["logicalLocations"]![0]!["name"]);
     }
 
+    [Fact]
+    public async Task A_finding_on_a_line_of_a_file_points_at_that_line_and_keeps_it_through_json()
+    {
+        var checklist = GateResult.FromEvidence("one item open", [], [
+            new Finding("checklist.open", FindingSeverity.Error, "'Redis configured' is not ticked.") { Target = "docs/RELEASE.md", Line = 27 },
+            new Finding("checklist.group-missing", FindingSeverity.Error, "no heading") { Target = "docs/RELEASE.md" },
+            new Finding("hsts.missing", FindingSeverity.Error, "a header has no lines") { Target = "Strict-Transport-Security", Line = 3 },
+        ]);
+        var report = await ReleaseGate.CreateBuilder().AddGate("checklist", Returning(checklist)).EvaluateAsync(TestContext.Current.CancellationToken);
+
+        var sarif = report.ToSarif();
+        AssertValid(sarif);
+        var results = JsonNode.Parse(sarif)!["runs"]![0]!["results"]!.AsArray().Select(r => r!).ToList();
+        JsonNode? Region(string rule) => Assert.Single(results, r => (string?)r["ruleId"] == rule)["locations"]![0]!["physicalLocation"]?["region"];
+        Assert.Equal(27, (int?)Region("checklist.open")!["startLine"]);
+        Assert.Null(Region("checklist.group-missing"));
+        Assert.Null(Region("hsts.missing"));
+
+        var again = ReleaseReport.FromJson(report.ToJson());
+        Assert.Equal([27, null, 3], again.Gates[0].Findings.Select(f => f.Line));
+        Assert.Contains("checklist.open [docs/RELEASE.md:27]", report.ToText(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("src/Orders/OrderService.cs", true)]
     [InlineData("/ci/TestResults/run.trx", true)]

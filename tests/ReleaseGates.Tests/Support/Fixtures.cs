@@ -10,6 +10,8 @@ public static class Fixtures
 
     public static string Coverage(string name) => Path.Combine(Root, "coverage", name);
 
+    public static string Checklist(string name) => Path.Combine(Root, "checklists", name);
+
     /// <summary>A new empty folder under the system temp folder; deleted by the caller's <c>using</c>.</summary>
     public static TempFolder CreateTempFolder() => new();
 

@@ -1,0 +1,24 @@
+namespace ReleaseGates;
+
+/// <summary>Adds the checklist gate.</summary>
+public static class ChecklistReleaseGatesBuilderExtensions
+{
+    /// <summary>
+    /// Adds a gate over Markdown checklists (<c>- [x] done</c>, <c>- [ ] open</c>, and table rows with a status mark such
+    /// as ✅ or ❌): every item done by default; a share per heading (<c>*Tier 2*</c> at 85 %), required items, and
+    /// sign-offs that must be present, fresh and backed by evidence through the options. Every open item is a finding
+    /// with its file and line.
+    /// </summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The gate's unique name.</param>
+    /// <param name="configure">Sets the files, groups and rules.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ReleaseGatesConfigurationException">The options are invalid; every problem is listed.</exception>
+    public static TBuilder AddChecklist<TBuilder>(this TBuilder builder, string name, Action<ChecklistGateOptions> configure)
+        where TBuilder : IReleaseGatesBuilder
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return builder.AddBuiltInGate<TBuilder, ChecklistGateOptions>(name, configure, options => new ChecklistGate(options));
+    }
+}
