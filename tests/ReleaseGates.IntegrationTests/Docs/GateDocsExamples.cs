@@ -206,6 +206,26 @@ public static class GateDocsExamples
         Build(services);
     }
 
+    // docs/gates/canary.md
+    public static void Canary()
+    {
+        var services = new ServiceCollection();
+        var baseline = new HttpLoadProbeOptions { Concurrency = 4, Requests = 500 };
+        baseline.Targets.Add(new Uri("http://orders-stable.internal:8080/api/orders/42"));
+        var canary = new HttpLoadProbeOptions { Concurrency = 4, Requests = 500 };
+        canary.Targets.Add(new Uri("http://orders-canary.internal:8080/api/orders/42"));
+
+        services.AddReleaseGates(gates => gates
+            .AddCanary("orders-canary", o =>
+            {
+                o.Baseline = RequestMetricsSource.FromLoadProbe(baseline);
+                o.Canary = RequestMetricsSource.FromLoadProbe(canary);
+                o.MaximumIncrease = TimeSpan.FromMilliseconds(20);   // slower by more than 20 ms is a NO-GO
+                o.MaximumRelativeIncrease = 0.10;                    // or by more than 10 % of the baseline's median
+            }));
+        Build(services);
+    }
+
     // docs/gates/checklist.md
     public static void Checklist()
     {

@@ -45,6 +45,7 @@ public partial class GateDocsExamplesTests
     [Fact]
     public void Every_example_passes_registration()
     {
+        GateDocsExamples.Canary();
         GateDocsExamples.Checklist();
         GateDocsExamples.Coverage();
         GateDocsExamples.ErrorRate();
