@@ -18,6 +18,9 @@ public sealed class ScoringOptions
     /// <summary>The score of a gate with status <see cref="GateStatus.Warning"/>. Default: 50. (Passed scores 100, failed and error 0.)</summary>
     public double WarningGateScore { get; set; } = 50;
 
+    /// <summary>How gates are scored and how warnings weigh in the decision. Default: <see cref="ScoringMethod.Status"/>.</summary>
+    public ScoringMethod Method { get; set; } = ScoringMethod.Status;
+
     /// <summary>
     /// Weights of categories in the overall score. A category not listed weighs the sum of its gates' weights, which makes
     /// the overall score the weighted mean over all gates. Default: empty.
@@ -28,7 +31,7 @@ public sealed class ScoringOptions
     /// <summary>A copy that shares nothing with these settings.</summary>
     internal ScoringOptions Copy()
     {
-        var copy = new ScoringOptions { PassScore = PassScore, WarningScore = WarningScore, WarningGateScore = WarningGateScore };
+        var copy = new ScoringOptions { PassScore = PassScore, WarningScore = WarningScore, WarningGateScore = WarningGateScore, Method = Method };
         foreach (var (category, weight) in CategoryWeights)
         {
             copy.CategoryWeights[category] = weight;
@@ -53,6 +56,11 @@ public sealed class ScoringOptions
         if (WarningScore > PassScore)
         {
             problems.Add($"Scoring.{nameof(WarningScore)} ({WarningScore}) must not exceed {nameof(PassScore)} ({PassScore}).");
+        }
+
+        if (!Enum.IsDefined(Method))
+        {
+            problems.Add($"Scoring.{nameof(Method)} must be Status or Objectives, but was {Method}.");
         }
 
         if (!InRange(WarningGateScore))

@@ -107,6 +107,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             Decision = outcome.Decision,
             Score = outcome.Score,
             Categories = outcome.Categories,
+            Importances = outcome.Importances,
             Reasons = outcome.Reasons,
             DecidingGates = outcome.DecidingGates,
         };

@@ -11,15 +11,29 @@ internal static class ReleaseScoring
         ReleaseDecision Decision,
         double? Score,
         IReadOnlyList<CategoryScore> Categories,
+        IReadOnlyList<ImportanceScore> Importances,
         IReadOnlyList<string> Reasons,
         IReadOnlyList<string> DecidingGates);
 
-    /// <summary>The score of one gate: passed 100, warning <see cref="ScoringOptions.WarningGateScore"/>, failed and error 0; <see langword="null"/> when not scored.</summary>
+    /// <summary>
+    /// The score of one gate, <see langword="null"/> when not scored. By status: passed 100, warning
+    /// <see cref="ScoringOptions.WarningGateScore"/>, failed and error 0. By objectives: the share of its objectives met
+    /// (see <see cref="ObjectiveShare"/>), unless it has none or its status is worse than they show (a gate that fails on
+    /// its own judgement scores by its status, never better).
+    /// </summary>
     public static double? GateScore(GateReport gate, ScoringOptions scoring)
     {
         if (!gate.IsScored)
         {
             return null;
+        }
+
+        if (scoring.Method == ScoringMethod.Objectives
+            && gate.Status != GateStatus.Error
+            && GateResult.DeriveStatus(gate.Measurements, gate.Findings) == gate.Status
+            && ObjectiveShare(gate) is { } share)
+        {
+            return 100 * share;
         }
 
         return gate.Status switch
@@ -30,9 +44,34 @@ internal static class ReleaseScoring
         };
     }
 
+    /// <summary>
+    /// Keptn's objectives of a gate: each measurement held to a condition and each error or warning finding, scored 1 when
+    /// met, 0.5 for a warning and 0 otherwise; their mean, or <see langword="null"/> when the gate has none.
+    /// </summary>
+    internal static double? ObjectiveShare(GateReport gate)
+    {
+        double met = 0;
+        var count = 0;
+        foreach (var m in gate.Measurements.Where(m => m.Condition is not null))
+        {
+            met += m.Status switch { GateStatus.Passed => 1, GateStatus.Warning => 0.5, _ => 0 };
+            count++;
+        }
+
+        foreach (var f in gate.Findings.Where(f => f.Severity != FindingSeverity.Info))
+        {
+            met += f.Severity == FindingSeverity.Warning ? 0.5 : 0;
+            count++;
+        }
+
+        return count == 0 ? null : met / count;
+    }
+
     public static Outcome Decide(IReadOnlyList<GateReport> gates, ScoringOptions scoring)
     {
         var categories = ScoreCategories(gates, scoring);
+        var importances = ScoreImportances(gates, scoring);
+        var objectives = scoring.Method == ScoringMethod.Objectives;
         double weighted = 0, totalWeight = 0;
         foreach (var c in categories)
         {
@@ -63,11 +102,11 @@ internal static class ReleaseScoring
                     noGo.Add($"Required gate '{gate.Name}' {Verb(gate.Status)}: {gate.Summary}");
                     noGoGates.Add(gate.Name);
                     break;
-                case GateStatus.Failed or GateStatus.Error:
+                case GateStatus.Failed or GateStatus.Error when !objectives:
                     warnings.Add($"{gate.Importance} gate '{gate.Name}' {Verb(gate.Status)}: {gate.Summary}");
                     warningGates.Add(gate.Name);
                     break;
-                case GateStatus.Warning:
+                case GateStatus.Warning when !objectives:
                     warnings.Add($"Gate '{gate.Name}' warned: {gate.Summary}");
                     warningGates.Add(gate.Name);
                     break;
@@ -94,16 +133,33 @@ internal static class ReleaseScoring
 
         if (noGo.Count > 0)
         {
-            return new Outcome(ReleaseDecision.NoGo, score, categories, [.. noGo, .. warnings], noGoGates.Distinct(StringComparer.Ordinal).ToArray());
+            return new Outcome(ReleaseDecision.NoGo, score, categories, importances, [.. noGo, .. warnings], noGoGates.Distinct(StringComparer.Ordinal).ToArray());
         }
 
         if (warnings.Count > 0)
         {
-            return new Outcome(ReleaseDecision.GoWithWarnings, score, categories, warnings, warningGates.Distinct(StringComparer.Ordinal).ToArray());
+            return new Outcome(ReleaseDecision.GoWithWarnings, score, categories, importances, warnings, warningGates.Distinct(StringComparer.Ordinal).ToArray());
         }
 
-        return new Outcome(ReleaseDecision.Go, score, categories, [], []);
+        return new Outcome(ReleaseDecision.Go, score, categories, importances, [], []);
     }
+
+    /// <summary>The weighted mean score of each importance tier's scored gates, most important first; tiers without gates are left out.</summary>
+    public static IReadOnlyList<ImportanceScore> ScoreImportances(IReadOnlyList<GateReport> gates, ScoringOptions scoring)
+        => gates.Where(g => !g.ReportOnly).GroupBy(g => g.Importance).OrderBy(g => g.Key).Select(group =>
+        {
+            double weighted = 0, weight = 0;
+            foreach (var gate in group)
+            {
+                if (GateScore(gate, scoring) is { } s)
+                {
+                    weighted += s * gate.Weight;
+                    weight += gate.Weight;
+                }
+            }
+
+            return new ImportanceScore(group.Key, weight > 0 ? weighted / weight : null, group.Count());
+        }).ToArray();
 
     public static IReadOnlyList<CategoryScore> ScoreCategories(IReadOnlyList<GateReport> gates, ScoringOptions scoring)
     {
@@ -184,6 +240,7 @@ internal static class ReleaseScoring
             Decision = report.Watch is { } watch && watch.Decision < outcome.Decision ? watch.Decision : outcome.Decision,
             Score = outcome.Score,
             Categories = outcome.Categories,
+            Importances = outcome.Importances,
             Reasons = report.Watch is { } w && w.Decision < outcome.Decision ? [w.Reason, .. outcome.Reasons] : outcome.Reasons,
             DecidingGates = outcome.DecidingGates,
             Watch = report.Watch,

@@ -54,6 +54,17 @@ internal static partial class MarkdownReportWriter
             }
         }
 
+        if (report.Importances.Count > 1)
+        {
+            sb.AppendLine();
+            sb.AppendLine("| Importance | Score | Gates |");
+            sb.AppendLine("|---|---:|---:|");
+            foreach (var i in report.Importances)
+            {
+                sb.Append("| ").Append(i.Importance).Append(" | ").Append(ReportFormat.Score(i.Score)).Append(" | ").Append(i.Gates).AppendLine(" |");
+            }
+        }
+
         if (TextReportWriter.WatchRows(report) is { Count: > 1 } rounds)
         {
             sb.AppendLine();

@@ -38,6 +38,9 @@ public sealed class ReleaseReport
     /// <summary>The score of each category, in order of first appearance.</summary>
     public IReadOnlyList<CategoryScore> Categories { get; init; } = [];
 
+    /// <summary>The score of each importance tier that has gates: Required, Recommended, Optional.</summary>
+    public IReadOnlyList<ImportanceScore> Importances { get; init; } = [];
+
     /// <summary>Why the decision is what it is, one readable line per reason. Empty for a clean GO.</summary>
     public IReadOnlyList<string> Reasons { get; init; } = [];
 
@@ -194,6 +197,7 @@ public sealed class ReleaseReport
         Decision = decision,
         Score = Score,
         Categories = Categories,
+        Importances = Importances,
         Reasons = [reason, .. Reasons],
         DecidingGates = DecidingGates,
         Watch = watch,

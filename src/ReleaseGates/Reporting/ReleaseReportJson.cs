@@ -98,6 +98,7 @@ internal static class ReleaseReportJson
         Require(Enum.IsDefined(report.Decision), "$.decision", "Go, GoWithWarnings or NoGo");
         Require(report.Score is not { } score || double.IsFinite(score), "$.score", "a finite number or absent");
         Require(report.Categories is not null && report.Categories.All(c => c is not null && c.Category is not null), "$.categories", "a list of category scores with names");
+        Require(report.Importances is not null && report.Importances.All(i => i is not null && Enum.IsDefined(i.Importance)), "$.importances", "a list of importance scores (Required, Recommended or Optional)");
         Require(report.Reasons is not null && report.Reasons.All(r => r is not null), "$.reasons", "a list of strings");
         Require(report.DecidingGates is not null && report.DecidingGates.All(r => r is not null), "$.decidingGates", "a list of strings");
         if (report.Gates is null)

@@ -54,11 +54,7 @@ internal static class TextReportWriter
         }));
         AppendTable(sb, rows);
 
-        if (report.Categories.Count > 0)
-        {
-            sb.AppendLine();
-            sb.AppendLine(IO.ReportText.Line("Category scores: " + string.Join(", ", report.Categories.Select(c => $"{c.Category} {ReportFormat.Score(c.Score)}"))));
-        }
+        AppendScores(sb, report);
 
         if (WatchRows(report) is { Count: > 1 } rounds)
         {
@@ -102,6 +98,22 @@ internal static class TextReportWriter
     }
 
     /// <summary>A finding's message with what was seen and the fix, as every writer shows it.</summary>
+    /// <summary>The category scores, and the importance tiers' when there is more than one tier.</summary>
+    private static void AppendScores(StringBuilder sb, ReleaseReport report)
+    {
+        if (report.Categories.Count == 0)
+        {
+            return;
+        }
+
+        sb.AppendLine();
+        sb.AppendLine(IO.ReportText.Line("Category scores: " + string.Join(", ", report.Categories.Select(c => $"{c.Category} {ReportFormat.Score(c.Score)}"))));
+        if (report.Importances.Count > 1)
+        {
+            sb.AppendLine(IO.ReportText.Line("Importance scores: " + string.Join(", ", report.Importances.Select(i => $"{i.Importance} {ReportFormat.Score(i.Score)}"))));
+        }
+    }
+
     internal static string Describe(Finding f) => f.Message + (f.Observed is null ? "" : $" Seen: {f.Observed}.") + (f.Remediation is null ? "" : $" Fix: {f.Remediation}");
 
     /// <summary>The table <see cref="ReleaseReport.EnsureGo"/> throws with: the decision, its reasons and every measurement or finding that fell short.</summary>
