@@ -42,6 +42,15 @@ internal sealed class SmokeRequestConfiguration
     /// <summary>Response headers that must be present.</summary>
     public IList<string> HeadersPresent { get; } = [];
 
+    /// <summary>JSON paths that must exist, and the kind each must have (<c>any</c>, <c>string</c>, <c>number</c>, <c>boolean</c>, <c>object</c>, <c>array</c>, <c>null</c>).</summary>
+    public IDictionary<string, string> JsonExists { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Response headers and the exact value each must have.</summary>
+    public IDictionary<string, string> HeaderValues { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Values kept from this response for later requests' <c>{{name}}</c>: name → JSON path.</summary>
+    public IDictionary<string, string> Captures { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>The request these settings describe.</summary>
     public SmokeRequest ToRequest()
     {
@@ -72,6 +81,13 @@ internal sealed class SmokeRequestConfiguration
             request.ExpectLatencyBelow(latency);
         }
 
+        AddBodyExpectations(request);
+        return request;
+    }
+
+    /// <summary>What the response body and headers must hold, and what it gives later requests.</summary>
+    private void AddBodyExpectations(SmokeRequest request)
+    {
         foreach (var text in BodyContains)
         {
             request.ExpectBodyContains(text);
@@ -87,6 +103,19 @@ internal sealed class SmokeRequestConfiguration
             request.ExpectHeader(header);
         }
 
-        return request;
+        foreach (var (path, kind) in JsonExists)
+        {
+            request.ExpectJsonExists(path, kind);
+        }
+
+        foreach (var (header, value) in HeaderValues)
+        {
+            request.ExpectHeader(header, value);
+        }
+
+        foreach (var (variable, path) in Captures)
+        {
+            request.Capture(variable, path);
+        }
     }
 }

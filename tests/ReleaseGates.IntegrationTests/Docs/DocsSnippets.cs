@@ -197,6 +197,24 @@ public static class DocsSnippets
         app.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains("ready") });
     }
 
+    // docs/gates/smoke-tests.md, flows
+    public static ReleaseGatesBuilder SmokeFlow()
+    {
+        var gates = ReleaseGate.CreateBuilder().AddSmokeTests("checkout-flow", o =>
+        {
+            o.BaseAddress = new Uri("https://staging.example.com/");
+            o.Requests.Add(SmokeRequest.Send(HttpMethod.Post, "api/login", """{"user":"smoke"}""")
+                .Named("login").WithHeader("X-Api-Key", Environment.GetEnvironmentVariable("SMOKE_API_KEY") ?? "")
+                .Capture("token", "$.access_token"));
+            o.Requests.Add(SmokeRequest.Send(HttpMethod.Post, "api/orders", """{"sku":"A-1","qty":1}""")
+                .Named("create order").WithHeader("Authorization", "Bearer {{token}}").ExpectStatus(201).Capture("order", "$.id"));
+            o.Requests.Add(SmokeRequest.Get("api/orders/{{order}}")
+                .Named("read order").WithHeader("Authorization", "Bearer {{token}}")
+                .ExpectJson("$.state", "open").ExpectJsonExists("$.total", "number"));
+        });
+        return gates;
+    }
+
     public static void LoadProbe(ReleaseGatesBuilder gates)
     {
         var probe = new HttpLoadProbeOptions { Concurrency = 8, Requests = 2000, Duration = TimeSpan.FromSeconds(30), WarmupRequests = 20 };

@@ -274,7 +274,9 @@ public class JsonConfigurationTests
                       "baseAddress": "http://127.0.0.1:5000/",
                       "requests": [
                         { "path": "/health", "expectedStatuses": [200], "jsonEquals": { "$.status": "Healthy" }, "maximumLatency": "500ms" },
-                        { "name": "create order", "method": "post", "path": "/orders", "body": "{}", "expectedStatuses": [201, 202], "headersPresent": ["Location"] }
+                        { "name": "create order", "method": "post", "path": "/orders", "body": "{}", "expectedStatuses": [201, 202], "headersPresent": ["Location"] },
+                        { "name": "login", "method": "post", "path": "/login", "captures": { "token": "$.access_token" }, "jsonExists": { "$.expires_in": "number" } },
+                        { "name": "me", "path": "/me", "headers": { "Authorization": "Bearer {{token}}" }, "headerValues": { "Access-Control-Allow-Origin": "https://app.example.com" } }
                       ]
                     }
                   }
@@ -284,6 +286,13 @@ public class JsonConfigurationTests
             Fixtures.Root);
 
         Assert.Equal(["smoke"], builder.Build().Registrations.Select(r => r.Name));
+
+        // Without its capture, the flow's reference is a problem: the captures above were read, not ignored.
+        var ex = Invalid("""
+            { "gates": { "smoke": { "type": "smokeTests", "baseAddress": "http://127.0.0.1:5000/", "requests": [
+              { "path": "/me", "headers": { "Authorization": "Bearer {{token}}" } } ] } } }
+            """);
+        Assert.Contains("uses {{token}}, which no earlier request captures", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

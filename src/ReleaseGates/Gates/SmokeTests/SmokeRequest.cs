@@ -145,6 +145,61 @@ public sealed class SmokeRequest
         return this;
     }
 
+    /// <summary>
+    /// Requires a JSON value at <paramref name="path"/>, and with <paramref name="kind"/> of that kind: <c>string</c>,
+    /// <c>number</c>, <c>boolean</c>, <c>object</c>, <c>array</c> or <c>null</c>.
+    /// </summary>
+    /// <param name="path">The path, e.g. <c>$.items[0].id</c>.</param>
+    /// <param name="kind">The kind, or <see langword="null"/> for any value.</param>
+    /// <returns>This request.</returns>
+    public SmokeRequest ExpectJsonExists(string path, string? kind = null)
+    {
+        JsonExists[path] = kind ?? AnyJsonKind;
+        return this;
+    }
+
+    /// <summary>
+    /// Requires a response header with exactly <paramref name="value"/> (leading and trailing spaces aside), for example
+    /// <c>Access-Control-Allow-Origin</c> being the front end's origin. A differing value is shown in the report unless
+    /// the header carries credentials (cookies, authorization, API keys).
+    /// </summary>
+    /// <param name="header">The header.</param>
+    /// <param name="value">The value it must have.</param>
+    /// <returns>This request.</returns>
+    public SmokeRequest ExpectHeader(string header, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        HeaderValues[header] = value;
+        return this;
+    }
+
+    /// <summary>
+    /// Keeps the JSON value at <paramref name="path"/> of this response as <paramref name="variable"/>, for later requests
+    /// to use as <c>{{variable}}</c> in their path, headers and body (a token from a login, an id from a create). Requests
+    /// then run one after another in their order. A captured value is never shown in a report.
+    /// </summary>
+    /// <param name="variable">The name, letters, digits, <c>_</c> and <c>-</c>.</param>
+    /// <param name="path">The JSON path of the value, e.g. <c>$.access_token</c>.</param>
+    /// <returns>This request.</returns>
+    public SmokeRequest Capture(string variable, string path)
+    {
+        Captures[variable] = path;
+        return this;
+    }
+
+    /// <summary>The JSON paths that must exist, and the kind each must have (<c>any</c> for any).</summary>
+    public IDictionary<string, string> JsonExists { get; private set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Response headers and the exact value each must have.</summary>
+    public IDictionary<string, string> HeaderValues { get; private set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Variables captured from this response for later requests: name → JSON path.</summary>
+    public IDictionary<string, string> Captures { get; private set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    internal const string AnyJsonKind = "any";
+
+    internal static readonly string[] JsonKinds = [AnyJsonKind, "string", "number", "boolean", "object", "array", "null"];
+
     /// <inheritdoc />
     public override string ToString() => Name;
 
@@ -157,6 +212,9 @@ public sealed class SmokeRequest
         copy.BodyContains = [.. BodyContains];
         copy.JsonEquals = new Dictionary<string, string>(JsonEquals, StringComparer.Ordinal);
         copy.HeadersPresent = [.. HeadersPresent];
+        copy.JsonExists = new Dictionary<string, string>(JsonExists, StringComparer.Ordinal);
+        copy.HeaderValues = new Dictionary<string, string>(HeaderValues, StringComparer.OrdinalIgnoreCase);
+        copy.Captures = new Dictionary<string, string>(Captures, StringComparer.Ordinal);
         return copy;
     }
 }

@@ -44,11 +44,18 @@ public sealed class SmokeTestsGateOptions : GateOptions
                 problems.Add($"'{request.Name}': the maximum latency must be above zero, but was {latency}.");
             }
 
-            foreach (var path in request.JsonEquals.Keys.Where(p => !JsonPath.TryParse(p, out _)))
+            foreach (var path in request.JsonEquals.Keys.Concat(request.JsonExists.Keys).Concat(request.Captures.Values).Where(p => !JsonPath.TryParse(p, out _)))
             {
                 problems.Add($"'{request.Name}': '{path}' is not a JSON path such as $.status or $.items[0].id.");
             }
+
+            foreach (var (path, kind) in request.JsonExists.Where(e => !SmokeRequest.JsonKinds.Contains(e.Value, StringComparer.Ordinal)))
+            {
+                problems.Add($"'{request.Name}': the kind of {path} must be one of {string.Join(", ", SmokeRequest.JsonKinds)}, but was '{kind}'.");
+            }
         }
+
+        ValidateCaptures(problems);
 
         foreach (var duplicate in Requests.GroupBy(r => r.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
@@ -61,6 +68,29 @@ public sealed class SmokeTestsGateOptions : GateOptions
         }
 
         Probe.Validate(problems);
+    }
+
+    /// <summary>Every variable is a plain name, and every <c>{{name}}</c> a request uses was captured by an earlier request.</summary>
+    private void ValidateCaptures(ICollection<string> problems)
+    {
+        var captured = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var request in Requests)
+        {
+            foreach (var variable in SmokeVariables.Referenced(request).Where(v => !captured.Contains(v)))
+            {
+                problems.Add($"'{request.Name}' uses {{{{{variable}}}}}, which no earlier request captures (add .Capture(\"{variable}\", \"$.path\") to one before it).");
+            }
+
+            foreach (var variable in request.Captures.Keys)
+            {
+                if (!SmokeVariables.IsName(variable))
+                {
+                    problems.Add($"'{request.Name}': the variable name '{variable}' must be letters, digits, '_' or '-'.");
+                }
+
+                captured.Add(variable);
+            }
+        }
     }
 
     /// <inheritdoc />

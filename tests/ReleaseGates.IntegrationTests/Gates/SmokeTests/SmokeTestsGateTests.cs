@@ -25,6 +25,14 @@ public sealed class SmokeTestsGateTests : IAsyncLifetime
             app.MapGet("/loop", () => Results.Redirect("/loop"));
             app.MapPost("/form", () => Results.Redirect("/api/health", permanent: false, preserveMethod: false));
             app.MapGet("/versioned", (HttpContext ctx) => { ctx.Response.Headers["X-Api-Version"] = "2"; return Results.Text("v2"); });
+            app.MapPost("/api/login", () => Results.Json(new { access_token = "s3cr3t-t0ken-9f8e", expires_in = 3600 }));
+            app.MapPost("/api/orders", (HttpContext ctx) => ctx.Request.Headers.Authorization == "Bearer s3cr3t-t0ken-9f8e"
+                ? Results.Json(new { id = 4711, items = new[] { "A-1" } }, statusCode: 201)
+                : Results.StatusCode(401));
+            app.MapGet("/api/orders/{id}", (int id, HttpContext ctx) => ctx.Request.Headers.Authorization == "Bearer s3cr3t-t0ken-9f8e" && id == 4711
+                ? Results.Json(new { id, state = "open", total = 12.5, paid = false, note = (string?)null })
+                : Results.NotFound());
+            app.MapGet("/api/cors", (HttpContext ctx) => { ctx.Response.Headers.AccessControlAllowOrigin = "*"; ctx.Response.Headers.SetCookie = "session=abc123secret"; return Results.Text("ok"); });
         },
         _ct);
 
@@ -154,6 +162,51 @@ public sealed class SmokeTestsGateTests : IAsyncLifetime
         Assert.Contains("'GET a' has a relative path and there is no BaseAddress.", ex.Message, StringComparison.Ordinal);
         Assert.Contains("'$..bad' is not a JSON path", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Two requests are named 'GET a'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_flow_carries_a_token_from_login_and_an_id_from_a_create_into_later_requests_and_never_shows_them()
+    {
+        var gate = await EvaluateAsync(o =>
+        {
+            o.Requests.Add(SmokeRequest.Send(HttpMethod.Post, "api/login", "{}").Named("login").Capture("token", "$.access_token").ExpectJsonExists("$.expires_in", "number"));
+            o.Requests.Add(SmokeRequest.Send(HttpMethod.Post, "api/orders", "{}").Named("create").WithHeader("Authorization", "Bearer {{token}}").ExpectStatus(201).Capture("id", "$.id"));
+            o.Requests.Add(SmokeRequest.Get("api/orders/{{id}}").Named("read").WithHeader("Authorization", "Bearer {{token}}")
+                .ExpectJson("$.state", "open").ExpectJsonExists("$.total", "number").ExpectJsonExists("$.paid", "boolean").ExpectJsonExists("$.note", "null").ExpectJsonExists("$.id"));
+        });
+
+        Assert.True(gate.Status == GateStatus.Passed, string.Join("\n", gate.Measurements.Select(m => $"{m.Name} {m.Status} {m.Target}")));
+        Assert.Contains(gate.Measurements, m => m.Name == "login capture token" && m.Target == "$.access_token captured (value not shown)");
+        Assert.DoesNotContain("s3cr3t-t0ken-9f8e", System.Text.Json.JsonSerializer.Serialize(gate), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_step_whose_value_was_not_captured_is_not_sent_and_fails_naming_the_variable()
+    {
+        var gate = await EvaluateAsync(o =>
+        {
+            o.Requests.Add(SmokeRequest.Send(HttpMethod.Post, "api/login", "{}").Named("login").Capture("token", "$.token"));
+            o.Requests.Add(SmokeRequest.Send(HttpMethod.Post, "api/orders", "{}").Named("create").WithHeader("Authorization", "Bearer {{token}}").ExpectStatus(201));
+        });
+
+        Assert.Equal(GateStatus.Failed, gate.Status);
+        Assert.Equal("$.token does not exist", gate.Measurements.Single(m => m.Name == "login capture token").Target);
+        Assert.Equal("not sent: {{token}} was not captured ('login' has no $.token)", gate.Measurements.Single(m => m.Name == "create sent").Target);
+    }
+
+    [Fact]
+    public async Task A_header_must_have_its_exact_value_and_a_credential_header_is_never_shown()
+    {
+        var gate = await EvaluateAsync(o => o.Requests.Add(SmokeRequest.Get("api/cors")
+            .ExpectHeader("Access-Control-Allow-Origin", "https://app.example.com")
+            .ExpectHeader("Set-Cookie", "session=other")
+            .ExpectJsonExists("$.id")));
+
+        Assert.Equal(GateStatus.Failed, gate.Status);
+        Assert.Equal("was '*'", gate.Measurements.Single(m => m.Name == "GET api/cors header Access-Control-Allow-Origin == https://app.example.com").Target);
+        Assert.Equal("a different value (not shown: it carries credentials)", gate.Measurements.Single(m => m.Name.StartsWith("GET api/cors header Set-Cookie", StringComparison.Ordinal)).Target);
+        Assert.Equal("the body is not JSON", gate.Measurements.Single(m => m.Name == "GET api/cors $.id exists").Target);
+        Assert.DoesNotContain("abc123secret", System.Text.Json.JsonSerializer.Serialize(gate), StringComparison.Ordinal);
     }
 
     private async Task<GateReport> EvaluateAsync(Action<SmokeTestsGateOptions> configure)

@@ -53,4 +53,22 @@ public class SmokeTestsJudgeTests
         Assert.Contains("Could not reach 1 of 2 endpoint(s)", result.Summary, StringComparison.Ordinal);
         Assert.Contains("connection refused", result.Summary, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_flow_that_uses_a_value_no_earlier_request_captures_is_rejected_with_every_problem()
+    {
+        var ex = Assert.Throws<ReleaseGatesConfigurationException>(() => ReleaseGate.CreateBuilder().AddSmokeTests("flow", o =>
+        {
+            o.BaseAddress = new Uri("http://127.0.0.1:5000/");
+            o.Requests.Add(SmokeRequest.Get("api/orders/{{id}}").Named("read").WithHeader("Authorization", "Bearer {{token}}"));
+            o.Requests.Add(SmokeRequest.Send(HttpMethod.Post, "api/login").Named("login").Capture("token", "$.access_token").Capture("bad name", "$.x"));
+            o.Requests.Add(SmokeRequest.Get("api/me").Named("me").ExpectJsonExists("$.id", "integer").ExpectJsonExists("$.items["));
+        }));
+
+        Assert.Contains("'read' uses {{id}}, which no earlier request captures", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'read' uses {{token}}, which no earlier request captures", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("the variable name 'bad name' must be letters, digits", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("the kind of $.id must be one of any, string, number, boolean, object, array, null, but was 'integer'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'$.items[' is not a JSON path", ex.Message, StringComparison.Ordinal);
+    }
 }
