@@ -48,6 +48,9 @@ internal sealed class SmokeRequestConfiguration
     /// <summary>Response headers and the exact value each must have.</summary>
     public IDictionary<string, string> HeaderValues { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Look for a 429 with <c>Retry-After</c> within this many requests (2 to 1,000).</summary>
+    public int? RateLimitedWithin { get; set; }
+
     /// <summary>Values kept from this response for later requests' <c>{{name}}</c>: name → JSON path.</summary>
     public IDictionary<string, string> Captures { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -79,6 +82,11 @@ internal sealed class SmokeRequestConfiguration
         if (MaximumLatency is { } latency)
         {
             request.ExpectLatencyBelow(latency);
+        }
+
+        if (RateLimitedWithin is { } within)
+        {
+            request.ExpectRateLimitedWithin(within);
         }
 
         AddBodyExpectations(request);

@@ -40,6 +40,9 @@ internal sealed class ProbeResponse
 
     public required IReadOnlyList<ProbeHop> Hops { get; init; }
 
+    /// <summary>How many times the caller sent the request to get this response (a rate-limit check sends it until a 429).</summary>
+    public int Attempts { get; set; } = 1;
+
     /// <summary>Why no response arrived (refused, DNS, TLS, timeout after retries), or null.</summary>
     public string? Failure { get; init; }
 

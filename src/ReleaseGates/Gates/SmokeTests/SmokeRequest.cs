@@ -187,6 +187,22 @@ public sealed class SmokeRequest
         return this;
     }
 
+    /// <summary>
+    /// Requires the endpoint to limit its rate: the request is sent up to <paramref name="requests"/> times, one after
+    /// another, until a response is 429 Too Many Requests, which must carry <c>Retry-After</c>. The other expectations
+    /// are held to that last response, whose expected status is 429 unless <see cref="ExpectStatus"/> says otherwise.
+    /// </summary>
+    /// <param name="requests">The most requests to send, 2 to 1,000.</param>
+    /// <returns>This request.</returns>
+    public SmokeRequest ExpectRateLimitedWithin(int requests)
+    {
+        RateLimitWithin = requests;
+        return this;
+    }
+
+    /// <summary>With <see cref="ExpectRateLimitedWithin"/>: the most requests sent to see a 429; otherwise <see langword="null"/>.</summary>
+    public int? RateLimitWithin { get; private set; }
+
     /// <summary>The JSON paths that must exist, and the kind each must have (<c>any</c> for any).</summary>
     public IDictionary<string, string> JsonExists { get; private set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 

@@ -68,7 +68,22 @@ internal sealed class SmokeTestsGate(SmokeTestsGateOptions options) : IReleaseGa
         return Masked(result, everCaptured);
     }
 
+    /// <summary>Sends the request once, or for a rate-limit check until a 429 or its limit; the attempts made are in <see cref="ProbeResponse.Attempts"/>.</summary>
     private async Task<ProbeResponse> SendAsync(HttpProbe probe, SmokeRequest request, IReadOnlyDictionary<string, string> values, CancellationToken cancellationToken)
+    {
+        var limit = request.RateLimitWithin ?? 1;
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await SendOnceAsync(probe, request, values, cancellationToken).ConfigureAwait(false);
+            if (attempt >= limit || !response.Succeeded || response.Status == 429)
+            {
+                response.Attempts = attempt;
+                return response;
+            }
+        }
+    }
+
+    private async Task<ProbeResponse> SendOnceAsync(HttpProbe probe, SmokeRequest request, IReadOnlyDictionary<string, string> values, CancellationToken cancellationToken)
     {
         var path = SmokeVariables.Substitute(request.Path, values);
         var response = await probe.SendAsync(
@@ -152,7 +167,19 @@ internal sealed class SmokeTestsGate(SmokeTestsGateOptions options) : IReleaseGa
     {
         var name = request.Name;
         var measurements = new List<Measurement>();
-        var statuses = request.ExpectedStatuses.Count == 0 ? new HashSet<int> { 200 } : request.ExpectedStatuses;
+        var statuses = request.ExpectedStatuses.Count > 0 ? request.ExpectedStatuses : new HashSet<int> { request.RateLimitWithin is null ? 200 : 429 };
+        if (request.RateLimitWithin is { } within)
+        {
+            var limited = response.Status == 429;
+            measurements.Add(new Measurement($"{name} rate limited after", response.Attempts, MetricUnit.Count)
+            {
+                Status = limited ? GateStatus.Passed : GateStatus.Failed,
+                Target = limited ? $"429 at request {response.Attempts} of at most {within}" : $"no 429 in {response.Attempts} requests (last status {response.Status})",
+            });
+            var retryAfter = response.Header("Retry-After");
+            measurements.Add(Check($"{name} header Retry-After", limited && retryAfter is not null, retryAfter is null ? "absent" : $"{retryAfter}"));
+        }
+
         measurements.Add(new Measurement($"{name} status", response.Status, MetricUnit.None)
         {
             Status = statuses.Contains(response.Status) ? GateStatus.Passed : GateStatus.Failed,

@@ -39,6 +39,11 @@ public sealed class SmokeTestsGateOptions : GateOptions
                 problems.Add($"'{request.Name}' has a relative path and there is no {nameof(BaseAddress)}.");
             }
 
+            if (request.RateLimitWithin is < 2 or > 1000)
+            {
+                problems.Add($"'{request.Name}': a rate limit is looked for within 2 to 1,000 requests, but {request.RateLimitWithin} were asked.");
+            }
+
             if (request.MaximumLatency is { } latency && latency <= TimeSpan.Zero)
             {
                 problems.Add($"'{request.Name}': the maximum latency must be above zero, but was {latency}.");

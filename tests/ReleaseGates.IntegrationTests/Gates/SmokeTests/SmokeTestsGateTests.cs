@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
 using ReleaseGates.IntegrationTests.Support;
 
 namespace ReleaseGates.IntegrationTests.Gates.SmokeTests;
@@ -207,6 +209,44 @@ public sealed class SmokeTestsGateTests : IAsyncLifetime
         Assert.Equal("a different value (not shown: it carries credentials)", gate.Measurements.Single(m => m.Name.StartsWith("GET api/cors header Set-Cookie", StringComparison.Ordinal)).Target);
         Assert.Equal("the body is not JSON", gate.Measurements.Single(m => m.Name == "GET api/cors $.id exists").Target);
         Assert.DoesNotContain("abc123secret", System.Text.Json.JsonSerializer.Serialize(gate), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rate_limited_endpoint_answers_429_with_retry_after_within_the_requests_allowed()
+    {
+        await using var limited = await LoopbackApp.StartAsync(
+            app =>
+            {
+                app.UseRateLimiter();
+                app.MapGet("/limited", () => "ok").RequireRateLimiting("five");
+                app.MapGet("/open", () => "ok");
+            },
+            _ct,
+            services: s => s.AddRateLimiter(o =>
+            {
+                o.RejectionStatusCode = 429;
+                o.AddFixedWindowLimiter("five", w => { w.PermitLimit = 5; w.Window = TimeSpan.FromMinutes(5); w.QueueLimit = 0; });
+                o.OnRejected = (context, _) => { context.HttpContext.Response.Headers.RetryAfter = "300"; return ValueTask.CompletedTask; };
+            }));
+
+        var report = await ReleaseGate.CreateBuilder()
+            .AddSmokeTests("rate-limits", o =>
+            {
+                o.BaseAddress = limited.BaseAddress;
+                o.Requests.Add(SmokeRequest.Get("limited").ExpectRateLimitedWithin(20));
+                o.Requests.Add(SmokeRequest.Get("open").ExpectRateLimitedWithin(20));
+            })
+            .EvaluateAsync(_ct);
+        var gate = report.Gates[0];
+
+        var after = gate.Measurements.Single(m => m.Name == "GET limited rate limited after");
+        Assert.Equal((6.0, GateStatus.Passed), (after.Value, after.Status));
+        Assert.Equal("300", gate.Measurements.Single(m => m.Name == "GET limited header Retry-After").Target);
+        Assert.Equal(GateStatus.Passed, gate.Measurements.Single(m => m.Name == "GET limited status").Status);
+
+        var open = gate.Measurements.Single(m => m.Name == "GET open rate limited after");
+        Assert.Equal((20.0, GateStatus.Failed, "no 429 in 20 requests (last status 200)"), (open.Value, open.Status, open.Target));
+        Assert.Equal(GateStatus.Failed, gate.Status);
     }
 
     private async Task<GateReport> EvaluateAsync(Action<SmokeTestsGateOptions> configure)

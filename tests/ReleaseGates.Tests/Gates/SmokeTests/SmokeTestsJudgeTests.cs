@@ -62,7 +62,7 @@ public class SmokeTestsJudgeTests
             o.BaseAddress = new Uri("http://127.0.0.1:5000/");
             o.Requests.Add(SmokeRequest.Get("api/orders/{{id}}").Named("read").WithHeader("Authorization", "Bearer {{token}}"));
             o.Requests.Add(SmokeRequest.Send(HttpMethod.Post, "api/login").Named("login").Capture("token", "$.access_token").Capture("bad name", "$.x"));
-            o.Requests.Add(SmokeRequest.Get("api/me").Named("me").ExpectJsonExists("$.id", "integer").ExpectJsonExists("$.items["));
+            o.Requests.Add(SmokeRequest.Get("api/me").Named("me").ExpectJsonExists("$.id", "integer").ExpectJsonExists("$.items[").ExpectRateLimitedWithin(5000));
         }));
 
         Assert.Contains("'read' uses {{id}}, which no earlier request captures", ex.Message, StringComparison.Ordinal);
@@ -70,5 +70,6 @@ public class SmokeTestsJudgeTests
         Assert.Contains("the variable name 'bad name' must be letters, digits", ex.Message, StringComparison.Ordinal);
         Assert.Contains("the kind of $.id must be one of any, string, number, boolean, object, array, null, but was 'integer'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("'$.items[' is not a JSON path", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'me': a rate limit is looked for within 2 to 1,000 requests, but 5000 were asked.", ex.Message, StringComparison.Ordinal);
     }
 }
