@@ -1,11 +1,11 @@
 // The ReleaseGates sample host: migrates a SQLite database from SQL scripts, starts a small ASP.NET Core app on
 // 127.0.0.1 (https and http), sends it a bounded burst of traffic, and evaluates every kind of gate: latency and error
 // rate from the runtime's own HTTP metrics, an in-process cache hit rate, security headers, smoke endpoints, health checks, host resources, migration
-// integrity, coverage, test results and a custom gate. It prints the report, writes JSON, Markdown and JUnit files and
+// integrity, coverage, test results, the release checklist and a custom gate. It prints the report, writes JSON, Markdown and JUnit files and
 // exits with the decision's exit code.
 //
 //   dotnet run --project samples/ReleaseGates.Samples.ConsoleHost                 GO
-//   dotnet run --project samples/ReleaseGates.Samples.ConsoleHost -- --break hsts,errors
+//   dotnet run --project samples/ReleaseGates.Samples.ConsoleHost -- --break hsts,errors,checklist
 //   options: --output <dir> (default release-report), --requests <n> (default 600), --fail-on-warnings
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
@@ -31,6 +31,12 @@ try
     var migrations = Path.Combine(data, "migrations");
     var ran = await SampleDatabase.MigrateAsync(database, migrations, skipLast: options.Breaks.Contains("migrations"), cancel.Token);
     var manifest = Path.Combine(work, "migrations.manifest.json");
+    var checklist = Path.Combine(work, "RELEASE_CHECKLIST.md");
+    var checklistText = await File.ReadAllTextAsync(Path.Combine(data, "RELEASE_CHECKLIST.md"), cancel.Token);
+    await File.WriteAllTextAsync(
+        checklist,
+        options.Breaks.Contains("checklist") ? checklistText.Replace("- [x] Rollback plan rehearsed", "- [ ] Rollback plan rehearsed", StringComparison.Ordinal) : checklistText,
+        cancel.Token);
     await MigrationManifest.WriteAsync(migrations, MigrationJournal.DbUp, manifest, cancel.Token);
 
     using var collector = new HttpMetricsCollector();
@@ -122,6 +128,15 @@ try
             o.Conditions.Add("line >= 80%");
         })
         .AddTestResults("unit-tests", o => o.Files.Add(Path.Combine(data, "test-results.trx")))
+        // The team's own release checklist, by tier; --break checklist leaves the rollback rehearsal unticked.
+        .AddChecklist("release-checklist", o =>
+        {
+            o.Files.Add(checklist);
+            o.Groups["Tier 1*"] = 1.0;
+            o.Groups["Tier 2*"] = 0.75;
+            o.Groups["Tier 3*"] = 0.5;
+            o.RequiredItems.Add("Rollback plan*");
+        })
         // A custom gate: what a team writes for a check the library does not ship.
         .AddGate("deployed-version", SampleGates.DeployedVersion(client, SampleApp.Version),
             o => { o.Category = GateCategories.Operations; o.Timeout = TimeSpan.FromSeconds(10); })

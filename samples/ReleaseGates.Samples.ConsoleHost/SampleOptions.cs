@@ -5,7 +5,7 @@ namespace ReleaseGates.Samples.ConsoleHost;
 /// <summary>The sample's command line.</summary>
 internal sealed record SampleOptions(IReadOnlySet<string> Breaks, string Output, int Requests, bool FailOnWarnings)
 {
-    private static readonly string[] Breakable = ["errors", "latency", "health", "hsts", "migrations", "download", "cache"];
+    private static readonly string[] Breakable = ["errors", "latency", "health", "hsts", "migrations", "download", "cache", "checklist"];
 
     public static SampleOptions? Parse(string[] args)
     {
@@ -53,7 +53,7 @@ internal sealed record SampleOptions(IReadOnlySet<string> Breaks, string Output,
     private static SampleOptions? Usage(string problem)
     {
         Console.Error.WriteLine(problem);
-        Console.Error.WriteLine("Usage: ReleaseGates.Samples.ConsoleHost [--break errors,latency,health,hsts,migrations,download] [--output <dir>] [--requests <n>] [--fail-on-warnings]");
+        Console.Error.WriteLine("Usage: ReleaseGates.Samples.ConsoleHost [--break errors,latency,health,hsts,migrations,download,cache,checklist] [--output <dir>] [--requests <n>] [--fail-on-warnings]");
         return null;
     }
 }

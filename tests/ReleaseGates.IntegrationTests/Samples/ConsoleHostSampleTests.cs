@@ -23,7 +23,7 @@ public sealed class ConsoleHostSampleTests : IDisposable
         var report = ReleaseReport.FromJson(await File.ReadAllTextAsync(Path.Combine(_output, "report.json"), _ct));
         Assert.Equal(ReleaseDecision.Go, report.Decision);
         Assert.Equal(
-            ["coverage", "database", "deployed-version", "health-checks", "host", "orders-cache", "orders-errors", "orders-latency", "security-headers", "smoke", "unit-tests"],
+            ["coverage", "database", "deployed-version", "health-checks", "host", "orders-cache", "orders-errors", "orders-latency", "release-checklist", "security-headers", "smoke", "unit-tests"],
             report.Gates.Select(g => g.Name).Order());
         Assert.All(report.Gates.Where(g => !g.ReportOnly), g => Assert.Equal(GateStatus.Passed, g.Status));
         Assert.StartsWith("## ✅ Release decision: **GO**", await File.ReadAllTextAsync(Path.Combine(_output, "report.md"), _ct), StringComparison.Ordinal);
@@ -95,6 +95,20 @@ public sealed class ConsoleHostSampleTests : IDisposable
         var cache = report.FindGate("orders-cache")!;
         Assert.Equal(GateStatus.Failed, cache.Status);
         Assert.Equal(0, cache.Measurements.Single().Value);   // every lookup missed
+    }
+
+    [Fact]
+    public async Task Break_checklist_fails_on_the_unticked_required_rollback_item_with_its_line()
+    {
+        var (exit, _) = await RunAsync("--break", "checklist", "--requests", "200", "--output", _output);
+
+        Assert.Equal(ReleaseExitCodes.NoGo, exit);
+        var report = ReleaseReport.FromJson(await File.ReadAllTextAsync(Path.Combine(_output, "report.json"), _ct));
+        var checklist = report.FindGate("release-checklist")!;
+        Assert.Equal(GateStatus.Failed, checklist.Status);
+        var required = Assert.Single(checklist.Findings, f => f.Code == "checklist.required-open");
+        Assert.Equal(9, required.Line);
+        Assert.Equal("RELEASE_CHECKLIST.md", Path.GetFileName(required.Target));
     }
 
     public void Dispose() => Directory.Delete(_output, recursive: true);
