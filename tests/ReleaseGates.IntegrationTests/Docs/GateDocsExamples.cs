@@ -244,6 +244,21 @@ public static class GateDocsExamples
         Build(services);
     }
 
+    // docs/gates/tls.md
+    public static void Tls()
+    {
+        var services = new ServiceCollection();
+        services.AddReleaseGates(gates => gates
+            .AddTls("tls", o =>
+            {
+                o.Endpoints.Add(new Uri("https://orders.example.com/"));
+                o.Endpoints.Add(new Uri("https://api.example.com:8443/"));
+                o.MinimumDaysUntilExpiry = 30;      // "days >= 30 warn 60"
+                o.WarningDaysUntilExpiry = 60;
+            }));
+        Build(services);
+    }
+
     // docs/gates/test-results.md
     public static void TestResults()
     {
