@@ -153,11 +153,19 @@ public sealed class HttpMetricsCollector : IDisposable
             }
 
             var ticks = _time.GetUtcNow().UtcTicks;
-            _serverTotal.Windows.EndInterval(ticks);
-            _clientTotal.Windows.EndInterval(ticks);
-            foreach (var entry in _endpoints.Values)
+            try
             {
-                entry.Statistics.Windows.EndInterval(ticks);
+                _serverTotal.Windows.EndInterval(ticks);
+                _clientTotal.Windows.EndInterval(ticks);
+                foreach (var entry in _endpoints.Values)
+                {
+                    entry.Statistics.Windows.EndInterval(ticks);
+                }
+            }
+#pragma warning disable CA1031 // An exception on this thread would end the process; the next boundary or read moves the intervals again.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
             }
         }
     }

@@ -42,6 +42,13 @@ internal sealed class TlsGate(TlsGateOptions options) : IReleaseGate
                 }
 
                 var attempt = await TlsHandshake.RunAsync(host, port, protocol, options.TrustedRoots, options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+                if (!attempt.Connected)
+                {
+                    // No answer is not a refusal: a forbidden version must be seen refused, never assumed.
+                    unreachable.Add($"{target} ({name} attempt): {attempt.Failure}");
+                    continue;
+                }
+
                 accepted.Add((protocol, name, attempt.Succeeded));
             }
 

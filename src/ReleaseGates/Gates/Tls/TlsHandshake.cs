@@ -13,6 +13,7 @@ internal sealed record TlsHandshakeResult(string? Failure, SslProtocols Protocol
 {
     public bool Succeeded => Failure is null;
 
+    /// <summary>False when there was no answer at all (no connection, or a handshake that stalled), so a failure proves nothing.</summary>
     public bool Connected { get; init; } = true;
 
     public static TlsHandshakeResult Failed(string failure, bool connected) => new(failure, SslProtocols.None, null, null, SslPolicyErrors.None, []) { Connected = connected };
@@ -65,9 +66,14 @@ internal static class TlsHandshake
                 deadline.Token).ConfigureAwait(false);
             return new TlsHandshakeResult(null, ssl.SslProtocol, ssl.NegotiatedCipherSuite, leaf, errors, problems);
         }
-        catch (Exception ex) when (ex is AuthenticationException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is AuthenticationException or IOException)
         {
-            return TlsHandshakeResult.Failed(ex is OperationCanceledException ? $"the handshake took longer than {timeout.TotalSeconds:0.#} s" : $"the handshake failed: {ex.Message}", connected: true);
+            return TlsHandshakeResult.Failed($"the handshake failed: {ex.Message}", connected: true);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A server that stalls has not refused anything: this is no answer, not a "no".
+            return TlsHandshakeResult.Failed($"the handshake took longer than {timeout.TotalSeconds:0.#} s", connected: false);
         }
     }
 
