@@ -82,9 +82,9 @@ public sealed class ChecklistGateOptions : GateOptions
             problems.Add($"{nameof(RequiredItems)} must not hold an empty glob.");
         }
 
-        if (MaximumSignOffAge is { } age && age <= TimeSpan.Zero)
+        if (MaximumSignOffAge is { } age && (age <= TimeSpan.Zero || age > TimeSpan.FromDays(36_500)))
         {
-            problems.Add($"{nameof(MaximumSignOffAge)} must be positive, but was {age}.");
+            problems.Add($"{nameof(MaximumSignOffAge)} must be positive and at most 100 years, but was {age}.");
         }
 
         if (MaximumOpenListed < 0)

@@ -210,7 +210,7 @@ public class ChecklistGateTests
         Assert.Contains("Files must list at least one path", ex.Message, StringComparison.Ordinal);
         Assert.Contains("MinimumDone is a ratio from 0 to 1", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Groups['Tier 2'] is a ratio from 0 to 1", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("MaximumSignOffAge must be positive", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("MaximumSignOffAge must be positive and at most 100 years", ex.Message, StringComparison.Ordinal);
         Assert.Contains("lines", ex.Message, StringComparison.Ordinal);
     }
 }
