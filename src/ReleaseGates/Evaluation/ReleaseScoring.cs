@@ -146,38 +146,34 @@ internal static class ReleaseScoring
 
     /// <summary>The weighted mean score of each importance tier's scored gates, most important first; tiers without gates are left out.</summary>
     public static IReadOnlyList<ImportanceScore> ScoreImportances(IReadOnlyList<GateReport> gates, ScoringOptions scoring)
-        => gates.Where(g => !g.ReportOnly).GroupBy(g => g.Importance).OrderBy(g => g.Key).Select(group =>
-        {
-            double weighted = 0, weight = 0;
-            foreach (var gate in group)
-            {
-                if (GateScore(gate, scoring) is { } s)
-                {
-                    weighted += s * gate.Weight;
-                    weight += gate.Weight;
-                }
-            }
+        => gates.Where(g => !g.ReportOnly).GroupBy(g => g.Importance).OrderBy(g => g.Key)
+            .Select(group => new ImportanceScore(group.Key, WeightedScore(group, scoring).Score, group.Count()))
+            .ToArray();
 
-            return new ImportanceScore(group.Key, weight > 0 ? weighted / weight : null, group.Count());
-        }).ToArray();
+    /// <summary>The gate-weighted mean score of the scored gates among <paramref name="gates"/>, and the weight behind it; no score when none is scored.</summary>
+    private static (double? Score, double Weight) WeightedScore(IEnumerable<GateReport> gates, ScoringOptions scoring)
+    {
+        double weighted = 0, weight = 0;
+        foreach (var gate in gates)
+        {
+            if (GateScore(gate, scoring) is { } s)
+            {
+                weighted += s * gate.Weight;
+                weight += gate.Weight;
+            }
+        }
+
+        return (weight > 0 ? weighted / weight : null, weight);
+    }
 
     public static IReadOnlyList<CategoryScore> ScoreCategories(IReadOnlyList<GateReport> gates, ScoringOptions scoring)
     {
         var result = new List<CategoryScore>();
         foreach (var group in gates.GroupBy(g => g.Category, StringComparer.OrdinalIgnoreCase))
         {
-            double weighted = 0, weight = 0;
-            foreach (var gate in group)
-            {
-                if (GateScore(gate, scoring) is { } s)
-                {
-                    weighted += s * gate.Weight;
-                    weight += gate.Weight;
-                }
-            }
-
+            var (score, weight) = WeightedScore(group, scoring);
             var categoryWeight = scoring.CategoryWeights.TryGetValue(group.Key, out var w) ? w : weight;
-            result.Add(new CategoryScore(group.Key, weight > 0 ? weighted / weight : null, categoryWeight, group.Count()));
+            result.Add(new CategoryScore(group.Key, score, categoryWeight, group.Count()));
         }
 
         return result;

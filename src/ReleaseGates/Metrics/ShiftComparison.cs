@@ -52,7 +52,7 @@ internal sealed class WeightedSample
 /// canary is larger, ties counting half), its one-sided p-value for "the canary is larger", and the Hodges–Lehmann
 /// shift (the median of all canary − baseline differences) with its distribution-free confidence interval.
 /// </summary>
-internal sealed record ShiftComparisonResult(long BaselineCount, long CanaryCount, double U, double Z, double PValue, double Shift, double Lower, double Upper, double Confidence);
+internal sealed record ShiftComparisonResult(double U, double PValue, double Shift, double Lower, double Upper, double Confidence);
 
 /// <summary>
 /// The Mann–Whitney U test and the Hodges–Lehmann shift estimate of two weighted samples, in the large-sample normal
@@ -80,7 +80,7 @@ internal static class ShiftComparison
         var k = (long)Math.Floor(mean - (NormalDistribution.Quantile((1 + confidence) / 2) * sigma));
         var lower = k >= 1 ? KthDifference(baseline, canary, k) : double.NegativeInfinity;
         var upper = k >= 1 ? KthDifference(baseline, canary, total - k + 1) : double.PositiveInfinity;
-        return new ShiftComparisonResult(n1, n2, u, z, p, shift, lower, upper, confidence);
+        return new ShiftComparisonResult(u, p, shift, lower, upper, confidence);
     }
 
     /// <summary>U of the canary (its rank sum less its minimum) and Σ(t³ − t) over the tied groups of the pooled sample.</summary>

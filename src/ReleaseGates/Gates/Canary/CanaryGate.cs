@@ -81,5 +81,5 @@ internal sealed class CanaryGate(CanaryGateOptions options) : IReleaseGate
 
     private static string Ms(double nanoseconds) => double.IsInfinity(nanoseconds)
         ? (nanoseconds > 0 ? "+∞" : "−∞")
-        : (nanoseconds / 1e6).ToString("0.###", CultureInfo.InvariantCulture) + " ms";
+        : MetricUnitFormat.Format(Milliseconds(nanoseconds), MetricUnit.Milliseconds);
 }

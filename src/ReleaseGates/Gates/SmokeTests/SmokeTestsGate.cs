@@ -86,7 +86,7 @@ internal sealed class SmokeTestsGate(SmokeTestsGateOptions options) : IReleaseGa
     private async Task<ProbeResponse> SendOnceAsync(HttpProbe probe, SmokeRequest request, IReadOnlyDictionary<string, string> values, CancellationToken cancellationToken)
     {
         var path = SmokeVariables.Substitute(request.Path, values);
-        var response = await probe.SendAsync(
+        return await probe.SendAsync(
             new ProbeRequest(request.Method, BaseAddressOf(request, path))
             {
                 Headers = request.Headers.ToDictionary(h => h.Key, h => SmokeVariables.Substitute(h.Value, values), StringComparer.OrdinalIgnoreCase),
@@ -95,7 +95,6 @@ internal sealed class SmokeTestsGate(SmokeTestsGateOptions options) : IReleaseGa
                 FollowRedirects = request.FollowRedirects,
             },
             cancellationToken).ConfigureAwait(false);
-        return response;
     }
 
     private Uri BaseAddressOf(SmokeRequest request, string path) => options.BaseAddress is null ? new Uri(path) : new Uri(options.BaseAddress, path);
