@@ -23,11 +23,19 @@ public sealed record Finding(string Code, FindingSeverity Severity, string Messa
     /// <summary>How to fix it, where known (for ASP.NET Core, the middleware line or Kestrel option), or <see langword="null"/>.</summary>
     public string? Remediation { get; init; }
 
+    /// <summary>
+    /// The <see cref="Waiver.Id"/> of the waiver that covers this finding, or <see langword="null"/>. A covered finding
+    /// counts as met. Set by the evaluation from its configured waivers only: a mark that comes from anywhere else (a
+    /// gate, an edited report) is cleared when the waivers are applied or a report is replayed.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonInclude]
+    public string? WaivedBy { get; internal init; }
+
     /// <summary>The target with its line, as the reports print it: <c>CHECKLIST.md:27</c>; <see langword="null"/> without a target.</summary>
     internal string? Location => Target is null ? null : Line is { } line ? $"{Target}:{line.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : Target;
 
-    /// <summary>The status this finding imposes on its gate: <see cref="GateStatus.Failed"/> for errors, <see cref="GateStatus.Warning"/> for warnings, otherwise <see cref="GateStatus.Passed"/>.</summary>
-    internal GateStatus ImpliedStatus => Severity switch
+    /// <summary>The status this finding imposes on its gate: <see cref="GateStatus.Failed"/> for errors, <see cref="GateStatus.Warning"/> for warnings, otherwise (and when waived) <see cref="GateStatus.Passed"/>.</summary>
+    internal GateStatus ImpliedStatus => WaivedBy is not null ? GateStatus.Passed : Severity switch
     {
         FindingSeverity.Error => GateStatus.Failed,
         FindingSeverity.Warning => GateStatus.Warning,

@@ -175,7 +175,7 @@ public sealed class GateResult
         var status = GateStatus.Passed;
         foreach (var m in measurements)
         {
-            status = Worst(status, m.Status);
+            status = Worst(status, m.ImpliedStatus);
         }
 
         foreach (var f in findings)

@@ -20,6 +20,17 @@ public sealed record Measurement(string Name, double Value, MetricUnit Unit)
     /// <summary>What was measured: an endpoint, a file, an assembly. <see langword="null"/> for the gate as a whole.</summary>
     public string? Target { get; init; }
 
+    /// <summary>
+    /// The <see cref="Waiver.Id"/> of the waiver that covers this measurement, or <see langword="null"/>. The measurement
+    /// keeps its <see cref="Status"/> (the condition still fails), but a covered measurement counts as met for its gate.
+    /// Set by the evaluation from its configured waivers only; any other mark is cleared when waivers are applied.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonInclude]
+    public string? WaivedBy { get; internal init; }
+
+    /// <summary>The status this measurement imposes on its gate: its own, or <see cref="GateStatus.Passed"/> when waived.</summary>
+    internal GateStatus ImpliedStatus => WaivedBy is null ? Status : GateStatus.Passed;
+
     /// <summary>Creates a measurement and evaluates <paramref name="condition"/> against it.</summary>
     /// <param name="name">What was measured.</param>
     /// <param name="value">The measured value.</param>

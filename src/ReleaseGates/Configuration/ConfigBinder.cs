@@ -157,7 +157,7 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
             return node.Kind == JsonTokenType.True;
         }
 
-        if (type == typeof(string) || type == typeof(Uri) || type == typeof(TimeSpan) || type.IsEnum || type == typeof(HttpMethod))
+        if (type == typeof(string) || type == typeof(Uri) || type == typeof(TimeSpan) || type == typeof(DateOnly) || type.IsEnum || type == typeof(HttpMethod))
         {
             if (ReadString(node) is not { } text)
             {
@@ -200,6 +200,13 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
             if (TryParseDuration(text, out var duration))
             {
                 return duration;
+            }
+        }
+        else if (type == typeof(DateOnly))
+        {
+            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                return date;
             }
         }
         else if (type == typeof(HttpMethod))
@@ -360,6 +367,7 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
             _ when type == typeof(double) => "a number (or a percentage such as \"85%\")",
             _ when type == typeof(TimeSpan) => "a duration such as \"300ms\", \"5s\", \"2min\" or \"00:05:00\"",
             _ when type == typeof(Uri) => "an absolute http or https URL",
+            _ when type == typeof(DateOnly) => "a date such as \"2027-01-31\" (yyyy-MM-dd)",
             _ when type == typeof(HttpMethod) => "an HTTP method such as GET",
             _ => "an object",
         };

@@ -12,6 +12,7 @@ namespace ReleaseGates;
 internal sealed class JsonConfigurationFile(ConfigNode root, string source, string baseDirectory, Func<string, string?> environment)
 {
     private const string GatesProperty = "gates";
+    private const string WaiversProperty = "waivers";
     private const string TypeProperty = "type";
     private const string SourceProperty = "source";
     private const string RequestsProperty = "requests";
@@ -47,7 +48,14 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
     public void ApplyTo(IReleaseGatesBuilder builder)
     {
         var binder = NewBinder();
-        binder.BindObject(root, new ReleaseGatesOptions(), GatesProperty);
+        var options = new ReleaseGatesOptions();
+        var before = binder.Problems.Count;
+        binder.BindObject(root, options, GatesProperty);
+        if (binder.Problems.Count == before)
+        {
+            CheckWaivers(binder, options.Waivers);
+        }
+
         var gates = Gates(binder);
         foreach (var (name, node, kind) in gates)
         {
@@ -67,6 +75,24 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
         foreach (var (name, node, kind) in gates)
         {
             kind.Add(this, builder, name, node);
+        }
+    }
+
+    /// <summary>A waiver's own checks, placed at its node (the gates it names are checked when the evaluator is built, against every registration).</summary>
+    private void CheckWaivers(ConfigBinder binder, IList<Waiver> waivers)
+    {
+        if (root.Property(WaiversProperty) is not { Kind: JsonTokenType.StartArray } node || node.Items.Count != waivers.Count)
+        {
+            return;
+        }
+
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < waivers.Count; i++)
+        {
+            foreach (var problem in waivers[i].Problems(ids))
+            {
+                binder.Problem(node.Items[i], problem);
+            }
         }
     }
 

@@ -88,7 +88,18 @@ public static class ReleaseGatesConfigurationSchema
             properties[name] ??= new JsonObject();
         }
 
-        return new JsonObject { ["type"] = "object", ["properties"] = properties, ["additionalProperties"] = false };
+        var schema = new JsonObject { ["type"] = "object", ["properties"] = properties, ["additionalProperties"] = false };
+        var required = ConfigBinder.BindableProperties(type)
+            .Where(p => p.IsDefined(typeof(System.Runtime.CompilerServices.RequiredMemberAttribute), inherit: false))
+            .Select(p => ConfigBinder.CamelCase(p.Name))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        if (required.Length > 0)
+        {
+            schema["required"] = new JsonArray([.. required.Select(r => JsonValue.Create(r))]);
+        }
+
+        return schema;
     }
 
     [RequiresUnreferencedCode("Reflection.")]
@@ -120,6 +131,7 @@ public static class ReleaseGatesConfigurationSchema
                 },
                 _ when type == typeof(TimeSpan) => new JsonObject { ["type"] = "string", ["description"] = "A duration: 300ms, 1.5s, 2min, 1h or 00:05:00." },
                 _ when type == typeof(Uri) => new JsonObject { ["type"] = "string", ["format"] = "uri" },
+                _ when type == typeof(DateOnly) => new JsonObject { ["type"] = "string", ["format"] = "date" },
                 _ when type == typeof(string) || type == typeof(HttpMethod) => new JsonObject { ["type"] = "string" },
                 _ => ObjectSchema(type, []),
             };

@@ -31,6 +31,21 @@ public static class ReleaseGatesBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Adds a waiver: one finding code or measurement of one gate counts as met until the waiver's last day, and the
+    /// waiver is listed in every report. The same as <c>Configure(o =&gt; o.Waivers.Add(waiver))</c>; see <see cref="Waiver"/>.
+    /// </summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="waiver">The waiver; checked, with the gate it names, when the evaluator is built.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder AddWaiver<TBuilder>(this TBuilder builder, Waiver waiver)
+        where TBuilder : IReleaseGatesBuilder
+    {
+        ArgumentNullException.ThrowIfNull(waiver);
+        return builder.Configure(options => options.Waivers.Add(waiver));
+    }
+
     /// <summary>Adds a custom gate instance.</summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The builder.</param>

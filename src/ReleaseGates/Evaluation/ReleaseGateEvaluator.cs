@@ -19,6 +19,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly Func<string, string?> _getVariable;
+    private readonly Waiver[] _waivers;
 
     public ReleaseGateEvaluator(
         IReadOnlyList<GateRegistration> registrations,
@@ -62,6 +63,13 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             }
         }
 
+        // What a report shows of a waiver passes the same redaction as a gate's text (a token in a link's query).
+        _waivers = [.. options.Waivers.Select(w => w is null ? w! : w with { Reason = Redaction.Redact(w.Reason)!, Link = w.Link is null ? null : new Uri(Redaction.Redact(w.Link.OriginalString)!, UriKind.RelativeOrAbsolute) })];
+        foreach (var waiver in _waivers.Where(w => w is { Gate: { } gate } && !string.IsNullOrWhiteSpace(gate) && !registrations.Any(r => string.Equals(r.Name, gate, StringComparison.OrdinalIgnoreCase))))
+        {
+            problems.Add($"Waiver '{waiver.Id}' names the gate '{waiver.Gate}', which is not registered; the gates are: {string.Join(", ", registrations.Select(r => $"'{r.Name}'"))}.");
+        }
+
         if (problems.Count > 0)
         {
             throw new ReleaseGatesConfigurationException("Release gates are misconfigured", problems);
@@ -94,8 +102,9 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             await Task.WhenAll(tasks).ConfigureAwait(false);
         }
 
+        var waived = WaiverApplication.Apply(reports, _waivers, DateOnly.FromDateTime(startedAt.UtcDateTime));
         var scoring = _options.Scoring.Copy();
-        var outcome = ReleaseScoring.Decide(reports, scoring);
+        var outcome = ReleaseScoring.Decide(waived.Gates, scoring);
         var report = new ReleaseReport
         {
             Subject = _options.Subject.WithCiDefaults(_getVariable),
@@ -103,7 +112,8 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             StartedAt = startedAt,
             Duration = _time.GetElapsedTime(started),
             Scoring = scoring,
-            Gates = reports,
+            Gates = waived.Gates,
+            Waivers = waived.Waivers,
             Decision = outcome.Decision,
             Score = outcome.Score,
             Categories = outcome.Categories,

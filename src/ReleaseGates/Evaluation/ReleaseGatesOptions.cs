@@ -17,6 +17,12 @@ public sealed class ReleaseGatesOptions
     /// <summary>Scores and decision thresholds.</summary>
     public ScoringOptions Scoring { get; } = new();
 
+    /// <summary>
+    /// Accepted exceptions: each covers one finding code or measurement of one gate until its last day, and every one is
+    /// listed in every report with what it did. Default: none. See <see cref="Waiver"/>.
+    /// </summary>
+    public IList<Waiver> Waivers { get; } = new List<Waiver>();
+
     /// <summary>Adds strategies to every gate's resilience pipeline, inside the gate's timeout. Default: none (timeout only).</summary>
     public Action<ResiliencePipelineBuilder<GateResult>>? ConfigureResilience { get; set; }
 
@@ -33,5 +39,20 @@ public sealed class ReleaseGatesOptions
         }
 
         Scoring.Validate(problems);
+        ValidateWaivers(problems);
+    }
+
+    private void ValidateWaivers(ICollection<string> problems)
+    {
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < Waivers.Count; i++)
+        {
+            var w = Waivers[i];
+            var name = $"{nameof(Waivers)}[{i}]{(string.IsNullOrWhiteSpace(w?.Id) ? "" : $" ('{w.Id}')")}";
+            foreach (var problem in w is null ? ["is null."] : w.Problems(ids))
+            {
+                problems.Add($"{name}: {problem}");
+            }
+        }
     }
 }

@@ -54,13 +54,13 @@ internal static class ReleaseScoring
         var count = 0;
         foreach (var m in gate.Measurements.Where(m => m.Condition is not null))
         {
-            met += m.Status switch { GateStatus.Passed => 1, GateStatus.Warning => 0.5, _ => 0 };
+            met += m.ImpliedStatus switch { GateStatus.Passed => 1, GateStatus.Warning => 0.5, _ => 0 };
             count++;
         }
 
         foreach (var f in gate.Findings.Where(f => f.Severity != FindingSeverity.Info))
         {
-            met += f.Severity == FindingSeverity.Warning ? 0.5 : 0;
+            met += f.WaivedBy is not null ? 1 : f.Severity == FindingSeverity.Warning ? 0.5 : 0;
             count++;
         }
 
@@ -221,7 +221,9 @@ internal static class ReleaseScoring
     /// <summary>Re-derives every gate's status from its saved measurements and findings, then decides again.</summary>
     public static ReleaseReport Replay(ReleaseReport report, ScoringOptions scoring)
     {
-        var gates = report.Gates.Select(ReplayGate).ToArray();
+        // The report's own waivers are applied again on the day it was evaluated: a mark none of them accounts for is cleared.
+        var waived = WaiverApplication.Apply(report.Gates.Select(ReplayGate).ToArray(), report.Waivers.Select(w => w.Waiver).ToArray(), DateOnly.FromDateTime(report.StartedAt.UtcDateTime));
+        var gates = waived.Gates;
         var outcome = Decide(gates, scoring);
         return new ReleaseReport
         {
@@ -239,6 +241,7 @@ internal static class ReleaseScoring
             Importances = outcome.Importances,
             Reasons = report.Watch is { } w && w.Decision < outcome.Decision ? [w.Reason, .. outcome.Reasons] : outcome.Reasons,
             DecidingGates = outcome.DecidingGates,
+            Waivers = waived.Waivers,
             Watch = report.Watch,
         };
     }

@@ -39,6 +39,12 @@ internal static class JUnitReportWriter
             WriteProperty(xml, "score", ReportFormat.Score(report.Score));
             WriteProperty(xml, "commit", report.Subject.Commit);
             WriteProperty(xml, "version", report.Subject.Version);
+            foreach (var row in WaiverRows.Waivers(report).Skip(1))
+            {
+                // Id, state, gate, covers, approved by, last day, reason: every waiver, so none is forgotten.
+                WriteProperty(xml, "waiver." + row[0], string.Join("; ", row.Skip(1)));
+            }
+
             xml.WriteEndElement();
 
             foreach (var gate in report.Gates)
@@ -53,6 +59,8 @@ internal static class JUnitReportWriter
                 xml.WriteStartElement("properties");
                 WriteProperty(xml, "status", gate.Status.ToString());
                 WriteProperty(xml, "importance", gate.Importance.ToString());
+                var waivedBy = gate.Measurements.Select(m => m.WaivedBy).Concat(gate.Findings.Select(f => f.WaivedBy)).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+                WriteProperty(xml, "waived", waivedBy.Length == 0 ? null : string.Join(", ", waivedBy));
                 xml.WriteEndElement();
                 if (gate.Status == GateStatus.Skipped || (gate.ReportOnly && gate.Status != GateStatus.Passed))
                 {
@@ -126,7 +134,7 @@ internal static class JUnitReportWriter
                 sb.Append("  (").Append(m.Condition).Append(')');
             }
 
-            sb.AppendLine();
+            sb.AppendLine(m.WaivedBy is null ? "" : $"  waived by {m.WaivedBy}");
         }
 
         foreach (var f in gate.Findings)
@@ -137,7 +145,7 @@ internal static class JUnitReportWriter
                 sb.Append(" [").Append(f.Location).Append(']');
             }
 
-            sb.Append(": ").AppendLine(f.Message);
+            sb.Append(": ").AppendLine(f.Message + (f.WaivedBy is null ? "" : $" (waived by {f.WaivedBy})"));
             if (f.Observed is not null)
             {
                 sb.Append("  seen: ").AppendLine(f.Observed);

@@ -19,7 +19,13 @@ internal static partial class MarkdownReportWriter
             sb.Append(" · ").Append(Escape(subject));
         }
 
-        sb.Append(" · ").Append(report.StartedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture)).AppendLine();
+        sb.Append(" · ").Append(report.StartedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture));
+        if (WaiverRows.Summary(report) is { Length: > 0 } waivers)
+        {
+            sb.Append(" · ").Append(waivers);
+        }
+
+        sb.AppendLine();
         if (report.Reasons.Count > 0)
         {
             sb.AppendLine();
@@ -78,19 +84,10 @@ internal static partial class MarkdownReportWriter
             }
         }
 
-        var shortfalls = TextReportWriter.Shortfalls(report);
-        if (shortfalls.Count > 1)
-        {
-            sb.AppendLine();
-            sb.AppendLine("### What fell short");
-            sb.AppendLine();
-            sb.AppendLine("| Gate | Status | What | Actual | Threshold |");
-            sb.AppendLine("|---|---|---|---|---|");
-            foreach (var row in shortfalls.Skip(1))
-            {
-                sb.Append("| ").Append(string.Join(" | ", row.Select(Escape))).AppendLine(" |");
-            }
-        }
+        AppendTable(sb, TextReportWriter.Shortfalls(report), "### What fell short");
+
+        AppendTable(sb, WaiverRows.Waivers(report), "### Waivers");
+        AppendTable(sb, WaiverRows.Covered(report), "### What the waivers covered");
 
         // The notes of a gate that fell short are its evidence (every weakness and its fix): shown open. A passing gate's
         // notes are folded away.
@@ -98,6 +95,25 @@ internal static partial class MarkdownReportWriter
         AppendNotes(sb, TextReportWriter.Notes(report, g => g.Status == GateStatus.Passed), "Notes on passing gates", folded: true);
 
         return sb.ToString();
+    }
+
+    /// <summary>A titled table of rows whose first is the header; nothing when there is no row under it.</summary>
+    private static void AppendTable(StringBuilder sb, List<string[]> rows, string title)
+    {
+        if (rows.Count <= 1)
+        {
+            return;
+        }
+
+        sb.AppendLine();
+        sb.AppendLine(title);
+        sb.AppendLine();
+        sb.Append("| ").Append(string.Join(" | ", rows[0])).AppendLine(" |");
+        sb.Append('|').Append(string.Concat(rows[0].Select(_ => "---|"))).AppendLine();
+        foreach (var row in rows.Skip(1))
+        {
+            sb.Append("| ").Append(string.Join(" | ", row.Select(Escape))).AppendLine(" |");
+        }
     }
 
     private static void AppendNotes(StringBuilder sb, List<string[]> notes, string title, bool folded)

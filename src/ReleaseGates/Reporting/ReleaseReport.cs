@@ -51,6 +51,12 @@ public sealed class ReleaseReport
     public IReadOnlyList<GateReport> Gates { get; init; } = [];
 
     /// <summary>
+    /// Every configured waiver, in force or expired, with what it did: so nobody ships on a forgotten exception. Empty
+    /// when none is configured.
+    /// </summary>
+    public IReadOnlyList<WaiverReport> Waivers { get; init; } = [];
+
+    /// <summary>
     /// The rounds of a watch, when the report is a watch's final report (<see cref="IReleaseGateEvaluator.WatchAsync"/>);
     /// otherwise <see langword="null"/>. Its gates are the last round's.
     /// </summary>
@@ -200,6 +206,7 @@ public sealed class ReleaseReport
         Importances = Importances,
         Reasons = [reason, .. Reasons],
         DecidingGates = DecidingGates,
+        Waivers = Waivers,
         Watch = watch,
     };
 

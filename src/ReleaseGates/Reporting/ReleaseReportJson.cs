@@ -101,6 +101,7 @@ internal static class ReleaseReportJson
         Require(report.Importances is not null && report.Importances.All(i => i is not null && Enum.IsDefined(i.Importance)), "$.importances", "a list of importance scores (Required, Recommended or Optional)");
         Require(report.Reasons is not null && report.Reasons.All(r => r is not null), "$.reasons", "a list of strings");
         Require(report.DecidingGates is not null && report.DecidingGates.All(r => r is not null), "$.decidingGates", "a list of strings");
+        ValidateWaivers(report, problems);
         if (report.Gates is null)
         {
             problems.Add("'$.gates' must be a list");
@@ -167,6 +168,34 @@ internal static class ReleaseReportJson
                     Require(Enum.IsDefined(f.Severity), at + ".severity", "Info, Warning or Error");
                 }
             }
+        }
+    }
+
+    private static void ValidateWaivers(ReleaseReport report, List<string> problems)
+    {
+        if (report.Waivers is null)
+        {
+            problems.Add("'$.waivers' must be a list");
+            return;
+        }
+
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < report.Waivers.Count; i++)
+        {
+            var at = $"$.waivers[{i}]";
+            if (report.Waivers[i] is not { Waiver: { } waiver } entry)
+            {
+                problems.Add($"'{at}' must be an object with a waiver");
+                continue;
+            }
+
+            if (!Enum.IsDefined(entry.State) || entry.Matches < 0)
+            {
+                problems.Add($"'{at}' must have a state (Applied, Unused or Expired) and a non-negative match count");
+            }
+
+            // The same checks as configuration: a replay applies these waivers again, so each must be one that could be configured.
+            problems.AddRange(waiver.Problems(ids).Select(p => $"'{at}.waiver': {p}"));
         }
     }
 }

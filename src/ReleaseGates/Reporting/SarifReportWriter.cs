@@ -54,12 +54,20 @@ internal static class SarifReportWriter
     {
         /// <summary>The line in <see cref="Target"/>, when it is a file and the finding names one.</summary>
         public int? Line { get; init; }
+
+        /// <summary>The waiver that covered it: the result is written with an accepted, external suppression.</summary>
+        public Waiver? WaivedBy { get; init; }
     }
 
     private static List<Result> Results(ReleaseReport report)
     {
         var results = new List<Result>();
-        foreach (var gate in report.Gates.Where(g => g.Status is GateStatus.Failed or GateStatus.Warning or GateStatus.Error))
+        var waivers = report.Waivers.GroupBy(w => w.Waiver.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Waiver, StringComparer.Ordinal);
+        Waiver? WaiverOf(string? id) => id is not null && waivers.TryGetValue(id, out var waiver) ? waiver : null;
+
+        // A waived shortfall stays a result, suppressed as accepted with the waiver's reason, as code scanning shows dismissed alerts.
+        foreach (var gate in report.Gates.Where(g => g.Status is GateStatus.Failed or GateStatus.Warning or GateStatus.Error
+            || g.Measurements.Any(m => m.WaivedBy is not null) || g.Findings.Any(f => f.WaivedBy is not null)))
         {
             var before = results.Count;
             foreach (var m in gate.Measurements.Where(m => m.Status is GateStatus.Failed or GateStatus.Warning or GateStatus.Error))
@@ -76,12 +84,13 @@ internal static class SarifReportWriter
                     {
                         w.WriteString("condition", m.Condition.ToString());
                     }
-                }));
+                }) { WaivedBy = WaiverOf(m.WaivedBy) });
             }
 
             foreach (var f in gate.Findings.Where(f => f.Severity != FindingSeverity.Info))
             {
-                results.Add(new Result(f.Code, Level(gate, f.ImpliedStatus), $"{gate.Name}: {TextReportWriter.Describe(f)}", f.Target, gate, w =>
+                var level = Level(gate, f.Severity == FindingSeverity.Warning ? GateStatus.Warning : GateStatus.Failed);
+                results.Add(new Result(f.Code, level, $"{gate.Name}: {TextReportWriter.Describe(f)}", f.Target, gate, w =>
                 {
                     if (f.Observed is not null)
                     {
@@ -92,10 +101,10 @@ internal static class SarifReportWriter
                     {
                         w.WriteString("remediation", f.Remediation);
                     }
-                }) { Line = f.Line });
+                }) { Line = f.Line, WaivedBy = WaiverOf(f.WaivedBy) });
             }
 
-            if (results.Count == before)
+            if (results.Count == before && gate.Status != GateStatus.Passed)
             {
                 var rule = gate.Status == GateStatus.Error ? "gate.error" : gate.Status == GateStatus.Warning ? "gate.warning" : "gate.failed";
                 results.Add(new Result(rule, Level(gate, gate.Status), $"{gate.Name}: {gate.Status}: {gate.Summary}", null, gate, _ => { }));
@@ -188,6 +197,17 @@ internal static class SarifReportWriter
                 w.WriteEndArray();
             }
 
+            w.WriteEndObject();
+            w.WriteEndArray();
+        }
+
+        if (result.WaivedBy is { } waiver)
+        {
+            w.WriteStartArray("suppressions");
+            w.WriteStartObject();
+            w.WriteString("kind", "external");
+            w.WriteString("status", "accepted");
+            w.WriteString("justification", $"{waiver.Id}: {waiver.Reason} (approved by {waiver.ApprovedBy}, until {waiver.Expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)})");
             w.WriteEndObject();
             w.WriteEndArray();
         }

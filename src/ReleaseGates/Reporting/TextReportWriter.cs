@@ -45,6 +45,11 @@ internal static class TextReportWriter
             sb.Append("  - ").AppendLine(IO.ReportText.Line(reason));
         }
 
+        if (WaiverRows.Summary(report) is { Length: > 0 } waivers)
+        {
+            sb.AppendLine(waivers);
+        }
+
         sb.AppendLine();
         var rows = new List<string[]> { GateHeader.ToArray() };
         rows.AddRange(report.Gates.Select(g => new[]
@@ -69,6 +74,19 @@ internal static class TextReportWriter
             sb.AppendLine();
             sb.AppendLine("What fell short:");
             AppendTable(sb, shortfalls);
+        }
+
+        if (WaiverRows.Waivers(report) is { Count: > 1 } waiverRows)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Waivers (every one configured):");
+            AppendTable(sb, waiverRows);
+            if (WaiverRows.Covered(report) is { Count: > 1 } covered)
+            {
+                sb.AppendLine();
+                sb.AppendLine("What the waivers covered:");
+                AppendTable(sb, covered);
+            }
         }
 
         var notes = Notes(report);
@@ -143,12 +161,12 @@ internal static class TextReportWriter
         foreach (var gate in report.Gates.Where(g => g.Status != GateStatus.Passed))
         {
             var before = rows.Count;
-            foreach (var m in gate.Measurements.Where(m => m.Status != GateStatus.Passed))
+            foreach (var m in gate.Measurements.Where(m => m.Status != GateStatus.Passed && m.WaivedBy is null))
             {
                 rows.Add([gate.Name, StatusLabel(m.Status), m.Target is null ? m.Name : $"{m.Name} [{m.Target}]", MetricUnitFormat.Format(m.Value, m.Unit), Threshold(m, report.BaselineSubject)]);
             }
 
-            foreach (var f in gate.Findings.Where(f => f.Severity != FindingSeverity.Info))
+            foreach (var f in gate.Findings.Where(f => f.Severity != FindingSeverity.Info && f.WaivedBy is null))
             {
                 rows.Add([gate.Name, StatusLabel(f.ImpliedStatus), f.Code + (f.Location is null ? "" : $" [{f.Location}]"), Describe(f), ""]);
             }

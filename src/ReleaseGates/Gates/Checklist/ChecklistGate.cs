@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using ReleaseGates.IO;
 
 namespace ReleaseGates;
@@ -124,7 +123,7 @@ internal sealed class ChecklistGate(ChecklistGateOptions options) : IReleaseGate
         var severalFiles = items.Select(i => i.File).Distinct(StringComparer.Ordinal).Skip(1).Any();
         foreach (var (pattern, share) in options.Groups)
         {
-            var glob = TextGlob(pattern);
+            var glob = TextGlob.Create(pattern);
             var headings = items.SelectMany(i => i.Headings.Select(h => (i.File, Heading: h)))
                 .Where(x => glob.IsMatch(x.Heading.Text))
                 .Distinct()
@@ -153,7 +152,7 @@ internal sealed class ChecklistGate(ChecklistGateOptions options) : IReleaseGate
     {
         foreach (var pattern in options.RequiredItems)
         {
-            var glob = TextGlob(pattern);
+            var glob = TextGlob.Create(pattern);
             var matches = Enumerable.Range(0, items.Count).Where(i => glob.IsMatch(items[i].Text)).ToList();
             if (matches.Count == 0)
             {
@@ -192,8 +191,4 @@ internal sealed class ChecklistGate(ChecklistGateOptions options) : IReleaseGate
         ChecklistGateConstants.Stale => $"signed off on {item.SignedOn:yyyy-MM-dd}, more than {options.MaximumSignOffAge!.Value.TotalDays.ToString("0.##", CultureInfo.InvariantCulture)} days ago",
         _ => "ticked, but an item under it is open",
     };
-
-    /// <summary>A glob over text: <c>*</c> any characters, <c>?</c> one; the whole text, case-insensitive.</summary>
-    private static Regex TextGlob(string pattern)
-        => new("^" + Regex.Escape(pattern.Trim()).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 }

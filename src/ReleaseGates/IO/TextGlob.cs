@@ -1,0 +1,11 @@
+using System.Text.RegularExpressions;
+
+namespace ReleaseGates.IO;
+
+/// <summary>A glob over text: <c>*</c> any characters, <c>?</c> one; the whole text, case-insensitive.</summary>
+internal static class TextGlob
+{
+    /// <summary>The expression that matches <paramref name="pattern"/> (trimmed) against a whole text.</summary>
+    public static Regex Create(string pattern)
+        => new("^" + Regex.Escape(pattern.Trim()).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+}
