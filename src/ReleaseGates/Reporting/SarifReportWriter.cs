@@ -203,13 +203,7 @@ internal static class SarifReportWriter
 
         if (result.WaivedBy is { } waiver)
         {
-            w.WriteStartArray("suppressions");
-            w.WriteStartObject();
-            w.WriteString("kind", "external");
-            w.WriteString("status", "accepted");
-            w.WriteString("justification", $"{waiver.Id}: {waiver.Reason} (approved by {waiver.ApprovedBy}, until {waiver.Expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)})");
-            w.WriteEndObject();
-            w.WriteEndArray();
+            WriteSuppression(w, waiver);
         }
 
         w.WriteStartObject("properties");
@@ -220,6 +214,18 @@ internal static class SarifReportWriter
         result.Properties(w);
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    /// <summary>A waived result's suppression: accepted outside the code, justified by the waiver.</summary>
+    private static void WriteSuppression(Utf8JsonWriter w, Waiver waiver)
+    {
+        w.WriteStartArray("suppressions");
+        w.WriteStartObject();
+        w.WriteString("kind", "external");
+        w.WriteString("status", "accepted");
+        w.WriteString("justification", $"{waiver.Id}: {waiver.Reason} (approved by {waiver.ApprovedBy}, until {waiver.Expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)})");
+        w.WriteEndObject();
+        w.WriteEndArray();
     }
 
     private static void WriteRunProperties(Utf8JsonWriter w, ReleaseReport report)

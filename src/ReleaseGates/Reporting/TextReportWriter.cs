@@ -68,34 +68,11 @@ internal static class TextReportWriter
             AppendTable(sb, rounds);
         }
 
-        var shortfalls = Shortfalls(report);
-        if (shortfalls.Count > 1)
-        {
-            sb.AppendLine();
-            sb.AppendLine("What fell short:");
-            AppendTable(sb, shortfalls);
-        }
+        AppendTitled(sb, Shortfalls(report), "What fell short:");
 
-        if (WaiverRows.Waivers(report) is { Count: > 1 } waiverRows)
-        {
-            sb.AppendLine();
-            sb.AppendLine("Waivers (every one configured):");
-            AppendTable(sb, waiverRows);
-            if (WaiverRows.Covered(report) is { Count: > 1 } covered)
-            {
-                sb.AppendLine();
-                sb.AppendLine("What the waivers covered:");
-                AppendTable(sb, covered);
-            }
-        }
-
-        var notes = Notes(report);
-        if (notes.Count > 1)
-        {
-            sb.AppendLine();
-            sb.AppendLine("Notes (informational findings):");
-            AppendTable(sb, notes);
-        }
+        AppendTitled(sb, WaiverRows.Waivers(report), "Waivers (every one configured):");
+        AppendTitled(sb, WaiverRows.Covered(report), "What the waivers covered:");
+        AppendTitled(sb, Notes(report), "Notes (informational findings):");
 
         return sb.ToString();
     }
@@ -245,6 +222,17 @@ internal static class TextReportWriter
         }
 
         return string.Join(", ", parts);
+    }
+
+    /// <summary>A titled table of rows whose first is the header; nothing when there is no row under it.</summary>
+    private static void AppendTitled(StringBuilder sb, List<string[]> rows, string title)
+    {
+        if (rows.Count > 1)
+        {
+            sb.AppendLine();
+            sb.AppendLine(title);
+            AppendTable(sb, rows);
+        }
     }
 
     /// <summary>

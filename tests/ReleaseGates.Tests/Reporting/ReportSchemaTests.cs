@@ -25,6 +25,26 @@ public class ReportSchemaTests
     }
 
     [Fact]
+    public async Task A_report_with_waivers_conforms_to_the_published_schema()
+    {
+        var csp = new Finding("csp.missing", FindingSeverity.Error, "m") { Target = "https://127.0.0.1/" };
+        var report = await ReleaseGate.CreateBuilder()
+            .AddGate("headers", Returning(GateResult.FromEvidence("b", [], [csp])))
+            .AddGate("latency", Returning(LatencyResult(450)))
+            .AddWaiver(new Waiver { Id = "SEC-1", Gate = "headers", Finding = "csp.missing", Target = "*127.0.0.1*", Reason = "r", ApprovedBy = "a", Expires = DateOnly.MaxValue, Link = new Uri("https://tracker.example/SEC-1") })
+            .AddWaiver(new Waiver { Id = "PERF-1", Gate = "latency", Measurement = "p(95)", Reason = "r", ApprovedBy = "a", Expires = DateOnly.MaxValue })
+            .AddWaiver(new Waiver { Id = "OLD-1", Gate = "latency", Measurement = "p(99)", Reason = "r", ApprovedBy = "a", Expires = new DateOnly(2001, 1, 1) })
+            .EvaluateAsync(TestContext.Current.CancellationToken);
+
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(Support.Repository.Root, "docs", "report.schema.json")));
+        using var json = JsonDocument.Parse(report.ToJson());
+        var problems = new List<string>();
+        Check(schema.RootElement, schema.RootElement, json.RootElement, "$", problems);
+        Assert.Empty(problems);
+        Assert.Equal(3, json.RootElement.GetProperty("waivers").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_watchs_report_conforms_to_the_published_schema()
     {
         var round = 0;

@@ -49,6 +49,26 @@ public class SarifReportTests
     }
 
     [Fact]
+    public async Task A_waived_shortfall_is_a_result_suppressed_as_accepted_with_the_waivers_reason()
+    {
+        var report = await ReleaseGate.CreateBuilder()
+            .UseTimeProvider(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2027, 3, 10, 12, 0, 0, TimeSpan.Zero)))
+            .AddGate("api-latency", Returning(LatencyResult(450)))
+            .AddWaiver(new Waiver { Id = "PERF-9", Gate = "api-latency", Measurement = "p(95)", Reason = "Cold cache in the new region.", ApprovedBy = "sre", Expires = new DateOnly(2027, 3, 20) })
+            .EvaluateAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(ReleaseDecision.Go, report.Decision);
+
+        var sarif = report.ToSarif("ci/releasegates.json");
+        AssertValid(sarif);
+        var result = Assert.Single(JsonNode.Parse(sarif)!["runs"]![0]!["results"]!.AsArray())!;
+        Assert.Equal("error", (string?)result["level"]);
+        var suppression = Assert.Single(result["suppressions"]!.AsArray())!;
+        Assert.Equal("external", (string?)suppression["kind"]);
+        Assert.Equal("accepted", (string?)suppression["status"]);
+        Assert.Equal("PERF-9: Cold cache in the new region. (approved by sre, until 2027-03-20)", (string?)suppression["justification"]);
+    }
+
+    [Fact]
     public async Task The_schema_check_rejects_what_sarif_does_not_allow()
     {
         var sarif = (await MixedReport()).ToSarif();

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using static ReleaseGates.Tests.Support.TestGates;
 
-namespace ReleaseGates.Tests.Waivers;
+namespace ReleaseGates.Tests.Evaluation;
 
 /// <summary>Waivers: an accepted exception covers one finding or measurement of one gate until its last day, and is listed everywhere.</summary>
 public class WaiverTests
