@@ -50,7 +50,7 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
             var property = properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
             if (property is null)
             {
-                var known = properties.Select(p => CamelCase(p.Name)).Concat(handled).Order(StringComparer.Ordinal);
+                var known = properties.Select(p => CamelCase(p.Name)).Concat(handled).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal);
                 Problems.Add($"{source}:{line}:{column}: {value.Path}: unknown property '{name}'; expected one of: {string.Join(", ", known)}.");
                 continue;
             }

@@ -48,14 +48,8 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
     public void ApplyTo(IReleaseGatesBuilder builder)
     {
         var binder = NewBinder();
-        var options = new ReleaseGatesOptions();
-        var before = binder.Problems.Count;
-        binder.BindObject(root, options, GatesProperty);
-        if (binder.Problems.Count == before)
-        {
-            CheckWaivers(binder, options.Waivers);
-        }
-
+        binder.BindObject(root, new ReleaseGatesOptions(), GatesProperty, WaiversProperty);
+        var waivers = ReadWaivers(binder);
         var gates = Gates(binder);
         foreach (var (name, node, kind) in gates)
         {
@@ -69,7 +63,14 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
 
         if (root.Properties.Any(p => !string.Equals(p.Name, GatesProperty, StringComparison.OrdinalIgnoreCase)))
         {
-            builder.Configure(options => NewBinder().BindObject(root, options, GatesProperty));
+            builder.Configure(options =>
+            {
+                NewBinder().BindObject(root, options, GatesProperty, WaiversProperty);
+                foreach (var waiver in waivers)
+                {
+                    options.Waivers.Add(waiver); // added to those configured in C# or by another file, never replacing them
+                }
+            });
         }
 
         foreach (var (name, node, kind) in gates)
@@ -78,21 +79,84 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
         }
     }
 
-    /// <summary>A waiver's own checks, placed at its node (the gates it names are checked when the evaluator is built, against every registration).</summary>
-    private void CheckWaivers(ConfigBinder binder, IList<Waiver> waivers)
+    /// <summary>
+    /// The file's <c>waivers</c>: an array of them, or the path (relative to this file) of a JSON file that holds one,
+    /// as an array or as <c>{ "waivers": [...] }</c>, so that waivers can be reviewed on their own. Each waiver's own
+    /// checks are placed at its node; the gates it names are checked when the evaluator is built, against every registration.
+    /// </summary>
+    private List<Waiver> ReadWaivers(ConfigBinder binder)
     {
-        if (root.Property(WaiversProperty) is not { Kind: JsonTokenType.StartArray } node || node.Items.Count != waivers.Count)
+        var waivers = new List<Waiver>();
+        if (root.Kind != JsonTokenType.StartObject || root.Property(WaiversProperty) is not { } node)
         {
+            return waivers;
+        }
+
+        if (node.Kind != JsonTokenType.String)
+        {
+            ReadWaiverList(binder, node, waivers);
+            return waivers;
+        }
+
+        if (binder.ReadString(node) is not { } path)
+        {
+            return waivers;
+        }
+
+        ConfigNode file;
+        try
+        {
+            var bytes = File.ReadAllBytes(Resolve(path));
+            file = ConfigNode.Parse(bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsSpan(3) : bytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            binder.Problem(node, $"the waivers file {path} cannot be read as JSON: {e.Message}");
+            return waivers;
+        }
+
+        var fileBinder = new ConfigBinder(path, environment);
+        var list = file;
+        if (file.Kind == JsonTokenType.StartObject)
+        {
+            list = file.Property(WaiversProperty) ?? file;
+            foreach (var (name, line, column, _) in file.Properties.Where(p => p.Name is not WaiversProperty and not "$schema"))
+            {
+                fileBinder.Problems.Add($"{path}:{line}:{column}: '{name}' has no place in a waivers file, which holds \"waivers\" only.");
+            }
+        }
+
+        ReadWaiverList(fileBinder, list, waivers);
+        binder.Problems.AddRange(fileBinder.Problems);
+        return waivers;
+    }
+
+    private static void ReadWaiverList(ConfigBinder binder, ConfigNode node, List<Waiver> waivers)
+    {
+        if (node.Kind != JsonTokenType.StartArray)
+        {
+            binder.Problem(node, $"expected an array of waivers, or the path of a JSON file that holds one; found {node.KindName}.");
             return;
         }
 
         var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < waivers.Count; i++)
+        foreach (var item in node.Items)
         {
-            foreach (var problem in waivers[i].Problems(ids))
+            // Bound by its public init properties like any options object; what is missing is reported by its own checks.
+            var waiver = new Waiver { Id = null!, Gate = null!, Reason = null!, ApprovedBy = null!, Expires = default };
+            var before = binder.Problems.Count;
+            binder.BindObject(item, waiver);
+            if (binder.Problems.Count > before)
             {
-                binder.Problem(node.Items[i], problem);
+                continue;
             }
+
+            foreach (var problem in waiver.Problems(ids))
+            {
+                binder.Problem(item, problem);
+            }
+
+            waivers.Add(waiver);
         }
     }
 

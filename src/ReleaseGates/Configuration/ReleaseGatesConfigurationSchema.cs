@@ -42,6 +42,11 @@ public static class ReleaseGatesConfigurationSchema
         var root = ObjectSchema(typeof(ReleaseGatesOptions), []);
         var rootProperties = (JsonObject)root["properties"]!;
         rootProperties["$schema"] = new JsonObject { ["type"] = "string" };
+        rootProperties["waivers"] = new JsonObject
+        {
+            ["description"] = "Accepted exceptions (docs/waivers.md): an array of waivers, or the path of a JSON file that holds one.",
+            ["anyOf"] = new JsonArray(rootProperties["waivers"]!.DeepClone(), new JsonObject { ["type"] = "string" }),
+        };
         rootProperties["gates"] = new JsonObject
         {
             ["type"] = "object",

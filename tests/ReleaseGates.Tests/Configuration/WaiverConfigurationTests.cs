@@ -57,6 +57,8 @@ public class WaiverConfigurationTests
         Assert.Equal(
             [
                 "waivers.json:3:92: waivers[0].expires: '31/03/2027' is not a date such as \"2027-01-31\" (yyyy-MM-dd).",
+                "waivers.json:4:5: waivers[1]: set exactly one of Finding (a finding code) and Measurement (a measurement's name).",
+                "waivers.json:4:5: waivers[1]: Reason must say why the release may ship with it.",
                 "waivers.json:5:106: waivers[2].owner: unknown property 'owner'; expected one of: approvedBy, expires, finding, gate, id, link, measurement, reason, target.",
             ],
             error.Problems);
@@ -81,5 +83,53 @@ public class WaiverConfigurationTests
                 "waivers.json:4:5: waivers[1]: a second waiver with the Id 'b'; ids must be unique.",
             ],
             error.Problems);
+    }
+
+    [Fact]
+    public async Task Waivers_may_live_in_a_file_of_their_own_named_by_the_configuration()
+    {
+        var folder = Directory.CreateTempSubdirectory("rg-waivers-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "waivers.json"), """
+                { "$schema": "x", "waivers": [ { "id": "PERF-9", "gate": "latency", "measurement": "p(95)", "reason": "r", "approvedBy": "a", "expires": "2027-03-20" } ] }
+                """, TestContext.Current.CancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(folder, "releasegates.json"), """{ "waivers": "waivers.json" }""", TestContext.Current.CancellationToken);
+            var builder = ReleaseGate.CreateBuilder()
+                .UseTimeProvider(new FakeTimeProvider(new DateTimeOffset(2027, 3, 10, 9, 0, 0, TimeSpan.Zero)))
+                .AddGate("latency", Returning(LatencyResult(450)))
+                .AddWaiver(new Waiver { Id = "CS-1", Gate = "latency", Finding = "none", Reason = "r", ApprovedBy = "a", Expires = new DateOnly(2027, 3, 20) })
+                .AddFromJsonFile(Path.Combine(folder, "releasegates.json"));
+
+            var report = await builder.EvaluateAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(ReleaseDecision.Go, report.Decision);
+            Assert.Equal(["CS-1", "PERF-9"], report.Waivers.Select(w => w.Waiver.Id)); // the file's are added to those set in C#
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_waivers_file_that_is_missing_or_holds_more_than_waivers_is_a_problem()
+    {
+        var folder = Directory.CreateTempSubdirectory("rg-waivers-").FullName;
+        try
+        {
+            var missing = Assert.Throws<ReleaseGatesConfigurationException>(() => ReleaseGate.CreateBuilder()
+                .AddFromJson(new MemoryStream(Encoding.UTF8.GetBytes("""{ "waivers": "nowhere.json" }""")), "releasegates.json", folder));
+            Assert.StartsWith("releasegates.json:1:14: waivers: the waivers file nowhere.json cannot be read as JSON:", Assert.Single(missing.Problems), StringComparison.Ordinal);
+
+            File.WriteAllText(Path.Combine(folder, "w.json"), """{ "gates": {}, "waivers": [ { "id": "A" } ] }""");
+            var extra = Assert.Throws<ReleaseGatesConfigurationException>(() => ReleaseGate.CreateBuilder()
+                .AddFromJson(new MemoryStream(Encoding.UTF8.GetBytes("""{ "waivers": "w.json" }""")), "releasegates.json", folder));
+            Assert.Contains("w.json:1:3: 'gates' has no place in a waivers file, which holds \"waivers\" only.", extra.Problems);
+            Assert.Contains(extra.Problems, p => p.StartsWith("w.json:1:29: waivers[0]: Gate must name the gate", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }
