@@ -320,6 +320,10 @@ internal static class CommandLine
         {
             // The path as given (FileInfo keeps it), so messages name the file the way the user wrote it.
             builder.AddFromJsonFile(file.ToString());
+
+            // What only the whole configuration can show (a waiver for a gate the file does not have, scoring out of
+            // range) is an invalid configuration too, not a failure of the run.
+            _ = builder.Build();
             return true;
         }
         catch (ReleaseGatesConfigurationException e)

@@ -141,6 +141,52 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("Release decision: NO-GO", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("2099-12-31", ReleaseExitCodes.Go, "applied (1)")]
+    [InlineData("2020-01-31", ReleaseExitCodes.NoGo, "EXPIRED: 1 counts again")]
+    public async Task Evaluate_applies_a_waivers_file_until_its_last_day_and_lists_it(string expires, int expected, string state)
+    {
+        _folder.Write("releasegates.json", """
+            { "gates": { "cov": { "type": "coverage", "files": ["coverage.xml"], "minimumLineRate": "85%" } }, "waivers": "waivers.json" }
+            """);
+        _folder.Write("waivers.json", $$"""
+            [ { "id": "QA-7", "gate": "cov", "measurement": "line", "reason": "Legacy module, covered by the 3.0 rewrite.", "approvedBy": "qa-lead", "expires": "{{expires}}" } ]
+            """);
+
+        var (exit, output, _) = await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate", "--out", "reports");
+
+        Assert.Equal(expected, exit);
+        Assert.Contains("QA-7", output, StringComparison.Ordinal);
+        Assert.Contains(state, output, StringComparison.Ordinal);
+        Assert.Contains("QA-7", File.ReadAllText(Path.Combine(_folder.Path, "reports", "report.md")), StringComparison.Ordinal);
+        Assert.Contains("waiver.QA-7", File.ReadAllText(Path.Combine(_folder.Path, "reports", "junit.xml")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_exits_3_on_a_waiver_for_a_gate_that_is_not_configured()
+    {
+        _folder.Write("releasegates.json", """
+            { "gates": { "cov": { "type": "coverage", "files": ["coverage.xml"] } },
+              "waivers": [ { "id": "QA-7", "gate": "coverage", "measurement": "line", "reason": "r", "approvedBy": "a", "expires": "2099-12-31" } ] }
+            """);
+
+        var (exit, _, error) = await ReleaseGatesTool.RunAsync(_folder.Path, "validate");
+
+        Assert.Equal(ReleaseExitCodes.InvalidConfiguration, exit);
+        Assert.Contains("Waiver 'QA-7' names the gate 'coverage', which is not registered; the gates are: 'cov'.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evaluate_exits_3_on_scoring_out_of_range_not_4()
+    {
+        Config(Passing, scoring: """{ "passScore": 150, "warningScore": 40 }""");
+
+        var (exit, _, error) = await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate");
+
+        Assert.Equal(ReleaseExitCodes.InvalidConfiguration, exit);
+        Assert.Contains("PassScore", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Evaluate_exits_0_on_go_with_warnings_and_2_when_told_to_fail_on_warnings()
     {

@@ -47,6 +47,28 @@ public partial class ConfigurationDocsTests
     }
 
     [Fact]
+    public void The_waivers_page_examples_load_as_a_configuration_and_its_waivers_file()
+    {
+        var blocks = JsonBlock().Matches(File.ReadAllText(Path.Combine(Repository.Root, "docs", "waivers.md"))).Select(m => m.Groups[1].Value).ToArray();
+        Assert.Equal(2, blocks.Length);
+        var folder = Directory.CreateTempSubdirectory("rg-waivers-doc-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "releasegates.json"), blocks[0]);
+            File.WriteAllText(Path.Combine(folder, "waivers.json"), blocks[1]);
+            var schema = JsonSchema.FromText(ReleaseGatesConfigurationSchema.Generate());
+            Assert.True(schema.Evaluate(JsonDocument.Parse(blocks[0], Lenient).RootElement).IsValid);
+
+            var evaluator = ReleaseGate.CreateBuilder().AddFromJsonFile(Path.Combine(folder, "releasegates.json")).Build();
+            Assert.Equal("headers", Assert.Single(evaluator.Registrations).Name);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_schema_rejects_what_the_loader_rejects()
     {
         var schema = JsonSchema.FromText(ReleaseGatesConfigurationSchema.Generate());

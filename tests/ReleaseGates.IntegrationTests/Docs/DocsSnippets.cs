@@ -46,6 +46,30 @@ public sealed class QueueDepthGate(IQueueClient queue) : IReleaseGate
 /// </summary>
 public static class DocsSnippets
 {
+    // docs/waivers.md: builds and evaluates nothing when called with evaluate: false (the URL is not this machine's)
+    public static async Task<ReleaseReport?> Waivers(bool evaluate)
+    {
+        if (!evaluate)
+        {
+            return null;
+        }
+
+        var report = await ReleaseGate.CreateBuilder()
+            .AddSecurityHeaders("headers", o => o.Url = new Uri("https://staging.example.com/"))
+            .AddWaiver(new Waiver
+            {
+                Id = "SEC-142",                             // the ticket that records the decision
+                Gate = "headers",
+                Finding = "csp.missing",                    // a finding code, or Measurement = "p(95)"
+                Reason = "The CSP ships with the front-end rewrite in 2.4.",
+                ApprovedBy = "security@example.com",
+                Expires = new DateOnly(2027, 3, 31),        // the last day (UTC) it holds
+                Link = new Uri("https://tracker.example.com/SEC-142"),
+            })
+            .EvaluateAsync();
+        return report;
+    }
+
     // docs/rollouts.md
     public static async Task<int> CanaryWatch()
     {
