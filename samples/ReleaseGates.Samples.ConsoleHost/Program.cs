@@ -6,6 +6,7 @@
 //
 //   dotnet run --project samples/ReleaseGates.Samples.ConsoleHost                 GO
 //   dotnet run --project samples/ReleaseGates.Samples.ConsoleHost -- --break hsts,errors,checklist
+//   dotnet run --project samples/ReleaseGates.Samples.ConsoleHost -- --break checklist --waive-rollback      GO, on a waiver
 //   options: --output <dir> (default release-report), --requests <n> (default 600), --fail-on-warnings
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
@@ -140,6 +141,38 @@ try
         // A custom gate: what a team writes for a check the library does not ship.
         .AddGate("deployed-version", SampleGates.DeployedVersion(client, SampleApp.Version),
             o => { o.Category = GateCategories.Operations; o.Timeout = TimeSpan.FromSeconds(10); })
+        // --waive-rollback: the release manager accepts the missing rollback rehearsal for two weeks, on the record. A waiver
+        // covers exactly what it names: the open required item, and Tier 1's done ratio that the same item lowers.
+        .Configure(o =>
+        {
+            if (!options.WaiveRollback)
+            {
+                return;
+            }
+
+            var expires = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(14);
+            const string Reason = "Rollback rehearsed on staging only; production rehearsal booked for the next window.";
+            o.Waivers.Add(new Waiver
+            {
+                Id = "REL-31",
+                Gate = "release-checklist",
+                Finding = "checklist.required-open",
+                Target = "RELEASE_CHECKLIST.md:9",
+                Reason = Reason,
+                ApprovedBy = "release-manager",
+                Expires = expires,
+            });
+            o.Waivers.Add(new Waiver
+            {
+                Id = "REL-31-tier1",
+                Gate = "release-checklist",
+                Measurement = "done-ratio",
+                Target = "Tier 1*",
+                Reason = Reason,
+                ApprovedBy = "release-manager",
+                Expires = expires,
+            });
+        })
         .Build();
 
     var report = await evaluator.EvaluateAsync(cancellationToken: cancel.Token);

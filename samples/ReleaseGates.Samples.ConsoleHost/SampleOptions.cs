@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ReleaseGates.Samples.ConsoleHost;
 
 /// <summary>The sample's command line.</summary>
-internal sealed record SampleOptions(IReadOnlySet<string> Breaks, string Output, int Requests, bool FailOnWarnings)
+internal sealed record SampleOptions(IReadOnlySet<string> Breaks, string Output, int Requests, bool FailOnWarnings, bool WaiveRollback)
 {
     private static readonly string[] Breakable = ["errors", "latency", "health", "hsts", "migrations", "download", "cache", "checklist"];
 
@@ -13,6 +13,7 @@ internal sealed record SampleOptions(IReadOnlySet<string> Breaks, string Output,
         var output = "release-report";
         var requests = 600;
         var failOnWarnings = false;
+        var waiveRollback = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -42,18 +43,21 @@ internal sealed record SampleOptions(IReadOnlySet<string> Breaks, string Output,
                 case "--fail-on-warnings":
                     failOnWarnings = true;
                     break;
+                case "--waive-rollback":
+                    waiveRollback = true;
+                    break;
                 default:
                     return Usage($"Unknown or incomplete argument '{args[i]}'.");
             }
         }
 
-        return new SampleOptions(breaks, output, requests, failOnWarnings);
+        return new SampleOptions(breaks, output, requests, failOnWarnings, waiveRollback);
     }
 
     private static SampleOptions? Usage(string problem)
     {
         Console.Error.WriteLine(problem);
-        Console.Error.WriteLine("Usage: ReleaseGates.Samples.ConsoleHost [--break errors,latency,health,hsts,migrations,download,cache,checklist] [--output <dir>] [--requests <n>] [--fail-on-warnings]");
+        Console.Error.WriteLine("Usage: ReleaseGates.Samples.ConsoleHost [--break errors,latency,health,hsts,migrations,download,cache,checklist] [--output <dir>] [--requests <n>] [--fail-on-warnings] [--waive-rollback]");
         return null;
     }
 }

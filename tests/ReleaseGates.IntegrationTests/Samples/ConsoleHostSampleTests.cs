@@ -111,6 +111,22 @@ public sealed class ConsoleHostSampleTests : IDisposable
         Assert.Equal("RELEASE_CHECKLIST.md", Path.GetFileName(required.Target));
     }
 
+    [Fact]
+    public async Task Waive_rollback_accepts_that_one_item_on_the_record_and_the_release_goes()
+    {
+        var (exit, stdout) = await RunAsync("--break", "checklist", "--waive-rollback", "--requests", "200", "--output", _output);
+
+        Assert.Equal(ReleaseExitCodes.Go, exit);
+        Assert.Contains("Waivers: 2 applied", stdout, StringComparison.Ordinal);
+        var report = ReleaseReport.FromJson(await File.ReadAllTextAsync(Path.Combine(_output, "report.json"), _ct));
+        var checklist = report.FindGate("release-checklist")!;
+        Assert.Equal(GateStatus.Passed, checklist.Status);
+        Assert.Equal("REL-31", Assert.Single(checklist.Findings, f => f.Code == "checklist.required-open").WaivedBy);
+        Assert.Equal("REL-31-tier1", Assert.Single(checklist.Measurements, m => m.WaivedBy is not null).WaivedBy);
+        Assert.All(report.Waivers, w => Assert.Equal(WaiverState.Applied, w.State));
+        Assert.Contains("REL-31", await File.ReadAllTextAsync(Path.Combine(_output, "report.md"), _ct), StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_output, recursive: true);
 
     private async Task<(int Exit, string Output)> RunAsync(params string[] arguments)
