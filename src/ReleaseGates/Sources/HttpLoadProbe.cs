@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using ReleaseGates.Metrics;
 
 namespace ReleaseGates;
@@ -24,22 +25,24 @@ public static class HttpLoadProbe
         }
 
         var time = timeProvider ?? TimeProvider.System;
-        var ownsClient = options.Client is null;
-        var client = options.Client ?? new HttpClient(new SocketsHttpHandler
+        var targets = options.Targets.ToArray();
+        var loopback = LoopbackRequests(options, targets);
+        var ownsClient = options.Client is null && loopback is null;
+        var client = options.Client ?? (loopback is null ? new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = options.Concurrency,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AllowAutoRedirect = false,
         })
-        { Timeout = Timeout.InfiniteTimeSpan };
+        { Timeout = Timeout.InfiniteTimeSpan } : null);
+        var senders = Enumerable.Range(0, options.Concurrency).Select(_ => loopback is null ? (ISender)new ClientSender(client!, options, targets) : new LoopbackSender(options, targets, loopback)).ToArray();
         try
         {
-            var targets = options.Targets.ToArray();
             var next = -1L;
             var warmup = options.WarmupRequests;
             for (var i = 0; i < warmup; i++)
             {
-                await SendAsync(client, options, targets[i % targets.Length], cancellationToken).ConfigureAwait(false);
+                await senders[0].SendAsync(i % targets.Length, cancellationToken).ConfigureAwait(false);
             }
 
             var recorder = new ConcurrentLatencyRecorder();
@@ -52,15 +55,14 @@ public static class HttpLoadProbe
             var started = Stopwatch.GetTimestamp();
             var lastResponse = started;
 
-            async Task Worker()
+            async Task Worker(ISender sender)
             {
                 var writer = recorder.CreateWriter();
                 long n;
                 while (!deadline.IsCancellationRequested && (n = Interlocked.Increment(ref next)) < limit)
                 {
-                    var target = targets[(int)(n % targets.Length)];
                     var begin = Stopwatch.GetTimestamp();
-                    var (isError, answered, failure) = await SendAsync(client, options, target, deadline.Token).ConfigureAwait(false);
+                    var (isError, answered, failure) = await sender.SendAsync((int)(n % targets.Length), deadline.Token).ConfigureAwait(false);
                     var end = Stopwatch.GetTimestamp();
                     if (!answered && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                     {
@@ -90,7 +92,7 @@ public static class HttpLoadProbe
                 }
             }
 
-            await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(Worker, CancellationToken.None))).ConfigureAwait(false);
+            await Task.WhenAll(senders.Select(sender => Task.Run(() => Worker(sender), CancellationToken.None))).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             return new HttpLoadProbeResult
             {
@@ -105,13 +107,111 @@ public static class HttpLoadProbe
         }
         finally
         {
+            foreach (var sender in senders)
+            {
+                sender.Dispose();
+            }
+
             if (ownsClient)
             {
-                client.Dispose();
+                client!.Dispose();
             }
         }
     }
 #pragma warning restore RS0030
+
+    /// <summary>Whether a run with these options sends over the probe's own loopback connections rather than HttpClient.</summary>
+    internal static bool UsesLoopbackConnections(HttpLoadProbeOptions options) => LoopbackRequests(options, [.. options.Targets]) is not null;
+
+    /// <summary>
+    /// Each target's request bytes when every request can go over the probe's own loopback connections: no client was
+    /// given, the error rule is the default one, and every target is plain HTTP to a loopback IP address with headers
+    /// that go on the wire as they are. Otherwise <see langword="null"/>, and HttpClient sends.
+    /// </summary>
+    private static (IPEndPoint Endpoint, byte[] Request)[]? LoopbackRequests(HttpLoadProbeOptions options, Uri[] targets)
+    {
+        if (options.Client is not null || !ReferenceEquals(options.IsError, HttpLoadProbeOptions.DefaultIsError))
+        {
+            return null;
+        }
+
+        var requests = new (IPEndPoint, byte[])[targets.Length];
+        for (var i = 0; i < targets.Length; i++)
+        {
+            var target = targets[i];
+            if (target.Scheme != Uri.UriSchemeHttp || !IPAddress.TryParse(target.DnsSafeHost, out var address) || !IPAddress.IsLoopback(address)
+                || LoopbackHttpConnection.EncodeRequest(options.Method, target, options.Headers, options.Body, options.BodyContentType) is not { } request)
+            {
+                return null;
+            }
+
+            requests[i] = (new IPEndPoint(address, target.Port), request);
+        }
+
+        return requests;
+    }
+
+    /// <summary>Sends one worker's requests: its own connections, or the shared client.</summary>
+    private interface ISender : IDisposable
+    {
+        ValueTask<(bool IsError, bool Answered, string? Failure)> SendAsync(int target, CancellationToken cancellationToken);
+    }
+
+    private sealed class ClientSender(HttpClient client, HttpLoadProbeOptions options, Uri[] targets) : ISender
+    {
+        public async ValueTask<(bool IsError, bool Answered, string? Failure)> SendAsync(int target, CancellationToken cancellationToken)
+            => await HttpLoadProbe.SendAsync(client, options, targets[target], cancellationToken).ConfigureAwait(false);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>A worker's keep-alive connections, one per target, with one timeout source reused across its requests.</summary>
+    private sealed class LoopbackSender(HttpLoadProbeOptions options, Uri[] targets, (IPEndPoint Endpoint, byte[] Request)[] requests) : ISender
+    {
+        private readonly LoopbackHttpConnection[] _connections = [.. requests.Select(r => new LoopbackHttpConnection(r.Endpoint))];
+        private readonly bool _isHead = options.Method == HttpMethod.Head;
+        private CancellationTokenSource? _timeout;
+        private CancellationToken _linkedTo;
+
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        public async ValueTask<(bool IsError, bool Answered, string? Failure)> SendAsync(int target, CancellationToken cancellationToken)
+        {
+            if (_timeout is null || _linkedTo != cancellationToken || !_timeout.TryReset())
+            {
+                _timeout?.Dispose();
+                _timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                _linkedTo = cancellationToken;
+            }
+
+            _timeout.CancelAfter(options.RequestTimeout);
+            try
+            {
+                var exchange = await _connections[target].SendAsync(requests[target].Request, _isHead, _timeout.Token).ConfigureAwait(false);
+                return exchange.Failure is { } failure
+                    ? (true, false, $"{options.Method} {targets[target]}: {failure}")
+                    : (exchange.Status is < 200 or >= 300, true, null);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return (true, false, $"{options.Method} {targets[target]} timed out after {options.RequestTimeout.TotalSeconds:0.###} s");
+            }
+            catch (OperationCanceledException)
+            {
+                return (false, false, null);
+            }
+        }
+
+        public void Dispose()
+        {
+            _timeout?.Dispose();
+            foreach (var connection in _connections)
+            {
+                connection.Dispose();
+            }
+        }
+    }
 
     private static async Task<(bool IsError, bool Answered, string? Failure)> SendAsync(HttpClient client, HttpLoadProbeOptions options, Uri target, CancellationToken cancellationToken)
     {

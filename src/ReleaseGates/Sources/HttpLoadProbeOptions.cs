@@ -47,11 +47,16 @@ public sealed class HttpLoadProbeOptions
     /// to be measured, and a redirect loop never succeeds), and a 4xx nobody expected is a broken endpoint. Set it to accept
     /// what you expect (<c>r =&gt; (int)r.StatusCode &gt;= 500</c>). Requests that get no response are always errors.
     /// </summary>
-    public Func<HttpResponseMessage, bool> IsError { get; set; } = response => (int)response.StatusCode is < 200 or >= 300;
+    public Func<HttpResponseMessage, bool> IsError { get; set; } = DefaultIsError;
 
     /// <summary>
-    /// The client to send with (for example one with an in-process test server's handler). Default: a client over a
-    /// <see cref="SocketsHttpHandler"/> with one pooled connection per worker, created per run.
+    /// The client to send with (for example one with an in-process test server's handler). Default: none, and then the
+    /// probe sends plain-HTTP requests to a loopback address (<c>http://127.0.0.1:…</c>, <c>http://[::1]:…</c>) over its own
+    /// keep-alive HTTP/1.1 connections, one per worker, which cost a fraction of <see cref="HttpClient"/>'s CPU per
+    /// request (on a machine shared with the server under test, that is throughput the server gets), as long as
+    /// <see cref="IsError"/> is the default and no header needs <see cref="HttpClient"/>'s framing; anything else goes
+    /// through a client over a <see cref="SocketsHttpHandler"/> with one pooled connection per worker, created per run.
+    /// Set a client to have every request go through it.
     /// </summary>
     public HttpClient? Client { get; set; }
 
@@ -60,6 +65,9 @@ public sealed class HttpLoadProbeOptions
 
     /// <summary>Told the number of completed requests (warm-up excluded) after each one, e.g. to draw a progress bar. Default: none.</summary>
     public IProgress<long>? Progress { get; set; }
+
+    /// <summary>The default <see cref="IsError"/>: any status outside 2xx.</summary>
+    internal static readonly Func<HttpResponseMessage, bool> DefaultIsError = response => (int)response.StatusCode is < 200 or >= 300;
 
     /// <summary>A copy that shares no mutable state with these options.</summary>
     internal HttpLoadProbeOptions Copy()

@@ -35,7 +35,7 @@ public sealed class LoopbackApp : IAsyncDisposable
     /// <summary>The self-signed certificate's thumbprint, when started with https.</summary>
     public string? CertificateThumbprint { get; }
 
-    public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map, CancellationToken cancellationToken, bool https = false, Action<IServiceCollection>? services = null)
+    public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map, CancellationToken cancellationToken, bool https = false, Action<IServiceCollection>? services = null, Action<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>? configureKestrel = null)
     {
         var certificate = https ? CreateCertificate() : null;
         var builder = WebApplication.CreateSlimBuilder();
@@ -43,6 +43,7 @@ public sealed class LoopbackApp : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o =>
         {
+            configureKestrel?.Invoke(o); // before Listen, so that endpoint defaults reach the listeners
             o.Listen(IPAddress.Loopback, 0);
             if (certificate is not null)
             {
