@@ -39,11 +39,15 @@ public static class HttpLoadProbe
         try
         {
             var next = -1L;
-            var warmup = options.WarmupRequests;
-            for (var i = 0; i < warmup; i++)
+            async Task WarmUp()
             {
-                await senders[0].SendAsync(i % targets.Length, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < options.WarmupRequests; i++)
+                {
+                    await senders[0].SendAsync(i % targets.Length, cancellationToken).ConfigureAwait(false);
+                }
             }
+
+            await OnItsThread(senders[0], WarmUp).ConfigureAwait(false);
 
             var recorder = new ConcurrentLatencyRecorder();
             var windows = new RequestWindows(options.WindowInterval, 3600, time, trackLatency: true);
@@ -92,7 +96,7 @@ public static class HttpLoadProbe
                 }
             }
 
-            await Task.WhenAll(senders.Select(sender => Task.Run(() => Worker(sender), CancellationToken.None))).ConfigureAwait(false);
+            await Task.WhenAll(senders.Select(sender => OnItsThread(sender, () => Worker(sender)))).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             return new HttpLoadProbeResult
             {
@@ -119,6 +123,11 @@ public static class HttpLoadProbe
         }
     }
 #pragma warning restore RS0030
+
+    /// <summary>Runs a worker on the thread pool, or on a thread of its own when its sender blocks.</summary>
+    private static Task OnItsThread(ISender sender, Func<Task> work) => sender.Blocks
+        ? Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()
+        : Task.Run(work, CancellationToken.None);
 
     /// <summary>Whether a run with these options sends over the probe's own loopback connections rather than HttpClient.</summary>
     internal static bool UsesLoopbackConnections(HttpLoadProbeOptions options) => LoopbackRequests(options, [.. options.Targets]) is not null;
@@ -154,11 +163,16 @@ public static class HttpLoadProbe
     /// <summary>Sends one worker's requests: its own connections, or the shared client.</summary>
     private interface ISender : IDisposable
     {
+        /// <summary>Whether <see cref="SendAsync"/> blocks until done, so that it runs on a thread of its own.</summary>
+        bool Blocks { get; }
+
         ValueTask<(bool IsError, bool Answered, string? Failure)> SendAsync(int target, CancellationToken cancellationToken);
     }
 
     private sealed class ClientSender(HttpClient client, HttpLoadProbeOptions options, Uri[] targets) : ISender
     {
+        public bool Blocks => false;
+
         public async ValueTask<(bool IsError, bool Answered, string? Failure)> SendAsync(int target, CancellationToken cancellationToken)
             => await HttpLoadProbe.SendAsync(client, options, targets[target], cancellationToken).ConfigureAwait(false);
 
@@ -167,48 +181,67 @@ public static class HttpLoadProbe
         }
     }
 
-    /// <summary>A worker's keep-alive connections, one per target, with one timeout source reused across its requests.</summary>
+    /// <summary>
+    /// A worker's keep-alive connections, one per target, used from the worker's own thread with blocking reads: each call
+    /// completes before it returns. Cancelling the token closes the connections under a blocked read.
+    /// </summary>
     private sealed class LoopbackSender(HttpLoadProbeOptions options, Uri[] targets, (IPEndPoint Endpoint, byte[] Request)[] requests) : ISender
     {
         private readonly LoopbackHttpConnection[] _connections = [.. requests.Select(r => new LoopbackHttpConnection(r.Endpoint))];
         private readonly bool _isHead = options.Method == HttpMethod.Head;
-        private CancellationTokenSource? _timeout;
-        private CancellationToken _linkedTo;
+        private CancellationTokenRegistration _abort;
+        private CancellationToken _abortOn;
 
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<(bool IsError, bool Answered, string? Failure)> SendAsync(int target, CancellationToken cancellationToken)
+        public bool Blocks => true;
+
+        public ValueTask<(bool IsError, bool Answered, string? Failure)> SendAsync(int target, CancellationToken cancellationToken)
         {
-            if (_timeout is null || _linkedTo != cancellationToken || !_timeout.TryReset())
+            if (_abortOn != cancellationToken)
             {
-                _timeout?.Dispose();
-                _timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                _linkedTo = cancellationToken;
+                _abort.Dispose();
+                _abortOn = cancellationToken;
+                _abort = cancellationToken.Register(static state => ((LoopbackSender)state!).Abort(), this);
             }
 
-            _timeout.CancelAfter(options.RequestTimeout);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return new((false, false, null));
+            }
+
+#pragma warning disable RS0030 // a request's deadline is on the monotonic clock its latency is timed with
+            var deadline = Stopwatch.GetTimestamp() + (long)(options.RequestTimeout.TotalSeconds * Stopwatch.Frequency);
+#pragma warning restore RS0030
             try
             {
-                var exchange = await _connections[target].SendAsync(requests[target].Request, _isHead, _timeout.Token).ConfigureAwait(false);
-                return exchange.Failure is { } failure
+                var exchange = _connections[target].Send(requests[target].Request, _isHead, deadline);
+                return new(exchange.Failure is { } failure
                     ? (true, false, $"{options.Method} {targets[target]}: {failure}")
-                    : (exchange.Status is < 200 or >= 300, true, null);
+                    : (exchange.Status is < 200 or >= 300, true, null));
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (cancellationToken.IsCancellationRequested && e is ObjectDisposedException or System.Net.Sockets.SocketException or TimeoutException)
             {
-                return (true, false, $"{options.Method} {targets[target]} timed out after {options.RequestTimeout.TotalSeconds:0.###} s");
+                return new((false, false, null)); // cut off by the time cap or the caller: neither a success nor an error
             }
-            catch (OperationCanceledException)
+            catch (TimeoutException)
             {
-                return (false, false, null);
+                return new((true, false, $"{options.Method} {targets[target]} timed out after {options.RequestTimeout.TotalSeconds:0.###} s"));
             }
         }
 
         public void Dispose()
         {
-            _timeout?.Dispose();
+            _abort.Dispose();
             foreach (var connection in _connections)
             {
                 connection.Dispose();
+            }
+        }
+
+        private void Abort()
+        {
+            foreach (var connection in _connections)
+            {
+                connection.Abort();
             }
         }
     }

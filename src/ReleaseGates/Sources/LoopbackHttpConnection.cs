@@ -65,11 +65,17 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
     }
 
     /// <summary>
-    /// Sends the request and reads the whole response. A connection the server closed while idle is reopened once, as
-    /// HttpClient does; any other failure closes the connection, and the next exchange opens a new one.
+    /// Sends the request and reads the whole response, blocking the calling thread (a worker's own): a blocking read is
+    /// woken by the kernel itself, where an asynchronous one costs a hop through the runtime's socket engine and thread
+    /// pool, which is most of what separates a .NET client from wrk here. A connection the server closed while idle is
+    /// reopened once, as HttpClient does; any other failure closes the connection, and the next exchange opens a new one.
     /// </summary>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<Exchange> SendAsync(ReadOnlyMemory<byte> request, bool isHead, CancellationToken cancellationToken)
+    /// <param name="request">The encoded request.</param>
+    /// <param name="isHead">Whether it is a HEAD request, whose response has no body whatever its headers say.</param>
+    /// <param name="deadline">The monotonic (Stopwatch) timestamp the exchange must end by.</param>
+    /// <exception cref="TimeoutException">The deadline passed first.</exception>
+    /// <exception cref="ObjectDisposedException">The connection was aborted from another thread (<see cref="Abort"/>).</exception>
+    public Exchange Send(ReadOnlyMemory<byte> request, bool isHead, long deadline)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -78,11 +84,11 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
             {
                 if (_socket is null)
                 {
-                    await ConnectAsync(cancellationToken).ConfigureAwait(false);
+                    Connect(deadline);
                 }
 
-                await SendAllAsync(request, cancellationToken).ConfigureAwait(false);
-                var (status, keepAlive) = await ReadResponseAsync(isHead, cancellationToken).ConfigureAwait(false);
+                SendAll(request, deadline);
+                var (status, keepAlive) = ReadResponse(isHead, deadline);
                 if (!keepAlive)
                 {
                     Close();
@@ -90,7 +96,7 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
 
                 return new Exchange(status, null);
             }
-            catch (Exception e) when (reused && attempt == 0 && e is ClosedBeforeResponseException or SocketException)
+            catch (Exception e) when (reused && attempt == 0 && (e is ClosedBeforeResponseException || e is SocketException { SocketErrorCode: not (SocketError.TimedOut or SocketError.WouldBlock) }))
             {
                 Close(); // the server let the idle connection go (closed, or reset on the send): send on a new one
             }
@@ -104,62 +110,69 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
                 Close();
                 return new Exchange(0, "the response is not HTTP/1.x: " + e.Message);
             }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+            {
+                Close(); // mid-exchange: what is left on the connection is unknown
+                throw new TimeoutException();
+            }
             catch (SocketException e)
             {
                 Close();
                 return new Exchange(0, e.Message);
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is TimeoutException or ObjectDisposedException)
             {
-                Close(); // mid-exchange: what is left on the connection is unknown
+                Close();
                 throw;
             }
         }
     }
 
+    /// <summary>Ends a blocked exchange from another thread (the probe's time cap, or the caller cancelling): the socket is closed under it.</summary>
+    public void Abort() => Volatile.Read(ref _socket)?.Dispose();
+
     public void Dispose() => Close();
 
-    private async ValueTask ConnectAsync(CancellationToken cancellationToken)
+    private void Connect(long deadline)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            socket.SendTimeout = Remaining(deadline);
+            Volatile.Write(ref _socket, socket);
+            socket.Connect(endpoint);
         }
         catch
         {
-            socket.Dispose();
+            Close();
             throw;
         }
 
-        _socket = socket;
         _start = _end = 0;
     }
 
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
+    private void SendAll(ReadOnlyMemory<byte> request, long deadline)
     {
         while (!request.IsEmpty)
         {
-            var sent = await _socket!.SendAsync(request, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            var sent = _socket!.Send(request.Span, SocketFlags.None);
             request = request[sent..];
         }
     }
 
     /// <summary>Reads one response (skipping interim 1xx ones) to its last byte; the status and whether the connection may be kept.</summary>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(int Status, bool KeepAlive)> ReadResponseAsync(bool isHead, CancellationToken cancellationToken)
+    private (int Status, bool KeepAlive) ReadResponse(bool isHead, long deadline)
     {
         while (true)
         {
-            var statusLine = await ReadLineAsync(first: true, cancellationToken).ConfigureAwait(false);
+            var statusLine = ReadLine(first: true, deadline);
             var (status, http10) = ParseStatusLine(_buffer.AsSpan(statusLine.Start, statusLine.Length));
             long? length = null;
             var chunked = false;
             var close = http10;
             while (true)
             {
-                var line = await ReadLineAsync(first: false, cancellationToken).ConfigureAwait(false);
+                var line = ReadLine(first: false, deadline);
                 if (line.Length == 0)
                 {
                     break;
@@ -185,15 +198,15 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
 
             if (chunked)
             {
-                await SkipChunkedAsync(cancellationToken).ConfigureAwait(false);
+                SkipChunked(deadline);
             }
             else if (length is { } n)
             {
-                await SkipAsync(n, cancellationToken).ConfigureAwait(false);
+                Skip(n, deadline);
             }
             else
             {
-                await SkipToCloseAsync(cancellationToken).ConfigureAwait(false);
+                SkipToClose(deadline);
                 return (status, false);
             }
 
@@ -269,12 +282,11 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
         }
     }
 
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SkipChunkedAsync(CancellationToken cancellationToken)
+    private void SkipChunked(long deadline)
     {
         while (true)
         {
-            var line = await ReadLineAsync(first: false, cancellationToken).ConfigureAwait(false);
+            var line = ReadLine(first: false, deadline);
             var text = _buffer.AsSpan(line.Start, line.Length);
             var semicolon = text.IndexOf((byte)';');
             var digits = (semicolon < 0 ? text : text[..semicolon]).Trim(" \t"u8);
@@ -286,27 +298,26 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
             if (size == 0)
             {
                 // Trailers, if any, up to the empty line that ends the message.
-                while ((await ReadLineAsync(first: false, cancellationToken).ConfigureAwait(false)).Length > 0)
+                while ((ReadLine(first: false, deadline)).Length > 0)
                 {
                 }
 
                 return;
             }
 
-            await SkipAsync(size, cancellationToken).ConfigureAwait(false);
-            if ((await ReadLineAsync(first: false, cancellationToken).ConfigureAwait(false)).Length != 0)
+            Skip(size, deadline);
+            if ((ReadLine(first: false, deadline)).Length != 0)
             {
                 throw new MalformedResponseException("a chunk is longer than its size");
             }
         }
     }
 
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SkipAsync(long count, CancellationToken cancellationToken)
+    private void Skip(long count, long deadline)
     {
         while (count > 0)
         {
-            if (_start == _end && await FillAsync(cancellationToken).ConfigureAwait(false) == 0)
+            if (_start == _end && Fill(deadline) == 0)
             {
                 throw new MalformedResponseException("the connection closed inside the body");
             }
@@ -317,10 +328,10 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
         }
     }
 
-    private async ValueTask SkipToCloseAsync(CancellationToken cancellationToken)
+    private void SkipToClose(long deadline)
     {
         _start = _end;
-        while (await FillAsync(cancellationToken).ConfigureAwait(false) > 0)
+        while (Fill(deadline) > 0)
         {
             _start = _end;
         }
@@ -331,8 +342,7 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
     /// before the first byte of a response is <see cref="ClosedBeforeResponseException"/>; anywhere else it is a
     /// protocol error, as is a line longer than the buffer.
     /// </summary>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(int Start, int Length)> ReadLineAsync(bool first, CancellationToken cancellationToken)
+    private (int Start, int Length) ReadLine(bool first, long deadline)
     {
         var scanned = 0;
         while (true)
@@ -360,7 +370,7 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
                 throw new MalformedResponseException($"a line longer than {BufferSize} bytes");
             }
 
-            if (await FillAsync(cancellationToken).ConfigureAwait(false) == 0)
+            if (Fill(deadline) == 0)
             {
                 throw first && scanned == 0 ? new ClosedBeforeResponseException() : new MalformedResponseException("the connection closed inside the headers");
             }
@@ -368,23 +378,32 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
     }
 
     /// <summary>Reads what has arrived after the buffered data; 0 when the server closed the connection.</summary>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> FillAsync(CancellationToken cancellationToken)
+    private int Fill(long deadline)
     {
         if (_start == _end)
         {
             _start = _end = 0;
         }
 
-        var read = await _socket!.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        var socket = _socket!;
+        socket.ReceiveTimeout = Remaining(deadline);
+        var read = socket.Receive(_buffer.AsSpan(_end), SocketFlags.None);
         _end += read;
         return read;
     }
 
+    /// <summary>The milliseconds left until the deadline, at least 1; <see cref="TimeoutException"/> when none are.</summary>
+#pragma warning disable RS0030 // a request's deadline is on the monotonic clock its latency is timed with
+    private static int Remaining(long deadline)
+    {
+        var left = System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), deadline);
+        return left > TimeSpan.Zero ? (int)Math.Clamp(Math.Ceiling(left.TotalMilliseconds), 1, int.MaxValue) : throw new TimeoutException();
+    }
+#pragma warning restore RS0030
+
     private void Close()
     {
-        _socket?.Dispose();
-        _socket = null;
+        Interlocked.Exchange(ref _socket, null)?.Dispose();
         _start = _end = 0;
     }
 

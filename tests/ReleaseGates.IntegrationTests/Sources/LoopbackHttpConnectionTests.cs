@@ -165,6 +165,29 @@ public sealed class LoopbackHttpConnectionTests
     }
 
     [Fact]
+    public async Task The_time_cap_ends_reads_blocked_on_a_silent_server_without_counting_them()
+    {
+        await using var server = await RawServer.StartAsync(async (_, token) => await Task.Delay(Timeout.Infinite, token).ContinueWith(_ => { }, TaskScheduler.Default));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var result = await Probe(server.Address, 100, o => { o.Duration = TimeSpan.FromMilliseconds(300); o.RequestTimeout = TimeSpan.FromSeconds(30); });
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"took {started.Elapsed}");
+        Assert.Equal((0L, 0L, 0L), (result.Total, result.Errors, result.Unanswered));
+    }
+
+    [Fact]
+    public async Task Cancelling_ends_reads_blocked_on_a_silent_server()
+    {
+        await using var server = await RawServer.StartAsync(async (_, token) => await Task.Delay(Timeout.Infinite, token).ContinueWith(_ => { }, TaskScheduler.Default));
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cancel.CancelAfter(300);
+        var options = new HttpLoadProbeOptions { Concurrency = 2, Requests = 10, WarmupRequests = 2, RequestTimeout = TimeSpan.FromSeconds(30) };
+        options.Targets.Add(server.Address);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => HttpLoadProbe.RunAsync(options, cancellationToken: cancel.Token));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"took {started.Elapsed}");
+    }
+
+    [Fact]
     public void Only_plain_http_to_a_loopback_address_with_the_default_error_rule_and_plain_headers_takes_the_own_connections()
     {
         HttpLoadProbeOptions With(string url, Action<HttpLoadProbeOptions>? configure = null)
