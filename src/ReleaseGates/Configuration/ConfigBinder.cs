@@ -216,6 +216,16 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
                 return new HttpMethod(text.ToUpperInvariant());
             }
         }
+        else if (type.IsDefined(typeof(FlagsAttribute), inherit: false))
+        {
+            // Flags are listed: "Tls12, Tls13".
+            var names = text.Split(',', StringSplitOptions.TrimEntries);
+            var known = names.Select(part => Enum.GetNames(type).FirstOrDefault(n => string.Equals(n, part, StringComparison.OrdinalIgnoreCase))).ToArray();
+            if (known.All(n => n is not null))
+            {
+                return Enum.ToObject(type, known.Aggregate(0L, (value, n) => value | Convert.ToInt64(Enum.Parse(type, n!), CultureInfo.InvariantCulture)));
+            }
+        }
         else if (Enum.GetNames(type).FirstOrDefault(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase)) is { } name)
         {
             return Enum.Parse(type, name);
@@ -356,7 +366,8 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (type.IsEnum)
         {
-            return "one of " + string.Join(", ", Enum.GetNames(type).Select(CamelCase));
+            var names = string.Join(", ", Enum.GetNames(type).Select(CamelCase));
+            return type.IsDefined(typeof(FlagsAttribute), inherit: false) ? $"one or more of {names}, separated by commas" : "one of " + names;
         }
 
         return type switch

@@ -16,6 +16,9 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
     private const string TypeProperty = "type";
     private const string SourceProperty = "source";
     private const string RequestsProperty = "requests";
+    private const string BaselineProperty = "baseline";
+    private const string CanaryProperty = "canary";
+    private const string TrustedRootFilesProperty = "trustedRootFiles";
 
     /// <summary>The gate types a file can name, as the <c>type</c> of a gate.</summary>
     internal static readonly IReadOnlyDictionary<string, IGateKind> Kinds = new Dictionary<string, IGateKind>(StringComparer.OrdinalIgnoreCase)
@@ -29,6 +32,8 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
         ["smokeTests"] = new GateKind<SmokeTestsGateOptions>((b, n, c) => b.AddSmokeTests(n, c), (o, _, node, binder) => ReadRequests(node, binder, o.Requests), RequestsProperty),
         ["healthChecks"] = new GateKind<HealthChecksGateOptions>((b, n, c) => b.AddHealthChecks(n, c)),
         ["metric"] = new GateKind<MetricGateOptions>((b, n, c) => b.AddMetric(n, c), (o, f, node, binder) => o.Source = ReadMetricSource(node, binder), SourceProperty),
+        ["canary"] = new GateKind<CanaryGateOptions>((b, n, c) => b.AddCanary(n, c), (o, f, node, binder) => (o.Baseline, o.Canary) = (f.ReadSource(node, binder, BaselineProperty), f.ReadSource(node, binder, CanaryProperty)), BaselineProperty, CanaryProperty),
+        ["tls"] = new GateKind<TlsGateOptions>((b, n, c) => b.AddTls(n, c), (o, f, node, binder) => f.ReadTrustedRoots(node, binder, o.TrustedRoots), TrustedRootFilesProperty),
         ["hostResources"] = new GateKind<HostResourcesGateOptions>((b, n, c) => b.AddHostResources(n, c), (o, f, _, _) => o.DiskPath = o.DiskPath is null ? null : f.Resolve(o.DiskPath)),
     };
 
@@ -213,9 +218,9 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
     }
 
     /// <summary>A latency or error-rate gate's <c>source</c>: one of a k6 summary, a JMeter JTL file, a HAR file, a load probe or Prometheus.</summary>
-    private RequestMetricsSource? ReadSource(ConfigNode gate, ConfigBinder binder)
+    private RequestMetricsSource? ReadSource(ConfigNode gate, ConfigBinder binder, string property = SourceProperty)
     {
-        var node = gate.Property(SourceProperty);
+        var node = gate.Property(property);
         if (node is null)
         {
             return null;
@@ -244,6 +249,59 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
             { Prometheus: { } prometheus } => RequestMetricsSource.FromPrometheus(prometheus),
             _ => RequestMetricsSource.FromLoadProbe(config.LoadProbe!),
         };
+    }
+
+    /// <summary>
+    /// A TLS gate's <c>trustedRootFiles</c>: certificate files (PEM, one or more certificates each, or DER), relative to
+    /// this file, whose certificates are the roots chains are built to instead of the system's.
+    /// </summary>
+    private void ReadTrustedRoots(ConfigNode gate, ConfigBinder binder, System.Security.Cryptography.X509Certificates.X509Certificate2Collection roots)
+    {
+        if (gate.Property(TrustedRootFilesProperty) is not { } node)
+        {
+            return;
+        }
+
+        if (node.Kind != JsonTokenType.StartArray)
+        {
+            binder.Problem(node, $"expected an array of certificate files (PEM or DER), found {node.KindName}.");
+            return;
+        }
+
+        foreach (var item in node.Items)
+        {
+            if (binder.ReadString(item) is not { } path)
+            {
+                continue;
+            }
+
+            try
+            {
+                var before = roots.Count;
+                var bytes = File.ReadAllBytes(Resolve(path));
+                if (System.Text.Encoding.ASCII.GetString(bytes).Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+                {
+                    roots.ImportFromPem(System.Text.Encoding.ASCII.GetString(bytes));
+                }
+                else
+                {
+#if NET9_0_OR_GREATER
+                    roots.Add(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(bytes));
+#else
+                    roots.Add(new System.Security.Cryptography.X509Certificates.X509Certificate2(bytes));
+#endif
+                }
+
+                if (roots.Count == before)
+                {
+                    binder.Problem(item, $"{path} holds no certificate.");
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                binder.Problem(item, $"{path} is not a readable certificate file (PEM or DER): {e.Message}");
+            }
+        }
     }
 
     /// <summary>A metric gate's <c>source</c>: a Prometheus server and a query.</summary>

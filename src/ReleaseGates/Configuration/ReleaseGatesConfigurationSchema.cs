@@ -28,6 +28,21 @@ public static class ReleaseGatesConfigurationSchema
                 properties["source"] = kind.OptionsType == typeof(MetricGateOptions) ? MetricSourceSchema() : SourceSchema();
             }
 
+            foreach (var side in kind.Handled.Where(h => h is "baseline" or "canary"))
+            {
+                properties[side] = SourceSchema();
+            }
+
+            if (kind.Handled.Contains("trustedRootFiles"))
+            {
+                properties["trustedRootFiles"] = new JsonObject
+                {
+                    ["type"] = "array",
+                    ["items"] = new JsonObject { ["type"] = "string" },
+                    ["description"] = "Certificate files (PEM or DER), relative to this file: the roots chains are built to instead of the system's.",
+                };
+            }
+
             if (kind.Handled.Contains("requests"))
             {
                 var request = ObjectSchema(typeof(SmokeRequestConfiguration), []);
@@ -119,6 +134,16 @@ public static class ReleaseGatesConfigurationSchema
             schema = element.IsGenericType && element.GetGenericTypeDefinition() == typeof(KeyValuePair<,>)
                 ? new JsonObject { ["type"] = "object", ["additionalProperties"] = TypeSchema(element.GetGenericArguments()[1]) }
                 : new JsonObject { ["type"] = "array", ["items"] = TypeSchema(element) };
+        }
+        else if (type.IsEnum && type.IsDefined(typeof(FlagsAttribute), inherit: false))
+        {
+            var names = string.Join("|", Enum.GetNames(type).SelectMany(n => new[] { n, ConfigBinder.CamelCase(n) }).Distinct(StringComparer.Ordinal));
+            schema = new JsonObject
+            {
+                ["type"] = "string",
+                ["pattern"] = $"^\\s*({names})(\\s*,\\s*({names}))*\\s*$",
+                ["description"] = "One or more names, separated by commas.",
+            };
         }
         else if (type.IsEnum)
         {

@@ -14,7 +14,8 @@ public partial class ConfigurationDocsTests
     private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     public static TheoryData<string> Examples() => new(
-        JsonBlock().Matches(File.ReadAllText(Path.Combine(Repository.Root, "docs", "configuration.md"))).Select(m => m.Groups[1].Value));
+        new[] { "configuration.md", "gates/canary.md", "gates/tls.md" }
+            .SelectMany(page => JsonBlock().Matches(File.ReadAllText(Path.Combine(Repository.Root, "docs", page))).Select(m => m.Groups[1].Value)));
 
     [Fact]
     public void The_schema_in_docs_is_the_generated_one()

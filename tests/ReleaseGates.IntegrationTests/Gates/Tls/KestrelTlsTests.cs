@@ -97,6 +97,48 @@ public sealed class KestrelTlsTests : IDisposable
         Assert.Contains($"127.0.0.1:{port}: cannot connect", report.Gates[0].Summary, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_tls_gate_in_releasegates_json_trusts_the_root_files_it_names_and_reads_its_protocol_list()
+    {
+        var port = await StartAsync(Leaf(_root, validFor: TimeSpan.FromDays(365)), SslProtocols.Tls12);
+        var folder = Directory.CreateTempSubdirectory("rg-tls-config-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "root.pem"), _root.ExportCertificatePem());
+            File.WriteAllText(Path.Combine(folder, "releasegates.json"), $$"""
+                { "gates": { "tls": { "type": "tls", "endpoints": ["https://127.0.0.1:{{port}}/"], "allowedProtocols": "Tls12, Tls13", "trustedRootFiles": ["root.pem"] } } }
+                """);
+            var trusted = await ReleaseGate.CreateBuilder().AddFromJsonFile(Path.Combine(folder, "releasegates.json")).EvaluateAsync(Ct);
+            Assert.True(trusted.Gates[0].Status == GateStatus.Passed, Describe(trusted.Gates[0]));
+
+            // The same server without the root file: nothing vouches for its chain.
+            File.WriteAllText(Path.Combine(folder, "releasegates.json"), $$"""
+                { "gates": { "tls": { "type": "tls", "endpoints": ["https://127.0.0.1:{{port}}/"], "allowedProtocols": "tls12,tls13" } } }
+                """);
+            var untrusted = await ReleaseGate.CreateBuilder().AddFromJsonFile(Path.Combine(folder, "releasegates.json")).EvaluateAsync(Ct);
+            Assert.Equal(GateStatus.Failed, untrusted.Gates[0].Status);
+
+            File.WriteAllText(Path.Combine(folder, "not-a-cert.pem"), "hello");
+            File.WriteAllText(Path.Combine(folder, "releasegates.json"), """
+                { "gates": { "tls": { "type": "tls", "endpoints": ["https://127.0.0.1/"], "allowedProtocols": "Tls12, Tls4", "trustedRootFiles": ["missing.pem", "not-a-cert.pem"] } } }
+                """);
+            var error = Assert.Throws<ReleaseGatesConfigurationException>(() => ReleaseGate.CreateBuilder().AddFromJsonFile(Path.Combine(folder, "releasegates.json")));
+            Assert.Contains(error.Problems, p => p.Contains("gates.tls.allowedProtocols: 'Tls12, Tls4' is not one or more of", StringComparison.Ordinal));
+            Assert.Contains(error.Problems, p => p.Contains("missing.pem is not a readable certificate file", StringComparison.Ordinal));
+            Assert.Contains(error.Problems, p => p.Contains("not-a-cert.pem is not a readable certificate file", StringComparison.Ordinal));
+        }
+        finally
+        {
+            foreach (var app in _apps)
+            {
+                await app.DisposeAsync();
+            }
+
+            _apps.Clear();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private async Task<GateReport> EvaluateAsync(X509Certificate2 certificate, bool trustRoot, SslProtocols serverProtocols = SslProtocols.None, SslProtocols allowed = SslProtocols.Tls12 | SslProtocols.Tls13)
     {
         var port = await StartAsync(certificate, serverProtocols);
