@@ -13,34 +13,28 @@ internal sealed class ChecklistGate(ChecklistGateOptions options) : IReleaseGate
     public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
         var baseDirectory = options.BaseDirectory ?? Directory.GetCurrentDirectory();
-        var files = FileGlob.Expand(options.Files, baseDirectory);
-        if (files.Count == 0)
+        var (files, none) = EvidenceFiles.Expand(options.Files, baseDirectory, "checklist files");
+        if (none is not null)
         {
-            return GateResult.Error($"No checklist files match {string.Join(", ", options.Files.Select(f => $"'{f}'"))} under {baseDirectory}.");
+            return none;
         }
 
         var items = new List<ChecklistItem>();
-        foreach (var file in files)
+        var unreadable = await EvidenceFiles.ReadEachAsync(files, async file =>
         {
-            try
-            {
-                await using var stream = SafeFile.OpenRead(file);
-                using var reader = new StreamReader(stream, detectEncodingFromByteOrderMarks: true);
-                var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-                // Relative to the base directory (the repository, in a pipeline), so code scanning places the finding; a file
-                // outside it keeps its full path.
-                var relative = Path.GetRelativePath(baseDirectory, file);
-                var shown = relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? file : relative.Replace('\\', '/');
-                items.AddRange(MarkdownChecklist.Read(new StringReader(text), shown));
-            }
-            catch (IOException ex)
-            {
-                return GateResult.Error($"{file}: {ex.Message}", ex);
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                return GateResult.Error($"{file}: {ex.Message}", ex);
-            }
+            await using var stream = SafeFile.OpenRead(file);
+            using var reader = new StreamReader(stream, detectEncodingFromByteOrderMarks: true);
+            var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+
+            // Relative to the base directory (the repository, in a pipeline), so code scanning places the finding; a file
+            // outside it keeps its full path.
+            var relative = Path.GetRelativePath(baseDirectory, file);
+            var shown = relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? file : relative.Replace('\\', '/');
+            items.AddRange(MarkdownChecklist.Read(new StringReader(text), shown));
+        }).ConfigureAwait(false);
+        if (unreadable is not null)
+        {
+            return unreadable;
         }
 
         var today = DateOnly.FromDateTime(context.TimeProvider.GetUtcNow().UtcDateTime);

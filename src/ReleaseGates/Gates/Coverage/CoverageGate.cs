@@ -13,26 +13,20 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
     public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
         var baseDirectory = options.BaseDirectory ?? Directory.GetCurrentDirectory();
-        var files = FileGlob.Expand(options.Files, baseDirectory);
-        if (files.Count == 0)
+        var (files, none) = EvidenceFiles.Expand(options.Files, baseDirectory, "coverage reports");
+        if (none is not null)
         {
-            return GateResult.Error($"No coverage reports match {string.Join(", ", options.Files.Select(r => $"'{r}'"))} under {baseDirectory}.");
+            return none;
         }
 
         var includeClasses = options.IncludeClasses.Select(FileGlob.ToRegex).ToArray();
         var excludeClasses = options.ExcludeClasses.Select(FileGlob.ToRegex).ToArray();
         bool IncludeClass(string name) => (includeClasses.Length == 0 || includeClasses.Any(r => r.IsMatch(name))) && !excludeClasses.Any(r => r.IsMatch(name));
         var data = new CoverageData();
-        foreach (var file in files)
+        var unreadable = await EvidenceFiles.ReadEachAsync(files, async file => data.Merge(await CoverageReportReader.ReadAsync(file, options.Format, IncludeClass, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+        if (unreadable is not null)
         {
-            try
-            {
-                data.Merge(await CoverageReportReader.ReadAsync(file, options.Format, IncludeClass, cancellationToken).ConfigureAwait(false));
-            }
-            catch (Exception ex) when (ex is ReportFormatException or IOException or UnauthorizedAccessException)
-            {
-                return GateResult.Error(ex is ReportFormatException ? ex.Message : $"{file}: {ex.Message}", ex);
-            }
+            return unreadable;
         }
 
         Dictionary<string, SortedSet<int>>? diff = null;

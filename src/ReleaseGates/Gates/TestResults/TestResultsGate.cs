@@ -11,32 +11,18 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
     public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
         var baseDirectory = options.BaseDirectory ?? Directory.GetCurrentDirectory();
-        var files = FileGlob.Expand(options.Files, baseDirectory);
-        if (files.Count == 0)
+        var (files, none) = EvidenceFiles.Expand(options.Files, baseDirectory, "test result files");
+        if (none is not null)
         {
-            return GateResult.Error($"No test result files match {string.Join(", ", options.Files.Select(f => $"'{f}'"))} under {baseDirectory}.");
+            return none;
         }
 
         var cases = new List<TestCaseResult>();
         var findings = new List<Finding>();
-        foreach (var file in files)
+        var unreadable = await EvidenceFiles.ReadEachAsync(files, async file => cases.AddRange(await ReadAsync(file, findings, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+        if (unreadable is not null)
         {
-            try
-            {
-                cases.AddRange(await ReadAsync(file, findings, cancellationToken).ConfigureAwait(false));
-            }
-            catch (ReportFormatException ex)
-            {
-                return GateResult.Error(ex.Message, ex);
-            }
-            catch (IOException ex)
-            {
-                return GateResult.Error($"{file}: {ex.Message}", ex);
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                return GateResult.Error($"{file}: {ex.Message}", ex);
-            }
+            return unreadable;
         }
 
         if (options.Suites.Count > 0)
