@@ -94,6 +94,16 @@ public class RecordCostBenchmarks
         }
     }
 
+    [Benchmark(OperationsPerInvoke = BenchmarkData.Size, Description = "+ count, sum, min and max as one range test")]
+    public void WindowAllRange()
+    {
+        var s = _steps;
+        foreach (var v in _values)
+        {
+            s.WindowAllRange(v);
+        }
+    }
+
     [Benchmark(OperationsPerInvoke = BenchmarkData.Size, Description = "sum, min, max, no count")]
     public void WindowNoCount()
     {
@@ -195,6 +205,25 @@ public class RecordCostBenchmarks
             if (v > _max)
             {
                 _max = v;
+            }
+        }
+
+        /// <summary>Min and max behind one unsigned test: a value within [min, max] changes neither (min ≤ max once anything is recorded).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void WindowAllRange(long v)
+        {
+            WindowCountSum(v);
+            if ((ulong)(v - _min) > (ulong)(_max - _min))
+            {
+                if (v < _min)
+                {
+                    _min = v;
+                }
+
+                if (v > _max)
+                {
+                    _max = v;
+                }
             }
         }
 
