@@ -50,7 +50,8 @@ internal static class WaiverApplication
         var findings = gate.Findings.Select(f => f with { WaivedBy = Cover(active, f.Severity != FindingSeverity.Info, f.Code, Kind.Finding, f.Target, f.Location, covered) }).ToArray();
         var status = gate.Status == GateStatus.Error ? GateStatus.Error : GateResult.Worst(intrinsic, GateResult.DeriveStatus(measurements, findings));
         var ids = covered.Distinct(StringComparer.Ordinal).ToArray();
-        var suffix = ids.Length == 0 ? "" : $" (waived: {string.Join(", ", ids)})";
+        var suffix = ids.Length == 0 ? ""
+            : $" ({(ids.Length == 1 ? "waiver" : "waivers")} {string.Join(", ", ids)} {(ids.Length == 1 ? "covers" : "cover")} {covered.Count} shortfall{(covered.Count == 1 ? "" : "s")})";
         return new GateReport
         {
             Name = gate.Name,

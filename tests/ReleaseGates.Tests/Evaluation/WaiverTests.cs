@@ -47,7 +47,7 @@ public class WaiverTests
         var gate = report.FindGate("headers")!;
         Assert.Equal(GateStatus.Passed, gate.Status);
         Assert.Equal("SEC-142", Assert.Single(gate.Findings).WaivedBy);
-        Assert.EndsWith("(waived: SEC-142)", gate.Summary, StringComparison.Ordinal);
+        Assert.EndsWith("(waiver SEC-142 covers 1 shortfall)", gate.Summary, StringComparison.Ordinal);
         var entry = Assert.Single(report.Waivers);
         Assert.Equal(WaiverState.Applied, entry.State);
         Assert.Equal(1, entry.Matches);
