@@ -125,24 +125,21 @@ internal static class WaiverApplication
                 return false;
             }
 
-            return _target is null || MatchesTarget(target) || MatchesTarget(location);
-        }
-
-        /// <summary>The whole target, or for a file path and a pattern without a folder, the file's name (and line).</summary>
-        private bool MatchesTarget(string? text)
-        {
-            if (text is null)
-            {
-                return false;
-            }
-
-            if (_target!.IsMatch(text))
+            if (_target is null || IsMatch(target) || IsMatch(location))
             {
                 return true;
             }
 
-            var slash = text.LastIndexOfAny(['/', '\\']);
-            return _byFileName && slash >= 0 && Path.IsPathRooted(text) && _target.IsMatch(text[(slash + 1)..]);
+            // A pattern without a folder also matches a file by its name (and line): "CHECKLIST.md:27" for docs/CHECKLIST.md.
+            if (!_byFileName || target is null || !SarifReportWriter.NamesFile(target))
+            {
+                return false;
+            }
+
+            var fileName = target[(target.LastIndexOfAny(['/', '\\']) + 1)..];
+            return IsMatch(fileName) || (location is not null && IsMatch(fileName + location[target.Length..]));
         }
+
+        private bool IsMatch(string? text) => text is not null && _target!.IsMatch(text);
     }
 }

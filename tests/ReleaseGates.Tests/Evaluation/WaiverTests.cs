@@ -143,6 +143,22 @@ public class WaiverTests
         Assert.Equal(["REL-7", null], report.FindGate("headers")!.Findings.Select(f => f.WaivedBy));
     }
 
+    [Theory]
+    [InlineData("release/CHECKLIST.md", "CHECKLIST.md:27", true)]
+    [InlineData("release/CHECKLIST.md", "checklist.md", true)]
+    [InlineData("release/CHECKLIST.md", "release/CHECKLIST.md:27", true)]
+    [InlineData("release/CHECKLIST.md", "CHECKLIST.md:28", false)]
+    [InlineData("release/CHECKLIST.md", "other/CHECKLIST.md:27", false)]
+    [InlineData("https://127.0.0.1/admin", "admin", false)]
+    [InlineData("GET /api/orders", "orders", false)]
+    public async Task A_target_without_a_folder_matches_a_file_by_its_name_and_nothing_else_by_its_tail(string target, string pattern, bool covered)
+    {
+        var result = GateResult.FromEvidence("x", [], [new Finding("x.open", FindingSeverity.Error, "open") { Target = target, Line = 27 }]);
+        var waiver = new Waiver { Id = "W", Gate = "headers", Finding = "x.open", Target = pattern, Reason = "r", ApprovedBy = "a", Expires = new DateOnly(2027, 4, 1) };
+        var report = await Evaluate(result, Noon, waiver);
+        Assert.Equal(covered ? "W" : null, Assert.Single(report.FindGate("headers")!.Findings).WaivedBy);
+    }
+
     [Fact]
     public async Task A_waived_measurement_keeps_its_failed_status_but_counts_as_met()
     {
