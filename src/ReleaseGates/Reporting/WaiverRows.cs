@@ -14,7 +14,7 @@ internal static class WaiverRows
         var rows = new List<string[]> { WaiverHeader.ToArray() };
         rows.AddRange(report.Waivers.Select(w => new[]
         {
-            w.Waiver.Id, State(w), w.Waiver.Gate, Covers(w.Waiver), w.Waiver.ApprovedBy,
+            w.Waiver.Id, State(w, DateOnly.FromDateTime(report.StartedAt.UtcDateTime)), w.Waiver.Gate, Covers(w.Waiver), w.Waiver.ApprovedBy,
             w.Waiver.Expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             w.Waiver.Reason + (w.Waiver.Link is { } link ? $" ({link.OriginalString})" : ""),
         }));
@@ -53,13 +53,25 @@ internal static class WaiverRows
         return text.Length == 0 ? "" : $"Waivers: {text}";
     }
 
-    private static string State(WaiverReport w) => w.State switch
+    /// <summary>What the waiver did, and for one in force how long it still holds: an exception about to lapse is seen before it does.</summary>
+    private static string State(WaiverReport w, DateOnly day)
     {
-        WaiverState.Applied => $"applied ({w.Matches})",
-        WaiverState.Expired when w.Matches > 0 => $"EXPIRED: {w.Matches} count{(w.Matches == 1 ? "s" : "")} again",
-        WaiverState.Expired => "expired",
-        _ => "unused",
-    };
+        var left = w.Waiver.Expires.DayNumber - day.DayNumber;
+        var holds = left switch
+        {
+            < 0 => "",
+            0 => ", last day today",
+            1 => ", 1 day left",
+            _ => $", {left.ToString(CultureInfo.InvariantCulture)} days left",
+        };
+        return w.State switch
+        {
+            WaiverState.Applied => $"applied ({w.Matches}){holds}",
+            WaiverState.Expired when w.Matches > 0 => $"EXPIRED: {w.Matches} count{(w.Matches == 1 ? "s" : "")} again",
+            WaiverState.Expired => "expired",
+            _ => $"unused{holds}",
+        };
+    }
 
     private static string Covers(Waiver w)
         => (w.Finding is { } code ? $"finding {code}" : $"measurement {w.Measurement}") + (w.Target is { } target ? $" [{target}]" : "");

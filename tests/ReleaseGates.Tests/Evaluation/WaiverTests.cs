@@ -69,6 +69,7 @@ public class WaiverTests
         var lastDay = new DateOnly(2027, 3, 10);
         var late = await Evaluate(Headers(Csp()), new DateTimeOffset(2027, 3, 10, 23, 59, 59, TimeSpan.Zero), CspWaiver(lastDay));
         Assert.Equal(ReleaseDecision.Go, late.Decision);
+        Assert.Contains("applied (1), last day today", late.ToText(), StringComparison.Ordinal);
 
         var after = await Evaluate(Headers(Csp()), new DateTimeOffset(2027, 3, 11, 0, 0, 0, TimeSpan.Zero), CspWaiver(lastDay));
         Assert.Equal(ReleaseDecision.NoGo, after.Decision);
@@ -313,13 +314,13 @@ public class WaiverTests
 
         var markdown = report.ToMarkdown();
         Assert.Contains("### Waivers", markdown, StringComparison.Ordinal);
-        Assert.Contains("| SEC-142 | applied (1) | headers | finding csp.missing | security@example.com | 2027-03-31 | The CSP ships with the front-end rewrite in 2.4. (https://tracker.example/SEC-142) |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| SEC-142 | applied (1), 21 days left | headers | finding csp.missing | security@example.com | 2027-03-31 | The CSP ships with the front-end rewrite in 2.4. (https://tracker.example/SEC-142) |", markdown, StringComparison.Ordinal);
         Assert.Contains("| SEC-100 | expired | headers | finding hsts.missing |", markdown, StringComparison.Ordinal);
         Assert.Contains("### What the waivers covered", markdown, StringComparison.Ordinal);
 
         var junit = System.Xml.Linq.XDocument.Parse(report.ToJUnitXml());
         var properties = junit.Descendants("testsuite").Single().Element("properties")!.Elements("property").ToDictionary(p => (string)p.Attribute("name")!, p => (string)p.Attribute("value")!);
-        Assert.StartsWith("applied (1); headers; finding csp.missing; security@example.com; 2027-03-31;", properties["waiver.SEC-142"], StringComparison.Ordinal);
+        Assert.StartsWith("applied (1), 21 days left; headers; finding csp.missing; security@example.com; 2027-03-31;", properties["waiver.SEC-142"], StringComparison.Ordinal);
         Assert.StartsWith("expired;", properties["waiver.SEC-100"], StringComparison.Ordinal);
         var headers = junit.Descendants("testcase").Single(t => (string)t.Attribute("name")! == "headers");
         Assert.Equal("SEC-142", headers.Element("properties")!.Elements("property").Single(p => (string)p.Attribute("name")! == "waived").Attribute("value")!.Value);
