@@ -226,6 +226,10 @@ public static class HttpLoadProbe
             {
                 return new((true, false, $"{options.Method} {targets[target]} timed out after {options.RequestTimeout.TotalSeconds:0.###} s"));
             }
+            catch (ObjectDisposedException)
+            {
+                return new((true, false, $"{options.Method} {targets[target]}: the connection was closed under the request"));
+            }
         }
 
         public void Dispose()

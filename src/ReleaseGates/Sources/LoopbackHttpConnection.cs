@@ -140,7 +140,30 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
         {
             socket.SendTimeout = Remaining(deadline);
             Volatile.Write(ref _socket, socket);
-            socket.Connect(endpoint);
+
+            // A blocking connect has no timeout of its own (where a kernel drops the SYN of a full accept backlog, it retries
+            // for minutes; Linux completes loopback connects in the kernel), so a timer closes the socket under it at the
+            // request's deadline. Neither a non-blocking connect nor an async one is
+            // used: either leaves the socket in the runtime's socket engine for good, and its reads with it (measured: 0.7x
+            // wrk instead of 0.95x).
+            var fired = new System.Runtime.CompilerServices.StrongBox<int>();
+            using (new Timer(CloseAtDeadline, (fired, socket), Remaining(deadline), Timeout.Infinite))
+            {
+                try
+                {
+                    socket.Connect(endpoint);
+                }
+                catch (Exception e) when (e is ObjectDisposedException or SocketException && Volatile.Read(ref fired.Value) == 1)
+                {
+                    throw new TimeoutException();
+                }
+
+                // 0 → 2 claims the socket; 1 means the timer closed it just as it connected.
+                if (Interlocked.CompareExchange(ref fired.Value, 2, 0) == 1)
+                {
+                    throw new TimeoutException();
+                }
+            }
         }
         catch
         {
@@ -149,6 +172,16 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
         }
 
         _start = _end = 0;
+    }
+
+    /// <summary>The connect timer's callback: closes the socket unless the connect claimed it first.</summary>
+    private static void CloseAtDeadline(object? state)
+    {
+        var (fired, socket) = ((System.Runtime.CompilerServices.StrongBox<int>, Socket))state!;
+        if (Interlocked.CompareExchange(ref fired.Value, 1, 0) == 0)
+        {
+            socket.Dispose();
+        }
     }
 
     private void SendAll(ReadOnlyMemory<byte> request, long deadline)
@@ -399,6 +432,7 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
         var left = System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), deadline);
         return left > TimeSpan.Zero ? (int)Math.Clamp(Math.Ceiling(left.TotalMilliseconds), 1, int.MaxValue) : throw new TimeoutException();
     }
+
 #pragma warning restore RS0030
 
     private void Close()

@@ -120,6 +120,8 @@ public class HttpLoadProbeTests
         var gate = report.Gates[0];
         Assert.Equal(GateStatus.Error, gate.Status);
         Assert.Contains("No request of the load probe got a response", gate.Summary, StringComparison.Ordinal);
+        Assert.True(HttpLoadProbe.UsesLoopbackConnections(options));
+        Assert.Contains("Connection refused", gate.Summary, StringComparison.Ordinal); // the refusal, named as the socket reports it
     }
 
     [Fact]

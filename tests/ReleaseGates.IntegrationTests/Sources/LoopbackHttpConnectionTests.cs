@@ -165,6 +165,41 @@ public sealed class LoopbackHttpConnectionTests
     }
 
     [Fact]
+    public async Task A_listener_that_never_accepts_is_cut_at_the_request_timeout()
+    {
+        // A listener that never accepts, its backlog filled. Linux completes a loopback connect in the kernel even then, so
+        // here the request waits in its read; on kernels that drop the SYN instead, the connect's own deadline cuts it.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var endpoint = (IPEndPoint)listener.LocalEndPoint!;
+        var fillers = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                fillers.Add(filler);
+                var connect = filler.ConnectAsync(endpoint, Ct).AsTask();
+                if (await Task.WhenAny(connect, Task.Delay(300, Ct)) != connect)
+                {
+                    break; // the backlog is full
+                }
+            }
+
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var result = await Probe(new Uri($"http://127.0.0.1:{endpoint.Port}/"), 1, o => { o.Concurrency = 1; o.RequestTimeout = TimeSpan.FromMilliseconds(500); });
+            Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"took {started.Elapsed}");
+            Assert.Equal((1L, 1L, 1L), (result.Total, result.Errors, result.Unanswered));
+            Assert.Contains("timed out after 0.5 s", result.FirstTransportError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            fillers.ForEach(f => f.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task The_time_cap_ends_reads_blocked_on_a_silent_server_without_counting_them()
     {
         await using var server = await RawServer.StartAsync(async (_, token) => await Task.Delay(Timeout.Infinite, token).ContinueWith(_ => { }, TaskScheduler.Default));
