@@ -143,16 +143,24 @@ public sealed class HttpMetricsCollector : IDisposable
     private void EndIntervals()
     {
         var interval = _options.WindowInterval.Ticks;
+        var ticks = _time.GetUtcNow().UtcTicks;
         while (true)
         {
-            var now = _time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
-            var untilNext = interval - (((now % interval) + interval) % interval);
-            if (_stopped.Wait(TimeSpan.FromTicks(untilNext) + TimeSpan.FromMilliseconds(1)))
+            // The next boundary, and a wait until the clock has passed it: a timed wait may return a few milliseconds
+            // early, and a move made just before the boundary, with the next boundary computed just after it, would skip an
+            // interval (its requests then counted in the one before).
+            var sinceEpoch = ticks - DateTimeOffset.UnixEpoch.UtcTicks;
+            var boundary = ticks + interval - (((sinceEpoch % interval) + interval) % interval);
+            while (ticks < boundary)
             {
-                return;
+                if (_stopped.Wait(TimeSpan.FromTicks(boundary - ticks) + TimeSpan.FromMilliseconds(1)))
+                {
+                    return;
+                }
+
+                ticks = _time.GetUtcNow().UtcTicks;
             }
 
-            var ticks = _time.GetUtcNow().UtcTicks;
             try
             {
                 _serverTotal.Windows.EndInterval(ticks);
