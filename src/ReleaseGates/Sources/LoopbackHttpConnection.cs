@@ -38,8 +38,9 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
 
         foreach (var (name, value) in headers)
         {
-            // Framing is this connection's: a caller's own Connection, Content-Length or Transfer-Encoding goes through HttpClient.
-            if (!IsToken(name) || value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0
+            // Framing is this connection's: a caller's own Connection, Content-Length or Transfer-Encoding goes through
+            // HttpClient, as does a value that is not ASCII (HttpClient decides how to encode it).
+            if (!IsToken(name) || value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0 || !Ascii.IsValid(value)
                 || name.Equals("Connection", StringComparison.OrdinalIgnoreCase) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
                 || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) || name.Equals("Expect", StringComparison.OrdinalIgnoreCase))
             {

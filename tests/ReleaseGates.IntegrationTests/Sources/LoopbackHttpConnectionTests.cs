@@ -242,6 +242,7 @@ public sealed class LoopbackHttpConnectionTests
         Assert.False(HttpLoadProbe.UsesLoopbackConnections(With("http://127.0.0.1:5000/a", o => o.Headers["Connection"] = "close")));
         Assert.False(HttpLoadProbe.UsesLoopbackConnections(With("http://127.0.0.1:5000/a", o => o.Headers["X-Bad"] = "a\r\nInjected: yes")));
         Assert.False(HttpLoadProbe.UsesLoopbackConnections(With("http://127.0.0.1:5000/a", o => o.Headers["Bad Name"] = "x")));
+        Assert.False(HttpLoadProbe.UsesLoopbackConnections(With("http://127.0.0.1:5000/a", o => o.Headers["X-Name"] = "Zoë")));
         Assert.False(HttpLoadProbe.UsesLoopbackConnections(With("http://127.0.0.1:5000/a", o => o.Targets.Add(new Uri("http://example.com/")))));
     }
 
