@@ -257,25 +257,8 @@ internal static class ReleaseScoring
         // A gate may be stricter than its evidence (a custom gate failing for a reason it did not measure, a Skipped
         // gate): that intrinsic part of the saved status is kept, the evidence-derived part is recomputed, exactly as
         // Settle did live, so that a report replays to its own decision unless a value or condition was edited.
-        var savedEvidence = GateResult.DeriveStatus(gate.Measurements, gate.Findings);
-        var intrinsic = gate.Status < savedEvidence ? gate.Status : GateStatus.Passed;
-        var (status, measurements) = Settle(intrinsic, gate.Measurements, gate.Findings);
-
-        return new GateReport
-        {
-            Name = gate.Name,
-            Category = gate.Category,
-            Importance = gate.Importance,
-            Weight = gate.Weight,
-            ReportOnly = gate.ReportOnly,
-            Tags = gate.Tags,
-            Status = status,
-            Summary = gate.Summary,
-            Score = gate.Score,
-            Duration = gate.Duration,
-            Measurements = measurements,
-            Findings = gate.Findings,
-        };
+        var (status, measurements) = Settle(gate.IntrinsicStatus, gate.Measurements, gate.Findings);
+        return gate.WithOutcome(status, gate.Summary, measurements, gate.Findings);
     }
 
     private static string Verb(GateStatus status) => status == GateStatus.Error ? "could not be evaluated" : "failed";

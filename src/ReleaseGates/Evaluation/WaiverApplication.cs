@@ -40,8 +40,7 @@ internal static class WaiverApplication
         }
 
         // What the gate claimed beyond its evidence (a custom reason to fail, Skipped) is kept; no waiver reaches it.
-        var evidence = GateResult.DeriveStatus(gate.Measurements, gate.Findings);
-        var intrinsic = gate.Status < evidence ? gate.Status : GateStatus.Passed;
+        var intrinsic = gate.IntrinsicStatus;
         var covered = new List<string>();
 
         // An Error is not evaluated evidence: nothing in it is waived, and its marks (from an edited report) are cleared.
@@ -52,21 +51,7 @@ internal static class WaiverApplication
         var ids = covered.Distinct(StringComparer.Ordinal).ToArray();
         var suffix = ids.Length == 0 ? ""
             : $" ({(ids.Length == 1 ? "waiver" : "waivers")} {string.Join(", ", ids)} {(ids.Length == 1 ? "covers" : "cover")} {covered.Count} shortfall{(covered.Count == 1 ? "" : "s")})";
-        return new GateReport
-        {
-            Name = gate.Name,
-            Category = gate.Category,
-            Importance = gate.Importance,
-            Weight = gate.Weight,
-            ReportOnly = gate.ReportOnly,
-            Tags = gate.Tags,
-            Status = status,
-            Summary = gate.Summary.EndsWith(suffix, StringComparison.Ordinal) ? gate.Summary : gate.Summary + suffix,
-            Score = gate.Score,
-            Duration = gate.Duration,
-            Measurements = measurements,
-            Findings = findings,
-        };
+        return gate.WithOutcome(status, gate.Summary.EndsWith(suffix, StringComparison.Ordinal) ? gate.Summary : gate.Summary + suffix, measurements, findings);
     }
 
     /// <summary>The id of the first waiver in force that covers the item, counting a match on every waiver that names it; <see langword="null"/> for none.</summary>

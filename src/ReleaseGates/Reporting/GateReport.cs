@@ -41,4 +41,27 @@ public sealed class GateReport
 
     /// <summary>Whether the gate counts towards the score: not report-only and not skipped.</summary>
     internal bool IsScored => !ReportOnly && Status != GateStatus.Skipped;
+
+    /// <summary>
+    /// The part of the status the gate claimed beyond its evidence (a custom reason to fail, Skipped); <see cref="GateStatus.Passed"/>
+    /// when the status is what the measurements and findings show. Replay and waivers keep it and re-derive the rest.
+    /// </summary>
+    internal GateStatus IntrinsicStatus => Status < GateResult.DeriveStatus(Measurements, Findings) ? Status : GateStatus.Passed;
+
+    /// <summary>This gate with another status, summary and evidence; its registration, score and duration are kept.</summary>
+    internal GateReport WithOutcome(GateStatus status, string summary, IReadOnlyList<Measurement> measurements, IReadOnlyList<Finding> findings) => new()
+    {
+        Name = Name,
+        Category = Category,
+        Importance = Importance,
+        Weight = Weight,
+        ReportOnly = ReportOnly,
+        Tags = Tags,
+        Status = status,
+        Summary = summary,
+        Score = Score,
+        Duration = Duration,
+        Measurements = measurements,
+        Findings = findings,
+    };
 }
