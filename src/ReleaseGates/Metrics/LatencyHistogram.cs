@@ -147,23 +147,33 @@ public sealed class LatencyHistogram
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Record(long nanoseconds)
     {
-        // One unsigned comparison is also the range check: a negative value indexes above every bucket, and the hot window
-        // never covers the last bucket (the one the highest trackable value falls in), so whatever passes is in range.
-        var offset = IndexOf(nanoseconds) - _hot.Start;
-        if ((uint)offset >= (uint)_hot.HotLength)
+        // One unsigned comparison is the range check and the min and max check at once: the fast range holds only the
+        // buckets strictly between the current min's and max's, inside the window without the range's last bucket. A value
+        // that passes is in range, covered by the window, and neither a new min nor a new max; a negative value indexes
+        // above every bucket and fails it. Everything else takes RecordSlow.
+        var slot = (uint)(IndexOf(nanoseconds) - _hot.FastStart);
+        if (slot >= (uint)_hot.FastLength)
         {
-            RecordOutsideWindow(nanoseconds);
+            RecordSlow(nanoseconds);
             return;
         }
 
-        // 16-bit cells keep the touched range in L1; a cell that wraps carries 65536 into the spill array.
-        // HotLength ≤ Cells.Length always, so the offset is within the array.
-        if (++Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_hot.Cells), offset) == 0)
+        // 16-bit cells keep the touched range in L1; a cell that wraps carries 65536 into the spill array. The cells are
+        // pinned, so FastCells (the cell of bucket FastStart) is one load where the array, its start and a null check were
+        // three; the wrap is tested on the count before the increment, which saves re-widening the incremented one.
+        unsafe
         {
-            Spill(offset);
+            var cell = _hot.FastCells + slot;
+            var before = *cell;
+            *cell = (ushort)(before + 1);
+            if (before == ushort.MaxValue)
+            {
+                Spill((int)slot + _hot.FastStart - _hot.Start);
+            }
         }
 
-        _hot.Count++;
+        // Not ++: on a field of the explicit-layout struct, the JIT turns ++ into a lea and an increment through it.
+        _hot.Count = _hot.Count + 1;
 
         // Both terms are non-negative, so a wrap shows as a negative sum: saturate instead of wrapping.
         var sum = _hot.Sum + nanoseconds;
@@ -171,16 +181,6 @@ public sealed class LatencyHistogram
         if (sum < 0)
         {
             SaturateSum();
-        }
-
-        if (nanoseconds < _hot.Min)
-        {
-            _hot.Min = nanoseconds;
-        }
-
-        if (nanoseconds > _hot.Max)
-        {
-            _hot.Max = nanoseconds;
         }
     }
 
@@ -246,8 +246,7 @@ public sealed class LatencyHistogram
 
         _hot.Count = checked(_hot.Count + count);
         _hot.Sum = nanoseconds != 0 && count > (long.MaxValue - _hot.Sum) / nanoseconds ? long.MaxValue : _hot.Sum + (nanoseconds * count);
-        _hot.Min = Math.Min(_hot.Min, nanoseconds);
-        _hot.Max = Math.Max(_hot.Max, nanoseconds);
+        Widen(nanoseconds, nanoseconds);
     }
 
     /// <summary>The value at a percentile (nearest rank, sub-bucket midpoint; see the class remarks).</summary>
@@ -360,8 +359,7 @@ public sealed class LatencyHistogram
         _invalid += other._invalid;
         if (other._hot.Count > 0)
         {
-            _hot.Min = Math.Min(_hot.Min, other._hot.Min);
-            _hot.Max = Math.Max(_hot.Max, other._hot.Max);
+            Widen(other._hot.Min, other._hot.Max);
         }
     }
 
@@ -370,8 +368,8 @@ public sealed class LatencyHistogram
     {
         _hot.Cells.AsSpan().Clear();
         _spill?.AsSpan().Clear();
-        _hot.Count = _hot.Sum = _hot.Max = _aboveRange = _invalid = 0;
-        _hot.Min = long.MaxValue;
+        _hot.Count = _hot.Sum = _aboveRange = _invalid = 0;
+        SetExtremes(long.MaxValue, 0);
     }
 
     /// <summary>A copy of this histogram.</summary>
@@ -596,8 +594,7 @@ public sealed class LatencyHistogram
         _invalid += Volatile.Read(ref live._invalid);
         if (copied > 0)
         {
-            _hot.Min = Math.Min(_hot.Min, Volatile.Read(ref live._hot.Min));
-            _hot.Max = Math.Max(_hot.Max, Volatile.Read(ref live._hot.Max));
+            Widen(Volatile.Read(ref live._hot.Min), Volatile.Read(ref live._hot.Max));
         }
     }
 
@@ -609,8 +606,7 @@ public sealed class LatencyHistogram
     {
         if (_hot.Count == 0)
         {
-            _hot.Min = long.MaxValue;
-            _hot.Max = 0;
+            SetExtremes(long.MaxValue, 0);
             return;
         }
 
@@ -623,8 +619,7 @@ public sealed class LatencyHistogram
             highest = low + width - 1;
         }
 
-        _hot.Min = Math.Max(lowest == long.MaxValue ? cumulativeMax : lowest, cumulativeMin);
-        _hot.Max = _aboveRange > 0 ? cumulativeMax : Math.Min(highest, cumulativeMax);
+        SetExtremes(Math.Max(lowest == long.MaxValue ? cumulativeMax : lowest, cumulativeMin), _aboveRange > 0 ? cumulativeMax : Math.Min(highest, cumulativeMax));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -907,7 +902,8 @@ public sealed class LatencyHistogram
             end = Math.Max(end, oldStart + oldCells.Length);
         }
 
-        var cells = new ushort[end - start];
+        // Pinned (they never move), so the fast range can address its cells with a pointer; see RefreshFastRange.
+        var cells = GC.AllocateArray<ushort>(end - start, pinned: true);
         long[]? spill = _spill is null ? null : new long[cells.Length];
         if (oldCells.Length != 0)
         {
@@ -919,9 +915,9 @@ public sealed class LatencyHistogram
         Interlocked.Increment(ref _layoutVersion);
         _hot.Cells = cells;
         _hot.Start = start;
-        _hot.HotLength = Math.Min(cells.Length, _lastIndex - start);
         _spill = spill;
         Volatile.Write(ref _layoutVersion, _layoutVersion + 1);
+        RefreshFastRange();
     }
 
     private long[] SpillArray()
@@ -963,9 +959,12 @@ public sealed class LatencyHistogram
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Spill(int offset) => SpillArray()[offset] += ushort.MaxValue + 1;
 
-    /// <summary>A value the hot window does not cover: invalid, above the range, in the last bucket, or in a new power of two.</summary>
+    /// <summary>
+    /// A value outside the fast range: invalid, above the range, in the last bucket, in a power of two the window does not
+    /// cover yet, or in the bucket of the current min or max (where it may be a new min or max).
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RecordOutsideWindow(long nanoseconds)
+    private void RecordSlow(long nanoseconds)
     {
         if ((ulong)nanoseconds > (ulong)HighestTrackableValue)
         {
@@ -976,8 +975,54 @@ public sealed class LatencyHistogram
         AddAt(IndexOf(nanoseconds), 1);
         _hot.Count++;
         _hot.Sum = SaturatingAdd(_hot.Sum, nanoseconds);
-        _hot.Min = Math.Min(_hot.Min, nanoseconds);
-        _hot.Max = Math.Max(_hot.Max, nanoseconds);
+        Widen(nanoseconds, nanoseconds);
+    }
+
+    /// <summary>Lowers the min to <paramref name="min"/> and raises the max to <paramref name="max"/> where they extend them.</summary>
+    private void Widen(long min, long max)
+    {
+        if (min < _hot.Min || max > _hot.Max)
+        {
+            SetExtremes(Math.Min(_hot.Min, min), Math.Max(_hot.Max, max));
+        }
+    }
+
+    /// <summary>
+    /// The one place min and max are written (everything else goes through <see cref="Widen"/>), so the fast range never
+    /// lets a new min or max past <see cref="Record(long)"/>'s one comparison.
+    /// </summary>
+    private void SetExtremes(long min, long max)
+    {
+        _hot.Min = min;
+        _hot.Max = max;
+        RefreshFastRange();
+    }
+
+    /// <summary>
+    /// Sets the fast range to the bucket indices strictly between the min's and the max's buckets, within the window and
+    /// below the range's last bucket: a value there is in range, has a cell, and is above the min and below the max.
+    /// Empty while nothing (or only one bucket, or only values above the range) is recorded.
+    /// </summary>
+    private void RefreshFastRange()
+    {
+        int low = 0, high = 0;
+        if (_hot.Min <= _hot.Max && _hot.Min <= HighestTrackableValue && _hot.Cells.Length != 0)
+        {
+            low = Math.Max(IndexOf(_hot.Min) + 1, _hot.Start);
+            high = _hot.Start + Math.Min(_hot.Cells.Length, _lastIndex - _hot.Start);
+            if (_hot.Max <= HighestTrackableValue)
+            {
+                high = Math.Min(high, IndexOf(_hot.Max));
+            }
+        }
+
+        _hot.FastStart = low;
+        _hot.FastLength = Math.Max(0, high - low);
+        unsafe
+        {
+            // Within the cells when the range is not empty; the pinned array is held by Cells for as long as the pointer.
+            _hot.FastCells = _hot.FastLength == 0 ? null : (ushort*)Unsafe.AsPointer(ref _hot.Cells[low - _hot.Start]);
+        }
     }
 
     /// <summary>Whether the exact min, max and sum read from serialized data can belong to the buckets read with them.</summary>
@@ -1020,8 +1065,7 @@ public sealed class LatencyHistogram
         _aboveRange++;
         _hot.Count++;
         _hot.Sum = SaturatingAdd(_hot.Sum, nanoseconds);
-        _hot.Min = Math.Min(_hot.Min, nanoseconds);
-        _hot.Max = Math.Max(_hot.Max, nanoseconds);
+        Widen(nanoseconds, nanoseconds);
     }
 
     /// <summary>
@@ -1031,8 +1075,9 @@ public sealed class LatencyHistogram
     /// </summary>
     /// <remarks>
     /// The cells are one dense window of 16-bit counts over the buckets recorded so far, from bucket index
-    /// <see cref="Start"/>; <see cref="HotLength"/> is the part <see cref="Record(long)"/> may write directly (the window
-    /// without the last bucket of the range).
+    /// <see cref="Start"/>. <see cref="FastStart"/> and <see cref="FastLength"/> are the bucket indices
+    /// <see cref="Record(long)"/> may count with no other check (see <see cref="RefreshFastRange"/>); only the recording
+    /// thread reads them.
     /// </remarks>
     [StructLayout(LayoutKind.Explicit, Size = 192)]
     private struct HotFields
@@ -1041,21 +1086,27 @@ public sealed class LatencyHistogram
         public ushort[] Cells;
 
         [FieldOffset(72)]
-        public int Start;
-
-        [FieldOffset(76)]
-        public int HotLength;
+        public unsafe ushort* FastCells;
 
         [FieldOffset(80)]
-        public long Count;
+        public int Start;
+
+        [FieldOffset(84)]
+        public int FastStart;
 
         [FieldOffset(88)]
-        public long Sum;
+        public int FastLength;
 
         [FieldOffset(96)]
-        public long Min;
+        public long Count;
 
         [FieldOffset(104)]
+        public long Sum;
+
+        [FieldOffset(112)]
+        public long Min;
+
+        [FieldOffset(120)]
         public long Max;
     }
 
@@ -1113,8 +1164,7 @@ public sealed class LatencyHistogram
         histogram._hot.Count = ReadNonNegative(data, ref pos, SerialField.Count);
         histogram._hot.Sum = ReadNonNegative(data, ref pos, SerialField.Sum);
         var min = ReadNonNegative(data, ref pos, SerialField.Min);
-        histogram._hot.Min = histogram._hot.Count == 0 ? long.MaxValue : min;
-        histogram._hot.Max = ReadNonNegative(data, ref pos, SerialField.Max);
+        histogram.SetExtremes(histogram._hot.Count == 0 ? long.MaxValue : min, ReadNonNegative(data, ref pos, SerialField.Max));
         histogram._aboveRange = ReadNonNegative(data, ref pos, SerialField.CountAboveRange);
         histogram._invalid = ReadNonNegative(data, ref pos, SerialField.InvalidCount);
         if (histogram._hot.Count == 0 ? min != 0 || histogram._hot.Max != 0 || histogram._hot.Sum != 0 : min > histogram._hot.Max)
