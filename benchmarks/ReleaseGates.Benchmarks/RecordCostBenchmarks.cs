@@ -17,6 +17,8 @@ public class RecordCostBenchmarks
 {
     private const long OneHour = 3_600_000_000_000;
     private long[] _values = [];
+    private long[] _wholeMilliseconds = [];
+    private long[] _roundedUp = [];
     private long[] _denseLong = [];
     private ushort[] _denseShort = [];
     private Steps _steps = null!;
@@ -27,6 +29,8 @@ public class RecordCostBenchmarks
     public void Setup()
     {
         _values = BenchmarkData.Nanoseconds(BenchmarkData.DataSet.LogNormal);
+        _wholeMilliseconds = _values.Select(v => v / 1_000_000 * 1_000_000).ToArray();
+        _roundedUp = _values.Select(v => (v + 999_999) / 1_000_000 * 1_000_000).ToArray();
         _denseLong = new long[44 * 1024];
         _denseShort = new ushort[44 * 1024];
         _steps = new Steps(44 * 1024);
@@ -131,6 +135,42 @@ public class RecordCostBenchmarks
         foreach (var v in _values)
         {
             h.RecordValue(v);
+        }
+    }
+
+    /// <summary>
+    /// The same values truncated to whole milliseconds, as JMeter's elapsed time is: about half are 0 ms, the min, in a
+    /// bucket of width 1 that the fast range covers.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = BenchmarkData.Size, Description = "LatencyHistogram.Record, whole ms (JMeter)")]
+    public void OursWholeMilliseconds() => RecordAll(_ours, _wholeMilliseconds);
+
+    [Benchmark(OperationsPerInvoke = BenchmarkData.Size, Description = "HdrHistogram RecordValue, whole ms (JMeter)")]
+    public void HdrWholeMilliseconds() => RecordAll(_hdr, _wholeMilliseconds);
+
+    /// <summary>
+    /// The worst case for the fast range: the values rounded up to whole milliseconds, so that half of them equal the min
+    /// (1 ms, not the lowest value of its bucket) and take the slow path in a random order.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = BenchmarkData.Size, Description = "LatencyHistogram.Record, half the values at the min")]
+    public void OursHalfAtTheMin() => RecordAll(_ours, _roundedUp);
+
+    [Benchmark(OperationsPerInvoke = BenchmarkData.Size, Description = "HdrHistogram RecordValue, half the values at the min")]
+    public void HdrHalfAtTheMin() => RecordAll(_hdr, _roundedUp);
+
+    private static void RecordAll(LatencyHistogram histogram, long[] values)
+    {
+        foreach (var v in values)
+        {
+            histogram.Record(v);
+        }
+    }
+
+    private static void RecordAll(LongHistogram histogram, long[] values)
+    {
+        foreach (var v in values)
+        {
+            histogram.RecordValue(v);
         }
     }
 

@@ -147,28 +147,28 @@ public sealed class LatencyHistogram
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Record(long nanoseconds)
     {
-        // One unsigned comparison is the range check and the min and max check at once: the fast range holds only the
-        // buckets strictly between the current min's and max's, inside the window without the range's last bucket. A value
-        // that passes is in range, covered by the window, and neither a new min nor a new max; a negative value indexes
-        // above every bucket and fails it. Everything else takes RecordSlow.
-        var slot = (uint)(IndexOf(nanoseconds) - _hot.FastStart);
-        if (slot >= (uint)_hot.FastLength)
+        // One unsigned comparison is the range check and the min and max check at once: the fast range is the values from
+        // the min to the max, cut to what the window covers and to the range. A value in it is in range, has a cell, and is
+        // neither a new min nor a new max; a negative value wraps above every span (see RefreshFastRange). Anything else,
+        // a new min or max above all, takes RecordSlow. The comparison does not wait for the bucket index.
+        if ((ulong)(nanoseconds - _hot.FastLow) >= _hot.FastSpan)
         {
             RecordSlow(nanoseconds);
             return;
         }
 
         // 16-bit cells keep the touched range in L1; a cell that wraps carries 65536 into the spill array. The cells are
-        // pinned, so FastCells (the cell of bucket FastStart) is one load where the array, its start and a null check were
-        // three; the wrap is tested on the count before the increment, which saves re-widening the incremented one.
+        // pinned, so CellsAtZero (where bucket index 0's cell would be) is one load where the array, its start and a null
+        // check were three; the wrap is tested on the count before the increment, which saves re-widening the incremented one.
         unsafe
         {
-            var cell = _hot.FastCells + slot;
+            var index = (uint)IndexOf(nanoseconds);
+            var cell = _hot.CellsAtZero + index;
             var before = *cell;
             *cell = (ushort)(before + 1);
             if (before == ushort.MaxValue)
             {
-                Spill((int)slot + _hot.FastStart - _hot.Start);
+                Spill((int)index - _hot.Start);
             }
         }
 
@@ -999,29 +999,32 @@ public sealed class LatencyHistogram
     }
 
     /// <summary>
-    /// Sets the fast range to the bucket indices strictly between the min's and the max's buckets, within the window and
-    /// below the range's last bucket: a value there is in range, has a cell, and is above the min and below the max.
-    /// Empty while nothing (or only one bucket, or only values above the range) is recorded.
+    /// Sets the fast range to the values from the min to the max, cut to the values the window's cells cover and to the
+    /// range: <see cref="Record(long)"/> counts a value in it with no other check. Empty while nothing (or only values
+    /// above the range) is recorded.
     /// </summary>
+    /// <remarks>
+    /// A negative value never passes: for v &lt; 0 and a low end L ≥ 0, v − L as unsigned is at least 2^63 − L, and the span
+    /// is at most the highest trackable value − L + 1, which is smaller because that value is below 2^63 − 1.
+    /// </remarks>
     private void RefreshFastRange()
     {
-        int low = 0, high = 0;
-        if (_hot.Min <= _hot.Max && _hot.Min <= HighestTrackableValue && _hot.Cells.Length != 0)
+        long low = 0, high = -1;
+        var cells = _hot.Cells;
+        if (cells.Length != 0)
         {
-            low = Math.Max(IndexOf(_hot.Min) + 1, _hot.Start);
-            high = _hot.Start + Math.Min(_hot.Cells.Length, _lastIndex - _hot.Start);
-            if (_hot.Max <= HighestTrackableValue)
-            {
-                high = Math.Min(high, IndexOf(_hot.Max));
-            }
+            var (top, width) = BucketRange(_hot.Start + cells.Length - 1);
+            low = Math.Max(_hot.Min, BucketRange(_hot.Start).Lowest);
+            high = Math.Min(Math.Min(_hot.Max, HighestTrackableValue), top + width - 1);
         }
 
-        _hot.FastStart = low;
-        _hot.FastLength = Math.Max(0, high - low);
+        _hot.FastLow = low;
+        _hot.FastSpan = high < low ? 0 : (ulong)(high - low) + 1;
         unsafe
         {
-            // Within the cells when the range is not empty; the pinned array is held by Cells for as long as the pointer.
-            _hot.FastCells = _hot.FastLength == 0 ? null : (ushort*)Unsafe.AsPointer(ref _hot.Cells[low - _hot.Start]);
+            // Bucket index 0's cell, outside the array unless the window starts there; only indices of the fast range,
+            // which are within the cells, are added to it. The pinned array is held by Cells for as long as the pointer.
+            _hot.CellsAtZero = cells.Length == 0 ? null : (ushort*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(cells)) - _hot.Start;
         }
     }
 
@@ -1075,9 +1078,8 @@ public sealed class LatencyHistogram
     /// </summary>
     /// <remarks>
     /// The cells are one dense window of 16-bit counts over the buckets recorded so far, from bucket index
-    /// <see cref="Start"/>. <see cref="FastStart"/> and <see cref="FastLength"/> are the bucket indices
-    /// <see cref="Record(long)"/> may count with no other check (see <see cref="RefreshFastRange"/>); only the recording
-    /// thread reads them.
+    /// <see cref="Start"/>. <see cref="FastLow"/> and <see cref="FastSpan"/> are the values <see cref="Record(long)"/> may
+    /// count with no other check (see <see cref="RefreshFastRange"/>); only the recording thread reads them.
     /// </remarks>
     [StructLayout(LayoutKind.Explicit, Size = 192)]
     private struct HotFields
@@ -1086,16 +1088,13 @@ public sealed class LatencyHistogram
         public ushort[] Cells;
 
         [FieldOffset(72)]
-        public unsafe ushort* FastCells;
+        public unsafe ushort* CellsAtZero;
 
         [FieldOffset(80)]
-        public int Start;
-
-        [FieldOffset(84)]
-        public int FastStart;
+        public long FastLow;
 
         [FieldOffset(88)]
-        public int FastLength;
+        public ulong FastSpan;
 
         [FieldOffset(96)]
         public long Count;
@@ -1108,6 +1107,9 @@ public sealed class LatencyHistogram
 
         [FieldOffset(120)]
         public long Max;
+
+        [FieldOffset(128)]
+        public int Start;
     }
 
     /// <summary>Names of the serialized fields, for error messages built only when something is wrong.</summary>

@@ -124,6 +124,43 @@ public class LatencyHistogramTests
     }
 
     [Fact]
+    public void A_new_min_or_max_in_the_bucket_of_the_old_one_is_exact()
+    {
+        // 1 ms and 5 ms lie in buckets 512 ns and 4,096 ns wide at 3 digits: the new extremes share their buckets.
+        var h = new LatencyHistogram();
+        foreach (var v in new long[] { 1_000_100, 5_000_000, 3_000_000, 1_000_100, 5_000_000 })
+        {
+            h.Record(v);
+        }
+
+        h.Record(1_000_050);
+        h.Record(5_000_010);
+        Assert.Equal(1_000_050, h.Min);
+        Assert.Equal(5_000_010, h.Max);
+        Assert.Equal(7, h.Count);
+        Assert.Equal(21_000_260, h.Sum);
+    }
+
+    [Fact]
+    public void Negative_values_are_invalid_even_when_the_min_is_near_the_largest_range()
+    {
+        var h = new LatencyHistogram(highestTrackableValue: TimeSpan.FromTicks(long.MaxValue / 100));
+        var highest = h.HighestTrackableValue;
+        h.Record(highest - 1_000);
+        h.Record(highest);
+        foreach (var v in new[] { long.MinValue, long.MinValue + 1, -1, -(highest - 1_000) })
+        {
+            h.Record(v);
+        }
+
+        Assert.Equal(4, h.InvalidCount);
+        Assert.Equal(2, h.Count);
+        Assert.Equal(highest - 1_000, h.Min);
+        Assert.Equal(highest, h.Max);
+        Assert.Equal(0, h.CountAboveRange);
+    }
+
+    [Fact]
     public void Empty_histogram_reports_zero_and_NaN_mean()
     {
         var h = new LatencyHistogram();
