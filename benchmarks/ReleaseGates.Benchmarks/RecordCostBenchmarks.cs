@@ -19,6 +19,7 @@ public class RecordCostBenchmarks
     private long[] _values = [];
     private long[] _wholeMilliseconds = [];
     private long[] _roundedUp = [];
+    private long[] _ascending = [];
     private long[] _denseLong = [];
     private ushort[] _denseShort = [];
     private Steps _steps = null!;
@@ -31,6 +32,7 @@ public class RecordCostBenchmarks
         _values = BenchmarkData.Nanoseconds(BenchmarkData.DataSet.LogNormal);
         _wholeMilliseconds = _values.Select(v => v / 1_000_000 * 1_000_000).ToArray();
         _roundedUp = _values.Select(v => (v + 999_999) / 1_000_000 * 1_000_000).ToArray();
+        _ascending = _values.Order().ToArray();
         _denseLong = new long[44 * 1024];
         _denseShort = new ushort[44 * 1024];
         _steps = new Steps(44 * 1024);
@@ -157,6 +159,16 @@ public class RecordCostBenchmarks
 
     [Benchmark(OperationsPerInvoke = BenchmarkData.Size, Description = "HdrHistogram RecordValue, half the values at the min")]
     public void HdrHalfAtTheMin() => RecordAll(_hdr, _roundedUp);
+
+    /// <summary>
+    /// The worst case for the fast range's other end: the values in ascending order, so that every value above the one
+    /// before is a new max and takes the slow path (a fresh histogram each invocation).
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = BenchmarkData.Size, Description = "LatencyHistogram.Record, ascending")]
+    public void OursAscending() => RecordAll(new LatencyHistogram(), _ascending);
+
+    [Benchmark(OperationsPerInvoke = BenchmarkData.Size, Description = "HdrHistogram RecordValue, ascending")]
+    public void HdrAscending() => RecordAll(new LongHistogram(1, OneHour, 3), _ascending);
 
     private static void RecordAll(LatencyHistogram histogram, long[] values)
     {

@@ -51,6 +51,10 @@ public sealed class LatencyHistogram
     private long _invalid;
     private LatencyHistogram? _decodeScratch;
 
+    // The values the cells cover within the range; nothing until the first cells are allocated (see CoverCells).
+    private long _coveredLow = long.MaxValue;
+    private long _coveredHigh = -1;
+
     /// <summary>Creates a histogram.</summary>
     /// <param name="significantDigits">Decimal digits of precision, 1 to 5. Default 3 (relative error ≤ 0.049 %).</param>
     /// <param name="highestTrackableValue">The largest value tracked in buckets. Default 1 hour. Larger values are counted as out of range.</param>
@@ -917,7 +921,7 @@ public sealed class LatencyHistogram
         _hot.Start = start;
         _spill = spill;
         Volatile.Write(ref _layoutVersion, _layoutVersion + 1);
-        RefreshFastRange();
+        CoverCells();
     }
 
     private long[] SpillArray()
@@ -960,12 +964,42 @@ public sealed class LatencyHistogram
     private void Spill(int offset) => SpillArray()[offset] += ushort.MaxValue + 1;
 
     /// <summary>
-    /// A value outside the fast range: invalid, above the range, in the last bucket, in a power of two the window does not
-    /// cover yet, or in the bucket of the current min or max (where it may be a new min or max).
+    /// A value outside the fast range: a new min or max, a value in a power of two the window does not cover yet, above
+    /// the range, or invalid. The first is by far the most common, and is counted without the general path's checks.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void RecordSlow(long nanoseconds)
     {
+        // Most often a new min or max the cells already cover (an ascending stream is all new maxes): count it and move
+        // that end of the fast range here, without the general path's checks.
+        if (nanoseconds >= _coveredLow && nanoseconds <= _coveredHigh)
+        {
+            unsafe
+            {
+                var index = IndexOf(nanoseconds);
+                var cell = _hot.CellsAtZero + (uint)index;
+                var before = *cell;
+                *cell = (ushort)(before + 1);
+                if (before == ushort.MaxValue)
+                {
+                    Spill(index - _hot.Start);
+                }
+            }
+
+            _hot.Count++;
+            _hot.Sum = SaturatingAdd(_hot.Sum, nanoseconds);
+            var min = Math.Min(_hot.Min, nanoseconds);
+            var max = Math.Max(_hot.Max, nanoseconds);
+            _hot.Min = min;
+            _hot.Max = max;
+
+            // RefreshFastRange, written out: the value lies within both clamps, so the span is at least 1.
+            var low = Math.Max(min, _coveredLow);
+            _hot.FastLow = low;
+            _hot.FastSpan = (ulong)(Math.Min(max, _coveredHigh) - low) + 1;
+            return;
+        }
+
         if ((ulong)nanoseconds > (ulong)HighestTrackableValue)
         {
             RecordOutOfRange(nanoseconds);
@@ -979,6 +1013,7 @@ public sealed class LatencyHistogram
     }
 
     /// <summary>Lowers the min to <paramref name="min"/> and raises the max to <paramref name="max"/> where they extend them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Widen(long min, long max)
     {
         if (min < _hot.Min || max > _hot.Max)
@@ -988,9 +1023,11 @@ public sealed class LatencyHistogram
     }
 
     /// <summary>
-    /// The one place min and max are written (everything else goes through <see cref="Widen"/>), so the fast range never
-    /// lets a new min or max past <see cref="Record(long)"/>'s one comparison.
+    /// The one place min and max are written (everything else goes through <see cref="Widen"/>, and RecordSlow's covered
+    /// path sets the fast range itself), so the fast range never lets a new min or max past <see cref="Record(long)"/>'s
+    /// one comparison.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SetExtremes(long min, long max)
     {
         _hot.Min = min;
@@ -999,33 +1036,38 @@ public sealed class LatencyHistogram
     }
 
     /// <summary>
-    /// Sets the fast range to the values from the min to the max, cut to the values the window's cells cover and to the
-    /// range: <see cref="Record(long)"/> counts a value in it with no other check. Empty while nothing (or only values
-    /// above the range) is recorded.
+    /// Sets the fast range to the values from the min to the max, cut to the values the cells cover within the range
+    /// (<see cref="_coveredLow"/> to <see cref="_coveredHigh"/>): <see cref="Record(long)"/> counts a value in it with no
+    /// other check. Empty while nothing (or only values above the range) is recorded.
     /// </summary>
     /// <remarks>
     /// A negative value never passes: for v &lt; 0 and a low end L ≥ 0, v − L as unsigned is at least 2^63 − L, and the span
     /// is at most the highest trackable value − L + 1, which is smaller because that value is below 2^63 − 1.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void RefreshFastRange()
     {
-        long low = 0, high = -1;
-        var cells = _hot.Cells;
-        if (cells.Length != 0)
-        {
-            var (top, width) = BucketRange(_hot.Start + cells.Length - 1);
-            low = Math.Max(_hot.Min, BucketRange(_hot.Start).Lowest);
-            high = Math.Min(Math.Min(_hot.Max, HighestTrackableValue), top + width - 1);
-        }
-
+        var low = Math.Max(_hot.Min, _coveredLow);
+        var high = Math.Min(_hot.Max, _coveredHigh);
         _hot.FastLow = low;
         _hot.FastSpan = high < low ? 0 : (ulong)(high - low) + 1;
+    }
+
+    /// <summary>After the cells change: the values they cover within the range, and the pointer the fast path adds to.</summary>
+    private void CoverCells()
+    {
+        var cells = _hot.Cells;
+        var (top, width) = BucketRange(_hot.Start + cells.Length - 1);
+        _coveredLow = BucketRange(_hot.Start).Lowest;
+        _coveredHigh = Math.Min(HighestTrackableValue, top + width - 1);
         unsafe
         {
             // Bucket index 0's cell, outside the array unless the window starts there; only indices of the fast range,
             // which are within the cells, are added to it. The pinned array is held by Cells for as long as the pointer.
-            _hot.CellsAtZero = cells.Length == 0 ? null : (ushort*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(cells)) - _hot.Start;
+            _hot.CellsAtZero = (ushort*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(cells)) - _hot.Start;
         }
+
+        RefreshFastRange();
     }
 
     /// <summary>Whether the exact min, max and sum read from serialized data can belong to the buckets read with them.</summary>
@@ -1054,6 +1096,7 @@ public sealed class LatencyHistogram
     private void SaturateSum() => _hot.Sum = long.MaxValue;
 
     /// <summary>The sum of two non-negative sums, pinned at <see cref="long.MaxValue"/> instead of wrapping.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long SaturatingAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
