@@ -161,20 +161,7 @@ public sealed class LatencyHistogram
             return;
         }
 
-        // 16-bit cells keep the touched range in L1; a cell that wraps carries 65536 into the spill array. The cells are
-        // pinned, so CellsAtZero (where bucket index 0's cell would be) is one load where the array, its start and a null
-        // check were three; the wrap is tested on the count before the increment, which saves re-widening the incremented one.
-        unsafe
-        {
-            var index = (uint)IndexOf(nanoseconds);
-            var cell = _hot.CellsAtZero + index;
-            var before = *cell;
-            *cell = (ushort)(before + 1);
-            if (before == ushort.MaxValue)
-            {
-                Spill((int)index - _hot.Start);
-            }
-        }
+        CountInCell(IndexOf(nanoseconds));
 
         // Not ++: on a field of the explicit-layout struct, the JIT turns ++ into a lea and an increment through it.
         _hot.Count = _hot.Count + 1;
@@ -960,6 +947,24 @@ public sealed class LatencyHistogram
         }
     }
 
+    /// <summary>
+    /// Adds one to the cell of a bucket index the fast range (or the covered values) includes. 16-bit cells keep the
+    /// touched range in L1; a cell that wraps carries 65536 into the spill array. The cells are pinned, so CellsAtZero
+    /// (where bucket index 0's cell would be) is one load where the array, its start and a null check were three; the wrap
+    /// is tested on the count before the increment, which saves re-widening the incremented one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private unsafe void CountInCell(int index)
+    {
+        var cell = _hot.CellsAtZero + (uint)index;
+        var before = *cell;
+        *cell = (ushort)(before + 1);
+        if (before == ushort.MaxValue)
+        {
+            Spill(index - _hot.Start);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Spill(int offset) => SpillArray()[offset] += ushort.MaxValue + 1;
 
@@ -974,29 +979,12 @@ public sealed class LatencyHistogram
         // that end of the fast range here, without the general path's checks.
         if (nanoseconds >= _coveredLow && nanoseconds <= _coveredHigh)
         {
-            unsafe
-            {
-                var index = IndexOf(nanoseconds);
-                var cell = _hot.CellsAtZero + (uint)index;
-                var before = *cell;
-                *cell = (ushort)(before + 1);
-                if (before == ushort.MaxValue)
-                {
-                    Spill(index - _hot.Start);
-                }
-            }
-
+            CountInCell(IndexOf(nanoseconds));
             _hot.Count++;
             _hot.Sum = SaturatingAdd(_hot.Sum, nanoseconds);
-            var min = Math.Min(_hot.Min, nanoseconds);
-            var max = Math.Max(_hot.Max, nanoseconds);
-            _hot.Min = min;
-            _hot.Max = max;
 
-            // RefreshFastRange, written out: the value lies within both clamps, so the span is at least 1.
-            var low = Math.Max(min, _coveredLow);
-            _hot.FastLow = low;
-            _hot.FastSpan = (ulong)(Math.Min(max, _coveredHigh) - low) + 1;
+            // Covered but outside the fast range: below the min or above the max, so always a new extreme.
+            SetExtremes(Math.Min(_hot.Min, nanoseconds), Math.Max(_hot.Max, nanoseconds));
             return;
         }
 
@@ -1023,9 +1011,8 @@ public sealed class LatencyHistogram
     }
 
     /// <summary>
-    /// The one place min and max are written (everything else goes through <see cref="Widen"/>, and RecordSlow's covered
-    /// path sets the fast range itself), so the fast range never lets a new min or max past <see cref="Record(long)"/>'s
-    /// one comparison.
+    /// The one place min and max are written (everything else goes through it or <see cref="Widen"/>), so the fast range
+    /// never lets a new min or max past <see cref="Record(long)"/>'s one comparison.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SetExtremes(long min, long max)
@@ -1122,7 +1109,8 @@ public sealed class LatencyHistogram
     /// <remarks>
     /// The cells are one dense window of 16-bit counts over the buckets recorded so far, from bucket index
     /// <see cref="Start"/>. <see cref="FastLow"/> and <see cref="FastSpan"/> are the values <see cref="Record(long)"/> may
-    /// count with no other check (see <see cref="RefreshFastRange"/>); only the recording thread reads them.
+    /// count with no other check (see <see cref="RefreshFastRange"/>); only the recording thread reads them. Start, read
+    /// only off the fast path, comes after the line.
     /// </remarks>
     [StructLayout(LayoutKind.Explicit, Size = 192)]
     private struct HotFields
