@@ -13,7 +13,8 @@ namespace ReleaseGates.Cli;
 [RequiresDynamicCode("The configuration file is bound by reflection.")]
 internal static class CommandLine
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?> environment, bool errorIsTerminal = false)
+    public static async Task<int> RunAsync(
+        string[] args, TextWriter output, TextWriter error, Func<string, string?> environment, bool errorIsTerminal = false, CancellationToken cancellationToken = default)
     {
         var config = new Option<FileInfo>("--config", "-c")
         {
@@ -44,17 +45,21 @@ internal static class CommandLine
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            // No termination handling by the parser (it ends the process 2 s after SIGINT or SIGTERM with 130 or 143): the
+            // host cancels the token instead (Program.cs), and the commands end with what they have and exit 4.
+            var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            return await parse.InvokeAsync(invocation, cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            await error.WriteLineAsync("The run was cancelled.");
+            await error.WriteLineAsync("release-gates: the run was cancelled before it decided anything.");
             return ReleaseExitCodes.EvaluationError;
         }
         catch (Exception e)
         {
             // The parser's own handler exits 1, which here means NO-GO: an unexpected failure is 4, never a decision.
-            await error.WriteLineAsync($"release-gates failed: {e}");
+            // The message only: a stack trace helps no pipeline user (the crash oracle of the hostile suite counts one as a crash).
+            await error.WriteLineAsync($"release-gates failed: {e.GetType().Name}: {e.Message}");
             return ReleaseExitCodes.EvaluationError;
         }
     }
@@ -117,6 +122,13 @@ internal static class CommandLine
         Func<ReleaseGatesBuilder, EvaluationRequest, CancellationToken, Task<ReleaseReport>> run,
         CancellationToken cancellationToken)
     {
+        var outDirectory = parse.GetValue(options.Out);
+        if (outDirectory is not null && CheckOutDirectory(outDirectory) is { } outProblem)
+        {
+            await error.WriteLineAsync(outProblem);
+            return ReleaseExitCodes.InvalidConfiguration;
+        }
+
         if (!TryLoad(parse.GetValue(options.Config)!, error, out var builder))
         {
             return ReleaseExitCodes.InvalidConfiguration;
@@ -129,32 +141,97 @@ internal static class CommandLine
         }
 
         ReleaseReport report;
+        var exitCode = (int?)null;
         try
         {
             if (parse.GetValue(options.Baseline) is { } baselineFile)
             {
-                await using var stream = baselineFile.OpenRead();
-                request.Baseline = await ReleaseReport.ReadJsonAsync(stream, cancellationToken);
+                request.Baseline = await ReleaseReport.ReadJsonFileAsync(baselineFile.ToString(), cancellationToken);
             }
 
             report = await run(builder, request, cancellationToken);
         }
+        catch (ReleaseWatchCanceledException e) when (e.Report is { } partial)
+        {
+            // What the watch saw before it was stopped is still written, decided NO-GO; the exit code says cancelled.
+            await error.WriteLineAsync($"release-gates: {e.Message}");
+            report = partial;
+            exitCode = ReleaseExitCodes.EvaluationError;
+        }
         catch (Exception e) when (e is ReleaseGatesConfigurationException or ReleaseReportFormatException or IOException or UnauthorizedAccessException)
         {
-            await error.WriteLineAsync(e.Message);
+            await error.WriteLineAsync(e is ReleaseReportFormatException ? $"--baseline: {e.Message}" : e.Message);
             return e is ReleaseGatesConfigurationException ? ReleaseExitCodes.InvalidConfiguration : ReleaseExitCodes.EvaluationError;
         }
 
-        if (parse.GetValue(options.Out) is { } directory)
+        // The report goes to standard output first, so that nothing that fails below hides the decision.
+        await output.WriteLineAsync(parse.GetValue(options.Json) ? report.ToJson() : report.ToText());
+        if (outDirectory is not null)
         {
-            await report.WriteToDirectoryAsync(directory.FullName, cancellationToken);
-            var sarif = report.ToSarif(ArtifactPath(parse.GetValue(options.Config)!, environment));
-            await File.WriteAllTextAsync(Path.Combine(directory.FullName, SarifFileName), sarif, new UTF8Encoding(false), cancellationToken);
+            var failed = false;
+            try
+            {
+                await report.WriteToDirectoryAsync(outDirectory.FullName, CancellationToken.None);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"release-gates: --out: {e.Message}");
+                failed = true;
+            }
+
+            try
+            {
+                var sarif = report.ToSarif(ArtifactPath(parse.GetValue(options.Config)!, environment));
+                await File.WriteAllTextAsync(Path.Combine(outDirectory.FullName, SarifFileName), sarif, new UTF8Encoding(false), CancellationToken.None);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"release-gates: --out: {SarifFileName} could not be written: {e.Message}");
+                failed = true;
+            }
+
+            if (failed)
+            {
+                // The decision was printed above; a report file that is missing is an error of the run, never a pass.
+                exitCode ??= ReleaseExitCodes.EvaluationError;
+            }
         }
 
-        await output.WriteLineAsync(parse.GetValue(options.Json) ? report.ToJson() : report.ToText());
-        await GitHubActions.WriteAsync(report, environment, output, error, cancellationToken);
-        return report.GetExitCode(parse.GetValue(options.FailOnWarnings));
+        await GitHubActions.WriteAsync(report, environment, output, error, CancellationToken.None);
+        return exitCode ?? report.GetExitCode(parse.GetValue(options.FailOnWarnings));
+    }
+
+    /// <summary>
+    /// Why <c>--out</c> cannot take the reports, checked before anything is evaluated: it names a file or device, or a
+    /// folder nothing can be written into (<c>/proc/self</c>); <see langword="null"/> when a file can be created there.
+    /// </summary>
+    internal static string? CheckOutDirectory(DirectoryInfo directory)
+    {
+        var path = directory.ToString();
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return "--out: expected a folder, got an empty name.";
+        }
+
+        if (File.Exists(directory.FullName))
+        {
+            return $"--out: {path} is a file, not a folder: name a folder for report.json, report.md, junit.xml and report.sarif.";
+        }
+
+        try
+        {
+            Directory.CreateDirectory(directory.FullName);
+            var probe = Path.Combine(directory.FullName, $".release-gates-{Guid.NewGuid():N}.tmp");
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return $"--out: no report can be written into {path}: {e.Message}";
+        }
     }
 
     /// <summary>The SARIF log <c>evaluate --out</c> writes beside the library's three reports.</summary>
@@ -202,8 +279,7 @@ internal static class CommandLine
             ReleaseReport saved;
             try
             {
-                await using var stream = parse.GetValue(report)!.OpenRead();
-                saved = await ReleaseReport.ReadJsonAsync(stream, cancellationToken);
+                saved = await ReleaseReport.ReadJsonFileAsync(parse.GetValue(report)!.ToString(), cancellationToken);
             }
             catch (Exception e) when (e is ReleaseReportFormatException or IOException or UnauthorizedAccessException)
             {
@@ -222,7 +298,17 @@ internal static class CommandLine
                 scoring.CategoryWeights[category] = weight;
             }
 
-            var replayed = saved.Replay(scoring);
+            ReleaseReport replayed;
+            try
+            {
+                replayed = saved.Replay(scoring);
+            }
+            catch (ReleaseGatesConfigurationException e)
+            {
+                await error.WriteLineAsync(e.Message);
+                return ReleaseExitCodes.InvalidConfiguration;
+            }
+
             await output.WriteLineAsync(replayed.ToText());
             return replayed.GetExitCode(parse.GetValue(failOnWarnings));
         });
@@ -243,12 +329,11 @@ internal static class CommandLine
             {
                 try
                 {
-                    await using var stream = file.OpenRead();
-                    reports.Add(await ReleaseReport.ReadJsonAsync(stream, cancellationToken));
+                    reports.Add(await ReleaseReport.ReadJsonFileAsync(file.ToString(), cancellationToken));
                 }
                 catch (Exception e) when (e is ReleaseReportFormatException or IOException or UnauthorizedAccessException)
                 {
-                    await error.WriteLineAsync($"{file}: {e.Message}");
+                    await error.WriteLineAsync(e.Message);
                     return ReleaseExitCodes.InvalidConfiguration;
                 }
             }
@@ -296,7 +381,7 @@ internal static class CommandLine
                 await output.WriteLineAsync($"found {count} {kind} file{(count == 1 ? "" : "s")} matching {pattern}");
             }
 
-            await output.WriteLineAsync($"wrote {file}; next: release-gates validate --config {file}");
+            await output.WriteLineAsync($"wrote {file}; next: release-gates evaluate --config {file}");
             return ReleaseExitCodes.Go;
         });
         return command;
@@ -316,6 +401,12 @@ internal static class CommandLine
     private static bool TryLoad(FileInfo file, TextWriter error, out ReleaseGatesBuilder builder)
     {
         builder = ReleaseGate.CreateBuilder();
+        if (string.IsNullOrWhiteSpace(file.ToString()))
+        {
+            error.WriteLine("--config: expected the path of a releasegates.json, got an empty name.");
+            return false;
+        }
+
         try
         {
             // The path as given (FileInfo keeps it), so messages name the file the way the user wrote it.

@@ -104,7 +104,9 @@ internal static class StarterConfiguration
         text.AppendLine("{");
         text.AppendLine("  // A starter written by 'release-gates init'. Every option: docs/configuration.md; check it with 'release-gates validate'.");
         text.AppendLine("  \"$schema\": \"https://raw.githubusercontent.com/releasegates/releasegates/main/docs/releasegates.schema.json\",");
-        text.AppendLine("  \"subject\": { \"service\": \"my-service\", \"version\": \"${RELEASE_VERSION}\" },");
+        // The starter evaluates as written: no ${VARIABLE} the user has not set (an unset one is a configuration error).
+        text.AppendLine("  // Name what is released. Add the version from your pipeline, e.g. \"version\": \"${RELEASE_VERSION}\" (then that variable must be set).");
+        text.AppendLine("  \"subject\": { \"service\": \"my-service\" },");
         text.AppendLine("  \"gates\": {");
         text.AppendLine(string.Join(",\n", gates.Select(g => g.TrimEnd())));
         text.AppendLine("  }");

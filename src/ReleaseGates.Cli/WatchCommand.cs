@@ -34,11 +34,11 @@ internal static class WatchCommand
                 Duration = parse.GetValue(duration),
                 Count = parse.GetValue(count),
                 InitialDelay = parse.GetValue(initialDelay)!.Value,
-                FailureLimit = parse.GetValue(failureLimit),
-                ConsecutiveFailureLimit = parse.GetValue(consecutiveFailures),
+                FailureLimit = LimitValue(parse.GetValue(failureLimit)),
+                ConsecutiveFailureLimit = LimitValue(parse.GetValue(consecutiveFailures)),
                 ConsecutiveErrorLimit = parse.GetValue(consecutiveErrors),
-                InconclusiveLimit = parse.GetValue(inconclusiveLimit),
-                ConsecutiveSuccessLimit = parse.GetValue(consecutiveSuccesses),
+                InconclusiveLimit = LimitValue(parse.GetValue(inconclusiveLimit)),
+                ConsecutiveSuccessLimit = LimitValue(parse.GetValue(consecutiveSuccesses)),
                 Request = request,
                 RoundCompleted = new RoundLines(error),
             };
@@ -49,7 +49,10 @@ internal static class WatchCommand
 
     private static readonly (string Suffix, double Milliseconds)[] Units = [("ms", 1), ("min", 60_000), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)];
 
-    /// <summary>A duration as <c>500ms</c>, <c>30s</c>, <c>5m</c>, <c>1h</c> or <c>hh:mm:ss</c>.</summary>
+    /// <summary>
+    /// A duration as <c>500ms</c>, <c>30s</c>, <c>5m</c>, <c>1h</c>, <c>2d</c> or <c>hh:mm:ss</c>: finite, not negative, and
+    /// within what a <see cref="TimeSpan"/> holds (the watch's own checks then bound it to what a timer can wait).
+    /// </summary>
     internal static bool TryParseDuration(string text, out TimeSpan duration)
     {
         duration = default;
@@ -59,7 +62,13 @@ internal static class WatchCommand
             if (text.EndsWith(suffix, StringComparison.Ordinal)
                 && double.TryParse(text.AsSpan(0, text.Length - suffix.Length), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
             {
-                duration = TimeSpan.FromMilliseconds(value * ms);
+                var milliseconds = value * ms;
+                if (!double.IsFinite(milliseconds) || milliseconds < 0 || milliseconds >= TimeSpan.MaxValue.TotalMilliseconds)
+                {
+                    return false;
+                }
+
+                duration = TimeSpan.FromTicks((long)Math.Round(milliseconds * TimeSpan.TicksPerMillisecond));
                 return true;
             }
         }
@@ -90,31 +99,30 @@ internal static class WatchCommand
             return duration;
         }
 
-        result.AddError($"{name}: expected a duration such as 500ms, 30s, 5m, 1h or 00:05:00, got '{text}'.");
+        result.AddError($"{name}: expected a duration such as 500ms, 30s, 5m, 1h or 00:05:00 (not negative; a wait of at most 49 days), got '{text}'.");
         return null;
     }
 
-    private static Option<int?> Limit(string name, string description, string defaultText) => new(name)
+    /// <summary>
+    /// A round limit: a whole number, or <c>none</c>. Kept as text until the action (a custom parser that returns null
+    /// for <c>none</c> makes the parser convert the token itself, which fails), and checked here so that a bad value is
+    /// a usage error.
+    /// </summary>
+    private static Option<string> Limit(string name, string description, string defaultText)
     {
-        Description = description,
-        DefaultValueFactory = _ => defaultText == "none" ? null : int.Parse(defaultText, CultureInfo.InvariantCulture),
-        CustomParser = result =>
+        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultText };
+        option.Validators.Add(result =>
         {
-            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (text == "none")
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : defaultText;
+            if (text != "none" && !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
-                return null;
+                result.AddError($"{name}: expected a whole number or 'none', got '{text}'.");
             }
+        });
+        return option;
+    }
 
-            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit))
-            {
-                return limit;
-            }
-
-            result.AddError($"{name}: expected a whole number or 'none', got '{text}'.");
-            return null;
-        },
-    };
+    private static int? LimitValue(string? text) => text is null or "none" ? null : int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
 
     /// <summary>One line per round on standard error, so a CI log shows when the watch turned.</summary>
     private sealed class RoundLines(TextWriter error) : IProgress<WatchRound>

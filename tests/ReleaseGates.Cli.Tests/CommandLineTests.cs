@@ -364,18 +364,20 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
-    public async Task Init_writes_a_starter_from_the_reports_it_finds_that_validates_and_evaluates()
+    public async Task Init_writes_a_starter_from_the_reports_it_finds_that_validates_and_evaluates_as_written()
     {
         using var project = Fixtures.CreateTempFolder();
         Directory.CreateDirectory(Path.Combine(project.Path, "TestResults", "run1"));
         File.Copy(Fixtures.Coverage("sample-coverlet.cobertura.xml"), Path.Combine(project.Path, "TestResults", "run1", "coverage.cobertura.xml"));
         File.Copy(Fixtures.TestResults("dotnet-vstest.trx"), Path.Combine(project.Path, "TestResults", "unit.trx"));
         project.Write("bin/Debug/ignored.trx", "not read");
-        var environment = new Dictionary<string, string?> { ["RELEASE_VERSION"] = "1.0.0" };
+        // Nothing set: the starter must evaluate as written, with no variable the user was never told about.
+        var environment = new Dictionary<string, string?> { ["RELEASE_VERSION"] = null };
 
-        var (exit, output, _) = await ReleaseGatesTool.RunAsync(project.Path, "init", "--url", "http://127.0.0.1:9/");
-        var (again, _, againError) = await ReleaseGatesTool.RunAsync(project.Path, "init");
+        var (exit, output, _) = await ReleaseGatesTool.RunAsync(project.Path, environment, "init", "--url", "http://127.0.0.1:9/");
+        var (again, _, againError) = await ReleaseGatesTool.RunAsync(project.Path, environment, "init");
         var (validate, validated, validateError) = await ReleaseGatesTool.RunAsync(project.Path, environment, "validate");
+        var (evaluate, evaluated, evaluateError) = await ReleaseGatesTool.RunAsync(project.Path, environment, "evaluate");
 
         Assert.Equal(ReleaseExitCodes.Go, exit);
         Assert.Contains("found 1 coverage file matching **/coverage.cobertura.xml", output, StringComparison.Ordinal);
@@ -384,6 +386,11 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("exists: pass --force", againError, StringComparison.Ordinal);
         Assert.True(validate == ReleaseExitCodes.Go, validateError);
         Assert.Contains("4 gates (coverage, tests, smoke, security-headers)", validated, StringComparison.Ordinal);
+        Assert.Contains("next: release-gates evaluate --config releasegates.json", output, StringComparison.Ordinal);
+
+        // The next step it printed works: a decision (the failing test run and the closed port make it NO-GO), not exit 3.
+        Assert.True(evaluate == ReleaseExitCodes.NoGo, $"exit {evaluate}: {evaluateError}");
+        Assert.Contains("Release decision: NO-GO", evaluated, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -76,6 +76,13 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
             return null;
         }
 
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            // No path, URL, header or name holds a NUL; the file system and HTTP would each fail on it in their own way.
+            Problem(node, $"a NUL character (\\u0000) has no place in a string{(node.Text!.Contains('\0', StringComparison.Ordinal) ? "" : " (it came from an environment variable)")}.");
+            return null;
+        }
+
         return text;
 
         string Missing(string name)
@@ -302,8 +309,16 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
 
         var target = (IDictionary)dictionary;
         target.Clear();
-        foreach (var (name, _, _, value) in node.Properties)
+        foreach (var (name, line, column, value) in node.Properties)
         {
+            // A key set twice is a problem as a property set twice is (never the later value silently), compared as the
+            // dictionary compares its keys: header names without regard to case, JSON paths exactly.
+            if (target.Contains(name))
+            {
+                Problems.Add($"{source}:{line}:{column}: {value.Path}: '{name}' is set twice.");
+                continue;
+            }
+
             if (TryConvert(value, valueType, out var converted))
             {
                 target[name] = converted;

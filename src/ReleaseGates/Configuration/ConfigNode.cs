@@ -85,8 +85,8 @@ internal sealed class ConfigNode
             case JsonTokenType.StartObject:
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var name = reader.GetString()!;
                     var (nameLine, nameColumn) = Position(lines, reader.TokenStartIndex);
+                    var name = ReadText(ref reader, nameLine, nameColumn, path);
                     reader.Read();
                     node.Properties.Add((name, nameLine, nameColumn, ReadValue(ref reader, path == "$" ? name : path + "." + name, lines)));
                 }
@@ -100,7 +100,7 @@ internal sealed class ConfigNode
 
                 break;
             case JsonTokenType.String:
-                node.Text = reader.GetString();
+                node.Text = ReadText(ref reader, line, column, path);
                 break;
             case JsonTokenType.Number:
                 node.Text = Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
@@ -108,6 +108,25 @@ internal sealed class ConfigNode
         }
 
         return node;
+    }
+
+    /// <summary>
+    /// A string token's text. Text that is not valid UTF-8, or an escape of half a surrogate pair (<c>"\ud800"</c>), is
+    /// a <see cref="JsonException"/> at the string's line and column, never the reader's own exception.
+    /// </summary>
+    private static string ReadText(ref Utf8JsonReader reader, int line, int column, string path)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            var what = ex.Message.Contains("surrogate", StringComparison.OrdinalIgnoreCase)
+                ? "a \\u escape of half a surrogate pair (an unpaired \\uD800-\\uDFFF), which is no character"
+                : "bytes that are not UTF-8: save the file as UTF-8";
+            throw new JsonException($"The string at {path} holds {what}.", path, line - 1, column - 1, ex);
+        }
     }
 
     private static List<long> LineStarts(ReadOnlySpan<byte> utf8)

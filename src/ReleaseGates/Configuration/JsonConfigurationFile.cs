@@ -11,6 +11,9 @@ namespace ReleaseGates;
 [RequiresDynamicCode("Collections of options are created by reflection.")]
 internal sealed class JsonConfigurationFile(ConfigNode root, string source, string baseDirectory, Func<string, string?> environment)
 {
+    /// <summary>Every value taken from an environment variable, with the variable's name: masked in every problem message.</summary>
+    private readonly Dictionary<string, string> _fromEnvironment = new(StringComparer.Ordinal);
+
     private const string GatesProperty = "gates";
     private const string WaiversProperty = "waivers";
     private const string TypeProperty = "type";
@@ -19,6 +22,9 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
     private const string BaselineProperty = "baseline";
     private const string CanaryProperty = "canary";
     private const string TrustedRootFilesProperty = "trustedRootFiles";
+
+    /// <summary>The largest certificate file read: 1 MiB (a bundle of every public root is about 250 KB).</summary>
+    private const long MaximumCertificateFileBytes = 1024 * 1024;
 
     /// <summary>The gate types a file can name, as the <c>type</c> of a gate.</summary>
     internal static readonly IReadOnlyDictionary<string, IGateKind> Kinds = new Dictionary<string, IGateKind>(StringComparer.OrdinalIgnoreCase)
@@ -63,7 +69,7 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
 
         if (binder.Problems.Count > 0)
         {
-            throw new ReleaseGatesConfigurationException($"{source} is not a valid ReleaseGates configuration", binder.Problems);
+            throw new ReleaseGatesConfigurationException($"{source} is not a valid ReleaseGates configuration", [.. binder.Problems.Select(MaskEnvironment)]);
         }
 
         if (root.Properties.Any(p => !string.Equals(p.Name, GatesProperty, StringComparison.OrdinalIgnoreCase)))
@@ -111,16 +117,28 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
         ConfigNode file;
         try
         {
-            var bytes = File.ReadAllBytes(Resolve(path));
+            // A regular file of a configuration's size only: a FIFO would block validate, /dev/zero would never end.
+            var bytes = IO.SafeFile.ReadAllBytes(Resolve(path), JsonConfigurationReleaseGatesBuilderExtensions.MaximumFileBytes);
             file = ConfigNode.Parse(bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsSpan(3) : bytes);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        catch (IO.ReportFormatException e)
         {
-            binder.Problem(node, $"the waivers file {path} cannot be read as JSON: {e.Message}");
+            binder.Problem(node, $"the waivers file {path} {e.Problem}.");
+            return waivers;
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $"{path}:{line + 1}:{(e.BytePositionInLine ?? 0) + 1}: " : $"{path}: ";
+            binder.Problem(node, $"the waivers file is not valid JSON: {where}{e.Message}");
+            return waivers;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            binder.Problem(node, $"the waivers file {path} cannot be read: {e.Message}");
             return waivers;
         }
 
-        var fileBinder = new ConfigBinder(path, environment);
+        var fileBinder = new ConfigBinder(path, ReadVariable);
         var list = file;
         if (file.Kind == JsonTokenType.StartObject)
         {
@@ -165,10 +183,42 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
         }
     }
 
+    /// <summary>
+    /// A problem message with every value that came from an environment variable written back as its reference
+    /// (<c>${SECRET_TOKEN}.pem</c>), however the message came to hold it: a path in an exception's text, a value quoted.
+    /// </summary>
+    private string MaskEnvironment(string problem)
+    {
+        lock (_fromEnvironment)
+        {
+            foreach (var (value, name) in _fromEnvironment.OrderByDescending(v => v.Key.Length))
+            {
+                problem = problem.Replace(value, "${" + name + "}", StringComparison.Ordinal);
+            }
+        }
+
+        return problem;
+    }
+
     /// <summary>A path from the file, relative to the file's folder; the folder itself when none is given.</summary>
     public string Resolve(string? path) => Path.GetFullPath(Path.Combine(baseDirectory, path ?? "."));
 
-    private ConfigBinder NewBinder() => new(source, environment);
+    private ConfigBinder NewBinder() => new(source, ReadVariable);
+
+    /// <summary>An environment variable's value, remembered (when long enough to mask) so that no problem message repeats it.</summary>
+    private string? ReadVariable(string name)
+    {
+        var value = environment(name);
+        if (value is { Length: >= IO.Redaction.MinimumSecretLength })
+        {
+            lock (_fromEnvironment)
+            {
+                _fromEnvironment[value] = name;
+            }
+        }
+
+        return value;
+    }
 
     private List<(string Name, ConfigNode Node, IGateKind Kind)> Gates(ConfigBinder binder)
     {
@@ -278,7 +328,7 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
             try
             {
                 var before = roots.Count;
-                var bytes = File.ReadAllBytes(Resolve(path));
+                var bytes = IO.SafeFile.ReadAllBytes(Resolve(path), MaximumCertificateFileBytes);
                 if (System.Text.Encoding.ASCII.GetString(bytes).Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
                 {
                     roots.ImportFromPem(System.Text.Encoding.ASCII.GetString(bytes));
@@ -297,7 +347,11 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
                     binder.Problem(item, $"{path} holds no certificate.");
                 }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            catch (IO.ReportFormatException e)
+            {
+                binder.Problem(item, $"the certificate file {path} {e.Problem}.");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.Cryptography.CryptographicException)
             {
                 binder.Problem(item, $"{path} is not a readable certificate file (PEM or DER): {e.Message}");
             }

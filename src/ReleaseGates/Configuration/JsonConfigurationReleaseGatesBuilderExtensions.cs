@@ -9,6 +9,9 @@ namespace ReleaseGates;
 /// </summary>
 public static class JsonConfigurationReleaseGatesBuilderExtensions
 {
+    /// <summary>The largest configuration (or waivers) file read: 16 MiB, far above any real one.</summary>
+    internal const long MaximumFileBytes = 16L * 1024 * 1024;
+
     private const string ReflectionMessage = "The configuration is bound to the gates' options by reflection over their public properties; configure gates in C# in trimmed applications.";
 
     /// <summary>
@@ -29,13 +32,19 @@ public static class JsonConfigurationReleaseGatesBuilderExtensions
         where TBuilder : IReleaseGatesBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var full = Path.GetFullPath(path);
+        string full;
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(full);
+            full = Path.GetFullPath(path);
+            bytes = IO.SafeFile.ReadAllBytes(full, MaximumFileBytes);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (IO.ReportFormatException e)
+        {
+            // Only a regular file of a configuration's size: a pipe would block and /dev/zero would never end.
+            throw new ReleaseGatesConfigurationException($"The configuration file {path} cannot be read", [$"{path}: {e.Problem}"]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new ReleaseGatesConfigurationException($"The configuration file {path} cannot be read", [e.Message]);
         }

@@ -59,6 +59,13 @@ public class GateOptions
     }
 
     /// <summary>
+    /// The credentials these options send (a Prometheus token or password, a secret request header's value): the
+    /// evaluator masks each of them, and its base64 and URL-encoded forms, wherever they appear in this gate's report,
+    /// so a server that echoes one back in an error page leaks nothing.
+    /// </summary>
+    internal virtual IEnumerable<string?> Secrets => [];
+
+    /// <summary>
     /// A copy of these options for the gate to keep. Called once, when the gate is registered: the copy is validated, the
     /// gate is created from it, and nothing done to the original afterwards reaches the gate or a report (as Polly copies
     /// strategy options into the strategy). The base copies every field (a shallow copy) and its own collections;

@@ -47,8 +47,12 @@ public sealed class GateRegistration
         Tags = [.. frozen.Tags.Order(StringComparer.Ordinal)];
         TagSet = new HashSet<string>(frozen.Tags, StringComparer.OrdinalIgnoreCase);
         ConfigureResilience = frozen.ConfigureResilience;
+        Secrets = [.. frozen.Secrets.Where(s => s is not null).Select(s => s!)];
         Factory = services => create(frozen, services);
     }
+
+    /// <summary>The credentials the gate's options send; the evaluator masks them wherever they appear in a report.</summary>
+    internal IReadOnlyList<string> Secrets { get; } = [];
 
     /// <summary>The gate's unique name.</summary>
     public string Name { get; }

@@ -13,6 +13,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
     private readonly GateRegistration[] _registrations;
     private readonly ResiliencePipeline<GateResult>[] _pipelines;
     private readonly TimeSpan[] _timeouts;
+    private readonly IReadOnlyList<string> _secretForms;
     private readonly ReleaseGatesOptions _options;
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
@@ -64,7 +65,13 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         }
 
         // What a report shows of a waiver passes the same redaction as a gate's text (a token in a link's query).
-        _waivers = [.. options.Waivers.Select(w => w is null ? w! : w with { Reason = Redaction.Redact(w.Reason)!, Link = w.Link is null ? null : new Uri(Redaction.Redact(w.Link.OriginalString)!, UriKind.RelativeOrAbsolute) })];
+        // Every gate's credentials are masked in every gate's report: a token one gate sends may be echoed by another's server.
+        _secretForms = Redaction.SecretForms(_registrations.SelectMany(r => r.Secrets));
+        _waivers = [.. options.Waivers.Select(w => w is null ? w! : w with
+        {
+            Reason = Redaction.Redact(w.Reason, _secretForms)!,
+            Link = w.Link is null ? null : new Uri(Redaction.Redact(w.Link.OriginalString, _secretForms)!, UriKind.RelativeOrAbsolute),
+        })];
         foreach (var waiver in _waivers.Where(w => w is { Gate: { } gate } && !string.IsNullOrWhiteSpace(gate) && !registrations.Any(r => string.Equals(r.Name, gate, StringComparison.OrdinalIgnoreCase))))
         {
             problems.Add($"Waiver '{waiver.Id}' names the gate '{waiver.Gate}', which is not registered; the gates are: {string.Join(", ", registrations.Select(r => $"'{r.Name}'"))}.");
@@ -184,7 +191,8 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         var (status, measurements) = ReleaseScoring.Settle(result.Status, result.Measurements, result.Findings);
 
         // Credentials a gate saw (a password in a URL, a token in a query, an echoed header) never reach a writer or a log.
-        var summary = Redaction.Redact(result.Summary)!;
+        var secrets = _secretForms;
+        var summary = Redaction.Redact(result.Summary, secrets)!;
         if (status == GateStatus.Error)
         {
             // The exception object is not logged: its message and data may hold what the summary had redacted.
@@ -203,8 +211,8 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             Summary = summary,
             Score = result.Score,
             Duration = duration,
-            Measurements = Redact(measurements),
-            Findings = Redact(result.Findings),
+            Measurements = Redact(measurements, secrets),
+            Findings = Redact(result.Findings, secrets),
         };
     }
 
@@ -273,14 +281,14 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
     [LoggerMessage(3, LogLevel.Warning, "Gate {Gate} could not be evaluated: {Reason} ({ExceptionType})")]
     private static partial void LogGateError(ILogger logger, string gate, string reason, string? exceptionType);
 
-    private static IReadOnlyList<Measurement> Redact(IReadOnlyList<Measurement> measurements)
+    private static IReadOnlyList<Measurement> Redact(IReadOnlyList<Measurement> measurements, IReadOnlyList<string> secrets)
     {
         Measurement[]? copy = null;
         for (var i = 0; i < measurements.Count; i++)
         {
             var m = measurements[i];
-            var name = Redaction.Redact(m.Name)!;
-            var target = Redaction.Redact(m.Target);
+            var name = Redaction.Redact(m.Name, secrets)!;
+            var target = Redaction.Redact(m.Target, secrets);
             if (!ReferenceEquals(target, m.Target) || !ReferenceEquals(name, m.Name))
             {
                 copy ??= [.. measurements];
@@ -291,7 +299,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         return copy ?? measurements;
     }
 
-    private static IReadOnlyList<Finding> Redact(IReadOnlyList<Finding> findings)
+    private static IReadOnlyList<Finding> Redact(IReadOnlyList<Finding> findings, IReadOnlyList<string> secrets)
     {
         Finding[]? copy = null;
         for (var i = 0; i < findings.Count; i++)
@@ -299,10 +307,10 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             var f = findings[i];
             var redacted = f with
             {
-                Message = Redaction.Redact(f.Message)!,
-                Target = Redaction.Redact(f.Target),
-                Observed = Redaction.Redact(f.Observed),
-                Remediation = Redaction.Redact(f.Remediation),
+                Message = Redaction.Redact(f.Message, secrets)!,
+                Target = Redaction.Redact(f.Target, secrets),
+                Observed = Redaction.Redact(f.Observed, secrets),
+                Remediation = Redaction.Redact(f.Remediation, secrets),
             };
             if (redacted != f)
             {

@@ -15,7 +15,26 @@ internal sealed class ReleaseWatch(WatchOptions options, TimeProvider time, Func
     private int _errorsInARow;
     private int _successesInARow;
 
+    private ReleaseReport? _last;
+
+    /// <summary>Runs the watch; a cancellation ends it with a <see cref="ReleaseWatchCanceledException"/> that carries the rounds so far.</summary>
     public async Task<ReleaseReport> RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WatchAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex is not ReleaseWatchCanceledException)
+        {
+            var n = _rounds.Count;
+            var reason = n == 0
+                ? "Watch cancelled before its first round ended: nothing was evaluated."
+                : $"Watch cancelled after {Rounds(n)}, before it reached a limit or its end: a cancelled watch is never a GO.";
+            throw new ReleaseWatchCanceledException(reason, _last is null ? null : Final(_last, ReleaseDecision.NoGo, reason, stoppedEarly: true), ex, cancellationToken);
+        }
+    }
+
+    private async Task<ReleaseReport> WatchAsync(CancellationToken cancellationToken)
     {
         var start = time.GetTimestamp();
         if (options.InitialDelay > TimeSpan.Zero)
@@ -40,6 +59,7 @@ internal sealed class ReleaseWatch(WatchOptions options, TimeProvider time, Func
             }
 
             last = await evaluate(options.Request, cancellationToken).ConfigureAwait(false);
+            _last = last;
             var record = Record(round, last);
             options.RoundCompleted?.Report(record);
             if (Limit() is { } stop)

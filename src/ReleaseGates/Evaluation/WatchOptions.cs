@@ -42,6 +42,9 @@ public sealed class WatchOptions
     /// <summary>Told each round's report as soon as it is decided, e.g. to print a line per round. Default: none.</summary>
     public IProgress<WatchRound>? RoundCompleted { get; set; }
 
+    /// <summary>The longest single wait a timer takes (a task delay: 2^32 − 2 milliseconds, about 49.7 days), rounded down to whole days.</summary>
+    internal static readonly TimeSpan MaximumWait = TimeSpan.FromDays(49);
+
     internal WatchOptions Copy() => (WatchOptions)MemberwiseClone();
 
     internal void Validate()
@@ -50,6 +53,10 @@ public sealed class WatchOptions
         if (Interval <= TimeSpan.Zero)
         {
             problems.Add($"{nameof(Interval)} must be positive, but was {Interval}.");
+        }
+        else if (Interval > MaximumWait)
+        {
+            problems.Add($"{nameof(Interval)} must be at most {MaximumWait.TotalDays:0} days (the longest a timer waits), but was {Interval}.");
         }
 
         if (Duration is null && Count is null)
@@ -70,6 +77,10 @@ public sealed class WatchOptions
         if (InitialDelay < TimeSpan.Zero)
         {
             problems.Add($"{nameof(InitialDelay)} must not be negative, but was {InitialDelay}.");
+        }
+        else if (InitialDelay > MaximumWait)
+        {
+            problems.Add($"{nameof(InitialDelay)} must be at most {MaximumWait.TotalDays:0} days (the longest a timer waits), but was {InitialDelay}.");
         }
 
         foreach (var (value, name, least) in new[]

@@ -203,9 +203,7 @@ internal sealed class HttpProbe : IDisposable
     }
 
     /// <summary>Whether a header carries a credential that must not follow a redirect to another origin.</summary>
-    internal static bool IsCredentialHeader(string name)
-        => name.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase)
-           || name.Equals("Cookie", StringComparison.OrdinalIgnoreCase) || IO.Redaction.IsSecretName(name);
+    internal static bool IsCredentialHeader(string name) => IO.Redaction.IsCredentialHeader(name);
 
     private static bool SameOrigin(Uri a, Uri b)
         => string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase) && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;

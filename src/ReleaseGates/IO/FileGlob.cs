@@ -85,7 +85,8 @@ internal static class FileGlob
             }
         }
 
-        return new Regex(sb.Append('$').ToString(), RegexOptions.CultureInvariant | (OperatingSystem.IsWindows() ? RegexOptions.IgnoreCase : RegexOptions.None));
+        // Without backtracking: a glob with many stars matches in linear time (see TextGlob).
+        return new Regex(sb.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.NonBacktracking | (OperatingSystem.IsWindows() ? RegexOptions.IgnoreCase : RegexOptions.None));
     }
 
     /// <summary>

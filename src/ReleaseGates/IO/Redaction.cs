@@ -39,6 +39,89 @@ internal static partial class Redaction
         return text;
     }
 
+    /// <summary>The shortest configured secret that is masked: shorter values would mask ordinary text (and guessing them is trivial).</summary>
+    public const int MinimumSecretLength = 4;
+
+    /// <summary>
+    /// The forms a configured secret can be echoed in: as written, in base64 (with and without padding, as basic
+    /// authentication and tokens carry it) and URL-encoded; longest first, so a longer form is masked before a part of it.
+    /// </summary>
+    public static IReadOnlyList<string> SecretForms(IEnumerable<string?> secrets)
+    {
+        var forms = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var secret in secrets)
+        {
+            if (secret is null || secret.Length < MinimumSecretLength)
+            {
+                continue;
+            }
+
+            var base64 = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(secret));
+            forms.Add(secret);
+            forms.Add(base64);
+            forms.Add(base64.TrimEnd('='));
+            forms.Add(Uri.EscapeDataString(secret));
+        }
+
+        return [.. forms.Where(f => f.Length >= MinimumSecretLength).OrderByDescending(f => f.Length).ThenBy(f => f, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The text with every form of the given secrets (<see cref="SecretForms"/>) replaced by <see cref="Mask"/>, then
+    /// every credential <see cref="Redact(string?)"/> finds; <see langword="null"/> stays null.
+    /// </summary>
+    public static string? Redact(string? text, IReadOnlyList<string> secretForms)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+
+        foreach (var form in secretForms)
+        {
+            if (text.Contains(form, StringComparison.Ordinal))
+            {
+                text = text.Replace(form, Mask, StringComparison.Ordinal);
+            }
+        }
+
+        return Redact(text);
+    }
+
+    /// <summary>
+    /// A header's value as a report may show it: as it is for an ordinary header; for <c>Set-Cookie</c> and <c>Cookie</c>
+    /// each cookie's name and attributes with its value masked (<c>session=***; Path=/; HttpOnly</c>), so a reader can
+    /// still see which flags are missing; for any other header whose name marks a credential, only that it was there.
+    /// </summary>
+    public static string? ShownHeaderValue(string name, string? value)
+    {
+        if (value is null || !IsCredentialHeader(name) && !name.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase))
+        {
+            return value;
+        }
+
+        if (name.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase))
+        {
+            // name=value; Attr; Attr=x — the first pair is the cookie, the rest are its attributes.
+            var parts = value.Split(';');
+            var equals = parts[0].IndexOf('=', StringComparison.Ordinal);
+            parts[0] = (equals < 0 ? parts[0].Trim() : parts[0][..equals].Trim()) + "=" + Mask;
+            return string.Join(";", parts);
+        }
+
+        if (name.Equals("Cookie", StringComparison.OrdinalIgnoreCase))
+        {
+            return string.Join("; ", value.Split(';').Select(c => c.Split('=')[0].Trim() + "=" + Mask));
+        }
+
+        return "(not shown: it carries credentials)";
+    }
+
+    /// <summary>Whether a request header carries a credential: <c>Authorization</c>, <c>Proxy-Authorization</c>, <c>Cookie</c>, or a secret by its name.</summary>
+    public static bool IsCredentialHeader(string name)
+        => name.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase)
+           || name.Equals("Cookie", StringComparison.OrdinalIgnoreCase) || IsSecretName(name);
+
     /// <summary>Whether a query parameter, header or field of this name holds a secret by its name alone.</summary>
     public static bool IsSecretName(string name) => SecretName().IsMatch(name);
 

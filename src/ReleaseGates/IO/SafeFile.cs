@@ -58,6 +58,42 @@ internal static partial class SafeFile
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// Reads a whole regular file of at most <paramref name="maxBytes"/> bytes, synchronously (a configuration file read
+    /// while gates are registered); the same guards as <see cref="ReadAllBytesAsync"/>.
+    /// </summary>
+    public static byte[] ReadAllBytes(string path, long maxBytes)
+    {
+        using var stream = OpenRead(path);
+        var length = stream.Length;
+        if (length > maxBytes)
+        {
+            throw TooLarge(path, length, maxBytes);
+        }
+
+        var buffer = new MemoryStream((int)Math.Max(0, length));
+        var chunk = new byte[BufferSize];
+        int read;
+        try
+        {
+            while ((read = stream.Read(chunk)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                {
+                    throw TooLarge(path, buffer.Length + read, maxBytes);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ReportFormatException(path, 0, "cannot be read: " + ex.Message, ex);
+        }
+
+        return buffer.ToArray();
+    }
+
     /// <summary>Throws unless <paramref name="path"/> names an existing regular file (symbolic links are followed).</summary>
     public static void EnsureRegularFile(string path)
     {

@@ -45,7 +45,11 @@ internal sealed class ReportFormatException : Exception
     {
         File = file;
         Line = line;
+        Problem = problem;
     }
+
+    /// <summary>What is wrong, without the file's name (for a message that names the file as the user wrote it).</summary>
+    public string Problem { get; }
 
     public string File { get; }
 

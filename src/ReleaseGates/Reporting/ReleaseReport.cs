@@ -116,9 +116,9 @@ public sealed class ReleaseReport
             using var document = JsonDocument.Parse(json);
             return ReleaseReportJson.Read(document);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ReleaseReportJson.IsFormatError(ex))
         {
-            throw new ReleaseReportFormatException($"Not a release report: {ex.Message}", ex);
+            throw ReleaseReportJson.FormatError(ex);
         }
     }
 
@@ -135,9 +135,48 @@ public sealed class ReleaseReport
             using var document = await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false);
             return ReleaseReportJson.Read(document);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ReleaseReportJson.IsFormatError(ex))
         {
-            throw new ReleaseReportFormatException($"Not a release report: {ex.Message}", ex);
+            throw ReleaseReportJson.FormatError(ex);
+        }
+    }
+
+    /// <summary>The largest <c>report.json</c> <see cref="ReadJsonFileAsync"/> loads: 256 MiB.</summary>
+    internal const long MaximumJsonFileBytes = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Reads a <c>report.json</c> file: only a regular file (a pipe or device is refused, never waited on) of at most
+    /// 256 MiB. Every problem, the file's own included, is a <see cref="ReleaseReportFormatException"/> that names the path.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="ReleaseReportFormatException">The file cannot be read, or is not a report of a known schema version.</exception>
+    public static async Task<ReleaseReport> ReadJsonFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        byte[] bytes;
+        try
+        {
+            bytes = await IO.SafeFile.ReadAllBytesAsync(path, MaximumJsonFileBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IO.ReportFormatException ex)
+        {
+            throw new ReleaseReportFormatException(ex.Message, ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ReleaseReportFormatException($"{path}: cannot be read: {ex.Message}", ex);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            return ReleaseReportJson.Read(document);
+        }
+        catch (Exception ex) when (ex is ReleaseReportFormatException || ReleaseReportJson.IsFormatError(ex))
+        {
+            throw new ReleaseReportFormatException($"{path}: {ReleaseReportJson.FormatError(ex).Message}", ex);
         }
     }
 
@@ -152,20 +191,49 @@ public sealed class ReleaseReport
     /// <param name="directory">The folder, relative to the current directory or rooted.</param>
     /// <param name="cancellationToken">Cancels the writes.</param>
     /// <returns>The full paths written, in the order of <see cref="FileNames"/>.</returns>
+    /// <exception cref="IOException">
+    /// The folder cannot be created, or a file cannot be written; every other file is still written, and the message
+    /// names each one that was not.
+    /// </exception>
     public async Task<IReadOnlyList<string>> WriteToDirectoryAsync(string directory, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         var folder = Directory.CreateDirectory(directory).FullName;
         var paths = FileNames.Select(name => Path.Combine(folder, name)).ToArray();
-        var json = new FileStream(paths[0], FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
-        await using (json.ConfigureAwait(false))
+        var utf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
+        // Each file on its own: one that cannot be written (a full disk, a file of that name that is read-only) keeps
+        // none of the others from being written; what failed is thrown at the end, naming each file.
+        var failures = new List<(string Path, Exception Error)>();
+        async Task TryWrite(string path, Func<Task> write)
         {
-            await WriteJsonAsync(json, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await write().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                failures.Add((path, ex));
+            }
         }
 
-        var utf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-        await File.WriteAllTextAsync(paths[1], ToMarkdown(), utf8, cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(paths[2], ToJUnitXml(), utf8, cancellationToken).ConfigureAwait(false);
+        await TryWrite(paths[0], async () =>
+        {
+            var json = new FileStream(paths[0], FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
+            await using (json.ConfigureAwait(false))
+            {
+                await WriteJsonAsync(json, cancellationToken).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+        await TryWrite(paths[1], () => File.WriteAllTextAsync(paths[1], ToMarkdown(), utf8, cancellationToken)).ConfigureAwait(false);
+        await TryWrite(paths[2], () => File.WriteAllTextAsync(paths[2], ToJUnitXml(), utf8, cancellationToken)).ConfigureAwait(false);
+        if (failures.Count > 0)
+        {
+            throw new IOException(
+                string.Join("; ", failures.Select(f => $"{f.Path} could not be written: {f.Error.Message}")),
+                failures[0].Error);
+        }
+
         return paths;
     }
 
@@ -190,21 +258,32 @@ public sealed class ReleaseReport
     /// <returns>SARIF JSON text.</returns>
     public string ToSarif(string? fallbackArtifact = null) => SarifReportWriter.Write(this, fallbackArtifact);
 
+    /// <summary>This report with another decision and reasons (a stored verdict stricter than the evidence's), all else kept.</summary>
+    internal ReleaseReport WithDecision(ReleaseDecision decision, IReadOnlyList<string> reasons)
+        => With(decision, reasons, Watch, StartedAt, Duration);
+
     /// <summary>This report as a watch's final one: the watch's decision, its reason first, and its history.</summary>
-    internal ReleaseReport WithWatch(ReleaseDecision decision, string reason, WatchSummary watch) => new()
+    internal ReleaseReport WithWatch(ReleaseDecision decision, string reason, WatchSummary watch) => With(
+        decision,
+        [reason, .. Reasons],
+        watch,
+        watch.Rounds.Count > 0 ? watch.Rounds[0].StartedAt : StartedAt,
+        watch.Rounds.Count > 0 ? watch.Rounds[^1].StartedAt + watch.Rounds[^1].Duration - watch.Rounds[0].StartedAt : Duration);
+
+    private ReleaseReport With(ReleaseDecision decision, IReadOnlyList<string> reasons, WatchSummary? watch, DateTimeOffset startedAt, TimeSpan duration) => new()
     {
         SchemaVersion = SchemaVersion,
         Subject = Subject,
         BaselineSubject = BaselineSubject,
-        StartedAt = watch.Rounds.Count > 0 ? watch.Rounds[0].StartedAt : StartedAt,
-        Duration = watch.Rounds.Count > 0 ? watch.Rounds[^1].StartedAt + watch.Rounds[^1].Duration - watch.Rounds[0].StartedAt : Duration,
+        StartedAt = startedAt,
+        Duration = duration,
         Scoring = Scoring,
         Gates = Gates,
         Decision = decision,
         Score = Score,
         Categories = Categories,
         Importances = Importances,
-        Reasons = [reason, .. Reasons],
+        Reasons = reasons,
         DecidingGates = DecidingGates,
         Waivers = Waivers,
         Watch = watch,

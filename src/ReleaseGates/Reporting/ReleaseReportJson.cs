@@ -45,6 +45,21 @@ internal static class ReleaseReportJson
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 
+    /// <summary>
+    /// What reading a report may throw besides <see cref="ReleaseReportFormatException"/>: malformed JSON, and what the
+    /// deserializer throws for JSON of the wrong shape (<c>null</c> where an object it fills belongs).
+    /// </summary>
+    public static bool IsFormatError(Exception ex) => ex is JsonException or InvalidOperationException or NotSupportedException or FormatException;
+
+    /// <summary>The documented exception for <paramref name="ex"/>, with the JSON path where the reader gave one.</summary>
+    public static ReleaseReportFormatException FormatError(Exception ex) => ex switch
+    {
+        ReleaseReportFormatException format => format,
+        JsonException { Path: { Length: > 0 } path } json when !json.Message.Contains(path, StringComparison.Ordinal)
+            => new ReleaseReportFormatException($"Not a release report: at {path}: {json.Message}", ex),
+        _ => new ReleaseReportFormatException($"Not a release report: {ex.Message}", ex),
+    };
+
     public static ReleaseReport Read(JsonDocument document)
     {
         var root = document.RootElement;
@@ -69,8 +84,23 @@ internal static class ReleaseReportJson
         var problems = new List<string>();
         Validate(report, problems);
         return problems.Count == 0
-            ? report
+            ? Recheck(report)
             : throw new ReleaseReportFormatException($"Not a valid release report: {string.Join("; ", problems.Take(10))}{(problems.Count > 10 ? $"; and {problems.Count - 10} more" : "")}.");
+    }
+
+    /// <summary>
+    /// A report from a file is evidence to re-check, never a verdict to trust: its gates' statuses and its decision are
+    /// decided again from its measurements, findings and scoring (as <c>Replay</c> does), so that <c>EnsureGo</c>, the
+    /// exit code, <c>compare</c> and the writers never believe a GO that its own failed Required gate contradicts. A
+    /// stored decision worse than the evidence's (a watch stopped by its limits, a cancelled run) is kept: reading can
+    /// make a report stricter, never better.
+    /// </summary>
+    private static ReleaseReport Recheck(ReleaseReport stored)
+    {
+        var rechecked = ReleaseScoring.Replay(stored, stored.Scoring);
+        return stored.Decision < rechecked.Decision
+            ? rechecked.WithDecision(stored.Decision, stored.Reasons)
+            : rechecked;
     }
 
     /// <summary>

@@ -78,7 +78,7 @@ internal static class SarifReportWriter
                 results.Add(new Result($"{gate.Category}.{m.Name}", Level(gate, m.Status), message, m.Target, gate, w =>
                 {
                     w.WriteString("measurement", m.Name);
-                    w.WriteNumber("value", m.Value);
+                    WriteNumberOrText(w, "value", m.Value);
                     w.WriteString("unit", m.Unit.ToString());
                     if (m.Condition is not null)
                     {
@@ -228,13 +228,26 @@ internal static class SarifReportWriter
         w.WriteEndArray();
     }
 
+    /// <summary>A number, or (JSON has no NaN or infinity) its text: "NaN", "Infinity", "-Infinity", as the JSON report writes them.</summary>
+    private static void WriteNumberOrText(Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            w.WriteNumber(name, value);
+        }
+        else
+        {
+            w.WriteString(name, value.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
     private static void WriteRunProperties(Utf8JsonWriter w, ReleaseReport report)
     {
         w.WriteStartObject("properties");
         w.WriteString("decision", ReportFormat.Decision(report.Decision));
         if (report.Score is { } score)
         {
-            w.WriteNumber("score", score);
+            WriteNumberOrText(w, "score", score);
         }
 
         WriteIfSet(w, "service", report.Subject.Service);

@@ -9,6 +9,9 @@ public abstract class MetricSource
     /// <summary>The source as a report cell shows it: <c>Prometheus http://prom:9090: sum(up)</c>.</summary>
     public abstract string Description { get; }
 
+    /// <summary>The credentials the source sends (a Prometheus token or password), masked in reports.</summary>
+    internal virtual IEnumerable<string?> Secrets => [];
+
     /// <summary>Adds what is wrong with the source's settings to <paramref name="problems"/>; called when the gate is registered.</summary>
     /// <param name="problems">Where problems go.</param>
     internal virtual void Validate(ICollection<string> problems)

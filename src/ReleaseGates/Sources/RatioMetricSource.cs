@@ -5,6 +5,8 @@ internal sealed class RatioMetricSource(MetricSource first, MetricSource second,
 {
     public override string Description => share ? $"{first.Description} / ({first.Description} + {second.Description})" : $"{first.Description} / {second.Description}";
 
+    internal override IEnumerable<string?> Secrets => first.Secrets.Concat(second.Secrets);
+
     internal override void Validate(ICollection<string> problems)
     {
         first.Validate(problems);

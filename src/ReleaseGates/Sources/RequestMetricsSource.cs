@@ -16,6 +16,9 @@ public abstract class RequestMetricsSource
     public abstract string Description { get; }
 
     /// <summary>Adds the source's own configuration problems (a load probe's bounds) to those of the gate using it.</summary>
+    /// <summary>The credentials the source sends (a Prometheus token, a secret header of a load probe), masked in reports.</summary>
+    internal virtual IEnumerable<string?> Secrets => [];
+
     internal virtual void Validate(ICollection<string> problems)
     {
     }
@@ -90,7 +93,7 @@ public abstract class RequestMetricsSource
             }
 
             return new RequestMetrics { Latency = result.Latency, Total = result.Total, Errors = result.Errors, Duration = result.Duration, Windows = result.Windows };
-        });
+        }, [.. options.Headers.Where(h => IO.Redaction.IsCredentialHeader(h.Key)).Select(h => h.Value)]);
     }
 
     /// <summary>The probe's options, telling its request count to the running gate's progress too when someone listens.</summary>
@@ -132,7 +135,8 @@ public abstract class RequestMetricsSource
         options.Validate(problems);
         var reader = problems.Count == 0 ? new PrometheusRequestMetrics(options, timeProvider ?? TimeProvider.System) : null;
         var capabilities = RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | (options.Window is null ? 0 : RequestMetricsCapabilities.Duration);
-        return new AsyncDelegateSource(capabilities, reader?.Description ?? "Prometheus (misconfigured)", p => problems.ForEach(p.Add), ct => reader!.ReadAsync(ct));
+        return new AsyncDelegateSource(
+            capabilities, reader?.Description ?? "Prometheus (misconfigured)", p => problems.ForEach(p.Add), ct => reader!.ReadAsync(ct), [.. options.Connection.Secrets]);
     }
 
     /// <summary>
@@ -197,8 +201,15 @@ public abstract class RequestMetricsSource
         public override ValueTask<RequestMetrics> ReadAsync(CancellationToken cancellationToken) => ValueTask.FromResult(read());
     }
 
-    private sealed class AsyncDelegateSource(RequestMetricsCapabilities capabilities, string description, Action<ICollection<string>>? validate, Func<CancellationToken, ValueTask<RequestMetrics>> read) : RequestMetricsSource
+    private sealed class AsyncDelegateSource(
+        RequestMetricsCapabilities capabilities,
+        string description,
+        Action<ICollection<string>>? validate,
+        Func<CancellationToken, ValueTask<RequestMetrics>> read,
+        IReadOnlyList<string?>? secrets = null) : RequestMetricsSource
     {
+        internal override IEnumerable<string?> Secrets => secrets ?? [];
+
         internal override void Validate(ICollection<string> problems) => validate?.Invoke(problems);
 
         public override RequestMetricsCapabilities Capabilities => capabilities;

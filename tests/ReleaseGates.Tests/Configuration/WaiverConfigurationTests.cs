@@ -119,7 +119,7 @@ public class WaiverConfigurationTests
         {
             var missing = Assert.Throws<ReleaseGatesConfigurationException>(() => ReleaseGate.CreateBuilder()
                 .AddFromJson(new MemoryStream(Encoding.UTF8.GetBytes("""{ "waivers": "nowhere.json" }""")), "releasegates.json", folder));
-            Assert.StartsWith("releasegates.json:1:14: waivers: the waivers file nowhere.json cannot be read as JSON:", Assert.Single(missing.Problems), StringComparison.Ordinal);
+            Assert.StartsWith("releasegates.json:1:14: waivers: the waivers file nowhere.json does not exist.", Assert.Single(missing.Problems), StringComparison.Ordinal);
 
             File.WriteAllText(Path.Combine(folder, "w.json"), """{ "gates": {}, "waivers": [ { "id": "A" } ] }""");
             var extra = Assert.Throws<ReleaseGatesConfigurationException>(() => ReleaseGate.CreateBuilder()

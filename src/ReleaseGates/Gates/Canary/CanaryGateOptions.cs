@@ -27,6 +27,8 @@ public sealed class CanaryGateOptions : GateOptions
     /// <summary>What a comparison that cannot tell (too few requests, or an interval across the allowed increase) makes the gate: <see cref="GateStatus.Skipped"/> (inconclusive, the default) or <see cref="GateStatus.Failed"/>.</summary>
     public GateStatus InconclusiveStatus { get; set; } = GateStatus.Skipped;
 
+    internal override IEnumerable<string?> Secrets => (Baseline?.Secrets ?? []).Concat(Canary?.Secrets ?? []);
+
     /// <inheritdoc />
     protected internal override void Validate(ICollection<string> problems)
     {

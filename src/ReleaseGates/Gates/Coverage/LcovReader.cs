@@ -14,6 +14,7 @@ internal static class LcovReader
         FileCoverage? current = null;
         var functions = new Dictionary<string, string>(StringComparer.Ordinal); // lcov 2.x FNL index -> FNA name
         var number = 0;
+        var recordStart = 0;
         while (text.ReadLine() is { } raw)
         {
             number++;
@@ -29,7 +30,13 @@ internal static class LcovReader
             switch (tag)
             {
                 case "SF":
+                    if (current is not null)
+                    {
+                        throw Unended(file, recordStart, number);
+                    }
+
                     current = data.File(module, value);
+                    recordStart = number;
                     functions.Clear();
                     break;
                 case "end_of_record":
@@ -97,8 +104,20 @@ internal static class LcovReader
             }
         }
 
+        // A file cut short (a full disk, an interrupted upload) ends inside a record: its lines so far are a fraction of
+        // the truth, and gating on them would pass on what was left.
+        if (current is not null)
+        {
+            throw Unended(file, recordStart, 0);
+        }
+
         return data;
     }
+
+    private static IO.ReportFormatException Unended(string file, int start, int next)
+        => new(file, start, next > 0
+            ? $"the record that starts here has no end_of_record before the next SF: at line {next}"
+            : "the record that starts here has no end_of_record: the file ends inside it (cut short?)");
 
     private static FileCoverage Require(FileCoverage? current, string file, int number)
         => current ?? throw new IO.ReportFormatException(file, number, "a record outside a source-file section (no SF: before it)");

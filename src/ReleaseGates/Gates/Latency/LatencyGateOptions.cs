@@ -106,6 +106,8 @@ public sealed class LatencyGateOptions : GateOptions
         }
     }
 
+    internal override IEnumerable<string?> Secrets => Source?.Secrets ?? [];
+
     /// <inheritdoc />
     protected internal override GateOptions Clone()
     {

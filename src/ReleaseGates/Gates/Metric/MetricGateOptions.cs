@@ -55,6 +55,8 @@ public sealed class MetricGateOptions : GateOptions
         }
     }
 
+    internal override IEnumerable<string?> Secrets => Source?.Secrets ?? [];
+
     /// <inheritdoc/>
     protected internal override GateOptions Clone()
     {

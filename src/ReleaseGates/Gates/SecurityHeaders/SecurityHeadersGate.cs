@@ -224,7 +224,7 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
 
         foreach (var header in options.ForbiddenHeaders.Where(h => r.Header(h) is not null))
         {
-            yield return new Finding(SecurityHeadersGateConstants.HeaderForbiddenPresent, FindingSeverity.Error, $"The forbidden header {header} is present.") { Target = header, Observed = r.Header(header) };
+            yield return new Finding(SecurityHeadersGateConstants.HeaderForbiddenPresent, FindingSeverity.Error, $"The forbidden header {header} is present.") { Target = header, Observed = IO.Redaction.ShownHeaderValue(header, r.Header(header)) };
         }
 
         foreach (var (header, pattern) in options.RequiredHeaderValues)
@@ -232,7 +232,7 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
             var value = r.Header(header);
             if (value is null || !Regex.IsMatch(value, pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
             {
-                yield return new Finding(SecurityHeadersGateConstants.HeaderValueMismatch, FindingSeverity.Error, value is null ? $"{header} is missing; it must match /{pattern}/." : $"{header} does not match /{pattern}/.") { Target = header, Observed = value };
+                yield return new Finding(SecurityHeadersGateConstants.HeaderValueMismatch, FindingSeverity.Error, value is null ? $"{header} is missing; it must match /{pattern}/." : $"{header} does not match /{pattern}/.") { Target = header, Observed = IO.Redaction.ShownHeaderValue(header, value) };
             }
         }
     }

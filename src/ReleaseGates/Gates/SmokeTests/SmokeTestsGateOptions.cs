@@ -98,6 +98,8 @@ public sealed class SmokeTestsGateOptions : GateOptions
         }
     }
 
+    internal override IEnumerable<string?> Secrets => Requests.Where(r => r is not null).SelectMany(r => r.Headers).Where(h => IO.Redaction.IsCredentialHeader(h.Key)).Select(h => h.Value);
+
     /// <inheritdoc />
     protected internal override GateOptions Clone()
     {

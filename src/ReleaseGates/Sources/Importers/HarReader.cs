@@ -70,7 +70,7 @@ internal static class HarReader
             {
                 status = 0;
             }
-            else if (!s.TryGetInt32(out status) || status < 0 || status > 999)
+            else if (s.ValueKind != JsonValueKind.Number || !s.TryGetInt32(out status) || status < 0 || status > 999)
             {
                 throw new IO.ReportFormatException(file, 0, $"{at}.response.status is {s.GetRawText()}, expected an HTTP status code (0 for no response)");
             }

@@ -26,6 +26,11 @@ internal static class K6SummaryReader
 
         using (document)
         {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new IO.ReportFormatException(file, 0, $"not a k6 summary: the JSON root is {document.RootElement.ValueKind}, expected an object with 'metrics'");
+            }
+
             if (!document.RootElement.TryGetProperty("metrics", out var metrics) || metrics.ValueKind != JsonValueKind.Object)
             {
                 throw new IO.ReportFormatException(file, 0, "not a k6 summary: the property 'metrics' (an object) is missing");

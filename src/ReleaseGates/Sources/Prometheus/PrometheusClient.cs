@@ -24,10 +24,12 @@ internal sealed class PrometheusClient
     private readonly HttpClient _client;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly Uri _base;
+    private readonly IReadOnlyList<string> _secretForms;
 
     public PrometheusClient(PrometheusConnection connection, TimeProvider time)
     {
         _connection = connection.Copy();
+        _secretForms = IO.Redaction.SecretForms(_connection.Secrets);
         _client = connection.HttpClient ?? SharedClient;
         var address = connection.BaseAddress!.ToString();
         _base = new Uri(address.EndsWith('/') ? address : address + "/");
@@ -91,15 +93,18 @@ internal sealed class PrometheusClient
         }
         catch (HttpRequestException ex)
         {
-            throw new HttpRequestException($"Prometheus at {Server} could not be reached for '{query}': {ex.Message}", ex, ex.StatusCode);
+            throw new HttpRequestException($"Prometheus at {Server} could not be reached for '{query}': {Mask(ex.Message)}", ex, ex.StatusCode);
         }
 
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            return PrometheusResponseReader.Read(body, response.StatusCode, Server, query);
+            return PrometheusResponseReader.Read(body, response.StatusCode, Server, query, Mask);
         }
     }
+
+    /// <summary>The text with this connection's credentials (as written, in base64, URL-encoded) masked: a server may echo them.</summary>
+    private string Mask(string text) => IO.Redaction.Redact(text, _secretForms)!;
 
     private static string Timestamp(DateTimeOffset time) => (time.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -79,6 +79,9 @@ public sealed class PrometheusConnection
         }
     }
 
+    /// <summary>The credentials as they may be echoed: the token, the password, and <c>user:password</c> (basic's base64 is derived by the masking).</summary>
+    internal IEnumerable<string?> Secrets => [BearerToken, Password, Username is not null && Password is not null ? Username + ":" + Password : null];
+
     internal AuthenticationHeaderValue? Authorization()
     {
         if (BearerToken is { } token)

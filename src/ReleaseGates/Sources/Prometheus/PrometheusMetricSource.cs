@@ -7,6 +7,8 @@ internal sealed class PrometheusMetricSource(PrometheusConnection connection, st
 
     public override string Description => $"Prometheus {connection}: {query}";
 
+    internal override IEnumerable<string?> Secrets => connection.Secrets;
+
     internal override void Validate(ICollection<string> problems) => connection.Validate(problems, "Prometheus");
 
     public override async ValueTask<MetricReading> ReadAsync(CancellationToken cancellationToken)
@@ -23,7 +25,14 @@ internal sealed class PrometheusMetricSource(PrometheusConnection connection, st
             throw new InvalidDataException($"'{query}' yields a string, not a number.");
         }
 
-        return PrometheusRequestMetrics.Scalar(result, query) is { } value
+        var read = PrometheusRequestMetrics.Scalar(result, query);
+        if (read is { } number && !double.IsFinite(number))
+        {
+            // A NaN (0/0 of an idle ratio) or an infinity holds no condition: `< 5` must not pass on -Inf.
+            throw new InvalidDataException($"'{query}' at {client.Server} gave {number.ToString(System.Globalization.CultureInfo.InvariantCulture)}, not a finite number (a ratio over no events, or a division by zero).");
+        }
+
+        return read is { } value
             ? MetricReading.Of(value, result.Series[0].Labels.Count == 0 ? Description : $"{Description} = {result.Series[0]}")
             : MetricReading.NoData($"'{query}' returned an empty vector at {client.Server}: no series matched (check the metric name and label filters, and that the targets are scraped)");
     }

@@ -33,8 +33,16 @@ internal sealed class PrometheusRequestMetrics(PrometheusRequestMetricsOptions o
             return new RequestMetrics { Total = 0, Errors = 0, Duration = options.Window };
         }
 
-        var latency = new LatencyBuckets(series.Select(Bucket), Scalar(await sum.ConfigureAwait(false), sumQuery) * options.MillisecondsPerUnit);
-        var failed = Scalar(await errors.ConfigureAwait(false), errorQuery) ?? 0;
+        // Counts and sums are never negative, NaN or infinite: such an answer (a reset counter read raw, a broken
+        // recording rule, a hostile proxy) is an error naming the query, never a rate of "-5 %" or an average below zero.
+        var latency = new LatencyBuckets(series.Select(Bucket), Count(Scalar(await sum.ConfigureAwait(false), sumQuery), sumQuery, "sum") * options.MillisecondsPerUnit);
+        var failed = Count(Scalar(await errors.ConfigureAwait(false), errorQuery), errorQuery, "error count") ?? 0;
+        if (Math.Round(failed) > Math.Round(latency.Count))
+        {
+            throw new InvalidDataException(
+                $"Prometheus at {_client.Server}: '{errorQuery}' counted {failed:0.###} failed requests, more than the {latency.Count:0.###} of '{BucketQuery}': the error selector and the histogram do not count the same requests.");
+        }
+
         return new RequestMetrics
         {
             LatencyBuckets = latency,
@@ -56,8 +64,14 @@ internal sealed class PrometheusRequestMetrics(PrometheusRequestMetricsOptions o
         var bound = le is "+Inf" or "Inf" ? double.PositiveInfinity
             : double.TryParse(le, NumberStyles.Float, CultureInfo.InvariantCulture, out var b) ? b
             : throw new InvalidDataException($"Prometheus at {_client.Server}: the bucket bound le=\"{le}\" of '{BucketQuery}' is not a number.");
-        return (bound * options.MillisecondsPerUnit, s.Samples[0].Value);
+        return (bound * options.MillisecondsPerUnit, Count(s.Samples[0].Value, BucketQuery, $"bucket le=\"{le}\"")!.Value);
     }
+
+    /// <summary>A count or sum as read, or an error naming the query when it is negative, NaN or infinite.</summary>
+    private double? Count(double? value, string query, string what)
+        => value is not { } v || (double.IsFinite(v) && v >= 0)
+            ? value
+            : throw new InvalidDataException($"Prometheus at {_client.Server}: '{query}' gave the {what} {v.ToString(CultureInfo.InvariantCulture)}; a count or sum must be a finite number of at least 0.");
 
     /// <summary>The value of a one-element vector; <see langword="null"/> for an empty one; an error naming the series for more.</summary>
     internal static double? Scalar(PrometheusResult result, string query)

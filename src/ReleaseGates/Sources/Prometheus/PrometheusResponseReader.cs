@@ -7,8 +7,21 @@ namespace ReleaseGates;
 /// <summary>Reads the JSON envelope of the Prometheus HTTP API: <c>{"status":"success","data":{"resultType":…,"result":…}}</c> or an error.</summary>
 internal static class PrometheusResponseReader
 {
-    public static PrometheusResult Read(string body, HttpStatusCode status, string server, string query)
+    /// <summary>
+    /// The answer's data, or an <see cref="InvalidDataException"/> naming the server and the query for anything else: a
+    /// body that is not JSON, an error status, or JSON of the wrong shape (a label value that is not a string, a sample
+    /// that is not <c>[time, "value"]</c>). A body is quoted only in part, and never for 401 or 403 (a login page may
+    /// echo the credential); <paramref name="mask"/> removes the connection's own credentials from whatever is quoted.
+    /// </summary>
+    public static PrometheusResult Read(string body, HttpStatusCode status, string server, string query, Func<string, string>? mask = null)
     {
+        mask ??= static text => text;
+        if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new InvalidDataException(
+                $"Prometheus at {server} refused '{query}' with HTTP {(int)status}: check the credentials (BearerToken, or Username and Password) and their permissions.");
+        }
+
         JsonDocument document;
         try
         {
@@ -17,49 +30,85 @@ internal static class PrometheusResponseReader
         catch (JsonException)
         {
             var excerpt = body.Length > 200 ? body[..200] + "…" : body;
-            throw new InvalidDataException($"Prometheus at {server} answered '{query}' with HTTP {(int)status} and a body that is not the API's JSON: {excerpt}");
+            throw new InvalidDataException($"Prometheus at {server} answered '{query}' with HTTP {(int)status} and a body that is not the API's JSON: {mask(excerpt)}");
         }
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("status", out var state))
+            try
             {
-                throw new InvalidDataException($"Prometheus at {server} answered '{query}' with HTTP {(int)status} and JSON without a status.");
+                return Read(document.RootElement, status, server, query, mask);
             }
-
-            if (state.GetString() != "success")
+            catch (Exception ex) when (ex is InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException or FormatException)
             {
-                var type = root.TryGetProperty("errorType", out var t) ? t.GetString() : "error";
-                var message = root.TryGetProperty("error", out var e) ? e.GetString() : "(no message)";
-                throw new InvalidDataException($"Prometheus at {server} rejected '{query}' (HTTP {(int)status}, {type}): {message}");
+                // JSON of another shape than the API's: what was expected, never the runtime's own wording alone.
+                throw new InvalidDataException($"Prometheus at {server} answered '{query}' with JSON that is not the query API's: {mask(ex.Message)}", ex);
             }
-
-            var data = root.GetProperty("data");
-            var resultType = data.GetProperty("resultType").GetString() ?? "";
-            var result = data.GetProperty("result");
-            var series = resultType switch
-            {
-                "scalar" or "string" => [new PrometheusSeries(new Dictionary<string, string>(), [Sample(result)])],
-                "vector" => result.EnumerateArray().Select(s => new PrometheusSeries(Labels(s), [Sample(s.GetProperty("value"))])).ToList(),
-                "matrix" => result.EnumerateArray().Select(s => new PrometheusSeries(Labels(s), [.. s.GetProperty("values").EnumerateArray().Select(Sample)])).ToList(),
-                _ => throw new InvalidDataException($"Prometheus at {server} answered '{query}' with an unknown result type '{resultType}'."),
-            };
-            var warnings = root.TryGetProperty("warnings", out var w) && w.ValueKind == JsonValueKind.Array
-                ? w.EnumerateArray().Select(x => x.GetString() ?? "").ToList()
-                : [];
-            return new PrometheusResult(resultType, series, warnings);
         }
     }
 
-    private static Dictionary<string, string> Labels(JsonElement series)
+    private static PrometheusResult Read(JsonElement root, HttpStatusCode status, string server, string query, Func<string, string> mask)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("status", out var state))
+        {
+            throw new InvalidDataException($"Prometheus at {server} answered '{query}' with HTTP {(int)status} and JSON without a status.");
+        }
+
+        if (state.ValueKind != JsonValueKind.String || state.GetString() != "success")
+        {
+            var type = root.TryGetProperty("errorType", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : "error";
+            var message = root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() ?? "" : "(no message)";
+            message = message.Length > 500 ? message[..500] + "…" : message;
+            throw new InvalidDataException($"Prometheus at {server} rejected '{query}' (HTTP {(int)status}, {mask(type ?? "error")}): {mask(message)}");
+        }
+
+        if (!root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
+            || !data.TryGetProperty("resultType", out var kind) || kind.ValueKind != JsonValueKind.String
+            || !data.TryGetProperty("result", out var result))
+        {
+            throw new InvalidDataException($"Prometheus at {server} answered '{query}' without data.resultType and data.result.");
+        }
+
+        var resultType = kind.GetString() ?? "";
+        var series = resultType switch
+        {
+            "scalar" or "string" => [new PrometheusSeries(new Dictionary<string, string>(), [Sample(result, server, query)])],
+            "vector" => Array(result, server, query).Select(s => new PrometheusSeries(Labels(s, server, query), [Sample(Property(s, "value", server, query), server, query)])).ToList(),
+            "matrix" => Array(result, server, query).Select(s => new PrometheusSeries(Labels(s, server, query), [.. Array(Property(s, "values", server, query), server, query).Select(p => Sample(p, server, query))])).ToList(),
+            _ => throw new InvalidDataException($"Prometheus at {server} answered '{query}' with an unknown result type '{mask(resultType)}'."),
+        };
+        var warnings = root.TryGetProperty("warnings", out var w) && w.ValueKind == JsonValueKind.Array
+            ? w.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? mask(x.GetString() ?? "") : x.GetRawText()).ToList()
+            : [];
+        return new PrometheusResult(resultType, series, warnings);
+    }
+
+    private static JsonElement.ArrayEnumerator Array(JsonElement element, string server, string query)
+        => element.ValueKind == JsonValueKind.Array
+            ? element.EnumerateArray()
+            : throw new InvalidDataException($"Prometheus at {server} answered '{query}' with {element.ValueKind} where an array of series or samples belongs.");
+
+    private static JsonElement Property(JsonElement series, string name, string server, string query)
+        => series.ValueKind == JsonValueKind.Object && series.TryGetProperty(name, out var value)
+            ? value
+            : throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a series without \"{name}\".");
+
+    private static Dictionary<string, string> Labels(JsonElement series, string server, string query)
     {
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (series.TryGetProperty("metric", out var metric))
+        if (series.ValueKind == JsonValueKind.Object && series.TryGetProperty("metric", out var metric))
         {
+            if (metric.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a series whose \"metric\" is {metric.ValueKind}, not an object of labels.");
+            }
+
             foreach (var label in metric.EnumerateObject())
             {
-                labels[label.Name] = label.Value.GetString() ?? "";
+                // A label value is a string in the API; null or a number is a broken answer, never an empty label.
+                labels[label.Name] = label.Value.ValueKind == JsonValueKind.String
+                    ? label.Value.GetString()!
+                    : throw new InvalidDataException($"Prometheus at {server} answered '{query}' with the label {label.Name} as {label.Value.ValueKind}, where the API sends a string.");
             }
         }
 
@@ -67,18 +116,30 @@ internal static class PrometheusResponseReader
     }
 
     /// <summary>A <c>[unix seconds, "value"]</c> pair; values are strings so that <c>NaN</c> and <c>+Inf</c> survive JSON.</summary>
-    private static (DateTimeOffset, double) Sample(JsonElement pair)
+    private static (DateTimeOffset, double) Sample(JsonElement pair, string server, string query)
     {
+        if (pair.ValueKind != JsonValueKind.Array || pair.GetArrayLength() != 2 || pair[0].ValueKind != JsonValueKind.Number || pair[1].ValueKind != JsonValueKind.String)
+        {
+            throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a sample that is not [unix time, \"value\"]: {Excerpt(pair.GetRawText())}");
+        }
+
         var seconds = pair[0].GetDouble();
-        var text = pair[1].GetString() ?? "NaN";
+        var text = pair[1].GetString()!;
         var value = text switch
         {
             "+Inf" or "Inf" => double.PositiveInfinity,
             "-Inf" => double.NegativeInfinity,
             _ => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
                 ? number
-                : throw new InvalidDataException($"The sample value '{text}' is not a number."),
+                : throw new InvalidDataException($"Prometheus at {server} answered '{query}' with the sample value '{Excerpt(text)}', which is not a number."),
         };
+        if (!double.IsFinite(seconds) || seconds is < -62135596800 or > 253402300799)
+        {
+            throw new InvalidDataException($"Prometheus at {server} answered '{query}' with the sample time {Excerpt(pair[0].GetRawText())}, which is not a time.");
+        }
+
         return (DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000)), value);
     }
+
+    private static string Excerpt(string text) => text.Length > 80 ? text[..80] + "…" : text;
 }
