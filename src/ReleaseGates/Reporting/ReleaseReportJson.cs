@@ -79,6 +79,13 @@ internal static class ReleaseReportJson
                 $"Unsupported release report schema version {version.GetRawText()}: this version of ReleaseGates reads schema version {ReleaseReport.CurrentSchemaVersion}.");
         }
 
+        // Objects the reader fills in place take no null (the deserializer's own error would not say where).
+        if (root.TryGetProperty("scoring", out var scoringElement) && scoringElement.ValueKind == JsonValueKind.Object
+            && scoringElement.TryGetProperty("categoryWeights", out var weights) && weights.ValueKind != JsonValueKind.Object)
+        {
+            throw new ReleaseReportFormatException($"Not a valid release report: '$.scoring.categoryWeights' must be an object of category weights, not {weights.ValueKind}.");
+        }
+
         var report = root.Deserialize(Context.ReleaseReport)
             ?? throw new ReleaseReportFormatException("Not a release report: the JSON is null.");
         var problems = new List<string>();

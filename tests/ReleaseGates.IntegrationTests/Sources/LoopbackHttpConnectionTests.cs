@@ -53,7 +53,9 @@ public sealed class LoopbackHttpConnectionTests
             var before = Volatile.Read(ref connections);
             var result = await Probe(new Uri(app.BaseAddress, path), 40, o => o.Method = method);
             Assert.Equal((40L, 0L, 0L), (result.Total, result.Errors, result.Unanswered));
-            Assert.Equal(2, Volatile.Read(ref connections) - before); // one kept connection per worker: every response was delimited
+            // At most one kept connection per worker (2), never one per request (40): every response was delimited. How
+            // many workers got to send is the scheduler's business: on a busy machine one worker may send all 40 first.
+            Assert.InRange(Volatile.Read(ref connections) - before, 1, 2);
         }
     }
 

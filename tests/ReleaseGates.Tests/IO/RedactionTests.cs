@@ -32,4 +32,25 @@ public class RedactionTests
     [InlineData("X-Trace", false)]
     [InlineData("Accept", false)]
     public void Secret_names_are_recognised(string name, bool secret) => Assert.Equal(secret, Redaction.IsSecretName(name));
+
+    [Fact]
+    public void A_configured_secret_is_masked_as_written_in_base64_and_url_encoded()
+    {
+        var forms = Redaction.SecretForms(["s3cr3t-t0ken/+", "user:hunter2pw", null, "abc"]);
+        var base64 = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("user:hunter2pw"));
+        var text = $"<html>401: token s3cr3t-t0ken/+ rejected; sent {base64}; see ?t={Uri.EscapeDataString("s3cr3t-t0ken/+")} and abc</html>";
+
+        var masked = Redaction.Redact(text, forms)!;
+
+        Assert.Equal("<html>401: token *** rejected; sent ***; see ?t=*** and abc</html>", masked);
+        Assert.DoesNotContain(forms, f => f.Length < Redaction.MinimumSecretLength);
+    }
+
+    [Theory]
+    [InlineData("Set-Cookie", "sessionid=abc123; Path=/; HttpOnly", "sessionid=***; Path=/; HttpOnly")]
+    [InlineData("Cookie", "a=1; b=2", "a=***; b=***")]
+    [InlineData("Authorization", "Bearer xyz", "(not shown: it carries credentials)")]
+    [InlineData("X-Frame-Options", "DENY", "DENY")]
+    public void A_header_value_is_shown_without_its_secret(string name, string value, string expected)
+        => Assert.Equal(expected, Redaction.ShownHeaderValue(name, value));
 }

@@ -12,6 +12,14 @@ public static class Fixtures
 
     public static string Checklist(string name) => Path.Combine(Root, "checklists", name);
 
+    /// <summary>Makes a named pipe (Linux) with <c>mkfifo</c>; returns its exit code.</summary>
+    public static int MakeFifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
+        mkfifo.WaitForExit();
+        return mkfifo.ExitCode;
+    }
+
     /// <summary>A new empty folder under the system temp folder; deleted by the caller's <c>using</c>.</summary>
     public static TempFolder CreateTempFolder() => new();
 

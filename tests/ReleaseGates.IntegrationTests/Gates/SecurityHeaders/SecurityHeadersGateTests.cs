@@ -252,6 +252,25 @@ public sealed class SecurityHeadersGateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_required_or_forbidden_cookie_header_shows_its_attributes_but_never_the_cookie_value()
+    {
+        var gate = await EvaluateAsync(o =>
+        {
+            o.Url = new Uri(_app.HttpsAddress!, "set/session-cookie");
+            o.CheckHttpRedirect = false;
+            o.MinimumGrade = null;
+            o.RequiredHeaderValues["Set-Cookie"] = "HttpOnly";
+            o.ForbiddenHeaders.Add("Set-Cookie");
+        });
+
+        var mismatch = Assert.Single(gate.Findings, f => f.Code == SecurityHeadersGateConstants.HeaderValueMismatch);
+        Assert.Equal("sessionid=***; Path=/", mismatch.Observed);
+        var forbidden = Assert.Single(gate.Findings, f => f.Code == SecurityHeadersGateConstants.HeaderForbiddenPresent);
+        Assert.Equal("sessionid=***; Path=/", forbidden.Observed);
+        Assert.DoesNotContain("abc", System.Text.Json.JsonSerializer.Serialize(gate.Findings), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_secure_cookie_over_plain_http_costs_nothing_as_for_the_scanner_but_fails_the_owasp_profile()
     {
         var observatory = await EvaluateAsync(o => { o.Url = new Uri(_app.BaseAddress, "secure-cookie-over-http"); o.CheckHttpRedirect = false; o.MinimumGrade = null; });

@@ -75,4 +75,40 @@ public class PrometheusResponseReaderTests
     [Fact]
     public void Selectors_join_exact_labels_and_matchers()
         => Assert.Equal("{job=\"api\", route=\"/x\", code=~\"5..\"}", PromQl.Selector(new Dictionary<string, string> { ["route"] = "/x", ["job"] = "api" }, null, "code=~\"5..\""));
+
+    [Theory]
+    [InlineData("""{"status":"success","data":{"resultType":"vector","result":[{"metric":{"job":null},"value":[1,"1"]}]}}""", "the label job as Null")]
+    [InlineData("""{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,2]}]}}""", "not [unix time, \"value\"]")]
+    [InlineData("""{"status":"success","data":{"resultType":"vector","result":{"a":1}}}""", "Object where an array")]
+    [InlineData("""{"status":"success","data":{"resultType":"vector"}}""", "without data.resultType and data.result")]
+    [InlineData("""{"status":"success","data":{"resultType":"matrix","result":[{"metric":{}}]}}""", "without \"values\"")]
+    [InlineData("""{"status":7}""", "rejected 'q'")]
+    [InlineData("""{"status":"success","data":{"resultType":"scalar","result":[1e999,"1"]}}""", "not a time")]
+    public void Json_of_another_shape_is_an_error_naming_the_query(string body, string expected)
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => Read(body));
+        Assert.Contains("'q'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.Unauthorized)]
+    [InlineData(HttpStatusCode.Forbidden)]
+    public void A_refusal_quotes_nothing_of_the_body(HttpStatusCode status)
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => Read("<html>Bearer-less token hunter2-secret was refused</html>", status));
+        Assert.DoesNotContain("hunter2", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"HTTP {(int)status}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_quoted_body_and_error_pass_through_the_connections_mask()
+    {
+        var mask = (string text) => text.Replace("tok-12345", "***", StringComparison.Ordinal);
+        var html = Assert.Throws<InvalidDataException>(() => PrometheusResponseReader.Read("<p>tok-12345</p>", HttpStatusCode.BadGateway, "http://p", "q", mask));
+        var json = Assert.Throws<InvalidDataException>(() => PrometheusResponseReader.Read("""{"status":"error","errorType":"bad_data","error":"token tok-12345 unknown"}""", HttpStatusCode.BadRequest, "http://p", "q", mask));
+
+        Assert.DoesNotContain("tok-12345", html.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("tok-12345", json.Message, StringComparison.Ordinal);
+    }
 }
