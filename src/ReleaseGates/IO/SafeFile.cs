@@ -36,23 +36,12 @@ internal static partial class SafeFile
     public static async Task<byte[]> ReadAllBytesAsync(string path, long maxBytes, CancellationToken cancellationToken)
     {
         await using var stream = OpenRead(path);
-        var length = stream.Length;
-        if (length > maxBytes)
-        {
-            throw TooLarge(path, length, maxBytes);
-        }
-
-        var buffer = new MemoryStream((int)Math.Max(0, length));
+        var buffer = Start(stream, path, maxBytes);
         var chunk = new byte[BufferSize];
         int read;
         while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            if (buffer.Length + read > maxBytes)
-            {
-                throw TooLarge(path, buffer.Length + read, maxBytes);
-            }
-
-            buffer.Write(chunk, 0, read);
+            Append(buffer, chunk, read, path, maxBytes);
         }
 
         return buffer.ToArray();
@@ -60,30 +49,19 @@ internal static partial class SafeFile
 
     /// <summary>
     /// Reads a whole regular file of at most <paramref name="maxBytes"/> bytes, synchronously (a configuration file read
-    /// while gates are registered); the same guards as <see cref="ReadAllBytesAsync"/>.
+    /// while gates are registered); the same guards as <see cref="ReadAllBytesAsync"/>, and a read error names the file.
     /// </summary>
     public static byte[] ReadAllBytes(string path, long maxBytes)
     {
         using var stream = OpenRead(path);
-        var length = stream.Length;
-        if (length > maxBytes)
-        {
-            throw TooLarge(path, length, maxBytes);
-        }
-
-        var buffer = new MemoryStream((int)Math.Max(0, length));
+        var buffer = Start(stream, path, maxBytes);
         var chunk = new byte[BufferSize];
-        int read;
         try
         {
+            int read;
             while ((read = stream.Read(chunk)) > 0)
             {
-                if (buffer.Length + read > maxBytes)
-                {
-                    throw TooLarge(path, buffer.Length + read, maxBytes);
-                }
-
-                buffer.Write(chunk, 0, read);
+                Append(buffer, chunk, read, path, maxBytes);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -92,6 +70,24 @@ internal static partial class SafeFile
         }
 
         return buffer.ToArray();
+    }
+
+    /// <summary>The buffer for a whole file, after checking its announced size against the cap.</summary>
+    private static MemoryStream Start(FileStream stream, string path, long maxBytes)
+    {
+        var length = stream.Length;
+        return length <= maxBytes ? new MemoryStream((int)Math.Max(0, length)) : throw TooLarge(path, length, maxBytes);
+    }
+
+    /// <summary>Appends a chunk read, unless it takes the file past the cap (a file may grow while it is read).</summary>
+    private static void Append(MemoryStream buffer, byte[] chunk, int read, string path, long maxBytes)
+    {
+        if (buffer.Length + read > maxBytes)
+        {
+            throw TooLarge(path, buffer.Length + read, maxBytes);
+        }
+
+        buffer.Write(chunk, 0, read);
     }
 
     /// <summary>Throws unless <paramref name="path"/> names an existing regular file (symbolic links are followed).</summary>

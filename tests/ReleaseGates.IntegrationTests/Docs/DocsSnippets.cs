@@ -105,6 +105,23 @@ public static class DocsSnippets
         return report.GetExitCode();                  // 0 promote, 1 roll back
     }
 
+    // docs/rollouts.md: a watch cancelled by the host still yields the rounds it completed.
+    public static async Task<ReleaseReport> CancelledWatch(IReleaseGateEvaluator evaluator, CancellationToken stopping)
+    {
+        ReleaseReport report;
+        try
+        {
+            report = await evaluator.WatchAsync(new WatchOptions { Interval = TimeSpan.FromMinutes(1), Duration = TimeSpan.FromMinutes(30) }, stopping);
+        }
+        catch (ReleaseWatchCanceledException cancelled) when (cancelled.Report is { } partial)
+        {
+            await partial.WriteToDirectoryAsync("canary-report"); // the rounds so far, NO-GO
+            throw;
+        }
+
+        return report;
+    }
+
 
     public static async Task ConfigurationFile()
     {

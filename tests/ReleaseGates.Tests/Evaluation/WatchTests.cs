@@ -46,6 +46,60 @@ public class WatchTests
     private const GateStatus W = GateStatus.Warning;
 
     [Fact]
+    public async Task A_cancelled_watch_throws_with_a_no_go_report_of_the_rounds_it_completed()
+    {
+        using var stop = new CancellationTokenSource();
+        var options = Every(10);
+        options.RoundCompleted = new Progress<WatchRound>(r =>
+        {
+            if (r.Number == 2)
+            {
+                stop.Cancel();
+            }
+        });
+        var watch = Scripted(P).WatchAsync(options, stop.Token);
+        for (var i = 0; i < 100_000 && !watch.IsCompleted; i++)
+        {
+            await Task.Delay(1, Ct);
+            _time.Advance(options.Interval / 4);
+        }
+
+        var cancelled = await Assert.ThrowsAsync<ReleaseWatchCanceledException>(() => watch);
+
+        Assert.IsAssignableFrom<OperationCanceledException>(cancelled);
+        var report = Assert.IsType<ReleaseReport>(cancelled.Report);
+        Assert.Equal(ReleaseDecision.NoGo, report.Decision);   // every round so far was GO: cancelled is still never GO
+        Assert.True(report.Watch!.Rounds.Count >= 2);
+        Assert.StartsWith("Watch cancelled after", report.Reasons[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_watch_cancelled_before_its_first_round_ended_has_no_report()
+    {
+        using var stop = new CancellationTokenSource();
+        var options = Every(3);
+        options.InitialDelay = TimeSpan.FromMinutes(5);
+        var watch = Scripted(P).WatchAsync(options, stop.Token);
+        await stop.CancelAsync();
+
+        var cancelled = await Assert.ThrowsAsync<ReleaseWatchCanceledException>(() => watch);
+
+        Assert.Null(cancelled.Report);
+        Assert.Contains("before its first round ended", cancelled.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(50, 0)]
+    [InlineData(1, 50)]
+    public void Waits_longer_than_a_timer_holds_are_refused_when_the_watch_starts(int intervalDays, int initialDelayDays)
+    {
+        var options = new WatchOptions { Interval = TimeSpan.FromDays(intervalDays), InitialDelay = TimeSpan.FromDays(initialDelayDays), Count = 1 };
+
+        var ex = Assert.Throws<ReleaseGatesConfigurationException>(() => { _ = Scripted(P).WatchAsync(options, Ct); });
+        Assert.Contains("at most 49 days", Assert.Single(ex.Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Completes_with_go_when_every_round_is_go_one_interval_apart_after_the_initial_delay()
     {
         var options = Every(4);

@@ -55,6 +55,20 @@ public class ReportFileTrustTests
     }
 
     [Fact]
+    public async Task A_watch_report_that_ended_no_go_reads_back_with_its_watch_reason_first()
+    {
+        var last = await FailedRequiredGate();
+        const string Reason = "Watch ended after 3 rounds; the last one was NO-GO.";
+        var round = new WatchRound { Number = 3, StartedAt = last.StartedAt, Duration = last.Duration, Decision = ReleaseDecision.NoGo, Outcome = WatchRoundOutcome.Failed };
+        var watch = last.WithWatch(ReleaseDecision.NoGo, Reason, new WatchSummary { Rounds = [round], Decision = ReleaseDecision.NoGo, Reason = Reason });
+
+        var read = ReleaseReport.FromJson(watch.ToJson());
+
+        Assert.Equal(Reason, read.Reasons[0]);
+        Assert.Equal(watch.ToJson(), read.ToJson());
+    }
+
+    [Fact]
     public async Task Null_category_weights_are_the_documented_format_error()
     {
         var json = JsonNode.Parse((await FailedRequiredGate()).ToJson())!;

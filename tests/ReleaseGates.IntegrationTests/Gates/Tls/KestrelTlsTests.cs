@@ -124,7 +124,7 @@ public sealed class KestrelTlsTests : IDisposable
                 """);
             var error = Assert.Throws<ReleaseGatesConfigurationException>(() => ReleaseGate.CreateBuilder().AddFromJsonFile(Path.Combine(folder, "releasegates.json")));
             Assert.Contains(error.Problems, p => p.Contains("gates.tls.allowedProtocols: 'Tls12, Tls4' is not one or more of", StringComparison.Ordinal));
-            Assert.Contains(error.Problems, p => p.Contains("missing.pem is not a readable certificate file", StringComparison.Ordinal));
+            Assert.Contains(error.Problems, p => p.Contains("the certificate file missing.pem does not exist", StringComparison.Ordinal));
             Assert.Contains(error.Problems, p => p.Contains("not-a-cert.pem is not a readable certificate file", StringComparison.Ordinal));
         }
         finally
