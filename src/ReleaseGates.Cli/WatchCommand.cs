@@ -10,10 +10,10 @@ internal static class WatchCommand
     public static Command Create(Option<FileInfo> config, TextWriter output, TextWriter error, Func<string, string?> environment, bool errorIsTerminal)
     {
         var shared = new CommandLine.EvaluationOptions(config);
-        var interval = Duration("--interval", "Time from one round's start to the next (500ms, 30s, 5m, 1h).", "1m");
-        var duration = Duration("--duration", "How long to keep starting rounds, after the initial delay.", null);
+        var interval = Duration("--interval", "Time from one round's start to the next (500ms, 30s, 5m, 1h).", "1m", isWait: true);
+        var duration = Duration("--duration", "How long to keep starting rounds, after the initial delay.", null, isWait: false);
         var count = new Option<int?>("--count") { Description = "At most this many rounds." };
-        var initialDelay = Duration("--initial-delay", "Wait this long before the first round.", "0s");
+        var initialDelay = Duration("--initial-delay", "Wait this long before the first round.", "0s", isWait: true);
         var failureLimit = Limit("--failure-limit", "NO-GO once more than this many rounds failed in total ('none' for no limit).", "0");
         var consecutiveFailures = Limit("--consecutive-failure-limit", "NO-GO once this many rounds in a row failed.", "none");
         var consecutiveErrors = new Option<int>("--consecutive-error-limit") { Description = "NO-GO once this many rounds in a row could not be evaluated.", DefaultValueFactory = _ => 4 };
@@ -76,12 +76,15 @@ internal static class WatchCommand
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration) && duration >= TimeSpan.Zero;
     }
 
-    private static Option<TimeSpan?> Duration(string name, string description, string? defaultText)
+    /// <summary>The longest single wait (a timer holds 2^32 − 2 ms, about 49.7 days), as the library checks it.</summary>
+    private static readonly TimeSpan MaximumWait = TimeSpan.FromDays(49);
+
+    private static Option<TimeSpan?> Duration(string name, string description, string? defaultText, bool isWait)
     {
         var option = new Option<TimeSpan?>(name)
         {
             Description = description,
-            CustomParser = result => Parse(result, name),
+            CustomParser = result => Parse(result, name, isWait),
         };
         if (defaultText is not null)
         {
@@ -91,10 +94,10 @@ internal static class WatchCommand
         return option;
     }
 
-    private static TimeSpan? Parse(ArgumentResult result, string name)
+    private static TimeSpan? Parse(ArgumentResult result, string name, bool isWait)
     {
         var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-        if (TryParseDuration(text, out var duration))
+        if (TryParseDuration(text, out var duration) && (!isWait || duration <= MaximumWait))
         {
             return duration;
         }
