@@ -115,7 +115,7 @@ public static class DocsSnippets
         }
         catch (ReleaseWatchCanceledException cancelled) when (cancelled.Report is { } partial)
         {
-            await partial.WriteToDirectoryAsync("canary-report"); // the rounds so far, NO-GO
+            await partial.WriteToDirectoryAsync("canary-report", CancellationToken.None); // the rounds so far, NO-GO (the token is cancelled)
             throw;
         }
 
