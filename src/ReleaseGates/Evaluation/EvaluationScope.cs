@@ -4,19 +4,12 @@ namespace ReleaseGates;
 
 /// <summary>
 /// One evaluation's shared work: a source that several gates read (a load probe behind both the latency and the
-/// error-rate gate) runs once per evaluation, and every gate reads the same run. Flows to the gates through the
-/// execution context; outside an evaluation there is no scope and every read runs anew.
+/// error-rate gate) runs once per evaluation, and every gate reads the same run. The evaluator makes one per
+/// evaluation and hands it to each gate in its <see cref="GateContext"/> (<see cref="GateContext.RunOnceAsync"/>).
 /// </summary>
-internal sealed class EvaluationScope(CancellationToken evaluationToken)
+internal sealed class EvaluationScope(CancellationToken evaluationToken) : IEvaluationRuns
 {
-    private static readonly AsyncLocal<EvaluationScope?> CurrentScope = new();
     private readonly ConcurrentDictionary<object, Lazy<Task<object>>> _shared = new(ReferenceEqualityComparer.Instance);
-
-    /// <summary>The scope of the evaluation the caller runs in, if any.</summary>
-    public static EvaluationScope? Current => CurrentScope.Value;
-
-    /// <summary>Starts a scope for the rest of the calling async flow (the evaluator's <c>EvaluateAsync</c>).</summary>
-    public static void Begin(CancellationToken evaluationToken) => CurrentScope.Value = new EvaluationScope(evaluationToken);
 
     /// <summary>
     /// The result of <paramref name="run"/> for <paramref name="key"/>, run once in this evaluation under the evaluation's

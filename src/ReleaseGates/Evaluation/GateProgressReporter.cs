@@ -1,23 +1,15 @@
 namespace ReleaseGates;
 
 /// <summary>
-/// Tells the evaluation's progress sink about one gate. The evaluator makes one per running gate and makes it
-/// <see cref="Current"/> for that gate's async flow, so a source the gate reads (the load probe) reports under the gate's
-/// name without being given anything. Running steps are thinned to one per <see cref="Interval"/>.
+/// Tells the evaluation's progress sink about one gate. The evaluator makes one per running gate and hands it to the
+/// gate in its <see cref="GateContext"/>, so a source the gate reads (the load probe) reports under the gate's name
+/// through <see cref="GateContext.ReportProgress(string)"/>. Running steps are thinned to one per <see cref="Interval"/>.
 /// </summary>
-internal sealed class GateProgressReporter(string gate, IProgress<GateProgress> sink, TimeProvider time)
+internal sealed class GateProgressReporter(string gate, IProgress<GateProgress> sink, TimeProvider time) : IGateProgressSink
 {
     internal static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
-    private static readonly AsyncLocal<GateProgressReporter?> CurrentReporter = new();
     private readonly long _started = time.GetTimestamp();
     private long _lastRunning = long.MinValue;
-
-    /// <summary>The reporter of the gate whose flow the caller runs in, or <see langword="null"/> when nobody listens.</summary>
-    public static GateProgressReporter? Current
-    {
-        get => CurrentReporter.Value;
-        set => CurrentReporter.Value = value;
-    }
 
     public void Started() => Tell(new GateProgress(gate, GateProgressKind.Started, TimeSpan.Zero));
 

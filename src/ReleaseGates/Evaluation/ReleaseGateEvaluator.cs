@@ -88,7 +88,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
     public async Task<ReleaseReport> EvaluateAsync(EvaluationRequest? request = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        EvaluationScope.Begin(cancellationToken);
+        var scope = new EvaluationScope(cancellationToken); // what gates share in this evaluation, handed to each
         var startedAt = _time.GetUtcNow();
         var started = _time.GetTimestamp();
         var selected = Enumerable.Range(0, _registrations.Length)
@@ -103,7 +103,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             for (var k = 0; k < selected.Length; k++)
             {
                 var slot = k;
-                tasks[k] = RunThrottledAsync(throttle, slot, selected[slot], reports, request, cancellationToken);
+                tasks[k] = RunThrottledAsync(throttle, slot, selected[slot], reports, request, scope, cancellationToken);
             }
 
             await Task.WhenAll(tasks).ConfigureAwait(false);
@@ -140,14 +140,15 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         return new ReleaseWatch(options, _time, EvaluateAsync).RunAsync(cancellationToken);
     }
 
-    private async Task RunThrottledAsync(SemaphoreSlim throttle, int slot, int index, GateReport[] reports, EvaluationRequest? request, CancellationToken cancellationToken)
+    private async Task RunThrottledAsync(
+        SemaphoreSlim throttle, int slot, int index, GateReport[] reports, EvaluationRequest? request, EvaluationScope scope, CancellationToken cancellationToken)
     {
         await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var progress = request?.Progress is { } sink ? new GateProgressReporter(_registrations[index].Name, sink, _time) : null;
             progress?.Started();
-            var report = await RunGateAsync(index, request?.Baseline, progress, cancellationToken).ConfigureAwait(false);
+            var report = await RunGateAsync(index, request?.Baseline, scope, progress, cancellationToken).ConfigureAwait(false);
             progress?.Finished(report.Status, report.Duration);
             reports[slot] = report;
         }
@@ -157,7 +158,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         }
     }
 
-    private async Task<GateReport> RunGateAsync(int index, ReleaseReport? baseline, GateProgressReporter? progress, CancellationToken cancellationToken)
+    private async Task<GateReport> RunGateAsync(int index, ReleaseReport? baseline, EvaluationScope scope, GateProgressReporter? progress, CancellationToken cancellationToken)
     {
         var registration = _registrations[index];
         var started = _time.GetTimestamp();
@@ -165,11 +166,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         // The gate runs off the caller's thread, so one that blocks synchronously delays no other gate; and it is cut at
         // its deadline whether or not it honours its token (a gate that ignores cancellation is abandoned, not awaited).
         var work = Task.Run(
-            () =>
-            {
-                GateProgressReporter.Current = progress; // this gate's flow only: what it reads reports under its name
-                return EvaluateGateAsync(index, baseline, cancellationToken);
-            },
+            () => EvaluateGateAsync(index, baseline, scope, progress, cancellationToken),
             CancellationToken.None);
         GateResult result;
         try
@@ -217,7 +214,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
     }
 
     /// <summary>Creates and runs one gate through its pipeline; every outcome but the caller's cancellation is a result.</summary>
-    private async Task<GateResult> EvaluateGateAsync(int index, ReleaseReport? baseline, CancellationToken cancellationToken)
+    private async Task<GateResult> EvaluateGateAsync(int index, ReleaseReport? baseline, EvaluationScope scope, GateProgressReporter? progress, CancellationToken cancellationToken)
     {
         var registration = _registrations[index];
         try
@@ -225,7 +222,8 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             var gate = registration.Factory(_services)
                 ?? throw new InvalidOperationException($"The factory of gate '{registration.Name}' returned null.");
             var gateBaseline = baseline?.FindGate(registration.Name) is { } earlier ? new GateBaseline(earlier.Measurements) : null;
-            var context = new GateContext(registration.Name, _services, _time, _loggerFactory.CreateLogger("ReleaseGates.Gates." + registration.Name), gateBaseline);
+            var context = new GateContext(
+                registration.Name, _services, _time, _loggerFactory.CreateLogger("ReleaseGates.Gates." + registration.Name), gateBaseline, scope, progress);
             return await _pipelines[index].ExecuteAsync(
                 static (state, token) => state.gate.EvaluateAsync(state.context, token),
                 (gate, context),

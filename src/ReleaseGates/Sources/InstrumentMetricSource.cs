@@ -43,7 +43,7 @@ internal sealed class InstrumentMetricSource : MetricSource, IDisposable
 
     public override string Description => $"instrument {_instrument} of meter {_meter}";
 
-    public override ValueTask<MetricReading> ReadAsync(CancellationToken cancellationToken)
+    public override ValueTask<MetricReading> ReadAsync(GateContext context, CancellationToken cancellationToken)
     {
         if (_found is not { } instrument)
         {

@@ -18,10 +18,11 @@ public abstract class MetricSource
     {
     }
 
-    /// <summary>Reads the value now.</summary>
+    /// <summary>Reads the value now, for the gate whose context is given.</summary>
+    /// <param name="context">The reading gate's context (<see cref="GateContext.RunOnceAsync"/>, <see cref="GateContext.ReportProgress(string)"/>).</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The value, or no data with the reason.</returns>
-    public abstract ValueTask<MetricReading> ReadAsync(CancellationToken cancellationToken);
+    public abstract ValueTask<MetricReading> ReadAsync(GateContext context, CancellationToken cancellationToken);
 
     /// <summary>
     /// Any PromQL expression that yields a scalar or a one-element vector, evaluated at the time of the read. An empty
@@ -98,7 +99,7 @@ public abstract class MetricSource
     {
         public override string Description => description;
 
-        public override async ValueTask<MetricReading> ReadAsync(CancellationToken cancellationToken)
+        public override async ValueTask<MetricReading> ReadAsync(GateContext context, CancellationToken cancellationToken)
             => await read(cancellationToken).ConfigureAwait(false) is { } value ? MetricReading.Of(value) : MetricReading.NoData($"{description} gave no value");
     }
 }

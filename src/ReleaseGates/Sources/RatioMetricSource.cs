@@ -13,10 +13,10 @@ internal sealed class RatioMetricSource(MetricSource first, MetricSource second,
         second.Validate(problems);
     }
 
-    public override async ValueTask<MetricReading> ReadAsync(CancellationToken cancellationToken)
+    public override async ValueTask<MetricReading> ReadAsync(GateContext context, CancellationToken cancellationToken)
     {
-        var a = first.ReadAsync(cancellationToken).AsTask();
-        var b = second.ReadAsync(cancellationToken).AsTask();
+        var a = first.ReadAsync(context, cancellationToken).AsTask();
+        var b = second.ReadAsync(context, cancellationToken).AsTask();
         await Task.WhenAll(a, b).ConfigureAwait(false);
         var (x, y) = (await a.ConfigureAwait(false), await b.ConfigureAwait(false));
         if (x.Value is not { } top)

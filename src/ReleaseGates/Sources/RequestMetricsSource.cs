@@ -15,18 +15,23 @@ public abstract class RequestMetricsSource
     /// <summary>A short description for reports: "server GET /api/orders (in-process metrics)".</summary>
     public abstract string Description { get; }
 
-    /// <summary>Adds the source's own configuration problems (a load probe's bounds) to those of the gate using it.</summary>
     /// <summary>The credentials the source sends (a Prometheus token, a secret header of a load probe), masked in reports.</summary>
     internal virtual IEnumerable<string?> Secrets => [];
 
+    /// <summary>Adds the source's own configuration problems (a load probe's bounds) to those of the gate using it.</summary>
     internal virtual void Validate(ICollection<string> problems)
     {
     }
 
-    /// <summary>Reads the current metrics.</summary>
+    /// <summary>Reads the current metrics for the gate whose context is given.</summary>
+    /// <param name="context">
+    /// The reading gate's context: a source whose work several gates share runs it once per evaluation with
+    /// <see cref="GateContext.RunOnceAsync"/>, and a long read tells how far it got with
+    /// <see cref="GateContext.ReportProgress(string)"/>.
+    /// </param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The metrics.</returns>
-    public abstract ValueTask<RequestMetrics> ReadAsync(CancellationToken cancellationToken);
+    public abstract ValueTask<RequestMetrics> ReadAsync(GateContext context, CancellationToken cancellationToken);
 
     /// <summary>Latencies recorded by the application into a <see cref="ConcurrentLatencyRecorder"/> (latency only).</summary>
     /// <param name="recorder">The recorder.</param>
@@ -80,13 +85,12 @@ public abstract class RequestMetricsSource
         var description = options.Targets.Count == 1
             ? $"load probe of {options.Targets[0]}"
             : $"load probe of {options.Targets.Count} URLs on {string.Join(", ", hosts.Take(2))}{(hosts.Count > 2 ? $" and {hosts.Count - 2} more hosts" : "")}";
-        return new AsyncDelegateSource(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Duration | RequestMetricsCapabilities.Windows, description, options.Validate, async ct =>
+        return new AsyncDelegateSource(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Duration | RequestMetricsCapabilities.Windows, description, options.Validate, async (context, ct) =>
         {
-            // One run per evaluation, however many gates read this probe (latency and error rate read the same requests).
-            var run = WithGateProgress(options);
-            var result = EvaluationScope.Current is { } scope
-                ? await scope.SharedAsync(options, token => HttpLoadProbe.RunAsync(run, timeProvider, token), ct).ConfigureAwait(false)
-                : await HttpLoadProbe.RunAsync(run, timeProvider, ct).ConfigureAwait(false);
+            // One run per evaluation, however many gates read this probe (latency and error rate read the same requests);
+            // its request count goes to the progress of the gate that started it.
+            var run = WithGateProgress(options, context);
+            var result = await context.RunOnceAsync(options, token => HttpLoadProbe.RunAsync(run, timeProvider, token), ct).ConfigureAwait(false);
             if (result.Total > 0 && result.Unanswered == result.Total)
             {
                 throw new HttpRequestException($"No request of the load probe got a response ({result.Total} sent): {result.FirstTransportError}");
@@ -97,24 +101,24 @@ public abstract class RequestMetricsSource
     }
 
     /// <summary>The probe's options, telling its request count to the running gate's progress too when someone listens.</summary>
-    private static HttpLoadProbeOptions WithGateProgress(HttpLoadProbeOptions options)
+    private static HttpLoadProbeOptions WithGateProgress(HttpLoadProbeOptions options, GateContext context)
     {
-        if (GateProgressReporter.Current is not { } reporter)
+        if (!context.HasProgressListener)
         {
             return options;
         }
 
         var run = options.Copy();
-        run.Progress = new LoadProgress(options.Progress, reporter);
+        run.Progress = new LoadProgress(options.Progress, context);
         return run;
     }
 
-    private sealed class LoadProgress(IProgress<long>? caller, GateProgressReporter reporter) : IProgress<long>
+    private sealed class LoadProgress(IProgress<long>? caller, GateContext context) : IProgress<long>
     {
         public void Report(long value)
         {
             caller?.Report(value);
-            reporter.Running(() => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + (value == 1 ? " request" : " requests"));
+            context.ReportProgressLazily(() => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + (value == 1 ? " request" : " requests"));
         }
     }
 
@@ -136,7 +140,7 @@ public abstract class RequestMetricsSource
         var reader = problems.Count == 0 ? new PrometheusRequestMetrics(options, timeProvider ?? TimeProvider.System) : null;
         var capabilities = RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | (options.Window is null ? 0 : RequestMetricsCapabilities.Duration);
         return new AsyncDelegateSource(
-            capabilities, reader?.Description ?? "Prometheus (misconfigured)", p => problems.ForEach(p.Add), ct => reader!.ReadAsync(ct), [.. options.Connection.Secrets]);
+            capabilities, reader?.Description ?? "Prometheus (misconfigured)", p => problems.ForEach(p.Add), (_, ct) => reader!.ReadAsync(ct), [.. options.Connection.Secrets]);
     }
 
     /// <summary>
@@ -151,7 +155,7 @@ public abstract class RequestMetricsSource
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         return new AsyncDelegateSource(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Duration,
-            $"k6 summary {Path.GetFileName(path)}", null, ct => K6SummaryReader.ReadAsync(path, durationMetric, ct));
+            $"k6 summary {Path.GetFileName(path)}", null, (_, ct) => K6SummaryReader.ReadAsync(path, durationMetric, ct));
     }
 
     /// <summary>A JMeter JTL results file in CSV, header-driven; samples filtered by label glob.</summary>
@@ -165,7 +169,7 @@ public abstract class RequestMetricsSource
         var patterns = (labels ?? []).Select(IO.FileGlob.ToRegex).ToArray();
         return new AsyncDelegateSource(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Duration | RequestMetricsCapabilities.Windows,
             $"JMeter results {Path.GetFileName(path)}", null,
-            _ => ValueTask.FromResult(JMeterJtlReader.Read(path, delimiter, patterns.Length == 0 ? null : label => patterns.Any(p => p.IsMatch(label)))));
+            (_, _) => ValueTask.FromResult(JMeterJtlReader.Read(path, delimiter, patterns.Length == 0 ? null : label => patterns.Any(p => p.IsMatch(label)))));
     }
 
     /// <summary>A HAR 1.2 capture; entries filtered by URL glob.</summary>
@@ -178,7 +182,7 @@ public abstract class RequestMetricsSource
         var patterns = (urls ?? []).Select(IO.FileGlob.ToRegex).ToArray();
         return new AsyncDelegateSource(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Duration,
             $"HAR {Path.GetFileName(path)}", null,
-            ct => HarReader.ReadAsync(path, url => patterns.Length == 0 || patterns.Any(p => p.IsMatch(url)), ct));
+            (_, ct) => HarReader.ReadAsync(path, url => patterns.Length == 0 || patterns.Any(p => p.IsMatch(url)), ct));
     }
 
     /// <summary>Metrics the caller computes (an import, a test harness).</summary>
@@ -187,6 +191,17 @@ public abstract class RequestMetricsSource
     /// <param name="read">Reads the metrics.</param>
     /// <returns>The source.</returns>
     public static RequestMetricsSource FromDelegate(RequestMetricsCapabilities capabilities, string description, Func<CancellationToken, ValueTask<RequestMetrics>> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return new AsyncDelegateSource(capabilities, description, null, (_, ct) => read(ct));
+    }
+
+    /// <summary>Metrics the caller computes with the reading gate's context: work shared between gates, progress.</summary>
+    /// <param name="capabilities">What the metrics will contain.</param>
+    /// <param name="description">How reports name the source.</param>
+    /// <param name="read">Reads the metrics, given the reading gate's context (<see cref="GateContext.RunOnceAsync"/>, <see cref="GateContext.ReportProgress(string)"/>).</param>
+    /// <returns>The source.</returns>
+    public static RequestMetricsSource FromDelegate(RequestMetricsCapabilities capabilities, string description, Func<GateContext, CancellationToken, ValueTask<RequestMetrics>> read)
     {
         ArgumentNullException.ThrowIfNull(read);
         return new AsyncDelegateSource(capabilities, description, null, read);
@@ -198,14 +213,14 @@ public abstract class RequestMetricsSource
 
         public override string Description => description;
 
-        public override ValueTask<RequestMetrics> ReadAsync(CancellationToken cancellationToken) => ValueTask.FromResult(read());
+        public override ValueTask<RequestMetrics> ReadAsync(GateContext context, CancellationToken cancellationToken) => ValueTask.FromResult(read());
     }
 
     private sealed class AsyncDelegateSource(
         RequestMetricsCapabilities capabilities,
         string description,
         Action<ICollection<string>>? validate,
-        Func<CancellationToken, ValueTask<RequestMetrics>> read,
+        Func<GateContext, CancellationToken, ValueTask<RequestMetrics>> read,
         IReadOnlyList<string?>? secrets = null) : RequestMetricsSource
     {
         internal override IEnumerable<string?> Secrets => secrets ?? [];
@@ -216,6 +231,10 @@ public abstract class RequestMetricsSource
 
         public override string Description => description;
 
-        public override ValueTask<RequestMetrics> ReadAsync(CancellationToken cancellationToken) => read(cancellationToken);
+        public override ValueTask<RequestMetrics> ReadAsync(GateContext context, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            return read(context, cancellationToken);
+        }
     }
 }

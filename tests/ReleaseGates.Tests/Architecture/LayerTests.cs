@@ -44,6 +44,18 @@ public sealed class LayerTests
     }
 
     [Fact]
+    public void Nothing_reaches_a_gate_or_a_source_through_ambient_state()
+    {
+        // The evaluation's shared runs and progress travel in GateContext, as Polly passes ResilienceContext: no AsyncLocal.
+        var ambient = Directory.EnumerateFiles(Source, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f).Contains("AsyncLocal<", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(Source, f))
+            .ToList();
+        Assert.True(ambient.Count == 0, "AsyncLocal in: " + string.Join(", ", ambient));
+    }
+
+    [Fact]
     public void Every_source_folder_has_a_layer()
     {
         var folders = Directory.EnumerateFiles(Source, "*.cs", SearchOption.AllDirectories)

@@ -13,8 +13,8 @@ internal sealed class CanaryGate(CanaryGateOptions options) : IReleaseGate
     public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
         // At the same time, so both sides see the same load, the same dependencies and the same hour.
-        var baselineRead = options.Baseline!.ReadAsync(cancellationToken).AsTask();
-        var canaryRead = options.Canary!.ReadAsync(cancellationToken).AsTask();
+        var baselineRead = options.Baseline!.ReadAsync(context, cancellationToken).AsTask();
+        var canaryRead = options.Canary!.ReadAsync(context, cancellationToken).AsTask();
         await Task.WhenAll(baselineRead, canaryRead).ConfigureAwait(false);
         var (baseline, canary) = (await baselineRead.ConfigureAwait(false), await canaryRead.ConfigureAwait(false));
         if (baseline.Latency is null || canary.Latency is null)

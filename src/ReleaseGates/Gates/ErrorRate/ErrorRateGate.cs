@@ -5,7 +5,7 @@ internal sealed class ErrorRateGate(ErrorRateGateOptions options) : IReleaseGate
 {
     public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
-        var metrics = await options.Source!.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var metrics = await options.Source!.ReadAsync(context, cancellationToken).ConfigureAwait(false);
         return Judge(metrics, options, context.Baseline);
     }
 

@@ -9,7 +9,7 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
 
     public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
-        var metrics = await options.Source!.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var metrics = await options.Source!.ReadAsync(context, cancellationToken).ConfigureAwait(false);
         return Judge(metrics, _conditions, options, context.Baseline);
     }
 

@@ -8,7 +8,7 @@ internal sealed class MetricGate(MetricGateOptions options) : IReleaseGate
     public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
         var source = options.Source!;
-        var reading = await source.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var reading = await source.ReadAsync(context, cancellationToken).ConfigureAwait(false);
         if (reading.Value is not { } value)
         {
             var reason = "No data: " + (reading.Detail ?? source.Description + " gave no value");

@@ -11,7 +11,7 @@ internal sealed class PrometheusMetricSource(PrometheusConnection connection, st
 
     internal override void Validate(ICollection<string> problems) => connection.Validate(problems, "Prometheus");
 
-    public override async ValueTask<MetricReading> ReadAsync(CancellationToken cancellationToken)
+    public override async ValueTask<MetricReading> ReadAsync(GateContext context, CancellationToken cancellationToken)
     {
         var client = _client ??= new PrometheusClient(connection, time);
         var result = await client.QueryAsync(query, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);

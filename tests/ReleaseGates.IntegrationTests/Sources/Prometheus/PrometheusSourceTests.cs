@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using ReleaseGates.IntegrationTests.Support;
 
 namespace ReleaseGates.IntegrationTests.Sources.Prometheus;
@@ -45,7 +46,7 @@ public sealed class PrometheusSourceTests(PrometheusServer prometheus) : IClassF
         await prometheus.WaitForValueAsync($$"""sum({{Count}}{job="shop", http_route="/work/{ms:int}"})""", 50);
 
         var source = RequestMetricsSource.FromPrometheus(Requests("/work/{ms:int}"));
-        var metrics = await source.ReadAsync(Ct);
+        var metrics = await source.ReadAsync(new GateContext("latency", new Microsoft.Extensions.DependencyInjection.ServiceCollection().BuildServiceProvider(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance), Ct);
         var report = await ReleaseGate.CreateBuilder()
             .AddLatency("latency", o => { o.Source = source; o.Conditions.Add("p(50) < 100ms"); o.Conditions.Add("p(95) < 100ms"); })
             .AddMetric("promql-p95", o =>

@@ -90,8 +90,8 @@ public class MetricGateTests
         meter.CreateObservableGauge("queue.depth", () => depth);
         depth = 7;
 
-        var reading = await gauge.ReadAsync(Ct);
-        var none = await missing.ReadAsync(Ct);
+        var reading = await gauge.ReadAsync(Support.TestGates.Context(), Ct);
+        var none = await missing.ReadAsync(Support.TestGates.Context(), Ct);
 
         Assert.Equal(7, reading.Value);
         Assert.Null(none.Value);
@@ -116,7 +116,7 @@ public class MetricGateTests
     {
         var ratio = MetricSource.Ratio(MetricSource.FromDelegate("errors", _ => ValueTask.FromResult<double?>(0)), MetricSource.FromDelegate("requests", _ => ValueTask.FromResult<double?>(0)));
 
-        var reading = await ratio.ReadAsync(Ct);
+        var reading = await ratio.ReadAsync(Support.TestGates.Context(), Ct);
 
         Assert.Null(reading.Value);
         Assert.Contains("denominator is 0", reading.Detail, StringComparison.Ordinal);
