@@ -9,7 +9,7 @@ internal static class WatchCommand
 {
     public static Command Create(Option<FileInfo> config, TextWriter output, TextWriter error, Func<string, string?> environment, bool errorIsTerminal)
     {
-        var shared = new CommandLine.EvaluationOptions(config);
+        var shared = new EvaluateCommand.EvaluationOptions(config);
         var interval = Duration("--interval", "Time from one round's start to the next (500ms, 30s, 5m, 1h).", "1m", isWait: true);
         var duration = Duration("--duration", "How long to keep starting rounds, after the initial delay.", null, isWait: false);
         var count = new Option<int?>("--count") { Description = "At most this many rounds." };
@@ -26,7 +26,7 @@ internal static class WatchCommand
             command.Options.Add(option);
         }
 
-        command.SetAction((parse, cancellationToken) => CommandLine.RunAsync(parse, shared, output, error, environment, errorIsTerminal, (builder, request, ct) =>
+        command.SetAction((parse, cancellationToken) => EvaluateCommand.RunAsync(parse, shared, output, error, environment, errorIsTerminal, (evaluator, request, ct) =>
         {
             var options = new WatchOptions
             {
@@ -42,7 +42,7 @@ internal static class WatchCommand
                 Request = request,
                 RoundCompleted = new RoundLines(error),
             };
-            return builder.Build().WatchAsync(options, ct);
+            return evaluator.WatchAsync(options, ct);
         }, cancellationToken));
         return command;
     }

@@ -180,13 +180,17 @@ public sealed class ReleaseReport
         }
     }
 
-    /// <summary>The file names <see cref="WriteToDirectoryAsync"/> writes: <c>report.json</c>, <c>report.md</c>, <c>junit.xml</c>.</summary>
-    public static IReadOnlyList<string> FileNames { get; } = ["report.json", "report.md", "junit.xml"];
+    /// <summary>
+    /// The file names <see cref="WriteToDirectoryAsync(string, CancellationToken)"/> writes: <c>report.json</c>,
+    /// <c>report.md</c>, <c>junit.xml</c> and <c>report.sarif</c>.
+    /// </summary>
+    public static IReadOnlyList<string> FileNames { get; } = ["report.json", "report.md", "junit.xml", "report.sarif"];
 
     /// <summary>
-    /// Writes the three CI files into <paramref name="directory"/>, creating it (and its parents) if needed:
-    /// <c>report.json</c> (<see cref="WriteJsonAsync"/>), <c>report.md</c> (<see cref="ToMarkdown"/>) and
-    /// <c>junit.xml</c> (<see cref="ToJUnitXml"/>), UTF-8 without a byte order mark, replacing files of those names.
+    /// Writes the four CI files into <paramref name="directory"/>, creating it (and its parents) if needed:
+    /// <c>report.json</c> (<see cref="WriteJsonAsync"/>), <c>report.md</c> (<see cref="ToMarkdown"/>), <c>junit.xml</c>
+    /// (<see cref="ToJUnitXml"/>) and <c>report.sarif</c> (<see cref="ToSarif"/>, results without a file of their own given
+    /// only their logical location), UTF-8 without a byte order mark, replacing files of those names.
     /// </summary>
     /// <param name="directory">The folder, relative to the current directory or rooted.</param>
     /// <param name="cancellationToken">Cancels the writes.</param>
@@ -195,7 +199,23 @@ public sealed class ReleaseReport
     /// The folder cannot be created, or a file cannot be written; every other file is still written, and the message
     /// names each one that was not.
     /// </exception>
-    public async Task<IReadOnlyList<string>> WriteToDirectoryAsync(string directory, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> WriteToDirectoryAsync(string directory, CancellationToken cancellationToken = default)
+        => WriteToDirectoryAsync(directory, null, cancellationToken);
+
+    /// <summary>
+    /// Writes the four CI files as <see cref="WriteToDirectoryAsync(string, CancellationToken)"/> does, with SARIF results
+    /// that have no file of their own located in <paramref name="sarifFallbackArtifact"/> (the pipeline's
+    /// <c>releasegates.json</c>, relative to the repository root), as GitHub code scanning requires.
+    /// </summary>
+    /// <param name="directory">The folder, relative to the current directory or rooted.</param>
+    /// <param name="sarifFallbackArtifact">The file results without one are placed in, as for <see cref="ToSarif"/>; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    /// <returns>The full paths written, in the order of <see cref="FileNames"/>.</returns>
+    /// <exception cref="IOException">
+    /// The folder cannot be created, or a file cannot be written; every other file is still written, and the message
+    /// names each one that was not.
+    /// </exception>
+    public async Task<IReadOnlyList<string>> WriteToDirectoryAsync(string directory, string? sarifFallbackArtifact, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         var folder = Directory.CreateDirectory(directory).FullName;
@@ -227,6 +247,7 @@ public sealed class ReleaseReport
         }).ConfigureAwait(false);
         await TryWrite(paths[1], () => File.WriteAllTextAsync(paths[1], ToMarkdown(), utf8, cancellationToken)).ConfigureAwait(false);
         await TryWrite(paths[2], () => File.WriteAllTextAsync(paths[2], ToJUnitXml(), utf8, cancellationToken)).ConfigureAwait(false);
+        await TryWrite(paths[3], () => File.WriteAllTextAsync(paths[3], ToSarif(sarifFallbackArtifact), utf8, cancellationToken)).ConfigureAwait(false);
         if (failures.Count > 0)
         {
             throw new IOException(

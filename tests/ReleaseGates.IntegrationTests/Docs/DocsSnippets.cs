@@ -173,8 +173,8 @@ public static class DocsSnippets
 
     public static async Task Reports(ReleaseReport report)
     {
-        // report.json (machines; schema: report.schema.json), report.md (the CI job summary) and junit.xml
-        // (dashboards show each gate as a test), in a folder created if it does not exist
+        // report.json (machines; schema: report.schema.json), report.md (the CI job summary), junit.xml (dashboards
+        // show each gate as a test) and report.sarif (code scanning), in a folder created if it does not exist
         await report.WriteToDirectoryAsync("release-report");
         Console.WriteLine(report.ToText());                                     // consoles
     }
