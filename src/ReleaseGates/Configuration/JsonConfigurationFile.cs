@@ -29,30 +29,32 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
     /// <summary>The gate types a file can name, as the <c>type</c> of a gate.</summary>
     internal static readonly IReadOnlyDictionary<string, IGateKind> Kinds = new Dictionary<string, IGateKind>(StringComparer.OrdinalIgnoreCase)
     {
-        ["coverage"] = new GateKind<CoverageGateOptions>((b, n, c) => b.AddCoverage(n, c), (o, f, _, _) => o.BaseDirectory = f.Resolve(o.BaseDirectory)),
-        ["testResults"] = new GateKind<TestResultsGateOptions>((b, n, c) => b.AddTestResults(n, c), (o, f, _, _) => o.BaseDirectory = f.Resolve(o.BaseDirectory)),
-        ["checklist"] = new GateKind<ChecklistGateOptions>((b, n, c) => b.AddChecklist(n, c), (o, f, _, _) => o.BaseDirectory = f.Resolve(o.BaseDirectory)),
-        ["latency"] = new GateKind<LatencyGateOptions>((b, n, c) => b.AddLatency(n, c), (o, f, node, binder) => o.Source = f.ReadSource(node, binder), SourceProperty),
-        ["errorRate"] = new GateKind<ErrorRateGateOptions>((b, n, c) => b.AddErrorRate(n, c), (o, f, node, binder) => o.Source = f.ReadSource(node, binder), SourceProperty),
-        ["securityHeaders"] = new GateKind<SecurityHeadersGateOptions>((b, n, c) => b.AddSecurityHeaders(n, c)),
-        ["smokeTests"] = new GateKind<SmokeTestsGateOptions>((b, n, c) => b.AddSmokeTests(n, c), (o, _, node, binder) => ReadRequests(node, binder, o.Requests), RequestsProperty),
-        ["healthChecks"] = new GateKind<HealthChecksGateOptions>((b, n, c) => b.AddHealthChecks(n, c)),
-        ["metric"] = new GateKind<MetricGateOptions>((b, n, c) => b.AddMetric(n, c), (o, f, node, binder) => o.Source = ReadMetricSource(node, binder), SourceProperty),
-        ["canary"] = new GateKind<CanaryGateOptions>((b, n, c) => b.AddCanary(n, c), (o, f, node, binder) => (o.Baseline, o.Canary) = (f.ReadSource(node, binder, BaselineProperty), f.ReadSource(node, binder, CanaryProperty)), BaselineProperty, CanaryProperty),
-        ["tls"] = new GateKind<TlsGateOptions>((b, n, c) => b.AddTls(n, c), (o, f, node, binder) => f.ReadTrustedRoots(node, binder, o.TrustedRoots), TrustedRootFilesProperty),
-        ["hostResources"] = new GateKind<HostResourcesGateOptions>((b, n, c) => b.AddHostResources(n, c), (o, f, _, _) => o.DiskPath = o.DiskPath is null ? null : f.Resolve(o.DiskPath)),
+        ["coverage"] = new GateKind<CoverageGateOptions>((b, n, o) => b.AddCoverage(n, o), (o, f, _, _) => o.BaseDirectory = f.Resolve(o.BaseDirectory)),
+        ["testResults"] = new GateKind<TestResultsGateOptions>((b, n, o) => b.AddTestResults(n, o), (o, f, _, _) => o.BaseDirectory = f.Resolve(o.BaseDirectory)),
+        ["checklist"] = new GateKind<ChecklistGateOptions>((b, n, o) => b.AddChecklist(n, o), (o, f, _, _) => o.BaseDirectory = f.Resolve(o.BaseDirectory)),
+        ["latency"] = new GateKind<LatencyGateOptions>((b, n, o) => b.AddLatency(n, o), (o, f, node, binder) => o.Source = f.ReadSource(node, binder), SourceProperty),
+        ["errorRate"] = new GateKind<ErrorRateGateOptions>((b, n, o) => b.AddErrorRate(n, o), (o, f, node, binder) => o.Source = f.ReadSource(node, binder), SourceProperty),
+        ["securityHeaders"] = new GateKind<SecurityHeadersGateOptions>((b, n, o) => b.AddSecurityHeaders(n, o)),
+        ["smokeTests"] = new GateKind<SmokeTestsGateOptions>((b, n, o) => b.AddSmokeTests(n, o), (o, _, node, binder) => ReadRequests(node, binder, o.Requests), RequestsProperty),
+        ["healthChecks"] = new GateKind<HealthChecksGateOptions>((b, n, o) => b.AddHealthChecks(n, o)),
+        ["metric"] = new GateKind<MetricGateOptions>((b, n, o) => b.AddMetric(n, o), (o, f, node, binder) => o.Source = ReadMetricSource(node, binder), SourceProperty),
+        ["canary"] = new GateKind<CanaryGateOptions>((b, n, o) => b.AddCanary(n, o), (o, f, node, binder) => (o.Baseline, o.Canary) = (f.ReadSource(node, binder, BaselineProperty), f.ReadSource(node, binder, CanaryProperty)), BaselineProperty, CanaryProperty),
+        ["tls"] = new GateKind<TlsGateOptions>((b, n, o) => b.AddTls(n, o), (o, f, node, binder) => f.ReadTrustedRoots(node, binder, o.TrustedRoots), TrustedRootFilesProperty),
+        ["hostResources"] = new GateKind<HostResourcesGateOptions>((b, n, o) => b.AddHostResources(n, o), (o, f, _, _) => o.DiskPath = o.DiskPath is null ? null : f.Resolve(o.DiskPath)),
     };
 
-    /// <summary>What a gate type does with its node: check it, and register it.</summary>
+    /// <summary>What a gate type does with its node: bind it once into its options and register them.</summary>
     internal interface IGateKind
     {
         Type OptionsType { get; }
 
         IReadOnlyList<string> Handled { get; }
 
-        void Check(JsonConfigurationFile file, ConfigBinder binder, string name, ConfigNode node);
-
-        void Add(JsonConfigurationFile file, IReleaseGatesBuilder builder, string name, ConfigNode node);
+        /// <summary>
+        /// Binds the node into a new options object, once, and registers it on <paramref name="staging"/> through the
+        /// gate's instance overload; registration's own validation (the only one) is placed at the gate's node.
+        /// </summary>
+        void Register(JsonConfigurationFile file, ConfigBinder binder, IReleaseGatesBuilder staging, string name, ConfigNode node);
     }
 
     /// <summary>Checks the whole file, throws every problem at once, and otherwise registers the configuration and the gates.</summary>
@@ -62,9 +64,12 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
         binder.BindObject(root, new ReleaseGatesOptions(), GatesProperty, WaiversProperty);
         var waivers = ReadWaivers(binder);
         var gates = Gates(binder);
+
+        // Every gate is bound once and registered on a staging list first, so that a bad file adds nothing.
+        var staging = new StagedGates();
         foreach (var (name, node, kind) in gates)
         {
-            kind.Check(this, binder, name, node);
+            kind.Register(this, binder, staging, name, node);
         }
 
         if (binder.Problems.Count > 0)
@@ -84,9 +89,9 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
             });
         }
 
-        foreach (var (name, node, kind) in gates)
+        foreach (var registration in staging.Registrations)
         {
-            kind.Add(this, builder, name, node);
+            builder.AddRegistration(registration);
         }
     }
 
@@ -419,10 +424,21 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
         }
     }
 
+    /// <summary>Registrations made while the file is checked, added to the real builder only when the whole file is valid.</summary>
+    private sealed class StagedGates : IReleaseGatesBuilder
+    {
+        public List<GateRegistration> Registrations { get; } = [];
+
+        public void AddRegistration(GateRegistration registration) => Registrations.Add(registration);
+
+        public void AddConfiguration(Action<ReleaseGatesOptions> configure) =>
+            throw new InvalidOperationException("A gate's registration does not change the evaluation settings.");
+    }
+
     [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
     [RequiresDynamicCode("Collections of options are created by reflection.")]
     private sealed class GateKind<TOptions>(
-        Func<IReleaseGatesBuilder, string, Action<TOptions>, IReleaseGatesBuilder> add,
+        Func<IReleaseGatesBuilder, string, TOptions, IReleaseGatesBuilder> add,
         Action<TOptions, JsonConfigurationFile, ConfigNode, ConfigBinder>? complete = null,
         params string[] handled) : IGateKind
         where TOptions : GateOptions, new()
@@ -433,7 +449,7 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
 
         public IReadOnlyList<string> Handled => handled;
 
-        public void Check(JsonConfigurationFile file, ConfigBinder binder, string name, ConfigNode node)
+        public void Register(JsonConfigurationFile file, ConfigBinder binder, IReleaseGatesBuilder staging, string name, ConfigNode node)
         {
             var options = new TOptions();
             var before = binder.Problems.Count;
@@ -443,17 +459,19 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
                 return;
             }
 
-            // The gate's own checks, as registration makes them, placed at the gate's node.
-            var problems = new List<string>();
-            options.Validate(problems);
-            foreach (var problem in problems)
+            try
             {
-                binder.Problem(node, problem);
+                add(staging, name, options);
+            }
+            catch (ReleaseGatesConfigurationException e)
+            {
+                // The registration's checks, the same a gate added in C# gets, placed at the gate's node.
+                foreach (var problem in e.Problems)
+                {
+                    binder.Problem(node, problem);
+                }
             }
         }
-
-        public void Add(JsonConfigurationFile file, IReleaseGatesBuilder builder, string name, ConfigNode node) =>
-            add(builder, name, options => Bind(file, file.NewBinder(), node, options));
 
         private void Bind(JsonConfigurationFile file, ConfigBinder binder, ConfigNode node, TOptions options)
         {

@@ -117,6 +117,29 @@ public static class ReleaseGatesBuilderExtensions
         ArgumentNullException.ThrowIfNull(create);
         var options = new TOptions();
         configure?.Invoke(options);
+        return builder.AddGate(name, options, create);
+    }
+
+    /// <summary>
+    /// Adds a gate from an options instance, as Polly's <c>AddX(options)</c> does: the registration copies and validates
+    /// <paramref name="options"/> now, and the gate is created once, on first use, from that copy, so nothing done to the
+    /// instance afterwards reaches it. What a configuration loader uses, having bound the options once.
+    /// </summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <typeparam name="TOptions">The gate's options, derived from <see cref="GateOptions"/>.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The gate name, unique in the evaluation.</param>
+    /// <param name="options">The options; copied.</param>
+    /// <param name="create">Creates the gate from its validated options and the services (resolve dependencies here).</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ReleaseGatesConfigurationException">The options are invalid; the message lists every problem.</exception>
+    public static TBuilder AddGate<TBuilder, TOptions>(this TBuilder builder, string name, TOptions options, Func<TOptions, IServiceProvider, IReleaseGate> create)
+        where TBuilder : IReleaseGatesBuilder
+        where TOptions : GateOptions
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(create);
         var gateLock = new object();
         IReleaseGate? gate = null;
 
@@ -137,6 +160,14 @@ public static class ReleaseGatesBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(create);
         return builder.AddGate<TBuilder, TOptions>(name, configure, (options, _) => create(options));
+    }
+
+    internal static TBuilder AddBuiltInGate<TBuilder, TOptions>(this TBuilder builder, string name, TOptions options, Func<TOptions, IReleaseGate> create)
+        where TBuilder : IReleaseGatesBuilder
+        where TOptions : GateOptions
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        return builder.AddGate(name, options, (TOptions frozen, IServiceProvider _) => create(frozen));
     }
 
     private sealed class DelegateGate(Func<GateContext, CancellationToken, ValueTask<GateResult>> evaluate) : IReleaseGate

@@ -90,4 +90,27 @@ public sealed class HostileConfigurationTests : IDisposable
         Assert.Contains("/dev/zero is a character device, not a regular file", roots, StringComparison.Ordinal);
         Assert.Contains("/dev/zero: is a character device", Assert.Single(config.Problems), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_gate_is_bound_once_when_the_file_is_loaded_so_a_variable_changed_later_reaches_nothing()
+    {
+        var variable = "RG_TEST_CHECKLIST_" + Guid.NewGuid().ToString("N");
+        _folder.Write("done.md", "- [x] done\n");
+        _folder.Write("open.md", "- [ ] open\n");
+        Environment.SetEnvironmentVariable(variable, "done.md");
+        try
+        {
+            var builder = ReleaseGate.CreateBuilder().AddFromJson(
+                new MemoryStream(Encoding.UTF8.GetBytes($$"""{ "gates": { "list": { "type": "checklist", "files": ["${{{variable}}}"] } } }""")), "releasegates.json", _folder.Path);
+            Environment.SetEnvironmentVariable(variable, "open.md");
+
+            var report = await builder.EvaluateAsync(TestContext.Current.CancellationToken);
+
+            Assert.Equal(GateStatus.Passed, report.Gates[0].Status);   // done.md, as the file was read
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
 }

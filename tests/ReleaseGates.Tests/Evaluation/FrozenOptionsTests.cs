@@ -24,6 +24,24 @@ public class FrozenOptionsTests
     }
 
     [Fact]
+    public async Task An_options_instance_is_copied_and_validated_when_it_is_added()
+    {
+        using var folder = Support.Fixtures.CreateTempFolder();
+        folder.Write("done.md", "- [x] done\n");
+        folder.Write("open.md", "- [ ] open\n");
+        var options = new ChecklistGateOptions { BaseDirectory = folder.Path };
+        options.Files.Add("done.md");
+
+        var evaluator = ReleaseGate.CreateBuilder().AddChecklist("checklist", options).Build();
+        options.Files[0] = "open.md";   // after registration: reaches nothing
+        var invalid = new ChecklistGateOptions { Weight = -1 };
+
+        Assert.Equal(GateStatus.Passed, (await evaluator.EvaluateAsync(cancellationToken: Ct)).Gates[0].Status);
+        var ex = Assert.Throws<ReleaseGatesConfigurationException>(() => ReleaseGate.CreateBuilder().AddChecklist("checklist", invalid));
+        Assert.Contains(ex.Problems, p => p.Contains("Weight", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Smoke_requests_are_copied_one_by_one()
     {
         var options = new SmokeTestsGateOptions();
