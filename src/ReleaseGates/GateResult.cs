@@ -110,7 +110,7 @@ public sealed class GateResult
     public static GateResult FromEvidence(string summary, IReadOnlyList<Measurement> measurements, IReadOnlyList<Finding>? findings = null)
     {
         ArgumentNullException.ThrowIfNull(measurements);
-        return new(DeriveStatus(measurements, findings ?? NoFindings), summary, measurements, findings);
+        return new(GateVerdict.FromEvidence(measurements, findings ?? NoFindings), summary, measurements, findings);
     }
 
     /// <summary>
@@ -168,23 +168,4 @@ public sealed class GateResult
     }
 
     private static bool IsDefined(Threshold? threshold) => threshold is not { } t || Enum.IsDefined(t.Unit);
-
-    /// <summary>The worst status the measurements and findings imply; <see cref="GateStatus.Passed"/> when there are none.</summary>
-    internal static GateStatus DeriveStatus(IEnumerable<Measurement> measurements, IEnumerable<Finding> findings)
-    {
-        var status = GateStatus.Passed;
-        foreach (var m in measurements)
-        {
-            status = Worst(status, m.ImpliedStatus);
-        }
-
-        foreach (var f in findings)
-        {
-            status = Worst(status, f.ImpliedStatus);
-        }
-
-        return status;
-    }
-
-    internal static GateStatus Worst(GateStatus a, GateStatus b) => a < b ? a : b;
 }

@@ -185,7 +185,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         }
 
         var duration = _time.GetElapsedTime(started);
-        var (status, measurements) = ReleaseScoring.Settle(result.Status, result.Measurements, result.Findings);
+        var (status, measurements) = GateVerdict.Settle(result.Status, result.Measurements, result.Findings);
 
         // Credentials a gate saw (a password in a URL, a token in a query, an echoed header) never reach a writer or a log.
         var secrets = _secretForms;

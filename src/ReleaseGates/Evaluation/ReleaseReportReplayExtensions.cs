@@ -12,7 +12,7 @@ public static class ReleaseReportReplayExtensions
     public static ReleaseReport Replay(this ReleaseReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return ReleaseScoring.Replay(report, report.Scoring);
+        return ReportReplay.Replay(report, report.Scoring);
     }
 
     /// <summary>
@@ -34,6 +34,6 @@ public static class ReleaseReportReplayExtensions
             throw new ReleaseGatesConfigurationException("The scoring settings are invalid", problems);
         }
 
-        return ReleaseScoring.Replay(report, scoring.Copy());
+        return ReportReplay.Replay(report, scoring.Copy());
     }
 }

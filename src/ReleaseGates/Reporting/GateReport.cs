@@ -46,7 +46,7 @@ public sealed class GateReport
     /// The part of the status the gate claimed beyond its evidence (a custom reason to fail, Skipped); <see cref="GateStatus.Passed"/>
     /// when the status is what the measurements and findings show. Replay and waivers keep it and re-derive the rest.
     /// </summary>
-    internal GateStatus IntrinsicStatus => Status < GateResult.DeriveStatus(Measurements, Findings) ? Status : GateStatus.Passed;
+    internal GateStatus IntrinsicStatus => GateVerdict.Intrinsic(Status, Measurements, Findings);
 
     /// <summary>This gate with another status, summary and evidence; its registration, score and duration are kept.</summary>
     internal GateReport WithOutcome(GateStatus status, string summary, IReadOnlyList<Measurement> measurements, IReadOnlyList<Finding> findings) => new()

@@ -106,7 +106,7 @@ internal static class ReleaseReportJson
     {
         // Where the stored decision is as strict as the evidence's or stricter, its reasons stand too (a watch's reason
         // first, which replaying the last round alone would drop); where it is better, the evidence decides and says why.
-        var rechecked = ReleaseScoring.Replay(stored, stored.Scoring);
+        var rechecked = ReportReplay.Replay(stored, stored.Scoring);
         return stored.Decision <= rechecked.Decision
             ? rechecked.WithDecision(stored.Decision, stored.Reasons)
             : rechecked;

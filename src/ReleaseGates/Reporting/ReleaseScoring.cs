@@ -3,7 +3,8 @@ using System.Globalization;
 namespace ReleaseGates;
 
 /// <summary>
-/// The scoring and decision rule, as pure functions of gate reports and scoring settings (see <c>docs/scoring.md</c>).
+/// The scoring and the decision rule, as pure functions of gate reports and scoring settings (see <c>docs/scoring.md</c>).
+/// A gate's own status is <see cref="GateVerdict"/>'s; replaying a saved report is <see cref="ReportReplay"/>'s.
 /// </summary>
 internal static class ReleaseScoring
 {
@@ -30,7 +31,7 @@ internal static class ReleaseScoring
 
         if (scoring.Method == ScoringMethod.Objectives
             && gate.Status != GateStatus.Error
-            && GateResult.DeriveStatus(gate.Measurements, gate.Findings) == gate.Status
+            && GateVerdict.FromEvidence(gate.Measurements, gate.Findings) == gate.Status
             && ObjectiveShare(gate) is { } share)
         {
             return 100 * share;
@@ -177,88 +178,6 @@ internal static class ReleaseScoring
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// The status a gate's result earns, used live and on replay alike: every measurement's condition is held to its value
-    /// again (a measurement's claimed status is never trusted), and the gate is never better than that evidence. A gate may
-    /// be stricter than its evidence (a claimed Failed, Error or Skipped stays), never more lenient: a Skipped result with a
-    /// failed measurement fails.
-    /// </summary>
-    internal static (GateStatus Status, IReadOnlyList<Measurement> Measurements) Settle(GateStatus claimed, IReadOnlyList<Measurement> measurements, IReadOnlyList<Finding> findings)
-    {
-        var settled = Reevaluate(measurements);
-        return (GateResult.Worst(claimed, GateResult.DeriveStatus(settled, findings)), settled);
-    }
-
-    private static IReadOnlyList<Measurement> Reevaluate(IReadOnlyList<Measurement> measurements)
-    {
-        Measurement[]? copy = null;
-        for (var i = 0; i < measurements.Count; i++)
-        {
-            var m = measurements[i];
-            GateStatus status;
-            try
-            {
-                status = m.Reevaluate();
-            }
-            catch (InvalidOperationException)
-            {
-                // A condition in units the value cannot be converted to judges nothing.
-                status = GateStatus.Error;
-            }
-
-            if (status != m.Status)
-            {
-                copy ??= [.. measurements];
-                copy[i] = m with { Status = status };
-            }
-        }
-
-        return copy ?? measurements;
-    }
-
-    /// <summary>Re-derives every gate's status from its saved measurements and findings, then decides again.</summary>
-    public static ReleaseReport Replay(ReleaseReport report, ScoringOptions scoring)
-    {
-        // The report's own waivers are applied again on the day it was evaluated: a mark none of them accounts for is cleared.
-        var waived = WaiverApplication.Apply(report.Gates.Select(ReplayGate).ToArray(), report.Waivers.Select(w => w.Waiver).ToArray(), DateOnly.FromDateTime(report.StartedAt.UtcDateTime));
-        var gates = waived.Gates;
-        var outcome = Decide(gates, scoring);
-        return new ReleaseReport
-        {
-            SchemaVersion = report.SchemaVersion,
-            Subject = report.Subject,
-            BaselineSubject = report.BaselineSubject,
-            StartedAt = report.StartedAt,
-            Duration = report.Duration,
-            Scoring = scoring.Copy(),
-            Gates = gates,
-            // A watch's verdict came from rounds the report no longer holds: replaying the last round cannot better it.
-            Decision = report.Watch is { } watch && watch.Decision < outcome.Decision ? watch.Decision : outcome.Decision,
-            Score = outcome.Score,
-            Categories = outcome.Categories,
-            Importances = outcome.Importances,
-            Reasons = report.Watch is { } w && w.Decision < outcome.Decision ? [w.Reason, .. outcome.Reasons] : outcome.Reasons,
-            DecidingGates = outcome.DecidingGates,
-            Waivers = waived.Waivers,
-            Watch = report.Watch,
-        };
-    }
-
-    private static GateReport ReplayGate(GateReport gate)
-    {
-        // An Error is a fact about the run (the gate could not evaluate); it replays as it was.
-        if (gate.Status == GateStatus.Error)
-        {
-            return gate;
-        }
-
-        // A gate may be stricter than its evidence (a custom gate failing for a reason it did not measure, a Skipped
-        // gate): that intrinsic part of the saved status is kept, the evidence-derived part is recomputed, exactly as
-        // Settle did live, so that a report replays to its own decision unless a value or condition was edited.
-        var (status, measurements) = Settle(gate.IntrinsicStatus, gate.Measurements, gate.Findings);
-        return gate.WithOutcome(status, gate.Summary, measurements, gate.Findings);
     }
 
     private static string Verb(GateStatus status) => status == GateStatus.Error ? "could not be evaluated" : "failed";

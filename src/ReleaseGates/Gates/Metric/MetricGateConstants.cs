@@ -1,7 +1,7 @@
 namespace ReleaseGates;
 
 /// <summary>Finding codes of the metric gate.</summary>
-public static class MetricGateConstants
+internal static class MetricGateConstants
 {
     /// <summary>The source had no value and <see cref="MetricGateOptions.NoDataStatus"/> is <see cref="GateStatus.Failed"/>.</summary>
     public const string NoData = "metric.no-data";
