@@ -2,7 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace ReleaseGates;
@@ -88,30 +87,7 @@ internal sealed class HttpProbe : IDisposable
         })
         { Timeout = Timeout.InfiniteTimeSpan };
 
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
-        if (options.MaximumRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = options.MaximumRetries,
-                Delay = options.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>()
-                    .Handle<TimeoutRejectedException>()
-                    .HandleResult(r => r.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout),
-                OnRetry = args =>
-                {
-                    args.Outcome.Result?.Dispose();
-                    return default;
-                },
-            });
-        }
-
-        options.ConfigureResilience?.Invoke(builder);
-        builder.AddTimeout(options.AttemptTimeout);
-        _pipeline = builder.Build();
+        _pipeline = IO.HttpRetry.Build(time, options.MaximumRetries, options.RetryDelay, options.AttemptTimeout, IO.HttpRetry.IsTransient, options.ConfigureResilience);
     }
 
     public async Task<ProbeResponse> SendAsync(ProbeRequest request, CancellationToken cancellationToken)

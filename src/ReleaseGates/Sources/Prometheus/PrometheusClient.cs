@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace ReleaseGates;
@@ -33,29 +32,9 @@ internal sealed class PrometheusClient
         _client = connection.HttpClient ?? SharedClient;
         var address = connection.BaseAddress!.ToString();
         _base = new Uri(address.EndsWith('/') ? address : address + "/");
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
-        if (connection.MaximumRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = connection.MaximumRetries,
-                Delay = connection.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>()
-                    .Handle<TimeoutRejectedException>()
-                    .HandleResult(r => r.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout),
-                OnRetry = args =>
-                {
-                    args.Outcome.Result?.Dispose();
-                    return default;
-                },
-            });
-        }
-
-        builder.AddTimeout(connection.AttemptTimeout);
-        _pipeline = builder.Build();
+        // 429 too: a busy Prometheus (or a query-frontend in front of Thanos or Mimir) asks the client to come back.
+        _pipeline = IO.HttpRetry.Build(
+            time, connection.MaximumRetries, connection.RetryDelay, connection.AttemptTimeout, s => s == HttpStatusCode.TooManyRequests || IO.HttpRetry.IsTransient(s));
     }
 
     /// <summary>The server as messages name it.</summary>
