@@ -59,7 +59,8 @@ public static class JsonConfigurationReleaseGatesBuilderExtensions
     /// <param name="sourceName">What the messages call the source, such as its file name.</param>
     /// <param name="baseDirectory">The folder relative paths start from.</param>
     /// <returns>The builder.</returns>
-    /// <exception cref="ReleaseGatesConfigurationException">The JSON configures something wrongly; every problem is listed with its line and column.</exception>
+    /// <exception cref="ReleaseGatesConfigurationException">The JSON configures something wrongly; every problem is
+    /// listed with its line and column.</exception>
     [RequiresUnreferencedCode(ReflectionMessage)]
     [RequiresDynamicCode(ReflectionMessage)]
     public static TBuilder AddFromJson<TBuilder>(this TBuilder builder, Stream json, string sourceName, string baseDirectory)

@@ -8,7 +8,10 @@ namespace ReleaseGates;
 /// </summary>
 public class GateOptions
 {
-    /// <summary>The category the gate scores in. Default: the gate's own (for example <see cref="GateCategories.Quality"/> for coverage), <see cref="GateCategories.General"/> for custom gates.</summary>
+    /// <summary>
+    /// The category the gate scores in. Default: the gate's own (for example <see cref="GateCategories.Quality"/> for
+    /// coverage), <see cref="GateCategories.General"/> for custom gates.
+    /// </summary>
     public string Category { get; set; } = GateCategories.General;
 
     /// <summary>How much the gate weighs in the decision. Default: <see cref="GateImportance.Required"/>.</summary>
@@ -17,13 +20,19 @@ public class GateOptions
     /// <summary>The gate's weight within its category and in the overall score. Default: <c>1</c>. Must be positive.</summary>
     public double Weight { get; set; } = 1;
 
-    /// <summary>The most time the gate may take, retries included. Default: <see langword="null"/>, meaning <see cref="ReleaseGatesOptions.DefaultTimeout"/>.</summary>
+    /// <summary>
+    /// The most time the gate may take, retries included. Default: <see langword="null"/>, meaning <see
+    /// cref="ReleaseGatesOptions.DefaultTimeout"/>.
+    /// </summary>
     public TimeSpan? Timeout { get; set; }
 
     /// <summary>Tags for evaluating a subset (<see cref="EvaluationRequest.Tags"/>). Default: none.</summary>
     public ISet<string> Tags { get; private set; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Dry-run: the gate is evaluated and shown in the report, but never affects the score or the decision. Default: <see langword="false"/>.</summary>
+    /// <summary>
+    /// Dry-run: the gate is evaluated and shown in the report, but never affects the score or the decision. Default:
+    /// <see langword="false"/>.
+    /// </summary>
     public bool ReportOnly { get; set; }
 
     /// <summary>

@@ -5,7 +5,8 @@ public sealed class GateRegistration
 {
     /// <summary>Creates a registration from a copy of <paramref name="options"/>, validated now.</summary>
     /// <param name="name">The gate's unique name.</param>
-    /// <param name="options">Its registration options; copied (<see cref="GateOptions.Clone"/>) and the copy validated, so later changes to this object have no effect.</param>
+    /// <param name="options">Its registration options; copied (<see cref="GateOptions.Clone"/>) and the copy validated,
+    /// so later changes to this object have no effect.</param>
     /// <param name="factory">Creates the gate for one evaluation.</param>
     /// <exception cref="ReleaseGatesConfigurationException">The options are invalid; every problem is listed.</exception>
     public GateRegistration(string name, GateOptions options, Func<IServiceProvider, IReleaseGate> factory)

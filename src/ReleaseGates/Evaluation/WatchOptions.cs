@@ -21,7 +21,10 @@ public sealed class WatchOptions
     /// <summary>Wait this long before the first round (a canary's warm-up). Default: none.</summary>
     public TimeSpan InitialDelay { get; set; }
 
-    /// <summary>NO-GO as soon as more than this many rounds failed in total; <see langword="null"/> for no total limit. Default: 0 (the first failed round stops the watch).</summary>
+    /// <summary>
+    /// NO-GO as soon as more than this many rounds failed in total; <see langword="null"/> for no total limit. Default:
+    /// 0 (the first failed round stops the watch).
+    /// </summary>
     public int? FailureLimit { get; set; } = 0;
 
     /// <summary>NO-GO as soon as this many rounds in a row failed; <see langword="null"/> for no such limit. Default: none.</summary>

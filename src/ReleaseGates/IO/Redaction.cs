@@ -117,7 +117,10 @@ internal static partial class Redaction
         return "(not shown: it carries credentials)";
     }
 
-    /// <summary>Whether a request header carries a credential: <c>Authorization</c>, <c>Proxy-Authorization</c>, <c>Cookie</c>, or a secret by its name.</summary>
+    /// <summary>
+    /// Whether a request header carries a credential: <c>Authorization</c>, <c>Proxy-Authorization</c>, <c>Cookie</c>,
+    /// or a secret by its name.
+    /// </summary>
     public static bool IsCredentialHeader(string name)
         => name.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase)
            || name.Equals("Cookie", StringComparison.OrdinalIgnoreCase) || IsSecretName(name);

@@ -4,7 +4,8 @@ namespace ReleaseGates;
 
 /// <summary>
 /// The outcome of a release evaluation: what was released, the decision, the scores and every gate's evidence.
-/// Written as JSON (<see cref="WriteJsonAsync"/>), Markdown (<see cref="ToMarkdown"/>), JUnit XML (<see cref="ToJUnitXml"/>), SARIF (<see cref="ToSarif"/>) or text (<see cref="ToText"/>).
+/// Written as JSON (<see cref="WriteJsonAsync"/>), Markdown (<see cref="ToMarkdown"/>), JUnit XML (<see
+/// cref="ToJUnitXml"/>), SARIF (<see cref="ToSarif"/>) or text (<see cref="ToText"/>).
 /// </summary>
 public sealed class ReleaseReport
 {
@@ -17,7 +18,10 @@ public sealed class ReleaseReport
     /// <summary>What was released.</summary>
     public ReleaseSubject Subject { get; init; } = new();
 
-    /// <summary>What the baseline report was about (its service, version, commit), when relative conditions compared with one; otherwise <see langword="null"/>.</summary>
+    /// <summary>
+    /// What the baseline report was about (its service, version, commit), when relative conditions compared with one;
+    /// otherwise <see langword="null"/>.
+    /// </summary>
     public ReleaseSubject? BaselineSubject { get; init; }
 
     /// <summary>When the evaluation started.</summary>
@@ -258,7 +262,10 @@ public sealed class ReleaseReport
         return paths;
     }
 
-    /// <summary>The report as Markdown for a CI job summary: the decision, the gate table, failing measurements as actual against threshold, and findings.</summary>
+    /// <summary>
+    /// The report as Markdown for a CI job summary: the decision, the gate table, failing measurements as actual
+    /// against threshold, and findings.
+    /// </summary>
     /// <returns>Markdown text.</returns>
     public string ToMarkdown() => MarkdownReportWriter.Write(this);
 

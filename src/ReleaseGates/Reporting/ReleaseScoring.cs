@@ -151,7 +151,10 @@ internal static class ReleaseScoring
             .Select(group => new ImportanceScore(group.Key, WeightedScore(group, scoring).Score, group.Count()))
             .ToArray();
 
-    /// <summary>The gate-weighted mean score of the scored gates among <paramref name="gates"/>, and the weight behind it; no score when none is scored.</summary>
+    /// <summary>
+    /// The gate-weighted mean score of the scored gates among <paramref name="gates"/>, and the weight behind it; no
+    /// score when none is scored.
+    /// </summary>
     private static (double? Score, double Weight) WeightedScore(IEnumerable<GateReport> gates, ScoringOptions scoring)
     {
         double weighted = 0, weight = 0;

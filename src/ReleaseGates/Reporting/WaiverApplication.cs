@@ -54,7 +54,10 @@ internal static class WaiverApplication
         return gate.WithOutcome(status, gate.Summary.EndsWith(suffix, StringComparison.Ordinal) ? gate.Summary : gate.Summary + suffix, measurements, findings);
     }
 
-    /// <summary>The id of the first waiver in force that covers the item, counting a match on every waiver that names it; <see langword="null"/> for none.</summary>
+    /// <summary>
+    /// The id of the first waiver in force that covers the item, counting a match on every waiver that names it; <see
+    /// langword="null"/> for none.
+    /// </summary>
     private static string? Cover(Matcher[] matchers, bool fallsShort, string name, Kind kind, string? target, string? location, List<string> covered)
     {
         if (!fallsShort)

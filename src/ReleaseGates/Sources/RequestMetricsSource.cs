@@ -149,7 +149,8 @@ public abstract class RequestMetricsSource
     /// <c>--summary-trend-stats</c>), request counts and rate, and the failed-request count.
     /// </summary>
     /// <param name="path">The summary file.</param>
-    /// <param name="durationMetric">The trend to read latencies from. Default: <c>http_req_duration</c> (try <c>http_req_duration{expected_response:true}</c>).</param>
+    /// <param name="durationMetric">The trend to read latencies from. Default: <c>http_req_duration</c> (try
+    /// <c>http_req_duration{expected_response:true}</c>).</param>
     /// <returns>The source.</returns>
     public static RequestMetricsSource FromK6Summary(string path, string durationMetric = "http_req_duration")
     {
@@ -199,7 +200,8 @@ public abstract class RequestMetricsSource
     /// <summary>Metrics the caller computes with the reading gate's context: work shared between gates, progress.</summary>
     /// <param name="capabilities">What the metrics will contain.</param>
     /// <param name="description">How reports name the source.</param>
-    /// <param name="read">Reads the metrics, given the reading gate's context (<see cref="GateContext.RunOnceAsync"/>, <see cref="GateContext.ReportProgress(string)"/>).</param>
+    /// <param name="read">Reads the metrics, given the reading gate's context (<see cref="GateContext.RunOnceAsync"/>,
+    /// <see cref="GateContext.ReportProgress(string)"/>).</param>
     /// <returns>The source.</returns>
     public static RequestMetricsSource FromDelegate(RequestMetricsCapabilities capabilities, string description, Func<GateContext, CancellationToken, ValueTask<RequestMetrics>> read)
     {

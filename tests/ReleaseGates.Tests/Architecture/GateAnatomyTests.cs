@@ -143,6 +143,21 @@ public sealed partial class GateAnatomyTests
         Assert.True(found.SetEquals(LongMethodsToSplit), $"Over {MaximumMethodLines} lines: {string.Join(", ", found.Order(StringComparer.Ordinal).Select(m => $"\"{m}\""))}");
     }
 
+    /// <summary>
+    /// Lines over 160 characters in src/ReleaseGates (.editorconfig asks for 120): a ratchet that may only go down, to at
+    /// most 50 (issue 32). Lower it when a change shortens lines; never raise it.
+    /// </summary>
+    private const int LongLinesAllowed = 509;
+
+    [Fact]
+    public void Lines_over_160_characters_only_become_fewer()
+    {
+        var longLines = Directory.EnumerateFiles(Source, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal))
+            .Sum(f => File.ReadLines(f).Count(l => l.Length > 160));
+        Assert.True(longLines <= LongLinesAllowed, $"{longLines} lines over 160 characters, more than the {LongLinesAllowed} allowed: wrap the new ones");
+    }
+
     [GeneratedRegex("\"(coverage|latency|error-rate|header|disclosure|owasp|test|results|run|migration|schema|data|health)\\.[a-z0-9-]+\"")]
     private static partial Regex FindingCodeLiteral();
 }

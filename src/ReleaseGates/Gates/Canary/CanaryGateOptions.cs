@@ -9,10 +9,16 @@ public sealed class CanaryGateOptions : GateOptions
     /// <summary>The baseline's requests (the version in production). Its latency must be a histogram. Required.</summary>
     public RequestMetricsSource? Baseline { get; set; }
 
-    /// <summary>The canary's requests (the version being rolled out), read at the same time as the baseline's. Its latency must be a histogram. Required.</summary>
+    /// <summary>
+    /// The canary's requests (the version being rolled out), read at the same time as the baseline's. Its latency must
+    /// be a histogram. Required.
+    /// </summary>
     public RequestMetricsSource? Canary { get; set; }
 
-    /// <summary>The largest increase of the canary's latency over the baseline's that is still acceptable, for example 20 ms. At least one of this and <see cref="MaximumRelativeIncrease"/> is required; with both, the smaller applies.</summary>
+    /// <summary>
+    /// The largest increase of the canary's latency over the baseline's that is still acceptable, for example 20 ms. At
+    /// least one of this and <see cref="MaximumRelativeIncrease"/> is required; with both, the smaller applies.
+    /// </summary>
     public TimeSpan? MaximumIncrease { get; set; }
 
     /// <summary>The largest acceptable increase as a share of the baseline's median, for example 0.10 for 10 %.</summary>
@@ -24,7 +30,10 @@ public sealed class CanaryGateOptions : GateOptions
     /// <summary>The fewest requests each side needs before the data can tell anything. Default: 50 (Kayenta's advice).</summary>
     public long MinimumSamples { get; set; } = 50;
 
-    /// <summary>What a comparison that cannot tell (too few requests, or an interval across the allowed increase) makes the gate: <see cref="GateStatus.Skipped"/> (inconclusive, the default) or <see cref="GateStatus.Failed"/>.</summary>
+    /// <summary>
+    /// What a comparison that cannot tell (too few requests, or an interval across the allowed increase) makes the
+    /// gate: <see cref="GateStatus.Skipped"/> (inconclusive, the default) or <see cref="GateStatus.Failed"/>.
+    /// </summary>
     public GateStatus InconclusiveStatus { get; set; } = GateStatus.Skipped;
 
     internal override IEnumerable<string?> Secrets => (Baseline?.Secrets ?? []).Concat(Canary?.Secrets ?? []);

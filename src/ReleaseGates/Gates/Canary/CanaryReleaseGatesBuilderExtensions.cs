@@ -22,7 +22,13 @@ public static class CanaryReleaseGatesBuilderExtensions
         return builder.AddBuiltInGate<TBuilder, CanaryGateOptions>(name, configure, options => new CanaryGate(options));
     }
 
-    /// <summary>Adds a gate that compares a canary's latency distribution with its baseline's, read at the same time: the Hodges–Lehmann shift of canary over baseline with its confidence interval (and the Mann–Whitney U test's p-value as evidence). It passes when the interval lies within the allowed increase, fails when it lies wholly above it, and is inconclusive when the data cannot tell, from an options instance (bound once, as a configuration file does); the instance is copied and validated now.</summary>
+    /// <summary>
+    /// Adds a gate that compares a canary's latency distribution with its baseline's, read at the same time: the
+    /// Hodges–Lehmann shift of canary over baseline with its confidence interval (and the Mann–Whitney U test's p-value
+    /// as evidence). It passes when the interval lies within the allowed increase, fails when it lies wholly above it,
+    /// and is inconclusive when the data cannot tell, from an options instance (bound once, as a configuration file
+    /// does); the instance is copied and validated now.
+    /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The gate's unique name.</param>

@@ -22,7 +22,13 @@ public static class ChecklistReleaseGatesBuilderExtensions
         return builder.AddBuiltInGate<TBuilder, ChecklistGateOptions>(name, configure, options => new ChecklistGate(options));
     }
 
-    /// <summary>Adds a gate over Markdown checklists (<c>- [x] done</c>, <c>- [ ] open</c>, and table rows with a status mark such as ✅ or ❌): every item done by default; a share per heading (<c>*Tier 2*</c> at 85 %), required items, and sign-offs that must be present, fresh and backed by evidence through the options. Every open item is a finding with its file and line, from an options instance (bound once, as a configuration file does); the instance is copied and validated now.</summary>
+    /// <summary>
+    /// Adds a gate over Markdown checklists (<c>- [x] done</c>, <c>- [ ] open</c>, and table rows with a status mark
+    /// such as ✅ or ❌): every item done by default; a share per heading (<c>*Tier 2*</c> at 85 %), required items, and
+    /// sign-offs that must be present, fresh and backed by evidence through the options. Every open item is a finding
+    /// with its file and line, from an options instance (bound once, as a configuration file does); the instance is
+    /// copied and validated now.
+    /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The gate's unique name.</param>

@@ -17,7 +17,10 @@ public static class CoverageReleaseGatesBuilderExtensions
         return builder.AddBuiltInGate<TBuilder, CoverageGateOptions>(name, configure, options => new CoverageGate(options));
     }
 
-    /// <summary>Adds a gate over coverage reports (Cobertura, OpenCover, lcov, JaCoCo; several merged), from an options instance (bound once, as a configuration file does); the instance is copied and validated now.</summary>
+    /// <summary>
+    /// Adds a gate over coverage reports (Cobertura, OpenCover, lcov, JaCoCo; several merged), from an options instance
+    /// (bound once, as a configuration file does); the instance is copied and validated now.
+    /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The gate's unique name.</param>

@@ -21,7 +21,10 @@ public sealed class ErrorRateGateOptions : GateOptions
     /// <summary>The fewest requests needed to judge; fewer gives <see cref="NoDataStatus"/>, never a pass. Default: 1.</summary>
     public long MinimumRequests { get; set; } = 1;
 
-    /// <summary>The status with fewer than <see cref="MinimumRequests"/> requests: <see cref="GateStatus.Skipped"/> (default) or <see cref="GateStatus.Failed"/>.</summary>
+    /// <summary>
+    /// The status with fewer than <see cref="MinimumRequests"/> requests: <see cref="GateStatus.Skipped"/> (default) or
+    /// <see cref="GateStatus.Failed"/>.
+    /// </summary>
     public GateStatus NoDataStatus { get; set; } = GateStatus.Skipped;
 
     /// <summary>

@@ -3,7 +3,10 @@ namespace ReleaseGates;
 /// <summary>Adds the error-rate gate.</summary>
 public static class ErrorRateReleaseGatesBuilderExtensions
 {
-    /// <summary>Adds a gate over the error rate of a request-metrics source: a maximum with a warning tier, a sustained condition and an SRE burn rate.</summary>
+    /// <summary>
+    /// Adds a gate over the error rate of a request-metrics source: a maximum with a warning tier, a sustained
+    /// condition and an SRE burn rate.
+    /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The gate's unique name.</param>
@@ -17,7 +20,11 @@ public static class ErrorRateReleaseGatesBuilderExtensions
         return builder.AddBuiltInGate<TBuilder, ErrorRateGateOptions>(name, configure, options => new ErrorRateGate(options));
     }
 
-    /// <summary>Adds a gate over the error rate of a request-metrics source: a maximum with a warning tier, a sustained condition and an SRE burn rate, from an options instance (bound once, as a configuration file does); the instance is copied and validated now.</summary>
+    /// <summary>
+    /// Adds a gate over the error rate of a request-metrics source: a maximum with a warning tier, a sustained
+    /// condition and an SRE burn rate, from an options instance (bound once, as a configuration file does); the
+    /// instance is copied and validated now.
+    /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The gate's unique name.</param>

@@ -18,7 +18,11 @@ public static class HealthChecksReleaseGatesBuilderExtensions
         return builder.AddBuiltInGate<TBuilder, HealthChecksGateOptions>(name, configure, options => new HealthChecksGate(options));
     }
 
-    /// <summary>Adds a gate that runs the application's registered health checks (all, by tag, or by predicate): unhealthy fails, degraded warns, each entry a measurement with its duration and description, from an options instance (bound once, as a configuration file does); the instance is copied and validated now.</summary>
+    /// <summary>
+    /// Adds a gate that runs the application's registered health checks (all, by tag, or by predicate): unhealthy
+    /// fails, degraded warns, each entry a measurement with its duration and description, from an options instance
+    /// (bound once, as a configuration file does); the instance is copied and validated now.
+    /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The gate's unique name.</param>

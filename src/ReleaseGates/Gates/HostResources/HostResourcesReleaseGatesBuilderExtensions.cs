@@ -3,7 +3,10 @@ namespace ReleaseGates;
 /// <summary>Adds the host-resources gate.</summary>
 public static class HostResourcesReleaseGatesBuilderExtensions
 {
-    /// <summary>Adds a gate over host CPU (sampled over a short window), memory in use and disk usage (seeds: CPU &lt; 70 %, memory &lt; 80 %, disk &lt; 60 %).</summary>
+    /// <summary>
+    /// Adds a gate over host CPU (sampled over a short window), memory in use and disk usage (seeds: CPU &lt; 70 %,
+    /// memory &lt; 80 %, disk &lt; 60 %).
+    /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The gate's unique name.</param>
@@ -13,7 +16,11 @@ public static class HostResourcesReleaseGatesBuilderExtensions
         where TBuilder : IReleaseGatesBuilder
         => builder.AddBuiltInGate<TBuilder, HostResourcesGateOptions>(name, configure, options => new HostResourcesGate(options));
 
-    /// <summary>Adds a gate over host CPU (sampled over a short window), memory in use and disk usage (seeds: CPU &lt; 70 %, memory &lt; 80 %, disk &lt; 60 %), from an options instance (bound once, as a configuration file does); the instance is copied and validated now.</summary>
+    /// <summary>
+    /// Adds a gate over host CPU (sampled over a short window), memory in use and disk usage (seeds: CPU &lt; 70 %,
+    /// memory &lt; 80 %, disk &lt; 60 %), from an options instance (bound once, as a configuration file does); the
+    /// instance is copied and validated now.
+    /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The gate's unique name.</param>

@@ -21,7 +21,10 @@ public sealed class LatencyGateOptions : GateOptions
     /// <summary>The fewest samples needed to judge. Fewer gives <see cref="NoDataStatus"/>, never a pass. Default: 1.</summary>
     public long MinimumSamples { get; set; } = 1;
 
-    /// <summary>The status when there are fewer than <see cref="MinimumSamples"/> samples: <see cref="GateStatus.Skipped"/> (inconclusive, the default) or <see cref="GateStatus.Failed"/>.</summary>
+    /// <summary>
+    /// The status when there are fewer than <see cref="MinimumSamples"/> samples: <see cref="GateStatus.Skipped"/>
+    /// (inconclusive, the default) or <see cref="GateStatus.Failed"/>.
+    /// </summary>
     public GateStatus NoDataStatus { get; set; } = GateStatus.Skipped;
 
     /// <summary>

@@ -17,7 +17,10 @@ public static class LatencyReleaseGatesBuilderExtensions
         return builder.AddBuiltInGate<TBuilder, LatencyGateOptions>(name, configure, options => new LatencyGate(options));
     }
 
-    /// <summary>Adds a gate over latency percentiles, mean, extremes and throughput of a request-metrics source, from an options instance (bound once, as a configuration file does); the instance is copied and validated now.</summary>
+    /// <summary>
+    /// Adds a gate over latency percentiles, mean, extremes and throughput of a request-metrics source, from an options
+    /// instance (bound once, as a configuration file does); the instance is copied and validated now.
+    /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The gate's unique name.</param>

@@ -22,7 +22,10 @@ public sealed class MetricGateOptions : GateOptions
     /// </summary>
     public MetricUnit Unit { get; set; } = MetricUnit.None;
 
-    /// <summary>What a read without a value makes the gate: <see cref="GateStatus.Skipped"/> (inconclusive, the default) or <see cref="GateStatus.Failed"/>.</summary>
+    /// <summary>
+    /// What a read without a value makes the gate: <see cref="GateStatus.Skipped"/> (inconclusive, the default) or <see
+    /// cref="GateStatus.Failed"/>.
+    /// </summary>
     public GateStatus NoDataStatus { get; set; } = GateStatus.Skipped;
 
     /// <inheritdoc/>

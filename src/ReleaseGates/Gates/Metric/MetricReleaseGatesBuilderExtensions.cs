@@ -19,7 +19,11 @@ public static class MetricReleaseGatesBuilderExtensions
         return builder.AddBuiltInGate<TBuilder, MetricGateOptions>(name, configure, options => new MetricGate(options));
     }
 
-    /// <summary>Adds a gate that holds one number from a <see cref="MetricSource"/> (a Prometheus query, an in-process instrument, a ratio, a delegate) to conditions on <c>value</c>, from an options instance (bound once, as a configuration file does); the instance is copied and validated now.</summary>
+    /// <summary>
+    /// Adds a gate that holds one number from a <see cref="MetricSource"/> (a Prometheus query, an in-process
+    /// instrument, a ratio, a delegate) to conditions on <c>value</c>, from an options instance (bound once, as a
+    /// configuration file does); the instance is copied and validated now.
+    /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The gate's unique name.</param>

@@ -17,7 +17,12 @@ public static class MigrationIntegrityReleaseGatesBuilderExtensions
         where TBuilder : IReleaseGatesBuilder
         => builder.AddBuiltInGate<TBuilder, MigrationIntegrityGateOptions>(name, configure, options => new MigrationIntegrityGate(options));
 
-    /// <summary>Adds a gate that reads a database, read-only, and checks its applied migration history against local migrations (classified the way Flyway's <c>validate</c> does, with Flyway checksums or a content-hash manifest), the live schema, and data invariants, from an options instance (bound once, as a configuration file does); the instance is copied and validated now.</summary>
+    /// <summary>
+    /// Adds a gate that reads a database, read-only, and checks its applied migration history against local migrations
+    /// (classified the way Flyway's <c>validate</c> does, with Flyway checksums or a content-hash manifest), the live
+    /// schema, and data invariants, from an options instance (bound once, as a configuration file does); the instance
+    /// is copied and validated now.
+    /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The gate's unique name.</param>

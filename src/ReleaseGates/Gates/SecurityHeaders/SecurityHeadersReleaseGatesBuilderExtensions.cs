@@ -17,7 +17,12 @@ public static class SecurityHeadersReleaseGatesBuilderExtensions
         where TBuilder : IReleaseGatesBuilder
         => builder.AddBuiltInGate<TBuilder, SecurityHeadersGateOptions>(name, configure, options => new SecurityHeadersGate(options));
 
-    /// <summary>Adds a gate that fetches <see cref="SecurityHeadersGateOptions.Url"/> and scores its security headers the way Mozilla HTTP Observatory does (score and grade A+ to F), checks the http → https redirect and CORS, and reports each weakness with the value seen and the ASP.NET Core line that fixes it, from an options instance (bound once, as a configuration file does); the instance is copied and validated now.</summary>
+    /// <summary>
+    /// Adds a gate that fetches <see cref="SecurityHeadersGateOptions.Url"/> and scores its security headers the way
+    /// Mozilla HTTP Observatory does (score and grade A+ to F), checks the http → https redirect and CORS, and reports
+    /// each weakness with the value seen and the ASP.NET Core line that fixes it, from an options instance (bound once,
+    /// as a configuration file does); the instance is copied and validated now.
+    /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The gate's unique name.</param>

@@ -17,7 +17,13 @@ public static class SmokeTestsReleaseGatesBuilderExtensions
         where TBuilder : IReleaseGatesBuilder
         => builder.AddBuiltInGate<TBuilder, SmokeTestsGateOptions>(name, configure, options => new SmokeTestsGate(options));
 
-    /// <summary>Adds a gate that sends each request (concurrently, within bounds; retries and timeouts from <see cref="SmokeTestsGateOptions.Probe"/>) and checks status, content type, latency, body text, JSON values and headers; each check is a measurement. An endpoint that cannot be reached makes the gate <see cref="GateStatus.Error"/>, from an options instance (bound once, as a configuration file does); the instance is copied and validated now.</summary>
+    /// <summary>
+    /// Adds a gate that sends each request (concurrently, within bounds; retries and timeouts from <see
+    /// cref="SmokeTestsGateOptions.Probe"/>) and checks status, content type, latency, body text, JSON values and
+    /// headers; each check is a measurement. An endpoint that cannot be reached makes the gate <see
+    /// cref="GateStatus.Error"/>, from an options instance (bound once, as a configuration file does); the instance is
+    /// copied and validated now.
+    /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The gate's unique name.</param>

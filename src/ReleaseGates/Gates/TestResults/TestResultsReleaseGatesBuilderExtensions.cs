@@ -20,7 +20,11 @@ public static class TestResultsReleaseGatesBuilderExtensions
         return builder.AddBuiltInGate<TBuilder, TestResultsGateOptions>(name, configure, options => new TestResultsGate(options));
     }
 
-    /// <summary>Adds a gate over TRX and JUnit XML result files: at least one test executed, none failed by default; more conditions on total, executed, passed, failed, skipped and pass-rate through the options, from an options instance (bound once, as a configuration file does); the instance is copied and validated now.</summary>
+    /// <summary>
+    /// Adds a gate over TRX and JUnit XML result files: at least one test executed, none failed by default; more
+    /// conditions on total, executed, passed, failed, skipped and pass-rate through the options, from an options
+    /// instance (bound once, as a configuration file does); the instance is copied and validated now.
+    /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The gate's unique name.</param>

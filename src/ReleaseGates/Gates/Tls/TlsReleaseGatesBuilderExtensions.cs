@@ -21,7 +21,12 @@ public static class TlsReleaseGatesBuilderExtensions
         return builder.AddBuiltInGate<TBuilder, TlsGateOptions>(name, configure, options => new TlsGate(options));
     }
 
-    /// <summary>Adds a gate over each endpoint's TLS: which protocol versions it accepts (each tried on a handshake of its own), whether its certificate chain is valid for the host name, how many days it has left, its key size and signature algorithm, and the cipher suite negotiated, from an options instance (bound once, as a configuration file does); the instance is copied and validated now.</summary>
+    /// <summary>
+    /// Adds a gate over each endpoint's TLS: which protocol versions it accepts (each tried on a handshake of its own),
+    /// whether its certificate chain is valid for the host name, how many days it has left, its key size and signature
+    /// algorithm, and the cipher suite negotiated, from an options instance (bound once, as a configuration file does);
+    /// the instance is copied and validated now.
+    /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The gate's unique name.</param>
