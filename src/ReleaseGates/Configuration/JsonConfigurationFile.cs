@@ -194,12 +194,9 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
     /// </summary>
     private string MaskEnvironment(string problem)
     {
-        lock (_fromEnvironment)
+        foreach (var (value, name) in _fromEnvironment.OrderByDescending(v => v.Key.Length))
         {
-            foreach (var (value, name) in _fromEnvironment.OrderByDescending(v => v.Key.Length))
-            {
-                problem = problem.Replace(value, "${" + name + "}", StringComparison.Ordinal);
-            }
+            problem = problem.Replace(value, "${" + name + "}", StringComparison.Ordinal);
         }
 
         return problem;
@@ -216,10 +213,7 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
         var value = environment(name);
         if (value is { Length: >= IO.Redaction.MinimumSecretLength })
         {
-            lock (_fromEnvironment)
-            {
-                _fromEnvironment[value] = name;
-            }
+            _fromEnvironment[value] = name;
         }
 
         return value;

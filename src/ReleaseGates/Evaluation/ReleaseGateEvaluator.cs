@@ -188,8 +188,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         var (status, measurements) = GateVerdict.Settle(result.Status, result.Measurements, result.Findings);
 
         // Credentials a gate saw (a password in a URL, a token in a query, an echoed header) never reach a writer or a log.
-        var secrets = _secretForms;
-        var summary = Redaction.Redact(result.Summary, secrets)!;
+        var summary = Redaction.Redact(result.Summary, _secretForms)!;
         if (status == GateStatus.Error)
         {
             // The exception object is not logged: its message and data may hold what the summary had redacted.
@@ -208,8 +207,8 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             Summary = summary,
             Score = result.Score,
             Duration = duration,
-            Measurements = Redact(measurements, secrets),
-            Findings = Redact(result.Findings, secrets),
+            Measurements = Redact(measurements, _secretForms),
+            Findings = Redact(result.Findings, _secretForms),
         };
     }
 

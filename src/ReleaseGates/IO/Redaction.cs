@@ -95,7 +95,7 @@ internal static partial class Redaction
     /// </summary>
     public static string? ShownHeaderValue(string name, string? value)
     {
-        if (value is null || !IsCredentialHeader(name) && !name.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase))
+        if (value is null || !IsCredentialHeader(name))
         {
             return value;
         }

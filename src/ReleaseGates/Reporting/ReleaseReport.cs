@@ -178,7 +178,7 @@ public sealed class ReleaseReport
             using var document = JsonDocument.Parse(bytes);
             return ReleaseReportJson.Read(document);
         }
-        catch (Exception ex) when (ex is ReleaseReportFormatException || ReleaseReportJson.IsFormatError(ex))
+        catch (Exception ex) when (ReleaseReportJson.IsFormatError(ex))
         {
             throw new ReleaseReportFormatException($"{path}: {ReleaseReportJson.FormatError(ex).Message}", ex);
         }

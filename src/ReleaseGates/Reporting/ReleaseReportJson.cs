@@ -46,8 +46,9 @@ internal static class ReleaseReportJson
     });
 
     /// <summary>
-    /// What reading a report may throw besides <see cref="ReleaseReportFormatException"/>: malformed JSON, and what the
-    /// deserializer throws for JSON of the wrong shape (<c>null</c> where an object it fills belongs).
+    /// What reading a report may throw: <see cref="ReleaseReportFormatException"/> (a <see cref="FormatException"/>),
+    /// malformed JSON, and what the deserializer throws for JSON of the wrong shape (<c>null</c> where an object it fills
+    /// belongs).
     /// </summary>
     public static bool IsFormatError(Exception ex) => ex is JsonException or InvalidOperationException or NotSupportedException or FormatException;
 
