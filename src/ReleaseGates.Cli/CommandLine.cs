@@ -17,6 +17,9 @@ internal static class CommandLine
     public static async Task<int> RunAsync(
         string[] args, TextWriter output, TextWriter error, Func<string, string?> environment, bool errorIsTerminal = false, CancellationToken cancellationToken = default)
     {
+        // The database providers a migrationIntegrity gate in the file can name, found by their invariant names.
+        System.Data.Common.DbProviderFactories.RegisterFactory("Microsoft.Data.Sqlite", Microsoft.Data.Sqlite.SqliteFactory.Instance);
+        System.Data.Common.DbProviderFactories.RegisterFactory("Npgsql", Npgsql.NpgsqlFactory.Instance);
         var config = new Option<FileInfo>("--config", "-c")
         {
             Description = "The configuration file.",
@@ -30,8 +33,9 @@ internal static class CommandLine
             ReplayCommand.Create(output, error),
             CompareCommand.Create(output, error),
             InitCommand.Create(output, error),
-            SchemaCommand.Create(output),
+            SchemaCommand.Create(output, error),
         };
+        root.Options.Add(GatePackages.Option);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -69,7 +73,7 @@ internal static class CommandLine
     /// Loads the configuration and builds the one evaluator the command uses: what only the whole configuration can show
     /// (a waiver for a gate the file does not have, scoring out of range) is an invalid configuration too, found here.
     /// </summary>
-    internal static bool TryLoad(FileInfo file, TextWriter error, [NotNullWhen(true)] out IReleaseGateEvaluator? evaluator)
+    internal static bool TryLoad(ParseResult parse, FileInfo file, TextWriter error, [NotNullWhen(true)] out IReleaseGateEvaluator? evaluator)
     {
         evaluator = null;
         if (string.IsNullOrWhiteSpace(file.ToString()))
@@ -78,14 +82,25 @@ internal static class CommandLine
             return false;
         }
 
+        if (!GatePackages.TryLoad(parse, file, error, out var kinds))
+        {
+            return false;
+        }
+
         try
         {
             // The path as given (FileInfo keeps it), so messages name the file the way the user wrote it.
-            evaluator = ReleaseGate.CreateBuilder().AddFromJsonFile(file.ToString()).Build();
+            evaluator = ReleaseGate.CreateBuilder().AddFromJsonFile(file.ToString(), kinds).Build();
             return true;
         }
         catch (ReleaseGatesConfigurationException e)
         {
+            error.WriteLine(e.Message);
+            return false;
+        }
+        catch (ArgumentException e)
+        {
+            // Two packages (or a package and a built-in gate) claim the same type.
             error.WriteLine(e.Message);
             return false;
         }

@@ -73,7 +73,7 @@ internal static class EvaluateCommand
             return ReleaseExitCodes.InvalidConfiguration;
         }
 
-        if (!CommandLine.TryLoad(parse.GetValue(options.Config)!, error, out var evaluator))
+        if (!CommandLine.TryLoad(parse, parse.GetValue(options.Config)!, error, out var evaluator))
         {
             return ReleaseExitCodes.InvalidConfiguration;
         }

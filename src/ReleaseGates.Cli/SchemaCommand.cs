@@ -8,12 +8,26 @@ namespace ReleaseGates.Cli;
 [RequiresDynamicCode("The configuration file is bound by reflection.")]
 internal static class SchemaCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, TextWriter error)
     {
-        var command = new Command("schema", "Prints the JSON Schema of the configuration file.");
+        var command = new Command("schema", "Prints the JSON Schema of the configuration file, with the gates of the packages given with --gate-package.");
         command.SetAction(async parse =>
         {
-            await output.WriteAsync(ReleaseGatesConfigurationSchema.Generate());
+            if (!GatePackages.TryLoad(parse, config: null, error, out var kinds))
+            {
+                return ReleaseExitCodes.InvalidConfiguration;
+            }
+
+            try
+            {
+                await output.WriteAsync(ReleaseGatesConfigurationSchema.Generate(kinds));
+            }
+            catch (ArgumentException e)
+            {
+                await error.WriteLineAsync(e.Message);
+                return ReleaseExitCodes.InvalidConfiguration;
+            }
+
             return ReleaseExitCodes.Go;
         });
         return command;

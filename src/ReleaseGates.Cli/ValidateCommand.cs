@@ -15,7 +15,7 @@ internal static class ValidateCommand
         command.SetAction(async parse =>
         {
             var file = parse.GetValue(config)!;
-            if (!CommandLine.TryLoad(file, error, out var evaluator))
+            if (!CommandLine.TryLoad(parse, file, error, out var evaluator))
             {
                 return ReleaseExitCodes.InvalidConfiguration;
             }

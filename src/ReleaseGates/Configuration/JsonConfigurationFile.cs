@@ -9,7 +9,8 @@ namespace ReleaseGates;
 /// </summary>
 [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
 [RequiresDynamicCode("Collections of options are created by reflection.")]
-internal sealed class JsonConfigurationFile(ConfigNode root, string source, string baseDirectory, Func<string, string?> environment)
+internal sealed class JsonConfigurationFile(
+    ConfigNode root, string source, string baseDirectory, Func<string, string?> environment, Dictionary<string, GateKind> kinds)
 {
     /// <summary>Every value taken from an environment variable, with the variable's name: masked in every problem message.</summary>
     private readonly Dictionary<string, string> _fromEnvironment = new(StringComparer.Ordinal);
@@ -17,51 +18,17 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
     private const string GatesProperty = "gates";
     private const string WaiversProperty = "waivers";
     private const string TypeProperty = "type";
-    private const string SourceProperty = "source";
-    private const string RequestsProperty = "requests";
-    private const string BaselineProperty = "baseline";
-    private const string CanaryProperty = "canary";
-    private const string TrustedRootFilesProperty = "trustedRootFiles";
+    private const string GatePackagesProperty = "gatePackages";
 
-    /// <summary>The largest certificate file read: 1 MiB (a bundle of every public root is about 250 KB).</summary>
-    private const long MaximumCertificateFileBytes = 1024 * 1024;
-
-    /// <summary>The gate types a file can name, as the <c>type</c> of a gate.</summary>
-    internal static readonly IReadOnlyDictionary<string, IGateKind> Kinds = new Dictionary<string, IGateKind>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["coverage"] = new GateKind<CoverageGateOptions>((b, n, o) => b.AddCoverage(n, o), (o, f, _, _) => o.BaseDirectory = f.Resolve(o.BaseDirectory)),
-        ["testResults"] = new GateKind<TestResultsGateOptions>((b, n, o) => b.AddTestResults(n, o), (o, f, _, _) => o.BaseDirectory = f.Resolve(o.BaseDirectory)),
-        ["checklist"] = new GateKind<ChecklistGateOptions>((b, n, o) => b.AddChecklist(n, o), (o, f, _, _) => o.BaseDirectory = f.Resolve(o.BaseDirectory)),
-        ["latency"] = new GateKind<LatencyGateOptions>((b, n, o) => b.AddLatency(n, o), (o, f, node, binder) => o.Source = f.ReadSource(node, binder), SourceProperty),
-        ["errorRate"] = new GateKind<ErrorRateGateOptions>((b, n, o) => b.AddErrorRate(n, o), (o, f, node, binder) => o.Source = f.ReadSource(node, binder), SourceProperty),
-        ["securityHeaders"] = new GateKind<SecurityHeadersGateOptions>((b, n, o) => b.AddSecurityHeaders(n, o)),
-        ["smokeTests"] = new GateKind<SmokeTestsGateOptions>((b, n, o) => b.AddSmokeTests(n, o), (o, _, node, binder) => ReadRequests(node, binder, o.Requests), RequestsProperty),
-        ["healthChecks"] = new GateKind<HealthChecksGateOptions>((b, n, o) => b.AddHealthChecks(n, o)),
-        ["metric"] = new GateKind<MetricGateOptions>((b, n, o) => b.AddMetric(n, o), (o, f, node, binder) => o.Source = ReadMetricSource(node, binder), SourceProperty),
-        ["canary"] = new GateKind<CanaryGateOptions>((b, n, o) => b.AddCanary(n, o), (o, f, node, binder) => (o.Baseline, o.Canary) = (f.ReadSource(node, binder, BaselineProperty), f.ReadSource(node, binder, CanaryProperty)), BaselineProperty, CanaryProperty),
-        ["tls"] = new GateKind<TlsGateOptions>((b, n, o) => b.AddTls(n, o), (o, f, node, binder) => f.ReadTrustedRoots(node, binder, o.TrustedRoots), TrustedRootFilesProperty),
-        ["hostResources"] = new GateKind<HostResourcesGateOptions>((b, n, o) => b.AddHostResources(n, o), (o, f, _, _) => o.DiskPath = o.DiskPath is null ? null : f.Resolve(o.DiskPath)),
-    };
-
-    /// <summary>What a gate type does with its node: bind it once into its options and register them.</summary>
-    internal interface IGateKind
-    {
-        Type OptionsType { get; }
-
-        IReadOnlyList<string> Handled { get; }
-
-        /// <summary>
-        /// Binds the node into a new options object, once, and registers it on <paramref name="staging"/> through the
-        /// gate's instance overload; registration's own validation (the only one) is placed at the gate's node.
-        /// </summary>
-        void Register(JsonConfigurationFile file, ConfigBinder binder, IReleaseGatesBuilder staging, string name, ConfigNode node);
-    }
+    /// <summary>The gate types the file can name: the built-in ones and those of the gate packages given.</summary>
+    private readonly Dictionary<string, GateKind> _kinds = kinds;
 
     /// <summary>Checks the whole file, throws every problem at once, and otherwise registers the configuration and the gates.</summary>
     public void ApplyTo(IReleaseGatesBuilder builder)
     {
         var binder = NewBinder();
-        binder.BindObject(root, new ReleaseGatesOptions(), GatesProperty, WaiversProperty);
+        binder.BindObject(root, new ReleaseGatesOptions(), GatesProperty, WaiversProperty, GatePackagesProperty);
+        ReadGatePackages(binder);
         var waivers = ReadWaivers(binder);
         var gates = Gates(binder);
 
@@ -69,7 +36,7 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
         var staging = new StagedGates();
         foreach (var (name, node, kind) in gates)
         {
-            kind.Register(this, binder, staging, name, node);
+            kind.Load(new GateFileContext(binder, node, source, baseDirectory), staging, name);
         }
 
         if (binder.Problems.Count > 0)
@@ -81,7 +48,7 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
         {
             builder.Configure(options =>
             {
-                NewBinder().BindObject(root, options, GatesProperty, WaiversProperty);
+                NewBinder().BindObject(root, options, GatesProperty, WaiversProperty, GatePackagesProperty);
                 foreach (var waiver in waivers)
                 {
                     options.Waivers.Add(waiver); // added to those configured in C# or by another file, never replacing them
@@ -219,9 +186,9 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
         return value;
     }
 
-    private List<(string Name, ConfigNode Node, IGateKind Kind)> Gates(ConfigBinder binder)
+    private List<(string Name, ConfigNode Node, GateKind Kind)> Gates(ConfigBinder binder)
     {
-        var gates = new List<(string, ConfigNode, IGateKind)>();
+        var gates = new List<(string, ConfigNode, GateKind)>();
         if (root.Kind != JsonTokenType.StartObject)
         {
             return gates;
@@ -251,170 +218,44 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
             }
             else if (type is null)
             {
-                binder.Problem(gate, $"a gate needs a \"type\": one of {string.Join(", ", Kinds.Keys)}.");
+                binder.Problem(gate, $"a gate needs a \"type\": one of {KnownTypes}.");
             }
-            else if (binder.ReadString(type) is { } typeName && Kinds.TryGetValue(typeName, out var kind))
+            else if (binder.ReadString(type) is { } typeName && _kinds.TryGetValue(typeName, out var kind))
             {
                 gates.Add((name, gate, kind));
             }
             else if (type.Kind == JsonTokenType.String)
             {
-                binder.Problem(type, $"unknown gate type {ConfigBinder.Shown(type)}; expected one of {string.Join(", ", Kinds.Keys)}.");
+                binder.Problem(type, $"unknown gate type {ConfigBinder.Shown(type)}; expected one of {KnownTypes}, or the type of a gate package named in gatePackages (the tool) or given to AddFromJsonFile.");
             }
         }
 
         return gates;
     }
 
-    /// <summary>A latency or error-rate gate's <c>source</c>: one of a k6 summary, a JMeter JTL file, a HAR file, a load probe or Prometheus.</summary>
-    private RequestMetricsSource? ReadSource(ConfigNode gate, ConfigBinder binder, string property = SourceProperty)
-    {
-        var node = gate.Property(property);
-        if (node is null)
-        {
-            return null;
-        }
-
-        var config = new RequestMetricsSourceConfiguration();
-        var before = binder.Problems.Count;
-        binder.BindObject(node, config);
-        if (binder.Problems.Count > before)
-        {
-            return null;
-        }
-
-        var chosen = new[] { config.K6Summary is not null, config.JMeterJtl is not null, config.Har is not null, config.LoadProbe is not null, config.Prometheus is not null }.Count(c => c);
-        if (chosen != 1)
-        {
-            binder.Problem(node, "set exactly one of k6Summary, jMeterJtl, har, loadProbe and prometheus.");
-            return null;
-        }
-
-        return config switch
-        {
-            { K6Summary: { } k6 } => RequestMetricsSource.FromK6Summary(Resolve(k6), config.DurationMetric ?? "http_req_duration"),
-            { JMeterJtl: { } jtl } => RequestMetricsSource.FromJMeterJtl(Resolve(jtl), config.Labels.Count == 0 ? null : config.Labels),
-            { Har: { } har } => RequestMetricsSource.FromHar(Resolve(har), config.Urls.Count == 0 ? null : config.Urls),
-            { Prometheus: { } prometheus } => RequestMetricsSource.FromPrometheus(prometheus),
-            _ => RequestMetricsSource.FromLoadProbe(config.LoadProbe!),
-        };
-    }
+    private string KnownTypes => string.Join(", ", _kinds.Keys);
 
     /// <summary>
-    /// A TLS gate's <c>trustedRootFiles</c>: certificate files (PEM, one or more certificates each, or DER), relative to
-    /// this file, whose certificates are the roots chains are built to instead of the system's.
+    /// The file's <c>gatePackages</c>: paths of gate-package assemblies, relative to the file, that the <c>release-gates</c>
+    /// tool loads before it reads the gates. The library loads no assembly itself (a host passes the packages' kinds to
+    /// <c>AddFromJsonFile</c>), so here only the property's form is checked.
     /// </summary>
-    private void ReadTrustedRoots(ConfigNode gate, ConfigBinder binder, System.Security.Cryptography.X509Certificates.X509Certificate2Collection roots)
+    private void ReadGatePackages(ConfigBinder binder)
     {
-        if (gate.Property(TrustedRootFilesProperty) is not { } node)
+        if (root.Kind != JsonTokenType.StartObject || root.Property(GatePackagesProperty) is not { } node)
         {
             return;
         }
 
         if (node.Kind != JsonTokenType.StartArray)
         {
-            binder.Problem(node, $"expected an array of certificate files (PEM or DER), found {node.KindName}.");
+            binder.Problem(node, $"expected an array of gate-package assemblies (.dll paths relative to this file), found {node.KindName}.");
             return;
         }
 
         foreach (var item in node.Items)
         {
-            if (binder.ReadString(item) is not { } path)
-            {
-                continue;
-            }
-
-            try
-            {
-                var before = roots.Count;
-                var bytes = IO.SafeFile.ReadAllBytes(Resolve(path), MaximumCertificateFileBytes);
-                if (System.Text.Encoding.ASCII.GetString(bytes).Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
-                {
-                    roots.ImportFromPem(System.Text.Encoding.ASCII.GetString(bytes));
-                }
-                else
-                {
-#if NET9_0_OR_GREATER
-                    roots.Add(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(bytes));
-#else
-                    roots.Add(new System.Security.Cryptography.X509Certificates.X509Certificate2(bytes));
-#endif
-                }
-
-                if (roots.Count == before)
-                {
-                    binder.Problem(item, $"{path} holds no certificate.");
-                }
-            }
-            catch (IO.ReportFormatException e)
-            {
-                binder.Problem(item, $"the certificate file {path} {e.Problem}.");
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.Cryptography.CryptographicException)
-            {
-                binder.Problem(item, $"{path} is not a readable certificate file (PEM or DER): {e.Message}");
-            }
-        }
-    }
-
-    /// <summary>A metric gate's <c>source</c>: a Prometheus server and a query.</summary>
-    private static MetricSource? ReadMetricSource(ConfigNode gate, ConfigBinder binder)
-    {
-        var node = gate.Property(SourceProperty);
-        if (node is null)
-        {
-            return null;
-        }
-
-        var config = new MetricSourceConfiguration();
-        var before = binder.Problems.Count;
-        binder.BindObject(node, config);
-        if (binder.Problems.Count > before)
-        {
-            return null;
-        }
-
-        if (config.Prometheus is not { } connection || string.IsNullOrWhiteSpace(config.Query))
-        {
-            binder.Problem(node, "set prometheus (the server: baseAddress and, if needed, bearerToken or username and password) and query (PromQL that yields one number).");
-            return null;
-        }
-
-        return MetricSource.FromPrometheus(connection, config.Query);
-    }
-
-    /// <summary>A smoke-tests gate's <c>requests</c>: each an object with a <c>path</c> and the expectations.</summary>
-    private static void ReadRequests(ConfigNode gate, ConfigBinder binder, IList<SmokeRequest> requests)
-    {
-        var node = gate.Property(RequestsProperty);
-        if (node is null)
-        {
-            return;
-        }
-
-        if (node.Kind != JsonTokenType.StartArray)
-        {
-            binder.Problem(node, $"expected an array of requests, found {node.KindName}.");
-            return;
-        }
-
-        foreach (var item in node.Items)
-        {
-            var config = new SmokeRequestConfiguration();
-            var before = binder.Problems.Count;
-            binder.BindObject(item, config);
-            if (binder.Problems.Count > before)
-            {
-                continue;
-            }
-
-            if (string.IsNullOrWhiteSpace(config.Path))
-            {
-                binder.Problem(item, "a request needs a \"path\" (relative to baseAddress, or an absolute URL).");
-                continue;
-            }
-
-            requests.Add(config.ToRequest());
+            _ = binder.ReadString(item);
         }
     }
 
@@ -427,50 +268,5 @@ internal sealed class JsonConfigurationFile(ConfigNode root, string source, stri
 
         public void AddConfiguration(Action<ReleaseGatesOptions> configure) =>
             throw new InvalidOperationException("A gate's registration does not change the evaluation settings.");
-    }
-
-    [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-    [RequiresDynamicCode("Collections of options are created by reflection.")]
-    private sealed class GateKind<TOptions>(
-        Func<IReleaseGatesBuilder, string, TOptions, IReleaseGatesBuilder> add,
-        Action<TOptions, JsonConfigurationFile, ConfigNode, ConfigBinder>? complete = null,
-        params string[] handled) : IGateKind
-        where TOptions : GateOptions, new()
-    {
-        private readonly string[] _handled = [TypeProperty, .. handled];
-
-        public Type OptionsType => typeof(TOptions);
-
-        public IReadOnlyList<string> Handled => handled;
-
-        public void Register(JsonConfigurationFile file, ConfigBinder binder, IReleaseGatesBuilder staging, string name, ConfigNode node)
-        {
-            var options = new TOptions();
-            var before = binder.Problems.Count;
-            Bind(file, binder, node, options);
-            if (binder.Problems.Count > before)
-            {
-                return;
-            }
-
-            try
-            {
-                add(staging, name, options);
-            }
-            catch (ReleaseGatesConfigurationException e)
-            {
-                // The registration's checks, the same a gate added in C# gets, placed at the gate's node.
-                foreach (var problem in e.Problems)
-                {
-                    binder.Problem(node, problem);
-                }
-            }
-        }
-
-        private void Bind(JsonConfigurationFile file, ConfigBinder binder, ConfigNode node, TOptions options)
-        {
-            binder.BindObject(node, options, _handled);
-            complete?.Invoke(options, file, node, binder);
-        }
     }
 }

@@ -21,17 +21,22 @@ public static class JsonConfigurationReleaseGatesBuilderExtensions
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="path">The file.</param>
+    /// <param name="kinds">
+    /// The kinds of gate packages whose gates the file may name (<c>"type": "queueDepth"</c>), beside the built-in ones.
+    /// </param>
     /// <returns>The builder.</returns>
     /// <exception cref="ReleaseGatesConfigurationException">
     /// The file cannot be read, is not JSON, or configures something wrongly: every problem is listed, each with the
     /// file, line and column.
     /// </exception>
+    /// <exception cref="ArgumentException">A kind takes a type already taken.</exception>
     [RequiresUnreferencedCode(ReflectionMessage)]
     [RequiresDynamicCode(ReflectionMessage)]
-    public static TBuilder AddFromJsonFile<TBuilder>(this TBuilder builder, string path)
+    public static TBuilder AddFromJsonFile<TBuilder>(this TBuilder builder, string path, params GateKind[] kinds)
         where TBuilder : IReleaseGatesBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var known = BuiltInGateKinds.With(kinds);
         string full;
         byte[] bytes;
         try
@@ -49,7 +54,7 @@ public static class JsonConfigurationReleaseGatesBuilderExtensions
             throw new ReleaseGatesConfigurationException($"The configuration file {path} cannot be read", [e.Message]);
         }
 
-        return builder.AddFromJson(bytes, path, Path.GetDirectoryName(full)!);
+        return builder.AddFromJson(bytes, path, Path.GetDirectoryName(full)!, known);
     }
 
     /// <summary>Adds the configuration and the gates of JSON read from a stream; see <see cref="AddFromJsonFile"/>.</summary>
@@ -58,23 +63,26 @@ public static class JsonConfigurationReleaseGatesBuilderExtensions
     /// <param name="json">The UTF-8 JSON.</param>
     /// <param name="sourceName">What the messages call the source, such as its file name.</param>
     /// <param name="baseDirectory">The folder relative paths start from.</param>
+    /// <param name="kinds">The kinds of gate packages whose gates the JSON may name, beside the built-in ones.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ReleaseGatesConfigurationException">The JSON configures something wrongly; every problem is
     /// listed with its line and column.</exception>
+    /// <exception cref="ArgumentException">A kind takes a type already taken.</exception>
     [RequiresUnreferencedCode(ReflectionMessage)]
     [RequiresDynamicCode(ReflectionMessage)]
-    public static TBuilder AddFromJson<TBuilder>(this TBuilder builder, Stream json, string sourceName, string baseDirectory)
+    public static TBuilder AddFromJson<TBuilder>(this TBuilder builder, Stream json, string sourceName, string baseDirectory, params GateKind[] kinds)
         where TBuilder : IReleaseGatesBuilder
     {
         ArgumentNullException.ThrowIfNull(json);
+        var known = BuiltInGateKinds.With(kinds);
         using var buffer = new MemoryStream();
         json.CopyTo(buffer);
-        return builder.AddFromJson(buffer.ToArray(), sourceName, baseDirectory);
+        return builder.AddFromJson(buffer.ToArray(), sourceName, baseDirectory, known);
     }
 
     [RequiresUnreferencedCode(ReflectionMessage)]
     [RequiresDynamicCode(ReflectionMessage)]
-    private static TBuilder AddFromJson<TBuilder>(this TBuilder builder, byte[] utf8, string sourceName, string baseDirectory)
+    private static TBuilder AddFromJson<TBuilder>(this TBuilder builder, byte[] utf8, string sourceName, string baseDirectory, Dictionary<string, GateKind> kinds)
         where TBuilder : IReleaseGatesBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -91,7 +99,7 @@ public static class JsonConfigurationReleaseGatesBuilderExtensions
             throw new ReleaseGatesConfigurationException($"{sourceName} is not valid JSON", [where + e.Message]);
         }
 
-        var file = new JsonConfigurationFile(root, sourceName, Path.GetFullPath(baseDirectory), Environment.GetEnvironmentVariable);
+        var file = new JsonConfigurationFile(root, sourceName, Path.GetFullPath(baseDirectory), Environment.GetEnvironmentVariable, kinds);
         file.ApplyTo(builder);
         return builder;
     }

@@ -17,10 +17,10 @@ public sealed partial class GateAnatomyTests
 
     [Theory]
     [MemberData(nameof(GateFolders))]
-    public void A_gate_folder_holds_options_gate_registration_and_constants_named_after_it(string gate)
+    public void A_gate_folder_holds_options_gate_registration_constants_and_file_form_named_after_it(string gate)
     {
         var folder = Path.Combine(Source, "Gates", gate);
-        foreach (var file in new[] { "GateOptions", "Gate", "ReleaseGatesBuilderExtensions", "GateConstants" })
+        foreach (var file in new[] { "GateOptions", "Gate", "ReleaseGatesBuilderExtensions", "GateConstants", "GateKind" })
         {
             Assert.True(File.Exists(Path.Combine(folder, gate + file + ".cs")), $"Gates/{gate} has no {gate}{file}.cs");
         }
@@ -29,6 +29,23 @@ public sealed partial class GateAnatomyTests
         Assert.NotNull(extensions);
         Assert.Contains(extensions.GetMethods(BindingFlags.Public | BindingFlags.Static), m => m.Name == "Add" + gate);
         Assert.NotNull(typeof(GateOptions).Assembly.GetType("ReleaseGates." + gate + "GateOptions"));
+
+        // The gate's file form is its own, and releasegates.json knows it through the list of built-in kinds only.
+        var kind = typeof(GateOptions).Assembly.GetType("ReleaseGates." + gate + "GateKind");
+        Assert.NotNull(kind);
+        Assert.True(typeof(GateKind).IsAssignableFrom(kind), $"{kind.Name} is not a GateKind");
+        Assert.Contains(BuiltInGateKinds.All, k => k.GetType() == kind);
+    }
+
+    [Fact]
+    public void The_configuration_names_no_gate_options_type()
+    {
+        // Configuration/ holds the file itself (subject, scoring, waivers, the gates object) and the list of kinds; each
+        // gate's properties are bound by the kind in the gate's folder.
+        var named = Directory.EnumerateFiles(Path.Combine(Source, "Configuration"), "*.cs")
+            .SelectMany(f => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(f), @"\b[A-Z]\w*GateOptions\b").Select(m => $"{Path.GetFileName(f)}: {m.Value}"))
+            .ToList();
+        Assert.Empty(named);
     }
 
     [Theory]
@@ -71,7 +88,8 @@ public sealed partial class GateAnatomyTests
                 .Select(t => t.Identifier.Text)
                 .Concat(root.DescendantNodes().OfType<DelegateDeclarationSyntax>().Where(d => d.Modifiers.Any(SyntaxKind.PublicKeyword)).Select(d => d.Identifier.Text))
                 .ToList();
-            var name = Path.GetFileNameWithoutExtension(file);
+            // A generic type's file carries its type parameters: GateKind{TOptions}.cs holds GateKind<TOptions>.
+            var name = Path.GetFileNameWithoutExtension(file).Split('{')[0];
             if (publicTypes.Count > 1 || (publicTypes.Count == 1 && publicTypes[0] != name))
             {
                 problems.Add($"{Path.GetRelativePath(Source, file)}: {string.Join(", ", publicTypes)}");

@@ -21,6 +21,7 @@ public sealed class LayerTests
         ["Reporting"],
         ["Evaluation"],
         ["DependencyInjection"],
+        ["FileForm"],
         ["Http", "Sources", "Readiness"],
         ["Gates/*"],
         ["Configuration"],

@@ -26,6 +26,12 @@ public sealed class QueueDepthGateOptions : GateOptions
     /// <summary>Warn at or above this depth; below <see cref="MaximumDepth"/>.</summary>
     public long? WarningDepth { get; set; }
 
+    /// <summary>
+    /// A file that holds the depth as a number, read when the gate is evaluated: how a pipeline hands the gate a depth it
+    /// measured. When set, the registered <see cref="IQueueDepthReader"/> is not used.
+    /// </summary>
+    public string? DepthFile { get; set; }
+
     /// <summary>The queues the depth is summed over, named in the summary. Default: <c>default</c>.</summary>
     public IList<string> Queues { get; private set; } = ["default"];
 
@@ -51,6 +57,18 @@ public sealed class QueueDepthGateOptions : GateOptions
         {
             problems.Add($"{nameof(WarningDepth)} ({warning}) must be below {nameof(MaximumDepth)} ({maximum}).");
         }
+    }
+}
+
+/// <summary>The depth written in a file; a file that does not hold a number is the gate's <c>Error</c>.</summary>
+internal sealed class FileQueueDepthReader(string path) : IQueueDepthReader
+{
+    public async ValueTask<long> ReadAsync(CancellationToken cancellationToken)
+    {
+        var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        return long.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var depth)
+            ? depth
+            : throw new InvalidDataException($"{path} does not hold a queue depth (a whole number).");
     }
 }
 
@@ -84,7 +102,25 @@ public static class QueueDepthReleaseGatesBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services?.TryAddSingleton<IQueueDepthReader>(new FixedQueueDepthReader(0));
-        return builder.AddGate<TBuilder, QueueDepthGateOptions>(name, configure, (options, services) =>
-            new QueueDepthGate(options, services.GetService<IQueueDepthReader>() ?? throw new InvalidOperationException("No IQueueDepthReader is registered.")));
+        return builder.AddGate<TBuilder, QueueDepthGateOptions>(name, configure, Create);
     }
+
+    /// <summary>Adds a queue-depth gate with an options instance (copied, then validated), as <c>releasegates.json</c> does.</summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The gate name.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder AddQueueDepth<TBuilder>(this TBuilder builder, string name, QueueDepthGateOptions options)
+        where TBuilder : IReleaseGatesBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services?.TryAddSingleton<IQueueDepthReader>(new FixedQueueDepthReader(0));
+        return builder.AddGate<TBuilder, QueueDepthGateOptions>(name, options, Create);
+    }
+
+    private static QueueDepthGate Create(QueueDepthGateOptions options, IServiceProvider services) =>
+        new(options, options.DepthFile is { } file
+            ? new FileQueueDepthReader(file)
+            : services.GetService<IQueueDepthReader>() ?? throw new InvalidOperationException("No IQueueDepthReader is registered, and no DepthFile is set."));
 }

@@ -1,0 +1,90 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Nodes;
+
+namespace ReleaseGates;
+
+/// <summary>
+/// JSON Schema (draft 2020-12) fragments generated from the same public properties <see cref="ConfigBinder"/> binds, so
+/// that the schema of <c>releasegates.json</c> says exactly what the loader accepts.
+/// </summary>
+internal static class ConfigSchema
+{
+    /// <summary>The schema of an object bound by its public properties.</summary>
+    [RequiresUnreferencedCode("Reflection.")]
+    [RequiresDynamicCode("Reflection.")]
+    public static JsonObject ObjectSchemaOf<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>() => ObjectSchema(typeof(T));
+
+    [RequiresUnreferencedCode("Reflection.")]
+    [RequiresDynamicCode("Reflection.")]
+    public static JsonObject ObjectSchema([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type)
+    {
+        var properties = new JsonObject();
+        foreach (var property in ConfigBinder.BindableProperties(type).OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            properties[ConfigBinder.CamelCase(property.Name)] = TypeSchema(property.PropertyType);
+        }
+
+        var schema = new JsonObject { ["type"] = "object", ["properties"] = properties, ["additionalProperties"] = false };
+        var required = ConfigBinder.BindableProperties(type)
+            .Where(p => p.IsDefined(typeof(System.Runtime.CompilerServices.RequiredMemberAttribute), inherit: false))
+            .Select(p => ConfigBinder.CamelCase(p.Name))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        if (required.Length > 0)
+        {
+            schema["required"] = new JsonArray([.. required.Select(r => JsonValue.Create(r))]);
+        }
+
+        return schema;
+    }
+
+    [RequiresUnreferencedCode("Reflection.")]
+    [RequiresDynamicCode("Reflection.")]
+    public static JsonObject TypeSchema(Type type)
+    {
+        var nullable = Nullable.GetUnderlyingType(type) is not null;
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        JsonObject schema;
+        if (ConfigBinder.ElementType(type) is { } element)
+        {
+            schema = element.IsGenericType && element.GetGenericTypeDefinition() == typeof(KeyValuePair<,>)
+                ? new JsonObject { ["type"] = "object", ["additionalProperties"] = TypeSchema(element.GetGenericArguments()[1]) }
+                : new JsonObject { ["type"] = "array", ["items"] = TypeSchema(element) };
+        }
+        else if (type.IsEnum && type.IsDefined(typeof(FlagsAttribute), inherit: false))
+        {
+            var names = string.Join("|", Enum.GetNames(type).SelectMany(n => new[] { n, ConfigBinder.CamelCase(n) }).Distinct(StringComparer.Ordinal));
+            schema = new JsonObject
+            {
+                ["type"] = "string",
+                ["pattern"] = $"^\\s*({names})(\\s*,\\s*({names}))*\\s*$",
+                ["description"] = "One or more names, separated by commas.",
+            };
+        }
+        else if (type.IsEnum)
+        {
+            schema = new JsonObject { ["enum"] = new JsonArray([.. Enum.GetNames(type).Select(n => JsonValue.Create(ConfigBinder.CamelCase(n)))]) };
+        }
+        else
+        {
+            schema = type switch
+            {
+                _ when type == typeof(bool) => new JsonObject { ["type"] = "boolean" },
+                _ when type == typeof(int) || type == typeof(long) => new JsonObject { ["type"] = "integer" },
+                _ when type == typeof(double) => new JsonObject
+                {
+                    ["anyOf"] = new JsonArray(new JsonObject { ["type"] = "number" }, new JsonObject { ["type"] = "string", ["pattern"] = "^-?[0-9.]+\\s*%$" }),
+                },
+                _ when type == typeof(TimeSpan) => new JsonObject { ["type"] = "string", ["description"] = "A duration: 300ms, 1.5s, 2min, 1h or 00:05:00." },
+                _ when type == typeof(Uri) => new JsonObject { ["type"] = "string", ["format"] = "uri" },
+                _ when type == typeof(DateOnly) => new JsonObject { ["type"] = "string", ["format"] = "date" },
+                _ when type == typeof(string) || type == typeof(HttpMethod) => new JsonObject { ["type"] = "string" },
+                _ => ObjectSchema(type),
+            };
+        }
+
+        return nullable
+            ? new JsonObject { ["anyOf"] = new JsonArray(schema, new JsonObject { ["type"] = "null" }) }
+            : schema;
+    }
+}

@@ -1,0 +1,21 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace ReleaseGates;
+
+/// <summary><c>"type": "canary"</c> in <c>releasegates.json</c>, with a request-metrics source for each side (<c>baseline</c>, <c>canary</c>).</summary>
+internal sealed class CanaryGateKind() : GateKind<CanaryGateOptions>("canary")
+{
+    /// <inheritdoc />
+    internal override IReadOnlyList<GateFileProperty<CanaryGateOptions>> Properties
+    {
+        [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
+        [RequiresDynamicCode("Collections of options are created by reflection.")]
+        get => [
+            RequestMetricsSourceForm.Property<CanaryGateOptions>("baseline", (o, s) => o.Baseline = s),
+            RequestMetricsSourceForm.Property<CanaryGateOptions>("canary", (o, s) => o.Canary = s),
+        ];
+    }
+
+    /// <inheritdoc />
+    protected override void Register(IReleaseGatesBuilder builder, string name, CanaryGateOptions options) => builder.AddCanary(name, options);
+}

@@ -1,0 +1,8 @@
+namespace ReleaseGates;
+
+/// <summary><c>"type": "healthChecks"</c> in <c>releasegates.json</c>: every property bound by name.</summary>
+internal sealed class HealthChecksGateKind() : GateKind<HealthChecksGateOptions>("healthChecks")
+{
+    /// <inheritdoc />
+    protected override void Register(IReleaseGatesBuilder builder, string name, HealthChecksGateOptions options) => builder.AddHealthChecks(name, options);
+}

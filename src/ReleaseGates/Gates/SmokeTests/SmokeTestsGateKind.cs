@@ -1,0 +1,59 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ReleaseGates;
+
+/// <summary><c>"type": "smokeTests"</c> in <c>releasegates.json</c>, with its <c>requests</c>: each an object with a <c>path</c> and the expectations.</summary>
+internal sealed class SmokeTestsGateKind() : GateKind<SmokeTestsGateOptions>("smokeTests")
+{
+    /// <inheritdoc />
+    internal override IReadOnlyList<GateFileProperty<SmokeTestsGateOptions>> Properties
+    {
+        [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
+        [RequiresDynamicCode("Collections of options are created by reflection.")]
+        get => [new("requests", RequestsSchema, (node, options, file) => ReadRequests(node, file, options.Requests))];
+    }
+
+    /// <inheritdoc />
+    protected override void Register(IReleaseGatesBuilder builder, string name, SmokeTestsGateOptions options) => builder.AddSmokeTests(name, options);
+
+    [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
+    [RequiresDynamicCode("Collections of options are created by reflection.")]
+    private static void ReadRequests(ConfigNode node, GateFileContext file, IList<SmokeRequest> requests)
+    {
+        if (node.Kind != JsonTokenType.StartArray)
+        {
+            file.AddProblem(node, $"expected an array of requests, found {node.KindName}.");
+            return;
+        }
+
+        foreach (var item in node.Items)
+        {
+            var config = new SmokeRequestConfiguration();
+            var before = file.Binder.Problems.Count;
+            file.Binder.BindObject(item, config);
+            if (file.Binder.Problems.Count > before)
+            {
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(config.Path))
+            {
+                file.AddProblem(item, "a request needs a \"path\" (relative to baseAddress, or an absolute URL).");
+                continue;
+            }
+
+            requests.Add(config.ToRequest());
+        }
+    }
+
+    [RequiresUnreferencedCode("Reflection.")]
+    [RequiresDynamicCode("Reflection.")]
+    private static JsonObject RequestsSchema()
+    {
+        var request = ConfigSchema.ObjectSchema(typeof(SmokeRequestConfiguration));
+        request["required"] = new JsonArray("path");
+        return new JsonObject { ["type"] = "array", ["items"] = request };
+    }
+}

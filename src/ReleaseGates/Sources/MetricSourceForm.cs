@@ -1,0 +1,45 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Nodes;
+
+namespace ReleaseGates;
+
+/// <summary>A metric <c>source</c> in <c>releasegates.json</c>: a Prometheus server and a PromQL query that yields one number.</summary>
+internal static class MetricSourceForm
+{
+    /// <summary>A property of a gate's object that holds a metric source, set on the options with <paramref name="set"/>.</summary>
+    [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
+    [RequiresDynamicCode("Collections of options are created by reflection.")]
+    public static GateFileProperty<TOptions> Property<TOptions>(string name, Action<TOptions, MetricSource?> set) =>
+        new(name, Schema, (node, options, file) => set(options, Read(node, file)));
+
+    [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
+    [RequiresDynamicCode("Collections of options are created by reflection.")]
+    private static MetricSource? Read(ConfigNode node, GateFileContext file)
+    {
+        var config = new MetricSourceConfiguration();
+        var before = file.Binder.Problems.Count;
+        file.Binder.BindObject(node, config);
+        if (file.Binder.Problems.Count > before)
+        {
+            return null;
+        }
+
+        if (config.Prometheus is not { } connection || string.IsNullOrWhiteSpace(config.Query))
+        {
+            file.AddProblem(node, "set prometheus (the server: baseAddress and, if needed, bearerToken or username and password) and query (PromQL that yields one number).");
+            return null;
+        }
+
+        return MetricSource.FromPrometheus(connection, config.Query);
+    }
+
+    [RequiresUnreferencedCode("Reflection.")]
+    [RequiresDynamicCode("Reflection.")]
+    private static JsonObject Schema()
+    {
+        var schema = ConfigSchema.ObjectSchema(typeof(MetricSourceConfiguration));
+        schema["description"] = "A Prometheus server and a PromQL query that yields one number.";
+        schema["required"] = new JsonArray("prometheus", "query");
+        return schema;
+    }
+}

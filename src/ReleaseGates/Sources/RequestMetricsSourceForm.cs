@@ -1,0 +1,56 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Nodes;
+
+namespace ReleaseGates;
+
+/// <summary>
+/// A request-metrics <c>source</c> in <c>releasegates.json</c> (a k6 summary, a JMeter JTL file, a HAR file, a load probe
+/// or Prometheus), bound here once for every gate that reads one: latency, error rate and both sides of a canary.
+/// </summary>
+internal static class RequestMetricsSourceForm
+{
+    /// <summary>A property of a gate's object that holds a source, set on the options with <paramref name="set"/>.</summary>
+    [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
+    [RequiresDynamicCode("Collections of options are created by reflection.")]
+    public static GateFileProperty<TOptions> Property<TOptions>(string name, Action<TOptions, RequestMetricsSource?> set) =>
+        new(name, Schema, (node, options, file) => set(options, Read(node, file)));
+
+    [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
+    [RequiresDynamicCode("Collections of options are created by reflection.")]
+    private static RequestMetricsSource? Read(ConfigNode node, GateFileContext file)
+    {
+        var config = new RequestMetricsSourceConfiguration();
+        var binder = file.Binder;
+        var before = binder.Problems.Count;
+        binder.BindObject(node, config);
+        if (binder.Problems.Count > before)
+        {
+            return null;
+        }
+
+        var chosen = new[] { config.K6Summary, config.JMeterJtl, config.Har, config.LoadProbe, (object?)config.Prometheus }.Count(c => c is not null);
+        if (chosen != 1)
+        {
+            file.AddProblem(node, "set exactly one of k6Summary, jMeterJtl, har, loadProbe and prometheus.");
+            return null;
+        }
+
+        return config switch
+        {
+            { K6Summary: { } k6 } => RequestMetricsSource.FromK6Summary(file.ResolvePath(k6), config.DurationMetric ?? "http_req_duration"),
+            { JMeterJtl: { } jtl } => RequestMetricsSource.FromJMeterJtl(file.ResolvePath(jtl), config.Labels.Count == 0 ? null : config.Labels),
+            { Har: { } har } => RequestMetricsSource.FromHar(file.ResolvePath(har), config.Urls.Count == 0 ? null : config.Urls),
+            { Prometheus: { } prometheus } => RequestMetricsSource.FromPrometheus(prometheus),
+            _ => RequestMetricsSource.FromLoadProbe(config.LoadProbe!),
+        };
+    }
+
+    [RequiresUnreferencedCode("Reflection.")]
+    [RequiresDynamicCode("Reflection.")]
+    private static JsonObject Schema()
+    {
+        var schema = ConfigSchema.ObjectSchema(typeof(RequestMetricsSourceConfiguration));
+        schema["description"] = "Exactly one of k6Summary, jMeterJtl, har, loadProbe and prometheus.";
+        return schema;
+    }
+}
