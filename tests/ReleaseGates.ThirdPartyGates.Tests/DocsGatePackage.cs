@@ -30,6 +30,8 @@ public sealed class QueueDepthGateOptions : GateOptions
 {
     public long? MaximumDepth { get; set; }
 
+    public string? DepthFile { get; set; }
+
     public IList<string> Queues { get; private set; } = ["default"];
 
     protected override void Validate(ICollection<string> problems)
@@ -57,5 +59,46 @@ public static class QueueDepthReleaseGatesBuilderExtensions
         builder.Services?.TryAddSingleton<IQueueDepthReader, BrokerQueueDepthReader>();
         return builder.AddGate<TBuilder, QueueDepthGateOptions>(name, configure, (options, services) =>
             new QueueDepthGate(options, services.GetRequiredService<IQueueDepthReader>()));
+    }
+}
+
+// docs/custom-gates.md, "In releasegates.json too": the kind and its use, compiled here unchanged.
+public static class QueueDepthInstanceExtensions
+{
+    public static TBuilder AddQueueDepth<TBuilder>(this TBuilder builder, string name, QueueDepthGateOptions options)
+        where TBuilder : IReleaseGatesBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services?.TryAddSingleton<IQueueDepthReader, BrokerQueueDepthReader>();
+        return builder.AddGate(name, options, (QueueDepthGateOptions frozen, IServiceProvider services) =>
+            new QueueDepthGate(frozen, services.GetService<IQueueDepthReader>() ?? new BrokerQueueDepthReader()));
+    }
+}
+
+public sealed class QueueDepthGateKind : GateKind<QueueDepthGateOptions>
+{
+    public QueueDepthGateKind() : base("queueDepth") { }
+
+    protected override void Register(IReleaseGatesBuilder builder, string name, QueueDepthGateOptions options) =>
+        builder.AddQueueDepth(name, options);
+
+    // Optional: runs after binding succeeded, before registration.
+    protected override void Complete(QueueDepthGateOptions options, GateFileContext file)
+    {
+        if (options.DepthFile is not null)
+        {
+            options.DepthFile = file.ResolvePath(options.DepthFile);   // relative to releasegates.json
+        }
+    }
+}
+
+public static class QueueDepthKindExample
+{
+    public static async Task<ReleaseReport> RunAsync()
+    {
+        var report = await ReleaseGate.CreateBuilder()
+            .AddFromJsonFile("releasegates.json", new QueueDepthGateKind())
+            .EvaluateAsync();
+        return report;
     }
 }

@@ -14,7 +14,7 @@ public partial class ConfigurationDocsTests
     private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     public static TheoryData<string> Examples() => new(
-        new[] { "configuration.md", "gates/canary.md", "gates/tls.md" }
+        new[] { "configuration.md", "gates/canary.md", "gates/tls.md", "gates/migrations.md" }
             .SelectMany(page => JsonBlock().Matches(File.ReadAllText(Path.Combine(Repository.Root, "docs", page))).Select(m => m.Groups[1].Value)));
 
     [Fact]
@@ -37,6 +37,7 @@ public partial class ConfigurationDocsTests
     {
         Environment.SetEnvironmentVariable("RELEASE_VERSION", "2.4.0");
         Environment.SetEnvironmentVariable("API_TOKEN", "example-token");
+        Environment.SetEnvironmentVariable("DATABASE_URL", "Host=127.0.0.1;Database=app;Username=app;Password=example-password");
         var schema = JsonSchema.FromText(ReleaseGatesConfigurationSchema.Generate());
         var document = JsonDocument.Parse(json, Lenient);
 
