@@ -82,15 +82,27 @@ internal static class CommandLine
             return false;
         }
 
-        if (!GatePackages.TryLoad(parse, file, error, out var kinds))
-        {
-            return false;
-        }
-
         try
         {
+            if (!GatePackages.TryLoad(parse, file, error, out var kinds))
+            {
+                return false;
+            }
+
             // The path as given (FileInfo keeps it), so messages name the file the way the user wrote it.
-            evaluator = ReleaseGate.CreateBuilder().AddFromJsonFile(file.ToString(), kinds).Build();
+            var builder = ReleaseGate.CreateBuilder().AddFromJsonFile(file.ToString(), kinds);
+            try
+            {
+                evaluator = builder.Build();
+            }
+            catch (ReleaseGatesConfigurationException e)
+            {
+                // What only the whole configuration shows (scoring out of range, a waiver for a gate it does not have):
+                // still a problem of this file, so the message names it.
+                error.WriteLine($"{file}: {e.Message}");
+                return false;
+            }
+
             return true;
         }
         catch (ReleaseGatesConfigurationException e)

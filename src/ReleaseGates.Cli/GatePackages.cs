@@ -2,8 +2,6 @@ using System.CommandLine;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.Loader;
-using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace ReleaseGates.Cli;
 
@@ -14,7 +12,7 @@ namespace ReleaseGates.Cli;
 /// assembly, a package built against a newer ReleaseGates than its own, a package with no kind, and a type already taken.
 /// </summary>
 [RequiresUnreferencedCode("Gate packages are loaded and searched by reflection.")]
-internal static partial class GatePackages
+internal static class GatePackages
 {
     /// <summary>The folders dependencies of loaded packages are looked for in.</summary>
     private static readonly List<string> Folders = [];
@@ -30,15 +28,18 @@ internal static partial class GatePackages
     /// The kinds of the packages named on the command line and in the configuration <paramref name="config"/> (when given),
     /// or false with every problem written to <paramref name="error"/>.
     /// </summary>
+    /// <exception cref="ReleaseGatesConfigurationException">The configuration cannot be read, or its gatePackages are wrong.</exception>
+    [RequiresDynamicCode("The configuration file is bound by reflection.")]
     public static bool TryLoad(ParseResult parse, FileInfo? config, TextWriter error, [NotNullWhen(true)] out GateKind[]? kinds)
     {
-        var paths = (parse.GetValue(Option) ?? []).Select(f => f.FullName)
-            .Concat(config is null ? [] : NamedIn(config.FullName))
-            .Distinct(StringComparer.Ordinal)
+        // The file's own packages are read by the library, which refuses a pipe or a device and places every problem.
+        var paths = (parse.GetValue(Option) ?? []).Select(f => (Path: f.FullName, From: "--gate-package"))
+            .Concat(config is null ? [] : JsonConfigurationReleaseGatesBuilderExtensions.ReadGatePackagePaths(config.ToString()).Select(p => (Path: p, From: $"{config}: gatePackages")))
+            .DistinctBy(p => p.Path, StringComparer.Ordinal)
             .ToList();
         var found = new List<GateKind>();
         var problems = new List<string>();
-        foreach (var path in paths)
+        foreach (var (path, from) in paths)
         {
             try
             {
@@ -46,61 +47,24 @@ internal static partial class GatePackages
             }
             catch (GatePackageException e)
             {
-                problems.Add($"{path}: {e.Message}");
+                problems.Add($"{from}: the gate package {path} {e.Message}");
             }
         }
 
         foreach (var problem in problems)
         {
-            error.WriteLine($"gate package {problem}");
+            error.WriteLine(problem);
         }
 
         kinds = problems.Count == 0 ? [.. found] : null;
         return kinds is not null;
     }
 
-    /// <summary>
-    /// The file's <c>gatePackages</c>, resolved against its folder, read before the file is loaded (which needs the
-    /// packages' kinds). A file that cannot be read here names none: loading it reports why, with its position.
-    /// </summary>
-    private static List<string> NamedIn(string config)
-    {
-        var paths = new List<string>();
-        try
-        {
-            using var stream = File.OpenRead(config);
-            using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            var packages = document.RootElement.ValueKind == JsonValueKind.Object
-                ? document.RootElement.EnumerateObject().FirstOrDefault(p => string.Equals(p.Name, "gatePackages", StringComparison.OrdinalIgnoreCase)).Value
-                : default;
-            if (packages.ValueKind != JsonValueKind.Array)
-            {
-                return paths;
-            }
-
-            foreach (var item in packages.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.String))
-            {
-                // ${NAME} as everywhere in the file; an unset variable is reported, at its position, when the file is loaded.
-                var path = Reference().Replace(item.GetString()!, m => Environment.GetEnvironmentVariable(m.Groups[1].Value) ?? string.Empty);
-                if (path.Length > 0 && !path.Contains('\0', StringComparison.Ordinal))
-                {
-                    paths.Add(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(config))!, path)));
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ArgumentException or NotSupportedException)
-        {
-            return paths;
-        }
-
-        return paths;
-    }
-
     private static List<GateKind> Load(string path)
     {
         if (!File.Exists(path))
         {
-            throw new GatePackageException("no such file.");
+            throw new GatePackageException("does not exist.");
         }
 
         Assembly assembly;
@@ -120,7 +84,7 @@ internal static partial class GatePackages
         }
         catch (BadImageFormatException)
         {
-            throw new GatePackageException("not a .NET assembly.");
+            throw new GatePackageException("is not a .NET assembly.");
         }
         catch (FileLoadException e)
         {
@@ -145,7 +109,7 @@ internal static partial class GatePackages
         }
         catch (Exception e) when (e is FileNotFoundException or FileLoadException or TypeLoadException or ReflectionTypeLoadException)
         {
-            throw new GatePackageException($"its types cannot be loaded (a dependency missing beside it?): {e.Message}");
+            throw new GatePackageException($"has types that cannot be loaded (a dependency missing beside it?): {e.Message}");
         }
 
         var kinds = types.Where(t => typeof(GateKind).IsAssignableFrom(t) && !t.IsAbstract && !t.ContainsGenericParameters).ToList();
@@ -186,9 +150,6 @@ internal static partial class GatePackages
             ? context.LoadFromAssemblyPath(file)
             : null;
     }
-
-    [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
-    private static partial Regex Reference();
 
     private sealed class GatePackageException(string message) : Exception(message);
 }

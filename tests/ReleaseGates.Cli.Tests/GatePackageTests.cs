@@ -72,8 +72,8 @@ public sealed class GatePackageTests : IDisposable
     }
 
     [Theory]
-    [InlineData("missing.dll", null, "no such file.")]
-    [InlineData("text.dll", "not an assembly", "not a .NET assembly.")]
+    [InlineData("missing.dll", null, "does not exist.")]
+    [InlineData("text.dll", "not an assembly", "is not a .NET assembly.")]
     public async Task Refuses_what_is_not_a_gate_package_with_exit_3(string name, string? content, string reason)
     {
         if (content is not null)
@@ -85,7 +85,18 @@ public sealed class GatePackageTests : IDisposable
         var (exit, _, error) = await ReleaseGatesTool.RunAsync(_folder.Path, "validate", "--gate-package", name);
 
         Assert.Equal(ReleaseExitCodes.InvalidConfiguration, exit);
-        Assert.Contains($"gate package {Path.Combine(_folder.Path, name)}: {reason}", error, StringComparison.Ordinal);
+        Assert.Contains($"--gate-package: the gate package {Path.Combine(_folder.Path, name)} {reason}", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Places_a_missing_package_of_the_file_at_its_line()
+    {
+        Config("\"gatePackages\": [\"gates/QueueDepth.dll\"],");
+
+        var (exit, _, error) = await ReleaseGatesTool.RunAsync(_folder.Path, "validate");
+
+        Assert.Equal(ReleaseExitCodes.InvalidConfiguration, exit);
+        Assert.Contains("releasegates.json:2:20: gatePackages[0]: the gate package gates/QueueDepth.dll does not exist (paths are relative to this file).", error, StringComparison.Ordinal);
     }
 
     [Fact]

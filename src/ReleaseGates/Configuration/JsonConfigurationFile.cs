@@ -238,25 +238,51 @@ internal sealed class JsonConfigurationFile(
     /// <summary>
     /// The file's <c>gatePackages</c>: paths of gate-package assemblies, relative to the file, that the <c>release-gates</c>
     /// tool loads before it reads the gates. The library loads no assembly itself (a host passes the packages' kinds to
-    /// <c>AddFromJsonFile</c>), so here only the property's form is checked.
+    /// <c>AddFromJsonFile</c>), so loading the file only checks the property's form.
     /// </summary>
-    private void ReadGatePackages(ConfigBinder binder)
+    private List<string> ReadGatePackages(ConfigBinder binder)
     {
+        var paths = new List<string>();
         if (root.Kind != JsonTokenType.StartObject || root.Property(GatePackagesProperty) is not { } node)
         {
-            return;
+            return paths;
         }
 
         if (node.Kind != JsonTokenType.StartArray)
         {
             binder.Problem(node, $"expected an array of gate-package assemblies (.dll paths relative to this file), found {node.KindName}.");
-            return;
+            return paths;
         }
 
         foreach (var item in node.Items)
         {
-            _ = binder.ReadString(item);
+            if (binder.ReadString(item) is not { } path)
+            {
+                continue;
+            }
+
+            var full = Resolve(path);
+            if (File.Exists(full))
+            {
+                paths.Add(full);
+            }
+            else
+            {
+                binder.Problem(item, $"the gate package {path} does not exist (paths are relative to this file).");
+            }
         }
+
+        return paths;
+    }
+
+    /// <summary>The full paths of the file's <c>gatePackages</c>, or every problem with them at once.</summary>
+    public List<string> GatePackagePaths()
+    {
+        var binder = NewBinder();
+        var paths = ReadGatePackages(binder);
+        return binder.Problems.Count == 0
+            ? paths
+            : throw new ReleaseGatesConfigurationException($"{source} is not a valid ReleaseGates configuration", [.. binder.Problems.Select(MaskEnvironment)]);
     }
 
     /// <summary>Registrations made while the file is checked, added to the real builder only when the whole file is valid.</summary>

@@ -37,24 +37,63 @@ public static class JsonConfigurationReleaseGatesBuilderExtensions
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var known = BuiltInGateKinds.With(kinds);
-        string full;
-        byte[] bytes;
+        var (full, bytes) = ReadFile(path);
+        return builder.AddFromJson(bytes, path, Path.GetDirectoryName(full)!, known);
+    }
+
+    /// <summary>
+    /// The gate packages a configuration file names in <c>gatePackages</c>, as full paths (relative ones start from the
+    /// file's folder; <c>${NAME}</c> is read from the environment), for a host that loads packages, as the
+    /// <c>release-gates</c> tool does before it calls <see cref="AddFromJsonFile"/> with their kinds. The library itself
+    /// loads no assembly.
+    /// </summary>
+    /// <param name="path">The configuration file.</param>
+    /// <returns>The packages' paths, in the file's order; empty when the file names none.</returns>
+    /// <exception cref="ReleaseGatesConfigurationException">
+    /// The file cannot be read or is not JSON, or an entry of <c>gatePackages</c> is not a string (or names an unset
+    /// variable), each problem with the file, line and column.
+    /// </exception>
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
+    public static IReadOnlyList<string> ReadGatePackagePaths(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var (full, bytes) = ReadFile(path);
+        var root = Parse(bytes, path);
+        var file = new JsonConfigurationFile(root, path, Path.GetDirectoryName(full)!, Environment.GetEnvironmentVariable, BuiltInGateKinds.With(null));
+        return file.GatePackagePaths();
+    }
+
+    /// <summary>A configuration file's bytes: only a regular file of a configuration's size (a pipe would block and /dev/zero would never end).</summary>
+    private static (string Full, byte[] Bytes) ReadFile(string path)
+    {
         try
         {
-            full = Path.GetFullPath(path);
-            bytes = IO.SafeFile.ReadAllBytes(full, MaximumFileBytes);
+            var full = Path.GetFullPath(path);
+            return (full, IO.SafeFile.ReadAllBytes(full, MaximumFileBytes));
         }
         catch (IO.ReportFormatException e)
         {
-            // Only a regular file of a configuration's size: a pipe would block and /dev/zero would never end.
             throw new ReleaseGatesConfigurationException($"The configuration file {path} cannot be read", [$"{path}: {e.Problem}"]);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new ReleaseGatesConfigurationException($"The configuration file {path} cannot be read", [e.Message]);
         }
+    }
 
-        return builder.AddFromJson(bytes, path, Path.GetDirectoryName(full)!, known);
+    /// <summary>The file's nodes, with positions; a byte-order mark is skipped.</summary>
+    private static ConfigNode Parse(byte[] utf8, string sourceName)
+    {
+        try
+        {
+            return ConfigNode.Parse(utf8.AsSpan().StartsWith("\uFEFF"u8) ? utf8.AsSpan(3) : utf8);
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $"{sourceName}:{line + 1}:{(e.BytePositionInLine ?? 0) + 1}: " : $"{sourceName}: ";
+            throw new ReleaseGatesConfigurationException($"{sourceName} is not valid JSON", [where + e.Message]);
+        }
     }
 
     /// <summary>Adds the configuration and the gates of JSON read from a stream; see <see cref="AddFromJsonFile"/>.</summary>
@@ -88,17 +127,7 @@ public static class JsonConfigurationReleaseGatesBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(sourceName);
         ArgumentException.ThrowIfNullOrWhiteSpace(baseDirectory);
-        ConfigNode root;
-        try
-        {
-            root = ConfigNode.Parse(utf8.AsSpan().StartsWith("\uFEFF"u8) ? utf8.AsSpan(3) : utf8);
-        }
-        catch (JsonException e)
-        {
-            var where = e.LineNumber is { } line ? $"{sourceName}:{line + 1}:{(e.BytePositionInLine ?? 0) + 1}: " : $"{sourceName}: ";
-            throw new ReleaseGatesConfigurationException($"{sourceName} is not valid JSON", [where + e.Message]);
-        }
-
+        var root = Parse(utf8, sourceName);
         var file = new JsonConfigurationFile(root, sourceName, Path.GetFullPath(baseDirectory), Environment.GetEnvironmentVariable, kinds);
         file.ApplyTo(builder);
         return builder;

@@ -27,7 +27,16 @@ public sealed partial class HostileToolTests : IDisposable
 
     private readonly Fixtures.TempFolder _folder = Fixtures.CreateTempFolder();
 
-    public HostileToolTests() => Environment.SetEnvironmentVariable(SecretVariable, Secret);
+    /// <summary>The sample gate package, so that the docs' queueDepth examples are seeds like the built-in gates'.</summary>
+    private static readonly string GatePackage = Path.Combine(AppContext.BaseDirectory, "ReleaseGates.Samples.GatePackage.dll");
+
+    public HostileToolTests()
+    {
+        Environment.SetEnvironmentVariable(SecretVariable, Secret);
+
+        // The migrations page's ${DATABASE_URL}: a closed port, and the planted secret as its password, which must never come back.
+        Environment.SetEnvironmentVariable("DATABASE_URL", $"Host=127.0.0.1;Port=1;Database=app;Username=app;Password={Secret};Timeout=2");
+    }
 
     public void Dispose() => _folder.Dispose();
 
@@ -84,7 +93,9 @@ public sealed partial class HostileToolTests : IDisposable
             foreach (Match block in JsonBlock().Matches(File.ReadAllText(file)))
             {
                 var json = Host().Replace(block.Groups[1].Value, "$1127.0.0.1:1");
-                if (json.Contains("\"gates\"", StringComparison.Ordinal) || json.Contains("\"waivers\"", StringComparison.Ordinal))
+                // gatePackages examples name a package file the docs do not ship: always a problem, never a useful seed.
+                if ((json.Contains("\"gates\"", StringComparison.Ordinal) || json.Contains("\"waivers\"", StringComparison.Ordinal))
+                    && !json.Contains("\"gatePackages\"", StringComparison.Ordinal))
                 {
                     seeds.Add(json);
                 }
@@ -209,7 +220,7 @@ public sealed partial class HostileToolTests : IDisposable
             await File.WriteAllBytesAsync(config, Encoding.Latin1.GetBytes(mutated), TestContext.Current.CancellationToken);
             var what = $"input {i} ({config})";
 
-            var (exit, output, error) = await RunAsync("validate", "--config", config);
+            var (exit, output, error) = await RunAsync("validate", "--config", config, "--gate-package", GatePackage);
             AssertNoCrash(exit, output, error, "validate " + what);
             AssertNoLeak("validate " + what, output, error);
             Assert.True(exit is ReleaseExitCodes.Go or ReleaseExitCodes.InvalidConfiguration, $"validate {what}: exit {exit}\n{error}");
@@ -228,7 +239,7 @@ public sealed partial class HostileToolTests : IDisposable
             }
 
             evaluated++;
-            var (code, json, evaluateError) = await RunAsync("evaluate", "--config", config, "--json", "--progress", "never");
+            var (code, json, evaluateError) = await RunAsync("evaluate", "--config", config, "--json", "--progress", "never", "--gate-package", GatePackage);
             AssertNoCrash(code, json, evaluateError, "evaluate " + what);
             if (code is ReleaseExitCodes.Go or ReleaseExitCodes.NoGo)
             {
