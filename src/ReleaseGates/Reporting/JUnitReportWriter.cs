@@ -122,7 +122,7 @@ internal static class JUnitReportWriter
         var sb = new StringBuilder();
         foreach (var m in gate.Measurements)
         {
-            sb.Append(TextReportWriter.StatusLabel(m.Status)).Append(' ').Append(m.Name);
+            sb.Append(ReportView.StatusLabel(m.Status)).Append(' ').Append(m.Name);
             if (m.Target is not null)
             {
                 sb.Append(" [").Append(m.Target).Append(']');

@@ -13,7 +13,7 @@ internal static partial class MarkdownReportWriter
         sb.AppendLine();
         sb.Append("Score **").Append(ReportFormat.Score(report.Score)).Append("** (pass ").Append(ReportFormat.Number(report.Scoring.PassScore))
           .Append(", warning ").Append(ReportFormat.Number(report.Scoring.WarningScore)).Append(')');
-        var subject = TextReportWriter.SubjectLine(report.Subject);
+        var subject = ReportView.SubjectLine(report.Subject);
         if (subject.Length > 0)
         {
             sb.Append(" · ").Append(Escape(subject));
@@ -44,7 +44,7 @@ internal static partial class MarkdownReportWriter
               .Append(" | ").Append(Escape(g.Category))
               .Append(" | ").Append(g.Importance)
               .Append(" | ").Append(StatusCell(g.Status))
-              .Append(" | ").Append(TextReportWriter.FormatDuration(g.Duration))
+              .Append(" | ").Append(ReportView.FormatDuration(g.Duration))
               .Append(" | ").Append(Escape(g.Summary)).AppendLine(" |");
         }
 
@@ -71,7 +71,7 @@ internal static partial class MarkdownReportWriter
             }
         }
 
-        if (TextReportWriter.WatchRows(report) is { Count: > 1 } rounds)
+        if (ReportView.WatchRows(report) is { Count: > 1 } rounds)
         {
             sb.AppendLine();
             sb.Append("### Watch: ").Append(rounds.Count - 1).AppendLine(rounds.Count == 2 ? " round (the gates above are the last)" : " rounds (the gates above are the last)");
@@ -84,15 +84,15 @@ internal static partial class MarkdownReportWriter
             }
         }
 
-        AppendTable(sb, TextReportWriter.Shortfalls(report), "### What fell short");
+        AppendTable(sb, ReportView.Shortfalls(report), "### What fell short");
 
         AppendTable(sb, WaiverRows.Waivers(report), "### Waivers");
         AppendTable(sb, WaiverRows.Covered(report), "### What the waivers covered");
 
         // The notes of a gate that fell short are its evidence (every weakness and its fix): shown open. A passing gate's
         // notes are folded away.
-        AppendNotes(sb, TextReportWriter.Notes(report, g => g.Status != GateStatus.Passed), "### Notes on the gates that fell short", folded: false);
-        AppendNotes(sb, TextReportWriter.Notes(report, g => g.Status == GateStatus.Passed), "Notes on passing gates", folded: true);
+        AppendNotes(sb, ReportView.Notes(report, g => g.Status != GateStatus.Passed), "### Notes on the gates that fell short", folded: false);
+        AppendNotes(sb, ReportView.Notes(report, g => g.Status == GateStatus.Passed), "Notes on passing gates", folded: true);
 
         return sb.ToString();
     }

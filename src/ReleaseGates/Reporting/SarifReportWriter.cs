@@ -73,7 +73,7 @@ internal static class SarifReportWriter
             foreach (var m in gate.Measurements.Where(m => m.Status is GateStatus.Failed or GateStatus.Warning or GateStatus.Error))
             {
                 var value = MetricUnitFormat.Format(m.Value, m.Unit);
-                var threshold = TextReportWriter.Threshold(m, report.BaselineSubject);
+                var threshold = ReportView.Threshold(m, report.BaselineSubject);
                 var message = $"{gate.Name}: {m.Name}{(m.Target is null ? "" : $" [{m.Target}]")} is {value}" + (threshold.Length == 0 ? "." : $", against {threshold}.");
                 results.Add(new Result($"{gate.Category}.{m.Name}", Level(gate, m.Status), message, m.Target, gate, w =>
                 {
@@ -90,7 +90,7 @@ internal static class SarifReportWriter
             foreach (var f in gate.Findings.Where(f => f.Severity != FindingSeverity.Info))
             {
                 var level = Level(gate, f.Severity == FindingSeverity.Warning ? GateStatus.Warning : GateStatus.Failed);
-                results.Add(new Result(f.Code, level, $"{gate.Name}: {TextReportWriter.Describe(f)}", f.Target, gate, w =>
+                results.Add(new Result(f.Code, level, $"{gate.Name}: {ReportView.Describe(f)}", f.Target, gate, w =>
                 {
                     if (f.Observed is not null)
                     {

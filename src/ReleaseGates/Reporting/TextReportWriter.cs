@@ -3,30 +3,10 @@ using System.Text;
 
 namespace ReleaseGates;
 
-/// <summary>Plain-text rendering for consoles and exception messages.</summary>
+/// <summary>Plain-text rendering for consoles and exception messages: the layout only, over the rows of <see cref="ReportView"/>.</summary>
 internal static class TextReportWriter
 {
     private static readonly string[] GateHeader = ["Gate", "Category", "Importance", "Status", "Time", "Summary"];
-    private static readonly string[] ShortfallHeader = ["Gate", "Status", "What", "Actual", "Threshold"];
-    private static readonly string[] NoteHeader = ["Gate", "Finding", "Detail"];
-    private static readonly string[] WatchHeader = ["Round", "Started", "Decision", "Counts as", "What fell short"];
-
-    /// <summary>A watch's rounds as table rows, the header first; empty when the report is not a watch's.</summary>
-    internal static List<string[]> WatchRows(ReleaseReport report)
-    {
-        if (report.Watch is not { } watch)
-        {
-            return [];
-        }
-
-        var rows = new List<string[]> { WatchHeader.ToArray() };
-        rows.AddRange(watch.Rounds.Select(r => new[]
-        {
-            r.Number.ToString(CultureInfo.InvariantCulture), r.StartedAt.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
-            ReportFormat.Decision(r.Decision), r.Outcome.ToString(), r.FellShort.Count == 0 ? "" : string.Join("; ", r.FellShort),
-        }));
-        return rows;
-    }
 
     public static string Write(ReleaseReport report)
     {
@@ -34,7 +14,7 @@ internal static class TextReportWriter
         sb.Append("Release decision: ").Append(ReportFormat.Decision(report.Decision));
         sb.Append("  (score ").Append(ReportFormat.Score(report.Score)).Append(", pass ").Append(ReportFormat.Number(report.Scoring.PassScore));
         sb.Append(", warning ").Append(ReportFormat.Number(report.Scoring.WarningScore)).AppendLine(")");
-        var subject = SubjectLine(report.Subject);
+        var subject = ReportView.SubjectLine(report.Subject);
         if (subject.Length > 0)
         {
             sb.AppendLine(IO.ReportText.Line(subject));
@@ -54,45 +34,29 @@ internal static class TextReportWriter
         var rows = new List<string[]> { GateHeader.ToArray() };
         rows.AddRange(report.Gates.Select(g => new[]
         {
-            g.Name + (g.ReportOnly ? " (report-only)" : ""), g.Category, g.Importance.ToString(), StatusLabel(g.Status),
-            FormatDuration(g.Duration), g.Summary,
+            g.Name + (g.ReportOnly ? " (report-only)" : ""), g.Category, g.Importance.ToString(), ReportView.StatusLabel(g.Status),
+            ReportView.FormatDuration(g.Duration), g.Summary,
         }));
         AppendTable(sb, rows);
 
         AppendScores(sb, report);
 
-        if (WatchRows(report) is { Count: > 1 } rounds)
+        if (ReportView.WatchRows(report) is { Count: > 1 } rounds)
         {
             sb.AppendLine();
             sb.Append("Watch: ").Append(rounds.Count - 1).AppendLine(" round(s); the gates above are the last round's.");
             AppendTable(sb, rounds);
         }
 
-        AppendTitled(sb, Shortfalls(report), "What fell short:");
+        AppendTitled(sb, ReportView.Shortfalls(report), "What fell short:");
 
         AppendTitled(sb, WaiverRows.Waivers(report), "Waivers (every one configured):");
         AppendTitled(sb, WaiverRows.Covered(report), "What the waivers covered:");
-        AppendTitled(sb, Notes(report), "Notes (informational findings):");
+        AppendTitled(sb, ReportView.Notes(report), "Notes (informational findings):");
 
         return sb.ToString();
     }
 
-    /// <summary>A header row plus one row per informational finding: the weaknesses that cost no status, with what was seen and the fix.</summary>
-    internal static List<string[]> Notes(ReleaseReport report, Func<GateReport, bool>? which = null)
-    {
-        var rows = new List<string[]> { NoteHeader.ToArray() };
-        foreach (var gate in report.Gates.Where(which ?? (_ => true)))
-        {
-            foreach (var f in gate.Findings.Where(f => f.Severity == FindingSeverity.Info))
-            {
-                rows.Add([gate.Name, f.Code + (f.Location is null ? "" : $" [{f.Location}]"), Describe(f)]);
-            }
-        }
-
-        return rows;
-    }
-
-    /// <summary>A finding's message with what was seen and the fix, as every writer shows it.</summary>
     /// <summary>The category scores, and the importance tiers' when there is more than one tier.</summary>
     private static void AppendScores(StringBuilder sb, ReleaseReport report)
     {
@@ -109,8 +73,6 @@ internal static class TextReportWriter
         }
     }
 
-    internal static string Describe(Finding f) => f.Message + (f.Observed is null ? "" : $" Seen: {f.Observed}.") + (f.Remediation is null ? "" : $" Fix: {f.Remediation}");
-
     /// <summary>The table <see cref="ReleaseReport.EnsureGo"/> throws with: the decision, its reasons and every measurement or finding that fell short.</summary>
     public static string ShortfallTable(ReleaseReport report)
     {
@@ -121,7 +83,7 @@ internal static class TextReportWriter
             sb.Append("  - ").AppendLine(IO.ReportText.Line(reason));
         }
 
-        var rows = Shortfalls(report);
+        var rows = ReportView.Shortfalls(report);
         if (rows.Count > 1)
         {
             sb.AppendLine();
@@ -129,99 +91,6 @@ internal static class TextReportWriter
         }
 
         return sb.ToString().TrimEnd();
-    }
-
-    /// <summary>A header row plus one row per measurement or finding that did not pass, and one per errored or skipped gate.</summary>
-    internal static List<string[]> Shortfalls(ReleaseReport report)
-    {
-        var rows = new List<string[]> { ShortfallHeader.ToArray() };
-        foreach (var gate in report.Gates.Where(g => g.Status != GateStatus.Passed))
-        {
-            var before = rows.Count;
-            foreach (var m in gate.Measurements.Where(m => m.Status != GateStatus.Passed && m.WaivedBy is null))
-            {
-                rows.Add([gate.Name, StatusLabel(m.Status), m.Target is null ? m.Name : $"{m.Name} [{m.Target}]", MetricUnitFormat.Format(m.Value, m.Unit), Threshold(m, report.BaselineSubject)]);
-            }
-
-            foreach (var f in gate.Findings.Where(f => f.Severity != FindingSeverity.Info && f.WaivedBy is null))
-            {
-                rows.Add([gate.Name, StatusLabel(f.ImpliedStatus), f.Code + (f.Location is null ? "" : $" [{f.Location}]"), Describe(f), ""]);
-            }
-
-            if (rows.Count == before)
-            {
-                rows.Add([gate.Name, StatusLabel(gate.Status), "gate", gate.Summary, ""]);
-            }
-        }
-
-        return rows;
-    }
-
-    /// <summary>
-    /// The condition, and for a relative one what it resolved to: <c>p(95) &lt;= +10% floor 50ms (limit 110 ms; baseline
-    /// 100 ms, checkout 2.3.0)</c>, so that a reader sees the number the value was really held to.
-    /// </summary>
-    internal static string Threshold(Measurement m, ReleaseSubject? baseline)
-    {
-        if (m.Condition is not { } condition)
-        {
-            return "";
-        }
-
-        if (!condition.IsRelative)
-        {
-            return condition.ToString();
-        }
-
-        if (m.Baseline is not { } b)
-        {
-            return $"{condition} (no baseline)";
-        }
-
-        var outcome = condition.Evaluate(m.Value, m.Unit, b);
-        var limit = outcome.Limit is { } l ? $"limit {MetricUnitFormat.Format(l, m.Unit)}; " : "";
-        var from = baseline is null ? "" : SubjectLine(baseline) is { Length: > 0 } line ? ", " + line : "";
-        return $"{condition} ({limit}baseline {MetricUnitFormat.Format(b, m.Unit)}{from})";
-    }
-
-    internal static string StatusLabel(GateStatus status) => status switch
-    {
-        GateStatus.Passed => "PASS",
-        GateStatus.Warning => "WARN",
-        GateStatus.Failed => "FAIL",
-        GateStatus.Error => "ERROR",
-        GateStatus.Skipped => "SKIP",
-        _ => status.ToString(),
-    };
-
-    internal static string FormatDuration(TimeSpan t) => t.TotalSeconds >= 1
-        ? t.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s"
-        : t.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
-
-    internal static string SubjectLine(ReleaseSubject subject)
-    {
-        var parts = new List<string>();
-        if (subject.Service is { } s)
-        {
-            parts.Add(s);
-        }
-
-        if (subject.Version is { } v)
-        {
-            parts.Add("version " + v);
-        }
-
-        if (subject.Commit is { } c)
-        {
-            parts.Add("commit " + (c.Length > 12 ? c[..12] : c));
-        }
-
-        if (subject.Environment is { } e)
-        {
-            parts.Add("to " + e);
-        }
-
-        return string.Join(", ", parts);
     }
 
     /// <summary>A titled table of rows whose first is the header; nothing when there is no row under it.</summary>

@@ -88,8 +88,9 @@ public sealed partial class GateAnatomyTests
                 .Select(t => t.Identifier.Text)
                 .Concat(root.DescendantNodes().OfType<DelegateDeclarationSyntax>().Where(d => d.Modifiers.Any(SyntaxKind.PublicKeyword)).Select(d => d.Identifier.Text))
                 .ToList();
-            // A generic type's file carries its type parameters: GateKind{TOptions}.cs holds GateKind<TOptions>.
-            var name = Path.GetFileNameWithoutExtension(file).Split('{')[0];
+            // A generic type's file carries its type parameters (GateKind{TOptions}.cs holds GateKind<TOptions>), and a part of
+            // a partial type its concern (LatencyHistogram.Format.cs).
+            var name = Path.GetFileNameWithoutExtension(file).Split('{', '.')[0];
             if (publicTypes.Count > 1 || (publicTypes.Count == 1 && publicTypes[0] != name))
             {
                 problems.Add($"{Path.GetRelativePath(Source, file)}: {string.Join(", ", publicTypes)}");

@@ -1,0 +1,145 @@
+using System.Globalization;
+
+namespace ReleaseGates;
+
+/// <summary>
+/// What every writer shows of a report, as rows and labels: the shortfalls, the notes, the watch's rounds, a measurement's
+/// threshold as it was really held, a finding's description, the subject line. The text, Markdown, JUnit and SARIF
+/// writers lay these out each in its own format; none of them computes them.
+/// </summary>
+internal static class ReportView
+{
+    private static readonly string[] ShortfallHeader = ["Gate", "Status", "What", "Actual", "Threshold"];
+
+    private static readonly string[] NoteHeader = ["Gate", "Finding", "Detail"];
+
+    private static readonly string[] WatchHeader = ["Round", "Started", "Decision", "Counts as", "What fell short"];
+
+    /// <summary>A watch's rounds as table rows, the header first; empty when the report is not a watch's.</summary>
+    internal static List<string[]> WatchRows(ReleaseReport report)
+    {
+        if (report.Watch is not { } watch)
+        {
+            return [];
+        }
+
+        var rows = new List<string[]> { WatchHeader.ToArray() };
+        rows.AddRange(watch.Rounds.Select(r => new[]
+        {
+            r.Number.ToString(CultureInfo.InvariantCulture), r.StartedAt.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
+            ReportFormat.Decision(r.Decision), r.Outcome.ToString(), r.FellShort.Count == 0 ? "" : string.Join("; ", r.FellShort),
+        }));
+        return rows;
+    }
+
+    /// <summary>A header row plus one row per informational finding: the weaknesses that cost no status, with what was seen and the fix.</summary>
+    internal static List<string[]> Notes(ReleaseReport report, Func<GateReport, bool>? which = null)
+    {
+        var rows = new List<string[]> { NoteHeader.ToArray() };
+        foreach (var gate in report.Gates.Where(which ?? (_ => true)))
+        {
+            foreach (var f in gate.Findings.Where(f => f.Severity == FindingSeverity.Info))
+            {
+                rows.Add([gate.Name, f.Code + (f.Location is null ? "" : $" [{f.Location}]"), Describe(f)]);
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>A finding's message with what was seen and the fix, as every writer shows it.</summary>
+    internal static string Describe(Finding f) => f.Message + (f.Observed is null ? "" : $" Seen: {f.Observed}.") + (f.Remediation is null ? "" : $" Fix: {f.Remediation}");
+
+    /// <summary>A header row plus one row per measurement or finding that did not pass, and one per errored or skipped gate.</summary>
+    internal static List<string[]> Shortfalls(ReleaseReport report)
+    {
+        var rows = new List<string[]> { ShortfallHeader.ToArray() };
+        foreach (var gate in report.Gates.Where(g => g.Status != GateStatus.Passed))
+        {
+            var before = rows.Count;
+            foreach (var m in gate.Measurements.Where(m => m.Status != GateStatus.Passed && m.WaivedBy is null))
+            {
+                rows.Add([gate.Name, StatusLabel(m.Status), m.Target is null ? m.Name : $"{m.Name} [{m.Target}]", MetricUnitFormat.Format(m.Value, m.Unit), Threshold(m, report.BaselineSubject)]);
+            }
+
+            foreach (var f in gate.Findings.Where(f => f.Severity != FindingSeverity.Info && f.WaivedBy is null))
+            {
+                rows.Add([gate.Name, StatusLabel(f.ImpliedStatus), f.Code + (f.Location is null ? "" : $" [{f.Location}]"), Describe(f), ""]);
+            }
+
+            if (rows.Count == before)
+            {
+                rows.Add([gate.Name, StatusLabel(gate.Status), "gate", gate.Summary, ""]);
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// The condition, and for a relative one what it resolved to: <c>p(95) &lt;= +10% floor 50ms (limit 110 ms; baseline
+    /// 100 ms, checkout 2.3.0)</c>, so that a reader sees the number the value was really held to.
+    /// </summary>
+    internal static string Threshold(Measurement m, ReleaseSubject? baseline)
+    {
+        if (m.Condition is not { } condition)
+        {
+            return "";
+        }
+
+        if (!condition.IsRelative)
+        {
+            return condition.ToString();
+        }
+
+        if (m.Baseline is not { } b)
+        {
+            return $"{condition} (no baseline)";
+        }
+
+        var outcome = condition.Evaluate(m.Value, m.Unit, b);
+        var limit = outcome.Limit is { } l ? $"limit {MetricUnitFormat.Format(l, m.Unit)}; " : "";
+        var from = baseline is null ? "" : SubjectLine(baseline) is { Length: > 0 } line ? ", " + line : "";
+        return $"{condition} ({limit}baseline {MetricUnitFormat.Format(b, m.Unit)}{from})";
+    }
+
+    internal static string StatusLabel(GateStatus status) => status switch
+    {
+        GateStatus.Passed => "PASS",
+        GateStatus.Warning => "WARN",
+        GateStatus.Failed => "FAIL",
+        GateStatus.Error => "ERROR",
+        GateStatus.Skipped => "SKIP",
+        _ => status.ToString(),
+    };
+
+    internal static string FormatDuration(TimeSpan t) => t.TotalSeconds >= 1
+        ? t.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s"
+        : t.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
+
+    internal static string SubjectLine(ReleaseSubject subject)
+    {
+        var parts = new List<string>();
+        if (subject.Service is { } s)
+        {
+            parts.Add(s);
+        }
+
+        if (subject.Version is { } v)
+        {
+            parts.Add("version " + v);
+        }
+
+        if (subject.Commit is { } c)
+        {
+            parts.Add("commit " + (c.Length > 12 ? c[..12] : c));
+        }
+
+        if (subject.Environment is { } e)
+        {
+            parts.Add("to " + e);
+        }
+
+        return string.Join(", ", parts);
+    }
+}
