@@ -32,7 +32,8 @@ public sealed record Finding(string Code, FindingSeverity Severity, string Messa
     public string? WaivedBy { get; internal init; }
 
     /// <summary>The target with its line, as the reports print it: <c>CHECKLIST.md:27</c>; <see langword="null"/> without a target.</summary>
-    internal string? Location => Target is null ? null : Line is { } line ? $"{Target}:{line.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : Target;
+    internal string? Location =>
+        Target is null ? null : Line is { } line ? $"{Target}:{line.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : Target;
 
     /// <summary>The status this finding imposes on its gate: <see cref="GateStatus.Failed"/> for errors, <see cref="GateStatus.Warning"/> for warnings, otherwise (and when waived) <see cref="GateStatus.Passed"/>.</summary>
     internal GateStatus ImpliedStatus => WaivedBy is not null ? GateStatus.Passed : Severity switch

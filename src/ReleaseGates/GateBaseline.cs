@@ -37,6 +37,7 @@ public sealed class GateBaseline
     public Measurement? Find(string name, string? target)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return Measurements.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.Ordinal) && string.Equals(m.Target, target, StringComparison.Ordinal));
+        return Measurements.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.Ordinal) && string.Equals(m.Target, target,
+            StringComparison.Ordinal));
     }
 }

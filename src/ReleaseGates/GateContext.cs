@@ -25,7 +25,8 @@ public sealed class GateContext
     }
 
     /// <summary>The evaluator's context of one gate in one evaluation: its shared runs and its progress sink.</summary>
-    internal GateContext(string gateName, IServiceProvider services, TimeProvider timeProvider, ILogger logger, GateBaseline? baseline, IEvaluationRuns? runs, IGateProgressSink? progress)
+    internal GateContext(string gateName, IServiceProvider services, TimeProvider timeProvider, ILogger logger, GateBaseline? baseline,
+        IEvaluationRuns? runs, IGateProgressSink? progress)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(gateName);
         ArgumentNullException.ThrowIfNull(services);

@@ -139,7 +139,8 @@ public sealed class GateResult
                 { Name: null or "" } => "has no name",
                 _ when !Enum.IsDefined(m.Unit) => $"'{m.Name}' has an undefined unit ({(int)m.Unit})",
                 _ when !Enum.IsDefined(m.Status) => $"'{m.Name}' has an undefined status ({(int)m.Status})",
-                { Condition: { } c } when !Enum.IsDefined(c.Operator) || !IsDefined(c.Threshold) || !IsDefined(c.UpperThreshold) || !IsDefined(c.WarningThreshold) || !IsDefined(c.Floor)
+                { Condition: { } c } when !Enum.IsDefined(c.Operator) || !IsDefined(c.Threshold) || !IsDefined(c.UpperThreshold)
+                    || !IsDefined(c.WarningThreshold) || !IsDefined(c.Floor)
                     => $"'{m.Name}' has a condition with an undefined operator or unit",
                 _ => null,
             };

@@ -40,7 +40,8 @@ internal static class GateVerdict
     /// The status a result earns and its measurements with their conditions held to their values again: the worst of
     /// <paramref name="claimed"/> and that evidence. A Skipped result with a failed measurement fails.
     /// </summary>
-    public static (GateStatus Status, IReadOnlyList<Measurement> Measurements) Settle(GateStatus claimed, IReadOnlyList<Measurement> measurements, IReadOnlyList<Finding> findings)
+    public static (GateStatus Status, IReadOnlyList<Measurement> Measurements) Settle(GateStatus claimed,
+        IReadOnlyList<Measurement> measurements, IReadOnlyList<Finding> findings)
     {
         var settled = Reevaluate(measurements);
         return (Worst(claimed, FromEvidence(settled, findings)), settled);

@@ -11,7 +11,8 @@ internal static class ConditionList
     /// <param name="unitOf">The unit a metric is measured in, or <see langword="null"/> for a metric the gate does not measure.</param>
     /// <param name="measured">How the gate's metrics are named in the problem text: "line, branch and method".</param>
     /// <param name="problems">Where problems go.</param>
-    public static List<(string Text, GateCondition Condition)> Validate(IEnumerable<string> texts, Func<string, MetricUnit?> unitOf, string measured, ICollection<string> problems)
+    public static List<(string Text, GateCondition Condition)> Validate(IEnumerable<string> texts, Func<string, MetricUnit?> unitOf,
+        string measured, ICollection<string> problems)
     {
         var valid = new List<(string, GateCondition)>();
         foreach (var text in texts)

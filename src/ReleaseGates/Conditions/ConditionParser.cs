@@ -38,7 +38,8 @@ internal ref struct ConditionParser
                 var warn = ParseThreshold(allowRelative: true);
                 if (warn.IsRelative != threshold.IsRelative)
                 {
-                    throw Error(_pos, threshold.IsRelative ? "a relative warning threshold (+N% or -N%) like the failure threshold" : "an absolute warning threshold like the failure threshold");
+                    throw Error(_pos, threshold.IsRelative ? "a relative warning threshold (+N% or -N%) like the failure threshold"
+                        : "an absolute warning threshold like the failure threshold");
                 }
 
                 condition = condition with { WarningThreshold = warn };

@@ -182,16 +182,19 @@ public sealed record GateCondition
         var upperLimit = Operator == ComparisonOperator.Between ? UpperThreshold?.Resolve(unit, baseline) : null;
         var warnLimit = WarningThreshold?.Resolve(unit, baseline);
         var floorLimit = Floor?.Resolve(unit, baseline);
-        if (!double.IsFinite(failLimit) || upperLimit is { } u && !double.IsFinite(u) || warnLimit is { } wl && !double.IsFinite(wl) || floorLimit is { } fl && !double.IsFinite(fl))
+        if (!double.IsFinite(failLimit) || upperLimit is { } u && !double.IsFinite(u) || warnLimit is { } wl && !double.IsFinite(wl)
+            || floorLimit is { } fl && !double.IsFinite(fl))
         {
-            return new ConditionOutcome(GateStatus.Error, null, null, $"{Metric}: a limit of '{this}' is not a finite number in {MetricUnitFormat.Symbol(unit)}");
+            return new ConditionOutcome(GateStatus.Error, null, null,
+                $"{Metric}: a limit of '{this}' is not a finite number in {MetricUnitFormat.Symbol(unit)}");
         }
 
         if (Operator == ComparisonOperator.Between)
         {
             var upper = upperLimit ?? double.PositiveInfinity;
             var inside = (value >= failLimit || NearlyEqual(value, failLimit)) && (value <= upper || NearlyEqual(value, upper));
-            return new ConditionOutcome(inside ? GateStatus.Passed : GateStatus.Failed, failLimit, null, inside ? null : $"{Metric} {MetricUnitFormat.Format(value, unit)} is outside {this}");
+            return new ConditionOutcome(inside ? GateStatus.Passed : GateStatus.Failed, failLimit, null,
+                inside ? null : $"{Metric} {MetricUnitFormat.Format(value, unit)} is outside {this}");
         }
 
         if (floorLimit is { } floor && Holds(value, floor))
@@ -201,12 +204,14 @@ public sealed record GateCondition
 
         if (!Holds(value, failLimit))
         {
-            return new ConditionOutcome(GateStatus.Failed, failLimit, warnLimit, $"{Metric} {MetricUnitFormat.Format(value, unit)} does not satisfy {OperatorSymbol(Operator)} {MetricUnitFormat.Format(failLimit, unit)}");
+            return new ConditionOutcome(GateStatus.Failed, failLimit, warnLimit,
+                $"{Metric} {MetricUnitFormat.Format(value, unit)} does not satisfy {OperatorSymbol(Operator)} {MetricUnitFormat.Format(failLimit, unit)}");
         }
 
         if (warnLimit is { } w && !Holds(value, w))
         {
-            return new ConditionOutcome(GateStatus.Warning, failLimit, warnLimit, $"{Metric} {MetricUnitFormat.Format(value, unit)} does not satisfy the warning threshold {OperatorSymbol(Operator)} {MetricUnitFormat.Format(w, unit)}");
+            return new ConditionOutcome(GateStatus.Warning, failLimit, warnLimit,
+                $"{Metric} {MetricUnitFormat.Format(value, unit)} does not satisfy the warning threshold {OperatorSymbol(Operator)} {MetricUnitFormat.Format(w, unit)}");
         }
 
         return new ConditionOutcome(GateStatus.Passed, failLimit, warnLimit, null);

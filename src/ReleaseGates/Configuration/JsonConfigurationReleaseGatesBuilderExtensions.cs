@@ -12,7 +12,8 @@ public static class JsonConfigurationReleaseGatesBuilderExtensions
     /// <summary>The largest configuration (or waivers) file read: 16 MiB, far above any real one.</summary>
     internal const long MaximumFileBytes = 16L * 1024 * 1024;
 
-    private const string ReflectionMessage = "The configuration is bound to the gates' options by reflection over their public properties; configure gates in C# in trimmed applications.";
+    private const string ReflectionMessage =
+        "The configuration is bound to the gates' options by reflection over their public properties; configure gates in C# in trimmed applications.";
 
     /// <summary>
     /// Adds the configuration and the gates of a JSON file. Relative paths in it are relative to the file's folder, and
@@ -121,7 +122,8 @@ public static class JsonConfigurationReleaseGatesBuilderExtensions
 
     [RequiresUnreferencedCode(ReflectionMessage)]
     [RequiresDynamicCode(ReflectionMessage)]
-    private static TBuilder AddFromJson<TBuilder>(this TBuilder builder, byte[] utf8, string sourceName, string baseDirectory, Dictionary<string, GateKind> kinds)
+    private static TBuilder AddFromJson<TBuilder>(this TBuilder builder, byte[] utf8, string sourceName, string baseDirectory,
+        Dictionary<string, GateKind> kinds)
         where TBuilder : IReleaseGatesBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -67,7 +67,8 @@ public static class ReleaseGatesBuilderExtensions
     /// <param name="factory">Creates the gate.</param>
     /// <param name="configure">Sets category, importance, weight, timeout, tags.</param>
     /// <returns>The builder.</returns>
-    public static TBuilder AddGate<TBuilder>(this TBuilder builder, string name, Func<IServiceProvider, IReleaseGate> factory, Action<GateOptions>? configure = null)
+    public static TBuilder AddGate<TBuilder>(this TBuilder builder, string name, Func<IServiceProvider, IReleaseGate> factory,
+        Action<GateOptions>? configure = null)
         where TBuilder : IReleaseGatesBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -85,7 +86,8 @@ public static class ReleaseGatesBuilderExtensions
     /// <param name="evaluate">Evaluates the gate.</param>
     /// <param name="configure">Sets category, importance, weight, timeout, tags.</param>
     /// <returns>The builder.</returns>
-    public static TBuilder AddGate<TBuilder>(this TBuilder builder, string name, Func<GateContext, CancellationToken, ValueTask<GateResult>> evaluate, Action<GateOptions>? configure = null)
+    public static TBuilder AddGate<TBuilder>(this TBuilder builder, string name, Func<GateContext, CancellationToken,
+        ValueTask<GateResult>> evaluate, Action<GateOptions>? configure = null)
         where TBuilder : IReleaseGatesBuilder
     {
         ArgumentNullException.ThrowIfNull(evaluate);
@@ -109,7 +111,8 @@ public static class ReleaseGatesBuilderExtensions
     /// <param name="create">Creates the gate from its validated options and the services (resolve dependencies here).</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ReleaseGatesConfigurationException">The options are invalid; the message lists every problem.</exception>
-    public static TBuilder AddGate<TBuilder, TOptions>(this TBuilder builder, string name, Action<TOptions>? configure, Func<TOptions, IServiceProvider, IReleaseGate> create)
+    public static TBuilder AddGate<TBuilder, TOptions>(this TBuilder builder, string name, Action<TOptions>? configure,
+        Func<TOptions, IServiceProvider, IReleaseGate> create)
         where TBuilder : IReleaseGatesBuilder
         where TOptions : GateOptions, new()
     {
@@ -133,7 +136,8 @@ public static class ReleaseGatesBuilderExtensions
     /// <param name="create">Creates the gate from its validated options and the services (resolve dependencies here).</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ReleaseGatesConfigurationException">The options are invalid; the message lists every problem.</exception>
-    public static TBuilder AddGate<TBuilder, TOptions>(this TBuilder builder, string name, TOptions options, Func<TOptions, IServiceProvider, IReleaseGate> create)
+    public static TBuilder AddGate<TBuilder, TOptions>(this TBuilder builder, string name, TOptions options,
+        Func<TOptions, IServiceProvider, IReleaseGate> create)
         where TBuilder : IReleaseGatesBuilder
         where TOptions : GateOptions
     {
@@ -154,7 +158,8 @@ public static class ReleaseGatesBuilderExtensions
         return builder;
     }
 
-    internal static TBuilder AddBuiltInGate<TBuilder, TOptions>(this TBuilder builder, string name, Action<TOptions>? configure, Func<TOptions, IReleaseGate> create)
+    internal static TBuilder AddBuiltInGate<TBuilder, TOptions>(this TBuilder builder, string name, Action<TOptions>? configure,
+        Func<TOptions, IReleaseGate> create)
         where TBuilder : IReleaseGatesBuilder
         where TOptions : GateOptions, new()
     {

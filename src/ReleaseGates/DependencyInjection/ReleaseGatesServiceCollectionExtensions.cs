@@ -16,7 +16,8 @@ public static class ReleaseGatesServiceCollectionExtensions
     public static IReleaseGatesBuilder AddReleaseGates(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var registry = services.FirstOrDefault(d => d.ServiceType == typeof(ReleaseGatesRegistry) && d.ImplementationInstance is not null)?.ImplementationInstance as ReleaseGatesRegistry;
+        var registry = services.FirstOrDefault(d => d.ServiceType == typeof(ReleaseGatesRegistry)
+            && d.ImplementationInstance is not null)?.ImplementationInstance as ReleaseGatesRegistry;
         if (registry is null)
         {
             registry = new ReleaseGatesRegistry();

@@ -18,7 +18,8 @@ internal sealed class EvaluationScope(CancellationToken evaluationToken) : IEval
     public async Task<T> SharedAsync<T>(object key, Func<CancellationToken, Task<T>> run, CancellationToken cancellationToken)
         where T : class
     {
-        var lazy = _shared.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await run(evaluationToken).ConfigureAwait(false), LazyThreadSafetyMode.ExecutionAndPublication));
+        var lazy = _shared.GetOrAdd(key,
+            _ => new Lazy<Task<object>>(async () => await run(evaluationToken).ConfigureAwait(false), LazyThreadSafetyMode.ExecutionAndPublication));
         return (T)await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 }

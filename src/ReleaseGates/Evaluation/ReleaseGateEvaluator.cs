@@ -141,7 +141,8 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
     }
 
     private async Task RunThrottledAsync(
-        SemaphoreSlim throttle, int slot, int index, GateReport[] reports, EvaluationRequest? request, EvaluationScope scope, CancellationToken cancellationToken)
+        SemaphoreSlim throttle, int slot, int index, GateReport[] reports, EvaluationRequest? request, EvaluationScope scope,
+            CancellationToken cancellationToken)
     {
         await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -158,7 +159,8 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         }
     }
 
-    private async Task<GateReport> RunGateAsync(int index, ReleaseReport? baseline, EvaluationScope scope, GateProgressReporter? progress, CancellationToken cancellationToken)
+    private async Task<GateReport> RunGateAsync(int index, ReleaseReport? baseline, EvaluationScope scope, GateProgressReporter? progress,
+        CancellationToken cancellationToken)
     {
         var registration = _registrations[index];
         var started = _time.GetTimestamp();
@@ -213,7 +215,8 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
     }
 
     /// <summary>Creates and runs one gate through its pipeline; every outcome but the caller's cancellation is a result.</summary>
-    private async Task<GateResult> EvaluateGateAsync(int index, ReleaseReport? baseline, EvaluationScope scope, GateProgressReporter? progress, CancellationToken cancellationToken)
+    private async Task<GateResult> EvaluateGateAsync(int index, ReleaseReport? baseline, EvaluationScope scope,
+        GateProgressReporter? progress, CancellationToken cancellationToken)
     {
         var registration = _registrations[index];
         try
@@ -256,7 +259,8 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
 
     /// <summary>Leaves a gate that did not stop running on its own; whatever it throws later is observed, never unhandled.</summary>
     private static void Abandon(Task work)
-        => work.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        => work.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private ResiliencePipeline<GateResult> BuildPipeline(GateRegistration registration, TimeSpan timeout)
     {

@@ -30,7 +30,8 @@ internal sealed class ReleaseWatch(WatchOptions options, TimeProvider time, Func
             var reason = n == 0
                 ? "Watch cancelled before its first round ended: nothing was evaluated."
                 : $"Watch cancelled after {Rounds(n)}, before it reached a limit or its end: a cancelled watch is never a GO.";
-            throw new ReleaseWatchCanceledException(reason, _last is null ? null : Final(_last, ReleaseDecision.NoGo, reason, stoppedEarly: true), ex, cancellationToken);
+            throw new ReleaseWatchCanceledException(reason,
+                _last is null ? null : Final(_last, ReleaseDecision.NoGo, reason, stoppedEarly: true), ex, cancellationToken);
         }
     }
 
@@ -75,12 +76,14 @@ internal sealed class ReleaseWatch(WatchOptions options, TimeProvider time, Func
     private WatchRound Record(int number, ReleaseReport report)
     {
         var required = report.Gates.Where(g => g is { ReportOnly: false, Importance: GateImportance.Required }).ToList();
-        var outcome = required.Any(g => g.Status == GateStatus.Failed) || (report.Decision == ReleaseDecision.NoGo && !required.Any(g => g.Status is GateStatus.Error or GateStatus.Skipped))
+        var outcome = required.Any(g => g.Status == GateStatus.Failed)
+            || (report.Decision == ReleaseDecision.NoGo && !required.Any(g => g.Status is GateStatus.Error or GateStatus.Skipped))
             ? WatchRoundOutcome.Failed
             : required.Any(g => g.Status == GateStatus.Error) ? WatchRoundOutcome.Error
             : required.Any(g => g.Status == GateStatus.Skipped) ? WatchRoundOutcome.Inconclusive
             : WatchRoundOutcome.Successful;
-        (_failed, _inconclusive) = (_failed + (outcome == WatchRoundOutcome.Failed ? 1 : 0), _inconclusive + (outcome == WatchRoundOutcome.Inconclusive ? 1 : 0));
+        (_failed, _inconclusive) = (_failed + (outcome == WatchRoundOutcome.Failed ? 1 : 0),
+            _inconclusive + (outcome == WatchRoundOutcome.Inconclusive ? 1 : 0));
         _failedInARow = outcome == WatchRoundOutcome.Failed ? _failedInARow + 1 : 0;
         _errorsInARow = outcome == WatchRoundOutcome.Error ? _errorsInARow + 1 : 0;
         _successesInARow = outcome == WatchRoundOutcome.Successful ? _successesInARow + 1 : 0;
@@ -113,17 +116,20 @@ internal sealed class ReleaseWatch(WatchOptions options, TimeProvider time, Func
 
         if (_errorsInARow >= options.ConsecutiveErrorLimit)
         {
-            return (ReleaseDecision.NoGo, $"Watch stopped at round {n}: {Rounds(_errorsInARow)} in a row could not be evaluated (consecutive error limit {options.ConsecutiveErrorLimit}).");
+            return (ReleaseDecision.NoGo,
+                $"Watch stopped at round {n}: {Rounds(_errorsInARow)} in a row could not be evaluated (consecutive error limit {options.ConsecutiveErrorLimit}).");
         }
 
         if (options.InconclusiveLimit is { } inconclusive && _inconclusive > inconclusive)
         {
-            return (ReleaseDecision.NoGo, $"Watch stopped at round {n}: {Rounds(_inconclusive)} were inconclusive, more than the inconclusive limit of {inconclusive}.");
+            return (ReleaseDecision.NoGo,
+                $"Watch stopped at round {n}: {Rounds(_inconclusive)} were inconclusive, more than the inconclusive limit of {inconclusive}.");
         }
 
         if (options.ConsecutiveSuccessLimit is { } successes && _successesInARow >= successes)
         {
-            var decision = _rounds.Any(r => r.Outcome != WatchRoundOutcome.Successful || r.Decision != ReleaseDecision.Go) ? ReleaseDecision.GoWithWarnings : ReleaseDecision.Go;
+            var decision = _rounds.Any(r => r.Outcome != WatchRoundOutcome.Successful
+                || r.Decision != ReleaseDecision.Go) ? ReleaseDecision.GoWithWarnings : ReleaseDecision.Go;
             return (decision, $"Watch ended at round {n}: {Rounds(successes)} in a row passed (consecutive success limit {successes}).");
         }
 
@@ -149,7 +155,8 @@ internal sealed class ReleaseWatch(WatchOptions options, TimeProvider time, Func
         var warned = _rounds.Any(r => r.Decision != ReleaseDecision.Go);
         return shortfalls == 0 && !warned
             ? (ReleaseDecision.Go, $"Watch ended after {Rounds(n)}, all GO.")
-            : (ReleaseDecision.GoWithWarnings, $"Watch ended after {Rounds(n)} within its limits: {successful} successful, {_failed} failed, {_inconclusive} inconclusive, {n - successful - _failed - _inconclusive} with errors.");
+            : (ReleaseDecision.GoWithWarnings,
+                $"Watch ended after {Rounds(n)} within its limits: {successful} successful, {_failed} failed, {_inconclusive} inconclusive, {n - successful - _failed - _inconclusive} with errors.");
     }
 
     private ReleaseReport Final(ReleaseReport last, ReleaseDecision decision, string reason, bool stoppedEarly)

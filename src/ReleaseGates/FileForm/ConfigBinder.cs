@@ -356,7 +356,8 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
             || ElementType(type) is not null;
     }
 
-    private static bool IsFillable(Type type) => ElementType(type) is not null || (type.IsClass && type != typeof(string) && type.Namespace == typeof(GateOptions).Namespace);
+    private static bool IsFillable(Type type) => ElementType(type) is not null
+        || (type.IsClass && type != typeof(string) && type.Namespace == typeof(GateOptions).Namespace);
 
     /// <summary>The element type of the collection interfaces options use (IList, ISet, ICollection, IDictionary with string keys).</summary>
     public static Type? ElementType(Type type)

@@ -18,7 +18,8 @@ public abstract partial class GateKind
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         if (!TypePattern().IsMatch(type))
         {
-            throw new ArgumentException($"A gate type is a name such as 'queueDepth' (a letter, then letters, digits, '-' or '_'), but was '{type}'.", nameof(type));
+            throw new ArgumentException($"A gate type is a name such as 'queueDepth' (a letter, then letters, digits, '-' or '_'), but was '{type}'.",
+                nameof(type));
         }
 
         Type = type;

@@ -87,7 +87,8 @@ internal sealed class HttpProbe : IDisposable
         })
         { Timeout = Timeout.InfiniteTimeSpan };
 
-        _pipeline = IO.HttpRetry.Build(time, options.MaximumRetries, options.RetryDelay, options.AttemptTimeout, IO.HttpRetry.IsTransient, options.ConfigureResilience);
+        _pipeline = IO.HttpRetry.Build(time, options.MaximumRetries, options.RetryDelay, options.AttemptTimeout, IO.HttpRetry.IsTransient,
+            options.ConfigureResilience);
     }
 
     public async Task<ProbeResponse> SendAsync(ProbeRequest request, CancellationToken cancellationToken)
@@ -108,7 +109,8 @@ internal sealed class HttpProbe : IDisposable
             {
                 (response, content, truncated) = await SendOnceAsync(method, url, request, body, sendCredentials, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException
+                || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 var attempts = _options.MaximumRetries + 1;
                 return new ProbeResponse
@@ -182,9 +184,11 @@ internal sealed class HttpProbe : IDisposable
     internal static bool IsCredentialHeader(string name) => IO.Redaction.IsCredentialHeader(name);
 
     private static bool SameOrigin(Uri a, Uri b)
-        => string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase) && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
+        => string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase) && string.Equals(a.IdnHost, b.IdnHost,
+            StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
 
-    private async Task<(HttpResponseMessage Response, byte[] Body, bool Truncated)> SendOnceAsync(HttpMethod method, Uri url, ProbeRequest request, string? body, bool sendCredentials, CancellationToken cancellationToken)
+    private async Task<(HttpResponseMessage Response, byte[] Body, bool Truncated)> SendOnceAsync(HttpMethod method, Uri url,
+        ProbeRequest request, string? body, bool sendCredentials, CancellationToken cancellationToken)
     {
         byte[] content = [];
         var truncated = false;
@@ -236,7 +240,8 @@ internal sealed class HttpProbe : IDisposable
             var buffer = new byte[Math.Min(cap + 1, 81920)];
             using var memory = new MemoryStream();
             int read;
-            while (memory.Length <= cap && (read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, cap + 1 - memory.Length)), cancellationToken).ConfigureAwait(false)) > 0)
+            while (memory.Length <= cap && (read = await stream.ReadAsync(buffer.AsMemory(0,
+                (int)Math.Min(buffer.Length, cap + 1 - memory.Length)), cancellationToken).ConfigureAwait(false)) > 0)
             {
                 memory.Write(buffer, 0, read);
             }

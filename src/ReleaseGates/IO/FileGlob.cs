@@ -86,7 +86,8 @@ internal static class FileGlob
         }
 
         // Without backtracking: a glob with many stars matches in linear time (see TextGlob).
-        return new Regex(sb.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.NonBacktracking | (OperatingSystem.IsWindows() ? RegexOptions.IgnoreCase : RegexOptions.None));
+        return new Regex(sb.Append('$').ToString(),
+            RegexOptions.CultureInvariant | RegexOptions.NonBacktracking | (OperatingSystem.IsWindows() ? RegexOptions.IgnoreCase : RegexOptions.None));
     }
 
     /// <summary>

@@ -13,7 +13,8 @@ namespace ReleaseGates.IO;
 internal static class HttpRetry
 {
     /// <summary>The statuses every caller retries: 502, 503 and 504.</summary>
-    public static bool IsTransient(HttpStatusCode status) => status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+    public static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
 
     /// <summary>Builds the pipeline; <paramref name="configure"/> adds the caller's own strategies between the retry and the timeout.</summary>
     public static ResiliencePipeline<HttpResponseMessage> Build(

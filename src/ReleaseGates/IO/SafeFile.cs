@@ -117,7 +117,8 @@ internal static partial class SafeFile
         if (OperatingSystem.IsWindows())
         {
             var full = Path.GetFullPath(path);
-            return full.StartsWith(@"\\.\", StringComparison.Ordinal) || full.StartsWith(@"\\?\GLOBALROOT", StringComparison.OrdinalIgnoreCase) ? "a device" : null;
+            return full.StartsWith(@"\\.\", StringComparison.Ordinal) || full.StartsWith(@"\\?\GLOBALROOT",
+                StringComparison.OrdinalIgnoreCase) ? "a device" : null;
         }
 
         if (!OperatingSystem.IsLinux())

@@ -8,4 +8,5 @@ namespace ReleaseGates.Metrics;
 /// <param name="Conclusive">Whether both windows had enough events to judge.</param>
 /// <param name="LongWindow">The long window's totals.</param>
 /// <param name="ShortWindow">The short window's totals.</param>
-public sealed record BurnRateResult(double LongBurnRate, double ShortBurnRate, double Threshold, bool Breached, bool Conclusive, WindowTotals LongWindow, WindowTotals ShortWindow);
+public sealed record BurnRateResult(double LongBurnRate, double ShortBurnRate, double Threshold, bool Breached, bool Conclusive,
+    WindowTotals LongWindow, WindowTotals ShortWindow);

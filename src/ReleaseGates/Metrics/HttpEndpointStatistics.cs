@@ -9,7 +9,8 @@ public sealed class HttpEndpointStatistics
     private long _errors;
 
     /// <summary>Statistics whose windows are fed from the latency recorder: one lock-free record per event.</summary>
-    internal HttpEndpointStatistics(ConcurrentLatencyRecorder latency, TimeSpan windowInterval, int windowIntervalCount, int significantDigits, TimeProvider time)
+    internal HttpEndpointStatistics(ConcurrentLatencyRecorder latency, TimeSpan windowInterval, int windowIntervalCount,
+        int significantDigits, TimeProvider time)
     {
         LatencyRecorder = latency;
         Windows = new RequestWindows(windowInterval, windowIntervalCount, time, significantDigits, latency, () => Errors);

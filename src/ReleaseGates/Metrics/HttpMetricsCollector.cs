@@ -81,7 +81,8 @@ public sealed class HttpMetricsCollector : IDisposable
     /// <summary>Statistics of every request of one side.</summary>
     /// <param name="source">Server or client.</param>
     /// <returns>The live statistics.</returns>
-    public HttpEndpointStatistics GetTotal(HttpMetricSource source = HttpMetricSource.Server) => source == HttpMetricSource.Server ? _serverTotal : _clientTotal;
+    public HttpEndpointStatistics GetTotal(HttpMetricSource source = HttpMetricSource.Server) =>
+        source == HttpMetricSource.Server ? _serverTotal : _clientTotal;
 
     /// <summary>Statistics of one endpoint, or <see langword="null"/> if it has not been seen.</summary>
     /// <param name="endpoint">The endpoint.</param>
@@ -93,7 +94,8 @@ public sealed class HttpMetricsCollector : IDisposable
     public void Record(HttpRequestObservation request)
     {
         var ticks = request.Duration.Ticks;
-        Record(request.Source, request.Method, request.Route, ticks < 0 ? -1 : ticks > long.MaxValue / 100 ? long.MaxValue : ticks * 100, _options.IsError(request));
+        Record(request.Source, request.Method, request.Route, ticks < 0 ? -1 : ticks > long.MaxValue / 100 ? long.MaxValue : ticks * 100,
+            _options.IsError(request));
     }
 
     /// <summary>
@@ -198,7 +200,9 @@ public sealed class HttpMetricsCollector : IDisposable
 
         // The cache entry is the one made with the endpoint, so a miss (strings that are new instances each time) allocates
         // nothing. The newest entry takes the first way, the one it held moves to the second.
-        var entry = _endpoints.GetOrAdd(new HttpEndpoint(source, method, route), static (key, self) => new RecentEndpoint(key.Source, key.Method, key.Route, self.NewStatistics(self.GetTotal(key.Source)), self.GetTotal(key.Source)), this);
+        var entry = _endpoints.GetOrAdd(new HttpEndpoint(source, method, route),
+            static (key, self) => new RecentEndpoint(key.Source, key.Method, key.Route, self.NewStatistics(self.GetTotal(key.Source)),
+            self.GetTotal(key.Source)), this);
         if (Volatile.Read(ref _recent[slot]) is { } previous)
         {
             Volatile.Write(ref _recent[slot ^ 1], previous);
@@ -265,12 +269,14 @@ public sealed class HttpMetricsCollector : IDisposable
         var nanoseconds = double.IsFinite(seconds) && seconds >= 0 ? seconds < 9e9 ? (long)Math.Round(seconds * 1e9) : long.MaxValue : -1;
         var isError = _defaultIsError
             ? HttpMetricsCollectorOptions.IsServerErrorStatus(status, errorType)
-            : _options.IsError(new HttpRequestObservation(source, method, route, status, errorType, TimeSpan.FromTicks(nanoseconds < 0 ? -1 : nanoseconds / 100)));
+            : _options.IsError(new HttpRequestObservation(source, method, route, status, errorType,
+                TimeSpan.FromTicks(nanoseconds < 0 ? -1 : nanoseconds / 100)));
         Record(source, method, route, nanoseconds, isError);
     }
 
     private sealed record RecentEndpoint(HttpMetricSource Source, string Method, string Route, HttpEndpointStatistics Statistics, HttpEndpointStatistics Total)
     {
-        public bool Is(HttpMetricSource source, string method, string route) => ReferenceEquals(Route, route) && ReferenceEquals(Method, method) && Source == source;
+        public bool Is(HttpMetricSource source, string method, string route) => ReferenceEquals(Route, route) && ReferenceEquals(Method,
+            method) && Source == source;
     }
 }

@@ -10,4 +10,5 @@ namespace ReleaseGates.Metrics;
 /// <param name="StatusCode">The response status (<c>http.response.status_code</c>); 0 when there was no response.</param>
 /// <param name="ErrorType">The <c>error.type</c> tag, set when the request failed (an exception name or a status code).</param>
 /// <param name="Duration">The request duration.</param>
-public readonly record struct HttpRequestObservation(HttpMetricSource Source, string Method, string Route, int StatusCode, string? ErrorType, TimeSpan Duration);
+public readonly record struct HttpRequestObservation(HttpMetricSource Source, string Method, string Route, int StatusCode,
+    string? ErrorType, TimeSpan Duration);

@@ -141,7 +141,8 @@ public sealed partial class LatencyHistogram
     }
 
     /// <summary>The header values after the version and digits bytes, in order.</summary>
-    private ulong[] Header() => [(ulong)HighestTrackableValue, (ulong)_hot.Count, (ulong)_hot.Sum, (ulong)Min, (ulong)_hot.Max, (ulong)_aboveRange, (ulong)_invalid];
+    private ulong[] Header() => [(ulong)HighestTrackableValue, (ulong)_hot.Count, (ulong)_hot.Sum, (ulong)Min, (ulong)_hot.Max,
+        (ulong)_aboveRange, (ulong)_invalid];
 
     /// <summary>Reads the digits byte and the header fields both formats share, and checks them against each other.</summary>
     private static LatencyHistogram ReadHeader(ReadOnlySpan<byte> data, ref int pos, LatencyHistogram? reuse)
@@ -327,7 +328,8 @@ public sealed partial class LatencyHistogram
     /// <summary>Reads one block's width byte and its bit-packed values into <paramref name="block"/>, and moves past them.</summary>
     private static void ReadBlock(ReadOnlySpan<byte> data, ref int pos, int o, Span<ulong> block)
     {
-        var width = pos < data.Length ? data[pos++] : throw new FormatException($"Truncated LatencyHistogram data: the block of cell {o} at byte {pos} is cut off.");
+        var width = pos < data.Length ? data[pos++]
+            : throw new FormatException($"Truncated LatencyHistogram data: the block of cell {o} at byte {pos} is cut off.");
         if (width > 64)
         {
             throw new FormatException($"Invalid LatencyHistogram data at byte {pos - 1}: the block of cell {o} has width {width}, above 64 bits.");

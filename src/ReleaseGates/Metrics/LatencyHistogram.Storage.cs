@@ -64,7 +64,8 @@ public sealed partial class LatencyHistogram
     /// <summary>Values recorded so far, valid or not, read while another thread may be recording.</summary>
     internal long LiveRecordedCount => Volatile.Read(ref _hot.Count) + Volatile.Read(ref _invalid);
 
-    internal bool IsCompatibleWith(LatencyHistogram other) => other.SignificantDigits == SignificantDigits && other.HighestTrackableValue == HighestTrackableValue;
+    internal bool IsCompatibleWith(LatencyHistogram other) => other.SignificantDigits == SignificantDigits
+        && other.HighestTrackableValue == HighestTrackableValue;
 
     /// <summary>Adds <paramref name="current"/> minus <paramref name="previous"/> to this histogram: the interval between two cumulative snapshots.</summary>
     internal void AddDifference(LatencyHistogram current, LatencyHistogram previous)
@@ -142,7 +143,8 @@ public sealed partial class LatencyHistogram
             highest = low + width - 1;
         }
 
-        SetExtremes(Math.Max(lowest == long.MaxValue ? cumulativeMax : lowest, cumulativeMin), _aboveRange > 0 ? cumulativeMax : Math.Min(highest, cumulativeMax));
+        SetExtremes(Math.Max(lowest == long.MaxValue ? cumulativeMax : lowest, cumulativeMin),
+            _aboveRange > 0 ? cumulativeMax : Math.Min(highest, cumulativeMax));
     }
 
     /// <summary>Adds cells that start at bucket index <paramref name="sourceStart"/>; the window must already cover them.</summary>

@@ -25,7 +25,8 @@ public sealed partial class LatencyHistogram
     private static long ReadNonNegative(ReadOnlySpan<byte> data, ref int pos, SerialField field)
     {
         var value = ReadVarint(data, ref pos, field);
-        return value <= long.MaxValue ? (long)value : throw new FormatException($"Invalid LatencyHistogram data: the {field} ending at byte {pos} is {value}, above {long.MaxValue}.");
+        return value <= long.MaxValue ? (long)value
+            : throw new FormatException($"Invalid LatencyHistogram data: the {field} ending at byte {pos} is {value}, above {long.MaxValue}.");
     }
 
     private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int pos, SerialField field)

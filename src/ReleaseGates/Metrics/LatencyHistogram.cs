@@ -101,7 +101,8 @@ public sealed partial class LatencyHistogram
     {
         if (!(maximumRelativeError >= 0.00001 && maximumRelativeError <= 0.5))
         {
-            throw new ArgumentOutOfRangeException(nameof(maximumRelativeError), maximumRelativeError, "The relative error must lie between 0.00001 (5 digits) and 0.5.");
+            throw new ArgumentOutOfRangeException(nameof(maximumRelativeError), maximumRelativeError,
+                "The relative error must lie between 0.00001 (5 digits) and 0.5.");
         }
 
         for (var digits = 1; ; digits++)

@@ -29,7 +29,8 @@ public static class Quantiles
     /// <param name="probabilities">Each 0 to 1, in any order.</param>
     /// <param name="results">Receives the quantiles in the order of <paramref name="probabilities"/>.</param>
     /// <param name="method">The interpolation method. Default: <see cref="QuantileMethod.Linear"/>.</param>
-    public static void Compute(ReadOnlySpan<double> values, ReadOnlySpan<double> probabilities, Span<double> results, QuantileMethod method = QuantileMethod.Linear)
+    public static void Compute(ReadOnlySpan<double> values, ReadOnlySpan<double> probabilities, Span<double> results,
+        QuantileMethod method = QuantileMethod.Linear)
     {
         var copy = ArrayPool<double>.Shared.Rent(Math.Max(1, values.Length));
         try
@@ -48,7 +49,8 @@ public static class Quantiles
     /// <param name="probabilities">Each 0 to 1, in any order.</param>
     /// <param name="results">Receives the quantiles in the order of <paramref name="probabilities"/>.</param>
     /// <param name="method">The interpolation method. Default: <see cref="QuantileMethod.Linear"/>.</param>
-    public static void ComputeInPlace(Span<double> values, ReadOnlySpan<double> probabilities, Span<double> results, QuantileMethod method = QuantileMethod.Linear)
+    public static void ComputeInPlace(Span<double> values, ReadOnlySpan<double> probabilities, Span<double> results,
+        QuantileMethod method = QuantileMethod.Linear)
     {
         if (results.Length < probabilities.Length)
         {

@@ -62,7 +62,8 @@ public sealed class RequestWindows
     /// values are moved into the ring, under the lock, when an interval ends and whenever the windows are read, so a
     /// busy endpoint takes the lock once per interval instead of once per event.
     /// </summary>
-    internal RequestWindows(TimeSpan interval, int intervalCount, TimeProvider timeProvider, int significantDigits, ConcurrentLatencyRecorder feed, Func<long> errors)
+    internal RequestWindows(TimeSpan interval, int intervalCount, TimeProvider timeProvider, int significantDigits,
+        ConcurrentLatencyRecorder feed, Func<long> errors)
         : this(interval, intervalCount, timeProvider, trackLatency: true, significantDigits)
     {
         _feed = feed;
@@ -424,7 +425,8 @@ public sealed class RequestWindows
         var longBurn = longTotals.ErrorRate / budget;
         var shortBurn = shortTotals.ErrorRate / budget;
         var conclusive = longTotals.Total >= minimumEvents && shortTotals.Total >= minimumEvents;
-        return new BurnRateResult(longBurn, shortBurn, threshold, conclusive && longBurn > threshold && shortBurn > threshold, conclusive, longTotals, shortTotals);
+        return new BurnRateResult(longBurn, shortBurn, threshold, conclusive && longBurn > threshold && shortBurn > threshold, conclusive,
+            longTotals, shortTotals);
     }
 
     /// <summary>

@@ -51,7 +51,8 @@ internal sealed class ReleaseGatesHealthCheck(IReleaseGateEvaluator evaluator, T
                     // Revalidate in the background; a failed re-evaluation keeps the last decision and is tried again
                     // by the next probe.
                     _inFlight = RefreshAsync();
-                    _inFlight.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    _inFlight.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+                        TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 }
 
                 return Task.FromResult(cached);

@@ -20,7 +20,8 @@ public static class ReleaseGatesHealthChecksBuilderExtensions
     /// <param name="failureStatus">The status of a NO-GO. Default: <see cref="HealthStatus.Unhealthy"/>.</param>
     /// <param name="tags">Tags of the check (for example <c>ready</c>).</param>
     /// <returns>The health-checks builder.</returns>
-    public static IHealthChecksBuilder AddReleaseGates(this IHealthChecksBuilder builder, string name = "release-gates", TimeSpan? reevaluateInterval = null, HealthStatus? failureStatus = null, IEnumerable<string>? tags = null)
+    public static IHealthChecksBuilder AddReleaseGates(this IHealthChecksBuilder builder, string name = "release-gates",
+        TimeSpan? reevaluateInterval = null, HealthStatus? failureStatus = null, IEnumerable<string>? tags = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var interval = reevaluateInterval ?? TimeSpan.FromMinutes(5);
@@ -28,7 +29,9 @@ public static class ReleaseGatesHealthChecksBuilderExtensions
         builder.Services.TryAddSingleton<ReadinessChecks>();
         var registration = new HealthCheckRegistration(
             name,
-            sp => sp.GetRequiredService<ReadinessChecks>().Checks.GetOrAdd(name, _ => new ReleaseGatesHealthCheck(sp.GetRequiredService<IReleaseGateEvaluator>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, interval)),
+            sp => sp.GetRequiredService<ReadinessChecks>().Checks.GetOrAdd(name,
+                _ => new ReleaseGatesHealthCheck(sp.GetRequiredService<IReleaseGateEvaluator>(),
+                sp.GetService<TimeProvider>() ?? TimeProvider.System, interval)),
             failureStatus ?? HealthStatus.Unhealthy,
             [.. tags ?? [], ReleaseGatesHealthCheck.Tag]);
         return builder.Add(registration);

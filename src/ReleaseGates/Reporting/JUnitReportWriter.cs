@@ -59,7 +59,8 @@ internal static class JUnitReportWriter
                 xml.WriteStartElement("properties");
                 WriteProperty(xml, "status", gate.Status.ToString());
                 WriteProperty(xml, "importance", gate.Importance.ToString());
-                var waivedBy = gate.Measurements.Select(m => m.WaivedBy).Concat(gate.Findings.Select(f => f.WaivedBy)).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+                var waivedBy = gate.Measurements.Select(m =>
+                    m.WaivedBy).Concat(gate.Findings.Select(f => f.WaivedBy)).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
                 WriteProperty(xml, "waived", waivedBy.Length == 0 ? null : string.Join(", ", waivedBy));
                 xml.WriteEndElement();
                 if (gate.Status == GateStatus.Skipped || (gate.ReportOnly && gate.Status != GateStatus.Passed))

@@ -74,7 +74,8 @@ internal static partial class MarkdownReportWriter
         if (ReportView.WatchRows(report) is { Count: > 1 } rounds)
         {
             sb.AppendLine();
-            sb.Append("### Watch: ").Append(rounds.Count - 1).AppendLine(rounds.Count == 2 ? " round (the gates above are the last)" : " rounds (the gates above are the last)");
+            sb.Append("### Watch: ").Append(rounds.Count - 1).AppendLine(rounds.Count == 2 ? " round (the gates above are the last)"
+                : " rounds (the gates above are the last)");
             sb.AppendLine();
             sb.AppendLine("| Round | Started | Decision | Counts as | What fell short |");
             sb.AppendLine("|---:|---|---|---|---|");

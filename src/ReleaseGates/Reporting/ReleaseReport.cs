@@ -219,7 +219,8 @@ public sealed class ReleaseReport
     /// The folder cannot be created, or a file cannot be written; every other file is still written, and the message
     /// names each one that was not.
     /// </exception>
-    public async Task<IReadOnlyList<string>> WriteToDirectoryAsync(string directory, string? sarifFallbackArtifact, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> WriteToDirectoryAsync(string directory, string? sarifFallbackArtifact,
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         var folder = Directory.CreateDirectory(directory).FullName;
@@ -298,7 +299,8 @@ public sealed class ReleaseReport
         watch.Rounds.Count > 0 ? watch.Rounds[0].StartedAt : StartedAt,
         watch.Rounds.Count > 0 ? watch.Rounds[^1].StartedAt + watch.Rounds[^1].Duration - watch.Rounds[0].StartedAt : Duration);
 
-    private ReleaseReport With(ReleaseDecision decision, IReadOnlyList<string> reasons, WatchSummary? watch, DateTimeOffset startedAt, TimeSpan duration) => new()
+    private ReleaseReport With(ReleaseDecision decision, IReadOnlyList<string> reasons, WatchSummary? watch, DateTimeOffset startedAt,
+        TimeSpan duration) => new()
     {
         SchemaVersion = SchemaVersion,
         Subject = Subject,
@@ -322,5 +324,6 @@ public sealed class ReleaseReport
     public string ToText() => TextReportWriter.Write(this);
 
     /// <inheritdoc />
-    public override string ToString() => $"{ReportFormat.Decision(Decision)} (score {(Score is { } s ? s.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) : "n/a")}, {Gates.Count} gates)";
+    public override string ToString() =>
+        $"{ReportFormat.Decision(Decision)} (score {(Score is { } s ? s.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) : "n/a")}, {Gates.Count} gates)";
 }

@@ -131,14 +131,18 @@ internal static class ReleaseReportJson
         Require(report.Scoring is not null, "$.scoring", "an object");
         if (report.Scoring is { } scoring)
         {
-            Require(double.IsFinite(scoring.PassScore) && double.IsFinite(scoring.WarningScore) && double.IsFinite(scoring.WarningGateScore), "$.scoring", "finite scores");
-            Require(scoring.CategoryWeights is not null && scoring.CategoryWeights.Values.All(w => double.IsFinite(w) && w >= 0), "$.scoring.categoryWeights", "an object of finite, non-negative weights");
+            Require(double.IsFinite(scoring.PassScore) && double.IsFinite(scoring.WarningScore)
+                && double.IsFinite(scoring.WarningGateScore), "$.scoring", "finite scores");
+            Require(scoring.CategoryWeights is not null && scoring.CategoryWeights.Values.All(w => double.IsFinite(w) && w >= 0),
+                "$.scoring.categoryWeights", "an object of finite, non-negative weights");
         }
 
         Require(Enum.IsDefined(report.Decision), "$.decision", "Go, GoWithWarnings or NoGo");
         Require(report.Score is not { } score || double.IsFinite(score), "$.score", "a finite number or absent");
-        Require(report.Categories is not null && report.Categories.All(c => c is not null && c.Category is not null), "$.categories", "a list of category scores with names");
-        Require(report.Importances is not null && report.Importances.All(i => i is not null && Enum.IsDefined(i.Importance)), "$.importances", "a list of importance scores (Required, Recommended or Optional)");
+        Require(report.Categories is not null && report.Categories.All(c => c is not null && c.Category is not null), "$.categories",
+            "a list of category scores with names");
+        Require(report.Importances is not null && report.Importances.All(i => i is not null && Enum.IsDefined(i.Importance)),
+            "$.importances", "a list of importance scores (Required, Recommended or Optional)");
         Require(report.Reasons is not null && report.Reasons.All(r => r is not null), "$.reasons", "a list of strings");
         Require(report.DecidingGates is not null && report.DecidingGates.All(r => r is not null), "$.decidingGates", "a list of strings");
         ValidateWaivers(report, problems);

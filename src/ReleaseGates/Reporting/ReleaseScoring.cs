@@ -134,12 +134,14 @@ internal static class ReleaseScoring
 
         if (noGo.Count > 0)
         {
-            return new Outcome(ReleaseDecision.NoGo, score, categories, importances, [.. noGo, .. warnings], noGoGates.Distinct(StringComparer.Ordinal).ToArray());
+            return new Outcome(ReleaseDecision.NoGo, score, categories, importances, [.. noGo, .. warnings],
+                noGoGates.Distinct(StringComparer.Ordinal).ToArray());
         }
 
         if (warnings.Count > 0)
         {
-            return new Outcome(ReleaseDecision.GoWithWarnings, score, categories, importances, warnings, warningGates.Distinct(StringComparer.Ordinal).ToArray());
+            return new Outcome(ReleaseDecision.GoWithWarnings, score, categories, importances, warnings,
+                warningGates.Distinct(StringComparer.Ordinal).ToArray());
         }
 
         return new Outcome(ReleaseDecision.Go, score, categories, importances, [], []);

@@ -11,7 +11,8 @@ internal static class ReportReplay
     public static ReleaseReport Replay(ReleaseReport report, ScoringOptions scoring)
     {
         // The report's own waivers are applied again on the day it was evaluated: a mark none of them accounts for is cleared.
-        var waived = WaiverApplication.Apply(report.Gates.Select(ReplayGate).ToArray(), report.Waivers.Select(w => w.Waiver).ToArray(), DateOnly.FromDateTime(report.StartedAt.UtcDateTime));
+        var waived = WaiverApplication.Apply(report.Gates.Select(ReplayGate).ToArray(), report.Waivers.Select(w => w.Waiver).ToArray(),
+            DateOnly.FromDateTime(report.StartedAt.UtcDateTime));
         var gates = waived.Gates;
         var outcome = ReleaseScoring.Decide(gates, scoring);
         return new ReleaseReport

@@ -48,7 +48,8 @@ internal static class ReportView
     }
 
     /// <summary>A finding's message with what was seen and the fix, as every writer shows it.</summary>
-    internal static string Describe(Finding f) => f.Message + (f.Observed is null ? "" : $" Seen: {f.Observed}.") + (f.Remediation is null ? "" : $" Fix: {f.Remediation}");
+    internal static string Describe(Finding f) =>
+        f.Message + (f.Observed is null ? "" : $" Seen: {f.Observed}.") + (f.Remediation is null ? "" : $" Fix: {f.Remediation}");
 
     /// <summary>A header row plus one row per measurement or finding that did not pass, and one per errored or skipped gate.</summary>
     internal static List<string[]> Shortfalls(ReleaseReport report)
@@ -59,7 +60,8 @@ internal static class ReportView
             var before = rows.Count;
             foreach (var m in gate.Measurements.Where(m => m.Status != GateStatus.Passed && m.WaivedBy is null))
             {
-                rows.Add([gate.Name, StatusLabel(m.Status), m.Target is null ? m.Name : $"{m.Name} [{m.Target}]", MetricUnitFormat.Format(m.Value, m.Unit), Threshold(m, report.BaselineSubject)]);
+                rows.Add([gate.Name, StatusLabel(m.Status), m.Target is null ? m.Name : $"{m.Name} [{m.Target}]",
+                    MetricUnitFormat.Format(m.Value, m.Unit), Threshold(m, report.BaselineSubject)]);
             }
 
             foreach (var f in gate.Findings.Where(f => f.Severity != FindingSeverity.Info && f.WaivedBy is null))

@@ -74,7 +74,8 @@ internal static class SarifReportWriter
             {
                 var value = MetricUnitFormat.Format(m.Value, m.Unit);
                 var threshold = ReportView.Threshold(m, report.BaselineSubject);
-                var message = $"{gate.Name}: {m.Name}{(m.Target is null ? "" : $" [{m.Target}]")} is {value}" + (threshold.Length == 0 ? "." : $", against {threshold}.");
+                var message = $"{gate.Name}: {m.Name}{(m.Target is null ? "" : $" [{m.Target}]")} is {value}" + (threshold.Length == 0 ? "."
+                    : $", against {threshold}.");
                 results.Add(new Result($"{gate.Category}.{m.Name}", Level(gate, m.Status), message, m.Target, gate, w =>
                 {
                     w.WriteString("measurement", m.Name);
@@ -223,7 +224,8 @@ internal static class SarifReportWriter
         w.WriteStartObject();
         w.WriteString("kind", "external");
         w.WriteString("status", "accepted");
-        w.WriteString("justification", $"{waiver.Id}: {waiver.Reason} (approved by {waiver.ApprovedBy}, until {waiver.Expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)})");
+        w.WriteString("justification",
+            $"{waiver.Id}: {waiver.Reason} (approved by {waiver.ApprovedBy}, until {waiver.Expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)})");
         w.WriteEndObject();
         w.WriteEndArray();
     }

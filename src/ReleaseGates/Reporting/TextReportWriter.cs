@@ -66,10 +66,12 @@ internal static class TextReportWriter
         }
 
         sb.AppendLine();
-        sb.AppendLine(IO.ReportText.Line("Category scores: " + string.Join(", ", report.Categories.Select(c => $"{c.Category} {ReportFormat.Score(c.Score)}"))));
+        sb.AppendLine(IO.ReportText.Line("Category scores: " + string.Join(", ",
+            report.Categories.Select(c => $"{c.Category} {ReportFormat.Score(c.Score)}"))));
         if (report.Importances.Count > 1)
         {
-            sb.AppendLine(IO.ReportText.Line("Importance scores: " + string.Join(", ", report.Importances.Select(i => $"{i.Importance} {ReportFormat.Score(i.Score)}"))));
+            sb.AppendLine(IO.ReportText.Line("Importance scores: " + string.Join(", ",
+                report.Importances.Select(i => $"{i.Importance} {ReportFormat.Score(i.Score)}"))));
         }
     }
 

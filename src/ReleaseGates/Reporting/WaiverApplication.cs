@@ -45,8 +45,10 @@ internal static class WaiverApplication
 
         // An Error is not evaluated evidence: nothing in it is waived, and its marks (from an edited report) are cleared.
         var active = gate.Status == GateStatus.Error ? [] : candidates;
-        var measurements = gate.Measurements.Select(m => m with { WaivedBy = Cover(active, m.Status is GateStatus.Failed or GateStatus.Warning, m.Name, Kind.Measurement, m.Target, null, covered) }).ToArray();
-        var findings = gate.Findings.Select(f => f with { WaivedBy = Cover(active, f.Severity != FindingSeverity.Info, f.Code, Kind.Finding, f.Target, f.Location, covered) }).ToArray();
+        var measurements = gate.Measurements.Select(m => m with { WaivedBy = Cover(active,
+            m.Status is GateStatus.Failed or GateStatus.Warning, m.Name, Kind.Measurement, m.Target, null, covered) }).ToArray();
+        var findings = gate.Findings.Select(f => f with { WaivedBy = Cover(active, f.Severity != FindingSeverity.Info, f.Code, Kind.Finding,
+            f.Target, f.Location, covered) }).ToArray();
         var status = gate.Status == GateStatus.Error ? GateStatus.Error : GateVerdict.Worst(intrinsic, GateVerdict.FromEvidence(measurements, findings));
         var ids = covered.Distinct(StringComparer.Ordinal).ToArray();
         var suffix = ids.Length == 0 ? ""

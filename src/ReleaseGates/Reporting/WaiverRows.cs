@@ -30,7 +30,8 @@ internal static class WaiverRows
             foreach (var m in gate.Measurements.Where(m => m.WaivedBy is not null))
             {
                 var threshold = ReportView.Threshold(m, report.BaselineSubject);
-                rows.Add([gate.Name, m.WaivedBy!, m.Target is null ? m.Name : $"{m.Name} [{m.Target}]", MetricUnitFormat.Format(m.Value, m.Unit) + (threshold.Length == 0 ? "" : $" against {threshold}")]);
+                rows.Add([gate.Name, m.WaivedBy!, m.Target is null ? m.Name : $"{m.Name} [{m.Target}]",
+                    MetricUnitFormat.Format(m.Value, m.Unit) + (threshold.Length == 0 ? "" : $" against {threshold}")]);
             }
 
             foreach (var f in gate.Findings.Where(f => f.WaivedBy is not null))

@@ -14,7 +14,8 @@ public static class HttpLoadProbe
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>What was measured.</returns>
     /// <exception cref="ReleaseGatesConfigurationException">The options are invalid.</exception>
-    public static async Task<HttpLoadProbeResult> RunAsync(HttpLoadProbeOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    public static async Task<HttpLoadProbeResult> RunAsync(HttpLoadProbeOptions options, TimeProvider? timeProvider = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = new List<string>();
@@ -35,7 +36,9 @@ public static class HttpLoadProbe
             AllowAutoRedirect = false,
         })
         { Timeout = Timeout.InfiniteTimeSpan } : null);
-        var senders = Enumerable.Range(0, options.Concurrency).Select(_ => loopback is null ? (ISender)new ClientSender(client!, options, targets) : new LoopbackSender(options, targets, loopback)).ToArray();
+        var senders = Enumerable.Range(0,
+            options.Concurrency).Select(_ => loopback is null ? (ISender)new ClientSender(client!, options,
+            targets) : new LoopbackSender(options, targets, loopback)).ToArray();
         try
         {
             var next = -1L;
@@ -218,7 +221,8 @@ public static class HttpLoadProbe
                     ? (true, false, $"{options.Method} {targets[target]}: {failure}")
                     : (exchange.Status is < 200 or >= 300, true, null));
             }
-            catch (Exception e) when (cancellationToken.IsCancellationRequested && e is ObjectDisposedException or System.Net.Sockets.SocketException or TimeoutException)
+            catch (Exception e) when (cancellationToken.IsCancellationRequested
+                && e is ObjectDisposedException or System.Net.Sockets.SocketException or TimeoutException)
             {
                 return new((false, false, null)); // cut off by the time cap or the caller: neither a success nor an error
             }
@@ -250,7 +254,8 @@ public static class HttpLoadProbe
         }
     }
 
-    private static async Task<(bool IsError, bool Answered, string? Failure)> SendAsync(HttpClient client, HttpLoadProbeOptions options, Uri target, CancellationToken cancellationToken)
+    private static async Task<(bool IsError, bool Answered, string? Failure)> SendAsync(HttpClient client, HttpLoadProbeOptions options,
+        Uri target, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.RequestTimeout);

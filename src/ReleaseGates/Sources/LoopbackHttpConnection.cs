@@ -98,7 +98,8 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
 
                 return new Exchange(status, null);
             }
-            catch (Exception e) when (reused && attempt == 0 && (e is ClosedBeforeResponseException || e is SocketException { SocketErrorCode: not (SocketError.TimedOut or SocketError.WouldBlock) }))
+            catch (Exception e) when (reused && attempt == 0
+                && (e is ClosedBeforeResponseException || e is SocketException { SocketErrorCode: not (SocketError.TimedOut or SocketError.WouldBlock) }))
             {
                 Close(); // the server let the idle connection go (closed, or reset on the send): send on a new one
             }

@@ -100,6 +100,7 @@ public abstract class MetricSource
         public override string Description => description;
 
         public override async ValueTask<MetricReading> ReadAsync(GateContext context, CancellationToken cancellationToken)
-            => await read(cancellationToken).ConfigureAwait(false) is { } value ? MetricReading.Of(value) : MetricReading.NoData($"{description} gave no value");
+            => await read(cancellationToken).ConfigureAwait(false) is { } value ? MetricReading.Of(value)
+                : MetricReading.NoData($"{description} gave no value");
     }
 }

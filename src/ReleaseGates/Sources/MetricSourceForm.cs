@@ -26,7 +26,8 @@ internal static class MetricSourceForm
 
         if (config.Prometheus is not { } connection || string.IsNullOrWhiteSpace(config.Query))
         {
-            file.AddProblem(node, "set prometheus (the server: baseAddress and, if needed, bearerToken or username and password) and query (PromQL that yields one number).");
+            file.AddProblem(node,
+                "set prometheus (the server: baseAddress and, if needed, bearerToken or username and password) and query (PromQL that yields one number).");
             return null;
         }
 

@@ -3,7 +3,8 @@ namespace ReleaseGates;
 /// <summary>One source over another, or one as a share of both.</summary>
 internal sealed class RatioMetricSource(MetricSource first, MetricSource second, bool share) : MetricSource
 {
-    public override string Description => share ? $"{first.Description} / ({first.Description} + {second.Description})" : $"{first.Description} / {second.Description}";
+    public override string Description =>
+        share ? $"{first.Description} / ({first.Description} + {second.Description})" : $"{first.Description} / {second.Description}";
 
     internal override IEnumerable<string?> Secrets => first.Secrets.Concat(second.Secrets);
 

@@ -55,16 +55,20 @@ public abstract class RequestMetricsSource
     /// <param name="endpoint">One endpoint, or <see langword="null"/> for every request of <paramref name="source"/>.</param>
     /// <param name="source">Server or client, when <paramref name="endpoint"/> is null.</param>
     /// <returns>The source.</returns>
-    public static RequestMetricsSource FromHttpMetrics(HttpMetricsCollector collector, HttpEndpoint? endpoint = null, HttpMetricSource source = HttpMetricSource.Server)
+    public static RequestMetricsSource FromHttpMetrics(HttpMetricsCollector collector, HttpEndpoint? endpoint = null,
+        HttpMetricSource source = HttpMetricSource.Server)
     {
         ArgumentNullException.ThrowIfNull(collector);
-        var description = endpoint is { } e ? $"{e.Source.ToString().ToLowerInvariant()} {e.Method} {e.Route} (in-process metrics)" : $"all {source.ToString().ToLowerInvariant()} requests (in-process metrics)";
-        return new DelegateSource(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Windows, description, () =>
+        var description = endpoint is { } e ? $"{e.Source.ToString().ToLowerInvariant()} {e.Method} {e.Route} (in-process metrics)"
+            : $"all {source.ToString().ToLowerInvariant()} requests (in-process metrics)";
+        return new DelegateSource(RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Windows, description,
+            () =>
         {
             var stats = endpoint is { } ep ? collector.GetEndpoint(ep) : collector.GetTotal(source);
             return stats is null
                 ? new RequestMetrics { Latency = new LatencyHistogram(), Total = 0, Errors = 0 }
-                : new RequestMetrics { Latency = stats.LatencyRecorder.GetCumulativeSnapshot(), Total = stats.Total, Errors = stats.Errors, Windows = stats.Windows };
+                : new RequestMetrics { Latency = stats.LatencyRecorder.GetCumulativeSnapshot(), Total = stats.Total, Errors = stats.Errors,
+                    Windows = stats.Windows };
         });
     }
 
@@ -81,7 +85,8 @@ public abstract class RequestMetricsSource
         ArgumentNullException.ThrowIfNull(options);
         options = options.Copy(); // as the source is made: later changes to the caller's object reach no run
         // One line for a report cell, however many targets: the host and how many paths were driven.
-        var hosts = options.Targets.Where(t => t is not null).Select(t => t.IsAbsoluteUri ? t.GetLeftPart(UriPartial.Authority) : t.ToString()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var hosts = options.Targets.Where(t => t is not null).Select(t => t.IsAbsoluteUri ? t.GetLeftPart(UriPartial.Authority)
+            : t.ToString()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var description = options.Targets.Count == 1
             ? $"load probe of {options.Targets[0]}"
             : $"load probe of {options.Targets.Count} URLs on {string.Join(", ", hosts.Take(2))}{(hosts.Count > 2 ? $" and {hosts.Count - 2} more hosts" : "")}";
@@ -96,7 +101,8 @@ public abstract class RequestMetricsSource
                 throw new HttpRequestException($"No request of the load probe got a response ({result.Total} sent): {result.FirstTransportError}");
             }
 
-            return new RequestMetrics { Latency = result.Latency, Total = result.Total, Errors = result.Errors, Duration = result.Duration, Windows = result.Windows };
+            return new RequestMetrics { Latency = result.Latency, Total = result.Total, Errors = result.Errors, Duration = result.Duration,
+                Windows = result.Windows };
         }, [.. options.Headers.Where(h => IO.Redaction.IsCredentialHeader(h.Key)).Select(h => h.Value)]);
     }
 
@@ -118,7 +124,8 @@ public abstract class RequestMetricsSource
         public void Report(long value)
         {
             caller?.Report(value);
-            context.ReportProgressLazily(() => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + (value == 1 ? " request" : " requests"));
+            context.ReportProgressLazily(() => value.ToString("N0",
+                System.Globalization.CultureInfo.InvariantCulture) + (value == 1 ? " request" : " requests"));
         }
     }
 
@@ -138,9 +145,11 @@ public abstract class RequestMetricsSource
         var problems = new List<string>();
         options.Validate(problems);
         var reader = problems.Count == 0 ? new PrometheusRequestMetrics(options, timeProvider ?? TimeProvider.System) : null;
-        var capabilities = RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | (options.Window is null ? 0 : RequestMetricsCapabilities.Duration);
+        var capabilities = RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | (options.Window is null ? 0
+            : RequestMetricsCapabilities.Duration);
         return new AsyncDelegateSource(
-            capabilities, reader?.Description ?? "Prometheus (misconfigured)", p => problems.ForEach(p.Add), (_, ct) => reader!.ReadAsync(ct), [.. options.Connection.Secrets]);
+            capabilities, reader?.Description ?? "Prometheus (misconfigured)", p => problems.ForEach(p.Add),
+                (_, ct) => reader!.ReadAsync(ct), [.. options.Connection.Secrets]);
     }
 
     /// <summary>
@@ -191,7 +200,8 @@ public abstract class RequestMetricsSource
     /// <param name="description">How reports name the source.</param>
     /// <param name="read">Reads the metrics.</param>
     /// <returns>The source.</returns>
-    public static RequestMetricsSource FromDelegate(RequestMetricsCapabilities capabilities, string description, Func<CancellationToken, ValueTask<RequestMetrics>> read)
+    public static RequestMetricsSource FromDelegate(RequestMetricsCapabilities capabilities, string description,
+        Func<CancellationToken, ValueTask<RequestMetrics>> read)
     {
         ArgumentNullException.ThrowIfNull(read);
         return new AsyncDelegateSource(capabilities, description, null, (_, ct) => read(ct));
@@ -203,7 +213,8 @@ public abstract class RequestMetricsSource
     /// <param name="read">Reads the metrics, given the reading gate's context (<see cref="GateContext.RunOnceAsync"/>,
     /// <see cref="GateContext.ReportProgress(string)"/>).</param>
     /// <returns>The source.</returns>
-    public static RequestMetricsSource FromDelegate(RequestMetricsCapabilities capabilities, string description, Func<GateContext, CancellationToken, ValueTask<RequestMetrics>> read)
+    public static RequestMetricsSource FromDelegate(RequestMetricsCapabilities capabilities, string description,
+        Func<GateContext, CancellationToken, ValueTask<RequestMetrics>> read)
     {
         ArgumentNullException.ThrowIfNull(read);
         return new AsyncDelegateSource(capabilities, description, null, read);

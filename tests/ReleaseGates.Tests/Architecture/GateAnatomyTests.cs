@@ -166,7 +166,7 @@ public sealed partial class GateAnatomyTests
     /// Lines over 160 characters in src/ReleaseGates (.editorconfig asks for 120): a ratchet that may only go down, to at
     /// most 50 (issue 32). Lower it when a change shortens lines; never raise it.
     /// </summary>
-    private const int LongLinesAllowed = 509;
+    private const int LongLinesAllowed = 212;
 
     [Fact]
     public void Lines_over_160_characters_only_become_fewer()

@@ -36,12 +36,16 @@ internal sealed class CanaryGate(CanaryGateOptions options) : IReleaseGate
         };
         if (baseline.Count < options.MinimumSamples || canary.Count < options.MinimumSamples)
         {
-            var finding = new Finding(CanaryGateConstants.TooFewSamples, options.InconclusiveStatus == GateStatus.Failed ? FindingSeverity.Error : FindingSeverity.Info, $"The baseline has {baseline.Count} requests and the canary {canary.Count}; each needs at least {options.MinimumSamples} before the comparison can tell anything.");
-            return Inconclusive($"Too few requests to compare: baseline {baseline.Count}, canary {canary.Count}, at least {options.MinimumSamples} each", measurements, finding, options);
+            var finding = new Finding(CanaryGateConstants.TooFewSamples,
+                options.InconclusiveStatus == GateStatus.Failed ? FindingSeverity.Error : FindingSeverity.Info,
+                $"The baseline has {baseline.Count} requests and the canary {canary.Count}; each needs at least {options.MinimumSamples} before the comparison can tell anything.");
+            return Inconclusive($"Too few requests to compare: baseline {baseline.Count}, canary {canary.Count}, at least {options.MinimumSamples} each",
+                measurements, finding, options);
         }
 
         var baselineMedian = baseline.Median();
-        var allowed = Math.Min(options.MaximumIncrease is { } a ? a.Ticks * 100.0 : double.PositiveInfinity, options.MaximumRelativeIncrease is { } r ? r * baselineMedian : double.PositiveInfinity);
+        var allowed = Math.Min(options.MaximumIncrease is { } a ? a.Ticks * 100.0 : double.PositiveInfinity,
+            options.MaximumRelativeIncrease is { } r ? r * baselineMedian : double.PositiveInfinity);
         var result = ShiftComparison.Compare(baseline, canary, options.Confidence);
         var status = result.Lower > allowed ? GateStatus.Failed : result.Upper <= allowed ? GateStatus.Passed : options.InconclusiveStatus;
         measurements.AddRange(
@@ -65,11 +69,14 @@ internal sealed class CanaryGate(CanaryGateOptions options) : IReleaseGate
             GateStatus.Failed when result.Lower > allowed => GateResult.Failed(
                 $"The canary is slower than allowed: {interval}",
                 measurements,
-                [new Finding(CanaryGateConstants.Slower, FindingSeverity.Error, $"With {result.Confidence:P0} confidence the canary's latency is at least {Ms(result.Lower)} above the baseline's (median {Ms(baselineMedian)}), more than the allowed {Ms(allowed)}.")]),
+                [new Finding(CanaryGateConstants.Slower, FindingSeverity.Error,
+                    $"With {result.Confidence:P0} confidence the canary's latency is at least {Ms(result.Lower)} above the baseline's (median {Ms(baselineMedian)}), more than the allowed {Ms(allowed)}.")]),
             _ => Inconclusive(
                 $"The data cannot tell whether the canary is within the allowed increase: {interval}",
                 measurements,
-                new Finding(CanaryGateConstants.Inconclusive, options.InconclusiveStatus == GateStatus.Failed ? FindingSeverity.Error : FindingSeverity.Info, $"The interval {Ms(result.Lower)} to {Ms(result.Upper)} reaches across the allowed increase of {Ms(allowed)}: more requests, or a wider allowance, would decide it."),
+                new Finding(CanaryGateConstants.Inconclusive,
+                    options.InconclusiveStatus == GateStatus.Failed ? FindingSeverity.Error : FindingSeverity.Info,
+                    $"The interval {Ms(result.Lower)} to {Ms(result.Upper)} reaches across the allowed increase of {Ms(allowed)}: more requests, or a wider allowance, would decide it."),
                 options),
         };
     }

@@ -47,7 +47,8 @@ internal sealed class ChecklistGate(ChecklistGateOptions options) : IReleaseGate
         var findings = new List<Finding>();
         if (items.Count == 0)
         {
-            findings.Add(new Finding(ChecklistGateConstants.Empty, FindingSeverity.Error, $"{files} holds no checklist item (no '- [ ]' or '- [x]' line, and no table row with a status mark such as ✅ or ❌)."));
+            findings.Add(new Finding(ChecklistGateConstants.Empty, FindingSeverity.Error,
+                $"{files} holds no checklist item (no '- [ ]' or '- [x]' line, and no table row with a status mark such as ✅ or ❌)."));
             return GateResult.FromEvidence($"No checklist items in {files}", [new Measurement("total", 0, MetricUnit.Count)], findings);
         }
 
@@ -70,7 +71,8 @@ internal sealed class ChecklistGate(ChecklistGateOptions options) : IReleaseGate
 
         conditions.AddRange(options.Conditions.Select(GateCondition.Parse));
         measurements.AddRange(conditions.Select(c => Measurement.Evaluate(c.Metric, values[c.Metric].Value, values[c.Metric].Unit, c)));
-        measurements.AddRange(ChecklistGateOptions.Metrics.Where(m => !conditions.Any(c => c.Metric == m)).Select(m => new Measurement(m, values[m].Value, values[m].Unit)));
+        measurements.AddRange(ChecklistGateOptions.Metrics.Where(m => !conditions.Any(c => c.Metric == m)).Select(m => new Measurement(m,
+            values[m].Value, values[m].Unit)));
 
         var groupSummaries = JudgeGroups(items, reasons, options, measurements, findings);
         JudgeRequiredItems(items, reasons, options, findings);
@@ -95,7 +97,8 @@ internal sealed class ChecklistGate(ChecklistGateOptions options) : IReleaseGate
                 : options.RequireSignOff && (item.SignedBy is null || item.SignedOn is null) ? ChecklistGateConstants.Unsigned
                 : options.RequireEvidence && item.Evidence is null ? ChecklistGateConstants.NoEvidence
                 : item.SignedOn is { } on && on > today.AddDays(1) ? ChecklistGateConstants.FutureSignOff
-                : item.SignedOn is { } signed && options.MaximumSignOffAge is { } age && signed < today.AddDays(-(int)Math.Floor(age.TotalDays)) ? ChecklistGateConstants.Stale
+                : item.SignedOn is { } signed && options.MaximumSignOffAge is { } age
+                    && signed < today.AddDays(-(int)Math.Floor(age.TotalDays)) ? ChecklistGateConstants.Stale
                 : null;
         }
 
@@ -111,7 +114,8 @@ internal sealed class ChecklistGate(ChecklistGateOptions options) : IReleaseGate
         return reasons;
     }
 
-    private static List<string> JudgeGroups(IReadOnlyList<ChecklistItem> items, string?[] reasons, ChecklistGateOptions options, List<Measurement> measurements, List<Finding> findings)
+    private static List<string> JudgeGroups(IReadOnlyList<ChecklistItem> items, string?[] reasons, ChecklistGateOptions options,
+        List<Measurement> measurements, List<Finding> findings)
     {
         var summaries = new List<string>();
         var severalFiles = items.Select(i => i.File).Distinct(StringComparer.Ordinal).Skip(1).Any();
@@ -124,7 +128,8 @@ internal sealed class ChecklistGate(ChecklistGateOptions options) : IReleaseGate
                 .ToList();
             if (headings.Count == 0)
             {
-                findings.Add(new Finding(ChecklistGateConstants.GroupMissing, FindingSeverity.Error, $"No heading matching '{pattern}' holds a checklist item, so its {share:P0} cannot be shown."));
+                findings.Add(new Finding(ChecklistGateConstants.GroupMissing, FindingSeverity.Error,
+                    $"No heading matching '{pattern}' holds a checklist item, so its {share:P0} cannot be shown."));
                 continue;
             }
 
@@ -150,12 +155,15 @@ internal sealed class ChecklistGate(ChecklistGateOptions options) : IReleaseGate
             var matches = Enumerable.Range(0, items.Count).Where(i => glob.IsMatch(items[i].Text)).ToList();
             if (matches.Count == 0)
             {
-                findings.Add(new Finding(ChecklistGateConstants.RequiredMissing, FindingSeverity.Error, $"No checklist item matches the required '{pattern}'."));
+                findings.Add(new Finding(ChecklistGateConstants.RequiredMissing, FindingSeverity.Error,
+                    $"No checklist item matches the required '{pattern}'."));
             }
 
             foreach (var i in matches.Where(i => reasons[i] is not null))
             {
-                findings.Add(new Finding(ChecklistGateConstants.RequiredOpen, FindingSeverity.Error, $"The required item '{items[i].Text}' is not done ({Describe(reasons[i]!, items[i], options)}).") { Target = items[i].File, Line = items[i].Line });
+                findings.Add(new Finding(ChecklistGateConstants.RequiredOpen, FindingSeverity.Error,
+                    $"The required item '{items[i].Text}' is not done ({Describe(reasons[i]!, items[i], options)}).") { Target = items[i].File,
+                    Line = items[i].Line });
             }
         }
     }
@@ -167,12 +175,14 @@ internal sealed class ChecklistGate(ChecklistGateOptions options) : IReleaseGate
         {
             var item = items[i];
             var under = item.Headings.Count == 0 ? "" : $" (under '{item.Headings[^1].Text}')";
-            findings.Add(new Finding(reasons[i]!, FindingSeverity.Info, $"'{item.Text}'{under}: {Describe(reasons[i]!, item, options)}.") { Target = item.File, Line = item.Line });
+            findings.Add(new Finding(reasons[i]!, FindingSeverity.Info,
+                $"'{item.Text}'{under}: {Describe(reasons[i]!, item, options)}.") { Target = item.File, Line = item.Line });
         }
 
         if (open.Count > options.MaximumOpenListed)
         {
-            findings.Add(new Finding(ChecklistGateConstants.MoreOpen, FindingSeverity.Info, $"{open.Count - options.MaximumOpenListed} more open items are not listed."));
+            findings.Add(new Finding(ChecklistGateConstants.MoreOpen, FindingSeverity.Info,
+                $"{open.Count - options.MaximumOpenListed} more open items are not listed."));
         }
     }
 
@@ -182,7 +192,8 @@ internal sealed class ChecklistGate(ChecklistGateOptions options) : IReleaseGate
         ChecklistGateConstants.Unsigned => "ticked without a sign-off (@name and a date such as 2026-11-30)",
         ChecklistGateConstants.NoEvidence => "ticked without an evidence link",
         ChecklistGateConstants.FutureSignOff => $"signed off on {item.SignedOn:yyyy-MM-dd}, a day still to come",
-        ChecklistGateConstants.Stale => $"signed off on {item.SignedOn:yyyy-MM-dd}, more than {options.MaximumSignOffAge!.Value.TotalDays.ToString("0.##", CultureInfo.InvariantCulture)} days ago",
+        ChecklistGateConstants.Stale =>
+            $"signed off on {item.SignedOn:yyyy-MM-dd}, more than {options.MaximumSignOffAge!.Value.TotalDays.ToString("0.##", CultureInfo.InvariantCulture)} days ago",
         _ => "ticked, but an item under it is open",
     };
 }

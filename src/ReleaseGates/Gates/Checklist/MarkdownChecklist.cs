@@ -128,13 +128,15 @@ internal static partial class MarkdownChecklist
         return item with
         {
             SignedBy = who.Success ? who.Groups[1].Value : null,
-            SignedOn = when.Success && DateOnly.TryParseExact(when.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null,
+            SignedOn = when.Success && DateOnly.TryParseExact(when.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None,
+                out var date) ? date : null,
             Evidence = link.Success ? (link.Groups[1].Success ? link.Groups[1].Value : link.Value) : null,
         };
     }
 
     /// <summary>A heading's text without emphasis markers and closing hashes.</summary>
-    private static string Plain(string text) => text.Replace("**", "", StringComparison.Ordinal).Replace("__", "", StringComparison.Ordinal).TrimEnd('#', ' ').Trim();
+    private static string Plain(string text) => text.Replace("**", "", StringComparison.Ordinal).Replace("__", "",
+        StringComparison.Ordinal).TrimEnd('#', ' ').Trim();
 
     private static int Indent(string whitespace)
     {

@@ -106,11 +106,13 @@ internal static class CoberturaReader
     private static List<(string Key, bool Covered)>? t_methods;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ReadClass(XmlReader reader, CoverageData data, string package, string file, Func<string, bool> includeClass, IReadOnlyList<string> sources)
+    private static void ReadClass(XmlReader reader, CoverageData data, string package, string file, Func<string, bool> includeClass,
+        IReadOnlyList<string> sources)
     {
         var line = SafeXml.Line(reader);
         var className = reader.GetAttribute("name") ?? "";
-        var fileName = Resolve(reader.GetAttribute("filename") ?? throw new ReportFormatException(file, line, $"the class '{className}' has no filename attribute"), sources);
+        var fileName = Resolve(reader.GetAttribute("filename") ?? throw new ReportFormatException(file, line,
+            $"the class '{className}' has no filename attribute"), sources);
         if (reader.IsEmptyElement)
         {
             return;
@@ -225,7 +227,8 @@ internal static class CoberturaReader
                 switch (name)
                 {
                     case "number":
-                        number = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw Bad(file, at, $"a <line> has number '{value}', expected a whole number");
+                        number = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw Bad(file,
+                            at, $"a <line> has number '{value}', expected a whole number");
                         break;
                     case "hits":
                         if (long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var h) && h >= 0)

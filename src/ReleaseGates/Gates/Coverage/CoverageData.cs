@@ -85,7 +85,8 @@ internal sealed class CoverageData
 }
 
 /// <summary>Totals over a set of files.</summary>
-internal readonly record struct CoverageCounts(long CoveredLines, long CoverableLines, long CoveredBranches, long TotalBranches, long CoveredMethods, long TotalMethods)
+internal readonly record struct CoverageCounts(long CoveredLines, long CoverableLines, long CoveredBranches, long TotalBranches,
+    long CoveredMethods, long TotalMethods)
 {
     public static CoverageCounts Of(IEnumerable<FileCoverage> files)
     {

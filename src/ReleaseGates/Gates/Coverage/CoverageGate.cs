@@ -23,7 +23,9 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
         var excludeClasses = options.ExcludeClasses.Select(FileGlob.ToRegex).ToArray();
         bool IncludeClass(string name) => (includeClasses.Length == 0 || includeClasses.Any(r => r.IsMatch(name))) && !excludeClasses.Any(r => r.IsMatch(name));
         var data = new CoverageData();
-        var unreadable = await EvidenceFiles.ReadEachAsync(files, async file => data.Merge(await CoverageReportReader.ReadAsync(file, options.Format, IncludeClass, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+        var unreadable = await EvidenceFiles.ReadEachAsync(files,
+            async file => data.Merge(await CoverageReportReader.ReadAsync(file, options.Format, IncludeClass,
+            cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
         if (unreadable is not null)
         {
             return unreadable;
@@ -68,7 +70,8 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
     }
 
     /// <summary>The verdict as a pure function of the coverage data and options.</summary>
-    internal static GateResult Judge(IReadOnlyList<FileCoverage> files, CoverageGateOptions options, GateBaseline? baseline, Dictionary<string, SortedSet<int>>? diff, string reports)
+    internal static GateResult Judge(IReadOnlyList<FileCoverage> files, CoverageGateOptions options, GateBaseline? baseline,
+        Dictionary<string, SortedSet<int>>? diff, string reports)
     {
         var totals = CoverageCounts.Of(files);
         var modules = files.GroupBy(f => f.Module, StringComparer.Ordinal).Select(g => (Module: g.Key, Counts: CoverageCounts.Of(g))).ToList();
@@ -136,7 +139,8 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
             foreach (var (module, counts) in modules.Where(m => m.Counts.CoverableLines > 0))
             {
                 var rate = (double)counts.CoveredLines / counts.CoverableLines;
-                measurements.Add(Measurement.Evaluate("line", options.CoverletTruncation ? Math.Floor(rate * 10000) / 10000 : rate, MetricUnit.Ratio, condition) with { Target = "module " + module });
+                measurements.Add(Measurement.Evaluate("line", options.CoverletTruncation ? Math.Floor(rate * 10000) / 10000 : rate,
+                    MetricUnit.Ratio, condition) with { Target = "module " + module });
             }
         }
 
@@ -153,7 +157,8 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
             }
         }
 
-        foreach (var file in files.Where(f => f.CoverableLines > 0).OrderBy(f => (double)f.CoveredLines / f.CoverableLines).ThenByDescending(f => f.CoverableLines).Take(options.WorstFilesListed))
+        foreach (var file in files.Where(f => f.CoverableLines > 0).OrderBy(f =>
+            (double)f.CoveredLines / f.CoverableLines).ThenByDescending(f => f.CoverableLines).Take(options.WorstFilesListed))
         {
             var uncovered = file.Lines.Where(l => l.Value.Hits == 0).Select(l => l.Key).Order();
             findings.Add(new Finding(CoverageGateConstants.CoverageWorstFile, FindingSeverity.Info,
@@ -172,7 +177,8 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
         return GateResult.FromEvidence(summary, measurements, findings);
     }
 
-    private static void JudgeDiff(IReadOnlyList<FileCoverage> files, Dictionary<string, SortedSet<int>> diff, DiffCoverageOptions options, List<Measurement> measurements, List<Finding> findings)
+    private static void JudgeDiff(IReadOnlyList<FileCoverage> files, Dictionary<string, SortedSet<int>> diff, DiffCoverageOptions options,
+        List<Measurement> measurements, List<Finding> findings)
     {
         long changed = 0, covered = 0;
         var ranges = new List<Finding>();
@@ -202,13 +208,15 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
                 }
             }
 
-            ranges.AddRange(UnifiedDiff.Ranges(uncovered).Select(r => new Finding(CoverageGateConstants.CoverageDiffUncovered, FindingSeverity.Info, $"changed lines {r} are not covered") { Target = $"{path}:{r}" }));
+            ranges.AddRange(UnifiedDiff.Ranges(uncovered).Select(r => new Finding(CoverageGateConstants.CoverageDiffUncovered,
+                FindingSeverity.Info, $"changed lines {r} are not covered") { Target = $"{path}:{r}" }));
         }
 
         if (changed == 0)
         {
             measurements.Add(new Measurement("diff-coverable-lines", 0, MetricUnit.Count));
-            findings.Add(new Finding(CoverageGateConstants.CoverageDiffNoCoverableLines, FindingSeverity.Info, "The change adds or modifies no coverable line."));
+            findings.Add(new Finding(CoverageGateConstants.CoverageDiffNoCoverableLines, FindingSeverity.Info,
+                "The change adds or modifies no coverable line."));
             return;
         }
 
@@ -218,7 +226,8 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
         findings.AddRange(ranges.Take(options.RangesListed));
     }
 
-    private static async Task<Dictionary<string, SortedSet<int>>> ReadDiffAsync(DiffCoverageOptions diff, string baseDirectory, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, SortedSet<int>>> ReadDiffAsync(DiffCoverageOptions diff, string baseDirectory,
+        CancellationToken cancellationToken)
     {
         if (diff.DiffFile is { } path)
         {
@@ -227,7 +236,8 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
             return UnifiedDiff.AddedLines(reader, full);
         }
 
-        var start = new ProcessStartInfo("git") { WorkingDirectory = diff.RepositoryDirectory ?? baseDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, StandardOutputEncoding = Encoding.UTF8 };
+        var start = new ProcessStartInfo("git") { WorkingDirectory = diff.RepositoryDirectory ?? baseDirectory,
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, StandardOutputEncoding = Encoding.UTF8 };
         foreach (var argument in new[] { "diff", "--no-color", "--no-ext-diff", "--unified=0", diff.GitBase + "...HEAD", "--" })
         {
             start.ArgumentList.Add(argument);
@@ -278,7 +288,8 @@ internal static class CoverageReportReader
             var expected = format switch { CoverageFormat.Cobertura => "coverage", CoverageFormat.OpenCover => "CoverageSession", _ => "report" };
             if (reader.LocalName != expected)
             {
-                throw new ReportFormatException(file, SafeXml.Line(reader), $"the root element is <{reader.LocalName}>, but a {format} report starts with <{expected}>");
+                throw new ReportFormatException(file, SafeXml.Line(reader),
+                    $"the root element is <{reader.LocalName}>, but a {format} report starts with <{expected}>");
             }
 
             var data = format switch

@@ -129,7 +129,8 @@ internal static class LcovReader
     }
 
     private static int Int(string text, string file, int number, string what)
-        => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : throw new IO.ReportFormatException(file, number, $"the {what} '{text}' is not a whole number");
+        => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : throw new IO.ReportFormatException(file,
+            number, $"the {what} '{text}' is not a whole number");
 
     private static long Hits(string text, string file, int number)
     {

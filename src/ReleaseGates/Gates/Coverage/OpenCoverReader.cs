@@ -73,7 +73,8 @@ internal static class OpenCoverReader
         return data;
     }
 
-    private static void ReadMethod(XmlReader reader, CoverageData data, string module, string className, Dictionary<string, string> files, string file, bool include)
+    private static void ReadMethod(XmlReader reader, CoverageData data, string module, string className, Dictionary<string, string> files,
+        string file, bool include)
     {
         var depth = reader.Depth;
         string? name = null;
@@ -163,7 +164,8 @@ internal static class OpenCoverReader
             // Every line of the span is visited: a span longer than any real statement is bad input, not two billion steps.
             if ((long)e - sl > MaxSequencePointLines)
             {
-                throw new ReportFormatException(file, at, $"a <SequencePoint> spans lines {sl} to {e}, more than {MaxSequencePointLines:N0} lines; expected the lines of one statement");
+                throw new ReportFormatException(file, at,
+                    $"a <SequencePoint> spans lines {sl} to {e}, more than {MaxSequencePointLines:N0} lines; expected the lines of one statement");
             }
 
             el = e;

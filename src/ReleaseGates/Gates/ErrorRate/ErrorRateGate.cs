@@ -60,8 +60,10 @@ internal sealed class ErrorRateGate(ErrorRateGateOptions options) : IReleaseGate
             if (options.SustainedAbove is { } above)
             {
                 var sustained = windows.CheckErrorRateSustainedAbove(above, options.SustainedFor, options.MinimumRequestsPerInterval);
-                measurements.Add(new Measurement("sustained-breached-intervals", sustained.BreachedIntervals, MetricUnit.Count) { Target = $"of {sustained.Intervals} in {options.SustainedFor}" });
-                measurements.Add(new Measurement("sustained-covered-intervals", sustained.JudgedIntervals, MetricUnit.Count) { Target = $"of {sustained.Intervals} with at least {options.MinimumRequestsPerInterval} requests" });
+                measurements.Add(new Measurement("sustained-breached-intervals", sustained.BreachedIntervals,
+                    MetricUnit.Count) { Target = $"of {sustained.Intervals} in {options.SustainedFor}" });
+                measurements.Add(new Measurement("sustained-covered-intervals", sustained.JudgedIntervals,
+                    MetricUnit.Count) { Target = $"of {sustained.Intervals} with at least {options.MinimumRequestsPerInterval} requests" });
                 if (sustained.Sustained)
                 {
                     findings.Add(new Finding(ErrorRateGateConstants.ErrorRateSustained, FindingSeverity.Error,
@@ -73,7 +75,8 @@ internal sealed class ErrorRateGate(ErrorRateGateOptions options) : IReleaseGate
                     var covered = windows.Interval * sustained.JudgedIntervals;
                     var reason = $"only {sustained.JudgedIntervals} of the {sustained.Intervals} intervals of the last {options.SustainedFor} had at least {options.MinimumRequestsPerInterval} requests ({covered} of {options.SustainedFor} covered), so 'above {above:P2} for {options.SustainedFor}' cannot be judged";
                     inconclusive.Add(reason);
-                    findings.Add(new Finding(ErrorRateGateConstants.ErrorRateSustainedInsufficientData, FindingSeverity.Info, char.ToUpperInvariant(reason[0]) + reason[1..] + ".") { Target = source });
+                    findings.Add(new Finding(ErrorRateGateConstants.ErrorRateSustainedInsufficientData, FindingSeverity.Info,
+                        char.ToUpperInvariant(reason[0]) + reason[1..] + ".") { Target = source });
                 }
             }
 
@@ -91,7 +94,8 @@ internal sealed class ErrorRateGate(ErrorRateGateOptions options) : IReleaseGate
                 {
                     var reason = $"the burn-rate windows had {result.LongWindow.Total} requests in {burn.LongWindow} and {result.ShortWindow.Total} in {burn.ShortWindow}, fewer than the {burn.MinimumRequests} each needs, so the burn rate cannot be judged";
                     inconclusive.Add(reason);
-                    findings.Add(new Finding(ErrorRateGateConstants.ErrorRateBurnRateInconclusive, FindingSeverity.Info, char.ToUpperInvariant(reason[0]) + reason[1..] + ".") { Target = source });
+                    findings.Add(new Finding(ErrorRateGateConstants.ErrorRateBurnRateInconclusive, FindingSeverity.Info,
+                        char.ToUpperInvariant(reason[0]) + reason[1..] + ".") { Target = source });
                 }
             }
         }

@@ -67,7 +67,8 @@ public sealed class ErrorRateGateOptions : GateOptions
             problems.Add($"Set {nameof(MaximumRate)}, a condition, {nameof(SustainedAbove)} or {nameof(BurnRate)}: the gate needs something to hold the error rate to.");
         }
 
-        foreach (var (value, name) in new[] { (MaximumRate, nameof(MaximumRate)), (WarningRate, nameof(WarningRate)), (SustainedAbove, nameof(SustainedAbove)) })
+        foreach (var (value, name) in new[] { (MaximumRate, nameof(MaximumRate)), (WarningRate, nameof(WarningRate)),
+            (SustainedAbove, nameof(SustainedAbove)) })
         {
             if (value is { } v && !(v >= 0 && v <= 1))
             {

@@ -10,10 +10,12 @@ internal sealed class HostResourcesGate(HostResourcesGateOptions options) : IRel
         await Task.Delay(options.CpuSampleWindow, context.TimeProvider, cancellationToken).ConfigureAwait(false);
         var (busy1, total1) = HostResources.CpuTimes();
         var cpu = total1 > total0 ? (double)(busy1 - busy0) / (total1 - total0) : 0;
-        measurements.Add(Judge("cpu", cpu, options.MaximumCpuUtilization, options.WarningCpuUtilization, $"{Environment.ProcessorCount} cores over {options.CpuSampleWindow.TotalSeconds:0.###} s"));
+        measurements.Add(Judge("cpu", cpu, options.MaximumCpuUtilization, options.WarningCpuUtilization,
+            $"{Environment.ProcessorCount} cores over {options.CpuSampleWindow.TotalSeconds:0.###} s"));
 
         var (used, total) = HostResources.Memory();
-        measurements.Add(Judge("memory", total > 0 ? (double)used / total : 0, options.MaximumMemoryUtilization, options.WarningMemoryUtilization, $"{used / (1 << 20)} of {total / (1 << 20)} MiB"));
+        measurements.Add(Judge("memory", total > 0 ? (double)used / total : 0, options.MaximumMemoryUtilization,
+            options.WarningMemoryUtilization, $"{used / (1 << 20)} of {total / (1 << 20)} MiB"));
 
         var path = Path.GetFullPath(options.DiskPath ?? Directory.GetCurrentDirectory());
         if (!Path.Exists(path))
@@ -26,7 +28,9 @@ internal sealed class HostResourcesGate(HostResourcesGateOptions options) : IRel
         // used nor available to the application, so they count on neither side.
         var diskUsed = drive.TotalSize - drive.TotalFreeSpace;
         var usable = diskUsed + drive.AvailableFreeSpace;
-        measurements.Add(Judge("disk", usable > 0 ? (double)diskUsed / usable : 0, options.MaximumDiskUtilization, options.WarningDiskUtilization, $"{drive.RootDirectory.FullName}: {diskUsed / (1L << 30)} GiB used, {drive.AvailableFreeSpace / (1L << 30)} GiB available"));
+        measurements.Add(Judge("disk", usable > 0 ? (double)diskUsed / usable : 0, options.MaximumDiskUtilization,
+            options.WarningDiskUtilization,
+            $"{drive.RootDirectory.FullName}: {diskUsed / (1L << 30)} GiB used, {drive.AvailableFreeSpace / (1L << 30)} GiB available"));
 
         var summary = string.Join(", ", measurements.Select(m => $"{m.Name} {m.Value:P0}"));
         return GateResult.FromEvidence(summary, measurements);

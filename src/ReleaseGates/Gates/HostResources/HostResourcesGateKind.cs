@@ -7,5 +7,6 @@ internal sealed class HostResourcesGateKind() : GateKind<HostResourcesGateOption
     protected override void Register(IReleaseGatesBuilder builder, string name, HostResourcesGateOptions options) => builder.AddHostResources(name, options);
 
     /// <inheritdoc />
-    protected override void Complete(HostResourcesGateOptions options, GateFileContext file) => options.DiskPath = options.DiskPath is null ? null : file.ResolvePath(options.DiskPath);
+    protected override void Complete(HostResourcesGateOptions options,
+        GateFileContext file) => options.DiskPath = options.DiskPath is null ? null : file.ResolvePath(options.DiskPath);
 }

@@ -30,7 +30,8 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
 
         if (metrics.Latency is null && metrics.LatencyStatistics is null && metrics.LatencyBuckets is { } buckets)
         {
-            var unsupported = conditions.Select(c => c.Metric).Where(m => m is "min" or "max" || (m == "avg" && buckets.SumMilliseconds is null)).Distinct().ToArray();
+            var unsupported = conditions.Select(c => c.Metric).Where(m => m is "min" or "max"
+                || (m == "avg" && buckets.SumMilliseconds is null)).Distinct().ToArray();
             if (unsupported.Length > 0)
             {
                 throw new InvalidDataException(
@@ -53,7 +54,8 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
         {
             var (value, unit) = Value(condition.Metric, metrics);
             var baselineValue = baseline?.Find(condition.Metric)?.Value;
-            measurements.Add(Measurement.Evaluate(condition.Metric, value, unit, condition, baselineValue) with { Target = BucketTarget(condition.Metric, metrics, source) });
+            measurements.Add(Measurement.Evaluate(condition.Metric, value, unit, condition,
+                baselineValue) with { Target = BucketTarget(condition.Metric, metrics, source) });
         }
 
         if (!conditions.Any(c => c.Metric == "count"))
@@ -75,17 +77,21 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
             }
 
             var sustained = windows.CheckLatencySustainedAbove(options.SustainedPercentile, above, options.SustainedFor, options.MinimumRequestsPerInterval);
-            measurements.Add(new Measurement("sustained-breached-intervals", sustained.BreachedIntervals, MetricUnit.Count) { Target = $"of {sustained.Intervals}: {what}" });
-            measurements.Add(new Measurement("sustained-covered-intervals", sustained.JudgedIntervals, MetricUnit.Count) { Target = $"of {sustained.Intervals} with at least {options.MinimumRequestsPerInterval} requests" });
+            measurements.Add(new Measurement("sustained-breached-intervals", sustained.BreachedIntervals,
+                MetricUnit.Count) { Target = $"of {sustained.Intervals}: {what}" });
+            measurements.Add(new Measurement("sustained-covered-intervals", sustained.JudgedIntervals,
+                MetricUnit.Count) { Target = $"of {sustained.Intervals} with at least {options.MinimumRequestsPerInterval} requests" });
             if (sustained.Sustained)
             {
-                findings.Add(new Finding(LatencyGateConstants.LatencySustained, FindingSeverity.Error, $"Latency stayed {what}: every one of the {sustained.Intervals} intervals breached.") { Target = source });
+                findings.Add(new Finding(LatencyGateConstants.LatencySustained, FindingSeverity.Error,
+                    $"Latency stayed {what}: every one of the {sustained.Intervals} intervals breached.") { Target = source });
                 summary = $"{what}: sustained in all {sustained.Intervals} intervals ({summary})";
             }
             else if (sustained.JudgedIntervals < sustained.Intervals)
             {
                 var reason = $"only {sustained.JudgedIntervals} of the {sustained.Intervals} intervals of the last {options.SustainedFor} had at least {options.MinimumRequestsPerInterval} requests ({windows.Interval * sustained.JudgedIntervals} covered), so '{what}' cannot be judged";
-                findings.Add(new Finding(LatencyGateConstants.LatencySustainedInsufficientData, FindingSeverity.Info, char.ToUpperInvariant(reason[0]) + reason[1..] + ".") { Target = source });
+                findings.Add(new Finding(LatencyGateConstants.LatencySustainedInsufficientData, FindingSeverity.Info,
+                    char.ToUpperInvariant(reason[0]) + reason[1..] + ".") { Target = source });
                 return new GateResult(GateStatus.Skipped, $"Insufficient data: {reason} ({summary})", measurements, findings);
             }
         }
@@ -170,7 +176,8 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
             "min" => (h is null ? double.NaN : Ms(h.Min), MetricUnit.Milliseconds),
             "max" => (h is null ? double.NaN : Ms(h.Max), MetricUnit.Milliseconds),
             "med" => (h is null ? double.NaN : Ms(h.ValueAtPercentile(50)), MetricUnit.Milliseconds),
-            _ => (h is null ? double.NaN : Ms(h.ValueAtPercentile(double.Parse(metric.AsSpan(2, metric.Length - 3), NumberStyles.Float, CultureInfo.InvariantCulture))), MetricUnit.Milliseconds),
+            _ => (h is null ? double.NaN : Ms(h.ValueAtPercentile(double.Parse(metric.AsSpan(2, metric.Length - 3), NumberStyles.Float,
+                CultureInfo.InvariantCulture))), MetricUnit.Milliseconds),
         };
     }
 }

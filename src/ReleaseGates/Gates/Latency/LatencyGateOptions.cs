@@ -74,7 +74,9 @@ public sealed class LatencyGateOptions : GateOptions
             problems.Add($"{nameof(Conditions)} must hold at least one condition, such as 'p(95) < 300ms' (or set {nameof(SustainedAbove)}).");
         }
 
-        if (SustainedAbove is { } above && (above <= TimeSpan.Zero || !(SustainedPercentile >= 0 && SustainedPercentile <= 100) || SustainedFor <= TimeSpan.Zero || MinimumRequestsPerInterval < 0))
+        if (SustainedAbove is { } above
+            && (above <= TimeSpan.Zero || !(SustainedPercentile >= 0 && SustainedPercentile <= 100) || SustainedFor <= TimeSpan.Zero
+            || MinimumRequestsPerInterval < 0))
         {
             problems.Add($"{nameof(SustainedAbove)} and {nameof(SustainedFor)} must be positive, {nameof(SustainedPercentile)} 0 to 100 and {nameof(MinimumRequestsPerInterval)} not negative.");
         }

@@ -20,6 +20,7 @@ internal sealed class MetricGate(MetricGateOptions options) : IReleaseGate
         var target = reading.Detail ?? source.Description;
         var baseline = context.Baseline?.Find("value")?.Value;
         var measurements = _conditions.Select(c => Measurement.Evaluate("value", value, options.Unit, c, baseline) with { Target = target }).ToList();
-        return GateResult.FromEvidence(GateResult.LeadWithShortfalls(measurements, $"value {MetricUnitFormat.Format(value, options.Unit)} from {source.Description}"), measurements, []);
+        return GateResult.FromEvidence(GateResult.LeadWithShortfalls(measurements,
+            $"value {MetricUnitFormat.Format(value, options.Unit)} from {source.Description}"), measurements, []);
     }
 }

@@ -21,7 +21,8 @@ internal sealed class DatabaseSession : IAsyncDisposable
     private readonly int timeoutSeconds;
     private readonly IReadOnlyList<string> secrets;
 
-    private DatabaseSession(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, TimeSpan timeout, string target, IReadOnlyList<string> secrets)
+    private DatabaseSession(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, TimeSpan timeout, string target,
+        IReadOnlyList<string> secrets)
     {
         this.connection = connection;
         this.transaction = transaction;
@@ -122,7 +123,10 @@ internal sealed class DatabaseSession : IAsyncDisposable
             {
                 case SqlDialect.PostgreSql:
                     transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-                    await Execute(connection, transaction, string.Create(CultureInfo.InvariantCulture, $"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {(long)timeout.TotalMilliseconds}"), cancellationToken).ConfigureAwait(false);
+                    await Execute(connection, transaction,
+                        string.Create(CultureInfo.InvariantCulture,
+                        $"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {(long)timeout.TotalMilliseconds}"),
+                        cancellationToken).ConfigureAwait(false);
                     break;
                 case SqlDialect.Sqlite:
                     // No transaction: Microsoft.Data.Sqlite begins IMMEDIATE ones, which take the write lock.
@@ -146,7 +150,8 @@ internal sealed class DatabaseSession : IAsyncDisposable
     public string Scrub(string message) => Scrub(message, secrets);
 
     /// <summary>Runs a query and hands each row to <paramref name="read"/>.</summary>
-    public async Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    public async Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken,
+        params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -188,7 +193,8 @@ internal sealed class DatabaseSession : IAsyncDisposable
         var names = Dialect switch
         {
             // SQLite has one schema per attached file; the history table lives in main.
-            SqlDialect.Sqlite => await QueryAsync("SELECT name FROM sqlite_master WHERE type = 'table' AND lower(name) = lower(@t)", r => r.GetString(0), cancellationToken, ("@t", table)).ConfigureAwait(false),
+            SqlDialect.Sqlite => await QueryAsync("SELECT name FROM sqlite_master WHERE type = 'table' AND lower(name) = lower(@t)",
+                r => r.GetString(0), cancellationToken, ("@t", table)).ConfigureAwait(false),
             SqlDialect.PostgreSql => await QueryAsync(
                 "SELECT table_name FROM information_schema.tables WHERE lower(table_name) = lower(@t) AND (table_schema = @s OR (@s = '' AND table_schema = ANY (current_schemas(false))))",
                 r => r.GetString(0),
@@ -209,7 +215,8 @@ internal sealed class DatabaseSession : IAsyncDisposable
     public Task<List<string>> TablesAsync(CancellationToken cancellationToken) => QueryAsync(
         Dialect switch
         {
-            SqlDialect.PostgreSql => "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema = ANY (current_schemas(false))",
+            SqlDialect.PostgreSql =>
+                "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema = ANY (current_schemas(false))",
             SqlDialect.Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
             _ => "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_TYPE = 'BASE TABLE'",
         },
@@ -225,7 +232,10 @@ internal sealed class DatabaseSession : IAsyncDisposable
             ("@t", table)),
         SqlDialect.Sqlite => QueryAsync(
             "SELECT name, type, \"notnull\", pk FROM pragma_table_info(@t)",
-            r => new CatalogColumn(r.GetString(0), r.GetString(1), null, Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture) == 0 && !(Convert.ToInt64(r.GetValue(3), CultureInfo.InvariantCulture) > 0 && r.GetString(1).Equals("INTEGER", StringComparison.OrdinalIgnoreCase))),
+            r => new CatalogColumn(r.GetString(0), r.GetString(1), null,
+                Convert.ToInt64(r.GetValue(2),
+                CultureInfo.InvariantCulture) == 0 && !(Convert.ToInt64(r.GetValue(3),
+                CultureInfo.InvariantCulture) > 0 && r.GetString(1).Equals("INTEGER", StringComparison.OrdinalIgnoreCase))),
             cancellationToken,
             ("@t", table)),
         _ => QueryAsync(
@@ -255,16 +265,20 @@ internal sealed class DatabaseSession : IAsyncDisposable
                     cancellationToken,
                     ("@t", table)).ConfigureAwait(false);
             case SqlDialect.Sqlite:
-                var list = await QueryAsync("SELECT name, \"unique\" FROM pragma_index_list(@t)", r => (Name: r.GetString(0), Unique: Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture) != 0), cancellationToken, ("@t", table)).ConfigureAwait(false);
+                var list = await QueryAsync("SELECT name, \"unique\" FROM pragma_index_list(@t)",
+                    r => (Name: r.GetString(0), Unique: Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture) != 0),
+                    cancellationToken, ("@t", table)).ConfigureAwait(false);
                 var indexes = new List<CatalogIndex>();
                 foreach (var (name, unique) in list)
                 {
-                    var columns = await QueryAsync("SELECT name FROM pragma_index_info(@i) ORDER BY seqno", r => r.IsDBNull(0) ? string.Empty : r.GetString(0), cancellationToken, ("@i", name)).ConfigureAwait(false);
+                    var columns = await QueryAsync("SELECT name FROM pragma_index_info(@i) ORDER BY seqno",
+                        r => r.IsDBNull(0) ? string.Empty : r.GetString(0), cancellationToken, ("@i", name)).ConfigureAwait(false);
                     indexes.Add(new CatalogIndex(name, unique, columns));
                 }
 
                 // An INTEGER PRIMARY KEY is the rowid and has no index of its own, but it is unique.
-                var key = await QueryAsync("SELECT name FROM pragma_table_info(@t) WHERE pk > 0 ORDER BY pk", r => r.GetString(0), cancellationToken, ("@t", table)).ConfigureAwait(false);
+                var key = await QueryAsync("SELECT name FROM pragma_table_info(@t) WHERE pk > 0 ORDER BY pk", r => r.GetString(0),
+                    cancellationToken, ("@t", table)).ConfigureAwait(false);
                 if (key.Count > 0 && !indexes.Any(i => i.Columns.SequenceEqual(key, StringComparer.OrdinalIgnoreCase)))
                 {
                     indexes.Add(new CatalogIndex("primary key", true, key));
@@ -354,7 +368,9 @@ internal sealed class DatabaseSession : IAsyncDisposable
             var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
             foreach (string key in builder.Keys)
             {
-                if (key.Contains("password", StringComparison.OrdinalIgnoreCase) || key.Equals("pwd", StringComparison.OrdinalIgnoreCase) || key.Contains("secret", StringComparison.OrdinalIgnoreCase) || key.Contains("token", StringComparison.OrdinalIgnoreCase))
+                if (key.Contains("password", StringComparison.OrdinalIgnoreCase) || key.Equals("pwd",
+                    StringComparison.OrdinalIgnoreCase) || key.Contains("secret",
+                    StringComparison.OrdinalIgnoreCase) || key.Contains("token", StringComparison.OrdinalIgnoreCase))
                 {
                     if (builder[key]?.ToString() is { Length: > 0 } value)
                     {
@@ -393,7 +409,8 @@ internal sealed class DatabaseSession : IAsyncDisposable
         try
         {
             var builder = new DbConnectionStringBuilder { ConnectionString = connection.ConnectionString };
-            string? Get(params string[] keys) => keys.Select(k => builder.TryGetValue(k, out var v) ? v?.ToString() : null).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+            string? Get(params string[] keys) => keys.Select(k => builder.TryGetValue(k,
+                out var v) ? v?.ToString() : null).FirstOrDefault(v => !string.IsNullOrEmpty(v));
             var host = Get("Host", "Server", "Data Source", "DataSource", "Address", "Addr", "Filename");
             var port = Get("Port");
             var database = Get("Database", "Initial Catalog");

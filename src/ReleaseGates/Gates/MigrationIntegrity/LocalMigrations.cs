@@ -43,7 +43,8 @@ internal static partial class LocalMigrations
             {
                 if (!IsKnownNonMigration(kind, relative))
                 {
-                    findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationUnrecognisedFile, FindingSeverity.Info, $"'{relative}' does not follow {kind}'s naming and is not a migration.") { Target = relative });
+                    findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationUnrecognisedFile, FindingSeverity.Info,
+                        $"'{relative}' does not follow {kind}'s naming and is not a migration.") { Target = relative });
                 }
 
                 continue;
@@ -75,7 +76,8 @@ internal static partial class LocalMigrations
             var migration = kind == MigrationJournalKind.Flyway ? ParseFlywayName(id.Trim(), id.Trim()) : Plain(id.Trim(), id.Trim());
             if (migration is null)
             {
-                findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationUnrecognisedFile, FindingSeverity.Info, $"'{id}' does not follow Flyway's naming (V<version>__<description>.sql or R__<description>.sql).") { Target = id });
+                findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationUnrecognisedFile, FindingSeverity.Info,
+                    $"'{id}' does not follow Flyway's naming (V<version>__<description>.sql or R__<description>.sql).") { Target = id });
                 continue;
             }
 
@@ -159,8 +161,10 @@ internal static partial class LocalMigrations
 
     private static bool IsKnownNonMigration(MigrationJournalKind kind, string relative) => kind switch
     {
-        MigrationJournalKind.EfCore => relative.EndsWith(".Designer.cs", StringComparison.OrdinalIgnoreCase) || relative.EndsWith("ModelSnapshot.cs", StringComparison.Ordinal),
-        MigrationJournalKind.Django => relative.EndsWith("__init__.py", StringComparison.Ordinal) || !relative.Contains("/migrations/", StringComparison.Ordinal),
+        MigrationJournalKind.EfCore => relative.EndsWith(".Designer.cs",
+            StringComparison.OrdinalIgnoreCase) || relative.EndsWith("ModelSnapshot.cs", StringComparison.Ordinal),
+        MigrationJournalKind.Django => relative.EndsWith("__init__.py", StringComparison.Ordinal) || !relative.Contains("/migrations/",
+            StringComparison.Ordinal),
         _ => false,
     };
 

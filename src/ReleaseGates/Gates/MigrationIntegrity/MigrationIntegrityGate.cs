@@ -48,7 +48,8 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
         DatabaseSession session;
         try
         {
-            session = await DatabaseSession.OpenAsync(options.ConnectionFactory!, options.Dialect, options.StatementTimeout, cancellationToken).ConfigureAwait(false);
+            session = await DatabaseSession.OpenAsync(options.ConnectionFactory!, options.Dialect, options.StatementTimeout,
+                cancellationToken).ConfigureAwait(false);
         }
         catch (DatabaseUnavailableException ex)
         {
@@ -69,7 +70,8 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
                     List<AppliedMigration> applied = [];
                     if (table is null)
                     {
-                        findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationHistoryMissing, FindingSeverity.Error, $"The {journal.Kind} history table '{journal.Table}' does not exist in {session.Target}: no migration was applied (or Journal names the wrong table).") { Target = journal.Table });
+                        findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationHistoryMissing, FindingSeverity.Error,
+                            $"The {journal.Kind} history table '{journal.Table}' does not exist in {session.Target}: no migration was applied (or Journal names the wrong table).") { Target = journal.Table });
                     }
                     else
                     {
@@ -82,8 +84,10 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
                     measurements.Add(new Measurement("failed", validation.Failed, MetricUnit.Count));
                     if (locals is not null)
                     {
-                        measurements.Add(new Measurement("local", locals.Count, MetricUnit.Count) { Target = options.MigrationsDirectory ?? "ExpectedMigrations" });
-                        measurements.Add(new Measurement("pending", validation.Pending.Count, MetricUnit.Count) { Target = validation.Pending.Count == 0 ? null : string.Join(", ", validation.Pending) });
+                        measurements.Add(new Measurement("local", locals.Count,
+                            MetricUnit.Count) { Target = options.MigrationsDirectory ?? "ExpectedMigrations" });
+                        measurements.Add(new Measurement("pending", validation.Pending.Count,
+                            MetricUnit.Count) { Target = validation.Pending.Count == 0 ? null : string.Join(", ", validation.Pending) });
                         measurements.Add(new Measurement("missing", validation.Missing, MetricUnit.Count));
                         measurements.Add(new Measurement("mismatched", validation.Mismatched, MetricUnit.Count));
                     }
@@ -94,13 +98,15 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
                     }
                     else if (locals is not null && journal.Kind is not MigrationJournalKind.Flyway && !applied.Any(a => a.Checksum is not null))
                     {
-                        findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationUnverifiedContent, FindingSeverity.Info, $"{journal.Kind} records no checksum, so an edit to an applied migration cannot be seen: write a manifest with MigrationManifest.WriteAsync at release and set ManifestPath."));
+                        findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationUnverifiedContent, FindingSeverity.Info,
+                            $"{journal.Kind} records no checksum, so an edit to an applied migration cannot be seen: write a manifest with MigrationManifest.WriteAsync at release and set ManifestPath."));
                     }
                 }
 
                 if (options.HasPendingModelChanges is { } drift && drift())
                 {
-                    findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationModelDrift, FindingSeverity.Error, "The model has changes that no migration captures: add a migration (dotnet ef migrations add …) and release it."));
+                    findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationModelDrift, FindingSeverity.Error,
+                        "The model has changes that no migration captures: add a migration (dotnet ef migrations add …) and release it."));
                 }
 
                 step = "reading the schema";
@@ -132,7 +138,8 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
         }
     }
 
-    private static async Task<List<AppliedMigration>> ReadHistoryAsync(DatabaseSession session, MigrationJournal journal, string table, CancellationToken cancellationToken)
+    private static async Task<List<AppliedMigration>> ReadHistoryAsync(DatabaseSession session, MigrationJournal journal, string table,
+        CancellationToken cancellationToken)
     {
         var from = journal.Schema is null ? DatabaseSession.Quote(table) : $"{DatabaseSession.Quote(journal.Schema)}.{DatabaseSession.Quote(table)}";
         switch (journal.Kind)
@@ -146,7 +153,8 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
                         var version = MigrationVersion.ParseOrNull(versionText);
                         var type = r.GetValue(3).ToString();
                         var description = r.GetValue(2).ToString() ?? string.Empty;
-                        return new AppliedMigration(ToInt(r.GetValue(0)), version?.Text ?? description, version, description, r.GetValue(4).ToString() ?? string.Empty, ToBool(r.GetValue(6)))
+                        return new AppliedMigration(ToInt(r.GetValue(0)), version?.Text ?? description, version, description,
+                            r.GetValue(4).ToString() ?? string.Empty, ToBool(r.GetValue(6)))
                         {
                             Checksum = r.IsDBNull(5) ? null : ToInt(r.GetValue(5)),
                             Type = type,
@@ -155,11 +163,14 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
                     },
                     cancellationToken).ConfigureAwait(false);
             case MigrationJournalKind.EfCore:
-                return Ranked(await session.QueryAsync($"SELECT \"MigrationId\" FROM {from} ORDER BY \"MigrationId\"", r => r.GetString(0), cancellationToken).ConfigureAwait(false));
+                return Ranked(await session.QueryAsync($"SELECT \"MigrationId\" FROM {from} ORDER BY \"MigrationId\"", r => r.GetString(0),
+                    cancellationToken).ConfigureAwait(false));
             case MigrationJournalKind.DbUp:
-                return Ranked(await session.QueryAsync($"SELECT ScriptName FROM {from} ORDER BY Applied, ScriptName", r => r.GetString(0), cancellationToken).ConfigureAwait(false));
+                return Ranked(await session.QueryAsync($"SELECT ScriptName FROM {from} ORDER BY Applied, ScriptName", r => r.GetString(0),
+                    cancellationToken).ConfigureAwait(false));
             case MigrationJournalKind.Django:
-                return Ranked(await session.QueryAsync($"SELECT app, name FROM {from} ORDER BY id", r => $"{r.GetString(0)}.{r.GetString(1)}", cancellationToken).ConfigureAwait(false));
+                return Ranked(await session.QueryAsync($"SELECT app, name FROM {from} ORDER BY id",
+                    r => $"{r.GetString(0)}.{r.GetString(1)}", cancellationToken).ConfigureAwait(false));
             default:
                 var (command, reader) = await session.ReaderAsync(journal.Query!, cancellationToken).ConfigureAwait(false);
                 await using (command.ConfigureAwait(false))
@@ -171,7 +182,8 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
                         var id = reader.GetValue(0).ToString() ?? string.Empty;
-                        rows.Add(new AppliedMigration(rows.Count + 1, id, null, id, id, success < 0 || reader.IsDBNull(success) || ToBool(reader.GetValue(success)))
+                        rows.Add(new AppliedMigration(rows.Count + 1, id, null, id, id,
+                            success < 0 || reader.IsDBNull(success) || ToBool(reader.GetValue(success)))
                         {
                             Checksum = checksum < 0 || reader.IsDBNull(checksum) ? null : ToInt(reader.GetValue(checksum)),
                         });
@@ -196,11 +208,13 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
 
             if (!manifest.TryGetValue(row.Id, out var recorded))
             {
-                findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationNotInManifest, FindingSeverity.Warning, $"{row.Id} is applied but the manifest has no hash for it: rewrite the manifest when you release.") { Target = local.Script });
+                findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationNotInManifest, FindingSeverity.Warning,
+                    $"{row.Id} is applied but the manifest has no hash for it: rewrite the manifest when you release.") { Target = local.Script });
             }
             else if (!string.Equals(recorded, local.ContentHash, StringComparison.OrdinalIgnoreCase))
             {
-                findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationContentChanged, FindingSeverity.Error, $"{row.Id} was edited after it was applied: the manifest records sha256 {recorded[..Math.Min(12, recorded.Length)]}…, the file now hashes to {local.ContentHash[..12]}….") { Target = local.Script });
+                findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationContentChanged, FindingSeverity.Error,
+                    $"{row.Id} was edited after it was applied: the manifest records sha256 {recorded[..Math.Min(12, recorded.Length)]}…, the file now hashes to {local.ContentHash[..12]}….") { Target = local.Script });
             }
         }
     }
@@ -216,7 +230,8 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
 
         foreach (var table in schema.Tables.Where(t => !tableSet.Contains(t)))
         {
-            findings.Add(new Finding(MigrationIntegrityGateConstants.SchemaTableMissing, FindingSeverity.Error, $"Table '{table}' does not exist.") { Target = table });
+            findings.Add(new Finding(MigrationIntegrityGateConstants.SchemaTableMissing, FindingSeverity.Error,
+                $"Table '{table}' does not exist.") { Target = table });
         }
 
         var columnCache = new Dictionary<string, List<CatalogColumn>>(StringComparer.OrdinalIgnoreCase);
@@ -232,18 +247,22 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
             var actual = columns.FirstOrDefault(c => c.Name.Equals(expected.Column, StringComparison.OrdinalIgnoreCase));
             if (actual is null)
             {
-                findings.Add(new Finding(MigrationIntegrityGateConstants.SchemaColumnMissing, FindingSeverity.Error, tableSet.Contains(expected.Table) ? $"Column '{target}' does not exist." : $"Column '{target}' does not exist: there is no table '{expected.Table}'.") { Target = target });
+                findings.Add(new Finding(MigrationIntegrityGateConstants.SchemaColumnMissing, FindingSeverity.Error,
+                    tableSet.Contains(expected.Table) ? $"Column '{target}' does not exist."
+                    : $"Column '{target}' does not exist: there is no table '{expected.Table}'.") { Target = target });
                 continue;
             }
 
             if (expected.Type is { } type && !SqlTypes.Match(type, actual.Type, actual.AlternativeType))
             {
-                findings.Add(new Finding(MigrationIntegrityGateConstants.SchemaColumnType, FindingSeverity.Error, $"Column '{target}' is {actual.Type}, expected {type}.") { Target = target });
+                findings.Add(new Finding(MigrationIntegrityGateConstants.SchemaColumnType, FindingSeverity.Error,
+                    $"Column '{target}' is {actual.Type}, expected {type}.") { Target = target });
             }
 
             if (expected.Nullable is { } nullable && nullable != actual.Nullable)
             {
-                findings.Add(new Finding(MigrationIntegrityGateConstants.SchemaColumnNullability, FindingSeverity.Error, $"Column '{target}' is {(actual.Nullable ? "NULL" : "NOT NULL")}, expected {(nullable ? "NULL" : "NOT NULL")}.") { Target = target });
+                findings.Add(new Finding(MigrationIntegrityGateConstants.SchemaColumnNullability, FindingSeverity.Error,
+                    $"Column '{target}' is {(actual.Nullable ? "NULL" : "NOT NULL")}, expected {(nullable ? "NULL" : "NOT NULL")}.") { Target = target });
             }
         }
 
@@ -262,11 +281,13 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
             var target = $"{expected.Table}({string.Join(", ", expected.Columns)})";
             if (matching.Count == 0)
             {
-                findings.Add(new Finding(MigrationIntegrityGateConstants.SchemaIndexMissing, FindingSeverity.Error, $"No {expected} exists.") { Target = target });
+                findings.Add(new Finding(MigrationIntegrityGateConstants.SchemaIndexMissing, FindingSeverity.Error,
+                    $"No {expected} exists.") { Target = target });
             }
             else if (expected.Unique && !matching.Any(i => i.Unique))
             {
-                findings.Add(new Finding(MigrationIntegrityGateConstants.SchemaIndexNotUnique, FindingSeverity.Error, $"The index {matching[0].Name} on {target} is not unique, so duplicates are allowed.") { Target = target });
+                findings.Add(new Finding(MigrationIntegrityGateConstants.SchemaIndexNotUnique, FindingSeverity.Error,
+                    $"The index {matching[0].Name} on {target} is not unique, so duplicates are allowed.") { Target = target });
             }
         }
 
@@ -276,7 +297,8 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
         }
     }
 
-    private async Task CheckInvariantAsync(DatabaseSession session, DataInvariant invariant, List<Measurement> measurements, List<Finding> findings, CancellationToken cancellationToken)
+    private async Task CheckInvariantAsync(DatabaseSession session, DataInvariant invariant, List<Measurement> measurements,
+        List<Finding> findings, CancellationToken cancellationToken)
     {
         var name = $"invariant {invariant.Name}";
         if (invariant.Condition is { } condition)
@@ -284,7 +306,8 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
             var value = await session.ScalarAsync(invariant.Sql, cancellationToken).ConfigureAwait(false);
             if (value is null || !TryToDouble(value, out var number))
             {
-                findings.Add(new Finding(MigrationIntegrityGateConstants.DataInvariantNoValue, FindingSeverity.Error, $"The invariant '{invariant.Name}' returned {(value is null ? "NULL" : $"'{value}'")}, not a number to hold to {condition}.") { Target = invariant.Name });
+                findings.Add(new Finding(MigrationIntegrityGateConstants.DataInvariantNoValue, FindingSeverity.Error,
+                    $"The invariant '{invariant.Name}' returned {(value is null ? "NULL" : $"'{value}'")}, not a number to hold to {condition}.") { Target = invariant.Name });
                 return;
             }
 
@@ -309,11 +332,13 @@ internal sealed partial class MigrationIntegrityGate(MigrationIntegrityGateOptio
             }
 
             var more = count == MaxCountedRows && await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            measurements.Add(Measurement.Evaluate($"{name} rows", count, MetricUnit.Count, GateCondition.AtMost("rows", 0, MetricUnit.Count)) with { Target = more ? $"more than {MaxCountedRows} rows" : null });
+            measurements.Add(Measurement.Evaluate($"{name} rows", count, MetricUnit.Count,
+                GateCondition.AtMost("rows", 0, MetricUnit.Count)) with { Target = more ? $"more than {MaxCountedRows} rows" : null });
             if (count > 0)
             {
                 var rows = shown.Count == 0 ? string.Empty : ": " + string.Join("; ", shown) + (count > shown.Count ? "; …" : string.Empty);
-                findings.Add(new Finding(MigrationIntegrityGateConstants.DataInvariantViolated, FindingSeverity.Error, $"The invariant '{invariant.Name}' found {(more ? $"more than {MaxCountedRows}" : count.ToString(CultureInfo.InvariantCulture))} offending row(s){rows}") { Target = invariant.Name });
+                findings.Add(new Finding(MigrationIntegrityGateConstants.DataInvariantViolated, FindingSeverity.Error,
+                    $"The invariant '{invariant.Name}' found {(more ? $"more than {MaxCountedRows}" : count.ToString(CultureInfo.InvariantCulture))} offending row(s){rows}") { Target = invariant.Name });
             }
         }
     }

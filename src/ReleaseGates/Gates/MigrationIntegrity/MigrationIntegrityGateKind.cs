@@ -123,7 +123,8 @@ internal sealed class MigrationIntegrityGateKind() : GateKind<MigrationIntegrity
 
         if (node.Kind != JsonTokenType.StartObject)
         {
-            file.AddProblem(node, $"expected one of {string.Join(", ", JournalNames)}, or an object with kind, table and schema (or query and table), found {node.KindName}.");
+            file.AddProblem(node,
+                $"expected one of {string.Join(", ", JournalNames)}, or an object with kind, table and schema (or query and table), found {node.KindName}.");
             return null;
         }
 

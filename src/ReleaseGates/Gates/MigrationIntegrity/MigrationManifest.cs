@@ -17,7 +17,8 @@ public static class MigrationManifest
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The number of migrations recorded.</returns>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    public static async Task<int> WriteAsync(string migrationsDirectory, MigrationJournal journal, string manifestPath, CancellationToken cancellationToken = default)
+    public static async Task<int> WriteAsync(string migrationsDirectory, MigrationJournal journal, string manifestPath,
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(migrationsDirectory);
         ArgumentNullException.ThrowIfNull(journal);
@@ -59,7 +60,8 @@ public static class MigrationManifest
         {
             var bytes = await IO.SafeFile.ReadAllBytesAsync(manifestPath, MaxBytes, cancellationToken).ConfigureAwait(false);
             using var document = IO.JsonFile.Parse(bytes, manifestPath);
-            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("migrations", out var list) || list.ValueKind != JsonValueKind.Array)
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("migrations",
+                out var list) || list.ValueKind != JsonValueKind.Array)
             {
                 throw new InvalidDataException($"{manifestPath}: expected an object with a \"migrations\" array, as MigrationManifest.WriteAsync writes.");
             }

@@ -31,7 +31,8 @@ internal static class MigrationValidator
     {
         parsed = default;
         var parts = pattern?.Trim().ToUpperInvariant().Split(':');
-        if (parts is not { Length: 2 } || parts[0] is not ("*" or "VERSIONED" or "REPEATABLE") || parts[1] is not ("*" or "MISSING" or "PENDING" or "IGNORED" or "FUTURE"))
+        if (parts is not { Length: 2 } || parts[0] is not ("*" or "VERSIONED" or "REPEATABLE")
+            || parts[1] is not ("*" or "MISSING" or "PENDING" or "IGNORED" or "FUTURE"))
         {
             return false;
         }
@@ -41,16 +42,19 @@ internal static class MigrationValidator
     }
 
     /// <summary>Compares <paramref name="locals"/> (null when none were given: only the history is checked) with the applied rows.</summary>
-    public static MigrationValidation Validate(IReadOnlyList<LocalMigration>? locals, IReadOnlyList<AppliedMigration> applied, MigrationJournalKind kind, MigrationIntegrityGateOptions options)
+    public static MigrationValidation Validate(IReadOnlyList<LocalMigration>? locals, IReadOnlyList<AppliedMigration> applied,
+        MigrationJournalKind kind, MigrationIntegrityGateOptions options)
     {
         var result = new MigrationValidation();
         var ignore = options.IgnoreMigrationPatterns.Select(p => TryParsePattern(p, out var x) ? x : default).Where(x => x != default).ToList();
         void Report(string code, string status, bool repeatable, string message, string target)
         {
-            var rule = ignore.FirstOrDefault(p => (p.Type == "*" || p.Type == (repeatable ? "REPEATABLE" : "VERSIONED")) && (p.Status == "*" || string.Equals(p.Status, status, StringComparison.OrdinalIgnoreCase)));
+            var rule = ignore.FirstOrDefault(p => (p.Type == "*" || p.Type == (repeatable ? "REPEATABLE" : "VERSIONED"))
+                && (p.Status == "*" || string.Equals(p.Status, status, StringComparison.OrdinalIgnoreCase)));
             result.Findings.Add(rule == default
                 ? new Finding(code, FindingSeverity.Error, message) { Target = target }
-                : new Finding(code, FindingSeverity.Info, $"{message} (ignored: {rule.Type.ToLowerInvariant()}:{rule.Status.ToLowerInvariant()})") { Target = target });
+                : new Finding(code, FindingSeverity.Info,
+                    $"{message} (ignored: {rule.Type.ToLowerInvariant()}:{rule.Status.ToLowerInvariant()})") { Target = target });
         }
 
         if (kind == MigrationJournalKind.Flyway)
@@ -65,7 +69,8 @@ internal static class MigrationValidator
         return result;
     }
 
-    private static void ValidateFlyway(IReadOnlyList<LocalMigration>? locals, IReadOnlyList<AppliedMigration> applied, MigrationIntegrityGateOptions options, MigrationValidation result, Action<string, string, bool, string, string> report)
+    private static void ValidateFlyway(IReadOnlyList<LocalMigration>? locals, IReadOnlyList<AppliedMigration> applied,
+        MigrationIntegrityGateOptions options, MigrationValidation result, Action<string, string, bool, string, string> report)
     {
         var history = FlywayHistory.Read(applied, options);
         result.Applied = history.Versioned.Values.Count(r => r.Success) + history.Repeatable.Values.Count(r => r.Success);
@@ -75,7 +80,8 @@ internal static class MigrationValidator
         {
             if (!localVersioned.TryAdd(local.Version!, local))
             {
-                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationDuplicateVersion, FindingSeverity.Error, $"Found more than one migration with version {local.Version}: {localVersioned[local.Version!].Script} and {local.Script}.") { Target = local.Script });
+                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationDuplicateVersion, FindingSeverity.Error,
+                    $"Found more than one migration with version {local.Version}: {localVersioned[local.Version!].Script} and {local.Script}.") { Target = local.Script });
             }
         }
 
@@ -85,14 +91,16 @@ internal static class MigrationValidator
             return;
         }
 
-        var localRepeatable = locals.Where(l => l.IsRepeatable).GroupBy(l => l.Description, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var localRepeatable = locals.Where(l => l.IsRepeatable).GroupBy(l => l.Description, StringComparer.Ordinal).ToDictionary(g => g.Key,
+            g => g.First(), StringComparer.Ordinal);
         CheckUnappliedVersions(history, localVersioned, options, result, report);
         CheckRepeatables(history.Repeatable, localRepeatable, result, report);
         ReportGaps(localVersioned.Keys, result);
     }
 
     /// <summary>Flyway's history table read as its state: the effective baseline and the latest row per version and per repeatable.</summary>
-    private sealed record FlywayHistory(MigrationVersion? Baseline, Dictionary<MigrationVersion, AppliedMigration> Versioned, Dictionary<string, AppliedMigration> Repeatable)
+    private sealed record FlywayHistory(MigrationVersion? Baseline, Dictionary<MigrationVersion, AppliedMigration> Versioned,
+        Dictionary<string, AppliedMigration> Repeatable)
     {
         public static FlywayHistory Read(IReadOnlyList<AppliedMigration> applied, MigrationIntegrityGateOptions options)
         {
@@ -102,13 +110,15 @@ internal static class MigrationValidator
                 baseline = baseline is null || row.Version!.CompareTo(baseline) > 0 ? row.Version : baseline;
             }
 
-            var deleted = applied.Where(r => string.Equals(r.Type, "DELETE", StringComparison.OrdinalIgnoreCase) && r.Version is not null).Select(r => r.Version!).ToHashSet();
+            var deleted = applied.Where(r => string.Equals(r.Type, "DELETE",
+                StringComparison.OrdinalIgnoreCase) && r.Version is not null).Select(r => r.Version!).ToHashSet();
             var rows = applied.Where(r => !SyntheticTypes.Contains(r.Type ?? "SQL", StringComparer.OrdinalIgnoreCase)).ToList();
 
             // The latest row per version or repeatable description decides its state.
             var versioned = rows.Where(r => !r.IsRepeatable && r.Version is not null && !deleted.Contains(r.Version))
                 .GroupBy(r => r.Version!).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Rank)!);
-            var repeatable = rows.Where(r => r.IsRepeatable).GroupBy(r => r.Description, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Rank)!, StringComparer.Ordinal);
+            var repeatable = rows.Where(r => r.IsRepeatable).GroupBy(r => r.Description, StringComparer.Ordinal).ToDictionary(g => g.Key,
+                g => g.MaxBy(r => r.Rank)!, StringComparer.Ordinal);
             return new FlywayHistory(baseline, versioned, repeatable);
         }
 
@@ -118,7 +128,8 @@ internal static class MigrationValidator
     }
 
     /// <summary>Every applied version: failed, out of order, missing locally, or different from the local script (type, checksum, description).</summary>
-    private static void CheckAppliedVersions(FlywayHistory history, Dictionary<MigrationVersion, LocalMigration>? localVersioned, MigrationValidation result, Action<string, string, bool, string, string> report)
+    private static void CheckAppliedVersions(FlywayHistory history, Dictionary<MigrationVersion, LocalMigration>? localVersioned,
+        MigrationValidation result, Action<string, string, bool, string, string> report)
     {
         var latestLocal = localVersioned?.Keys.Max();
         MigrationVersion? highestSoFar = null;
@@ -133,11 +144,13 @@ internal static class MigrationValidator
             if (!row.Success)
             {
                 result.Failed++;
-                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationFailed, FindingSeverity.Error, $"Detected failed migration to version {version} ({row.Description}).") { Target = row.Script });
+                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationFailed, FindingSeverity.Error,
+                    $"Detected failed migration to version {version} ({row.Description}).") { Target = row.Script });
             }
             else if (highestSoFar is not null && version.CompareTo(highestSoFar) < 0)
             {
-                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationOutOfOrder, FindingSeverity.Info, $"Migration {version} was applied out of order, after {highestSoFar}.") { Target = row.Script });
+                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationOutOfOrder, FindingSeverity.Info,
+                    $"Migration {version} was applied out of order, after {highestSoFar}.") { Target = row.Script });
             }
 
             if (row.Success && (highestSoFar is null || version.CompareTo(highestSoFar) > 0))
@@ -154,7 +167,8 @@ internal static class MigrationValidator
             {
                 result.Missing++;
                 var future = latestLocal is null || version.CompareTo(latestLocal) > 0;
-                report(future ? MigrationIntegrityGateConstants.MigrationFuture : MigrationIntegrityGateConstants.MigrationMissing, future ? "future" : "missing", false, $"Detected applied migration not resolved locally: {version}.", row.Script);
+                report(future ? MigrationIntegrityGateConstants.MigrationFuture : MigrationIntegrityGateConstants.MigrationMissing,
+                    future ? "future" : "missing", false, $"Detected applied migration not resolved locally: {version}.", row.Script);
                 continue;
             }
 
@@ -166,27 +180,32 @@ internal static class MigrationValidator
     private static void CompareWithLocal(AppliedMigration row, LocalMigration local, MigrationValidation result)
     {
         var version = row.Version!;
-        if (row.Type is { } type && !SqlTypes.Contains(type, StringComparer.OrdinalIgnoreCase) && local.Script.EndsWith(".sql", StringComparison.OrdinalIgnoreCase))
+        if (row.Type is { } type && !SqlTypes.Contains(type, StringComparer.OrdinalIgnoreCase) && local.Script.EndsWith(".sql",
+            StringComparison.OrdinalIgnoreCase))
         {
             result.Mismatched++;
-            result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationTypeMismatch, FindingSeverity.Error, $"Migration type mismatch for migration version {version}: applied to database {type}, resolved locally SQL.") { Target = local.Script });
+            result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationTypeMismatch, FindingSeverity.Error,
+                $"Migration type mismatch for migration version {version}: applied to database {type}, resolved locally SQL.") { Target = local.Script });
         }
 
         if (row.Checksum is { } appliedSum && local.Checksum is { } localSum && appliedSum != localSum)
         {
             result.Mismatched++;
-            result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationChecksumMismatch, FindingSeverity.Error, $"Migration checksum mismatch for migration version {version}: applied to database {appliedSum}, resolved locally {localSum}. The script was edited after it ran.") { Target = local.Script });
+            result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationChecksumMismatch, FindingSeverity.Error,
+                $"Migration checksum mismatch for migration version {version}: applied to database {appliedSum}, resolved locally {localSum}. The script was edited after it ran.") { Target = local.Script });
         }
 
         if (!string.Equals(row.Description, local.Description, StringComparison.Ordinal))
         {
             result.Mismatched++;
-            result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationDescriptionMismatch, FindingSeverity.Error, $"Migration description mismatch for migration version {version}: applied to database '{row.Description}', resolved locally '{local.Description}'.") { Target = local.Script });
+            result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationDescriptionMismatch, FindingSeverity.Error,
+                $"Migration description mismatch for migration version {version}: applied to database '{row.Description}', resolved locally '{local.Description}'.") { Target = local.Script });
         }
     }
 
     /// <summary>Local versions not applied: pending, or ignored when older than the latest applied and out-of-order is off.</summary>
-    private static void CheckUnappliedVersions(FlywayHistory history, Dictionary<MigrationVersion, LocalMigration> localVersioned, MigrationIntegrityGateOptions options, MigrationValidation result, Action<string, string, bool, string, string> report)
+    private static void CheckUnappliedVersions(FlywayHistory history, Dictionary<MigrationVersion, LocalMigration> localVersioned,
+        MigrationIntegrityGateOptions options, MigrationValidation result, Action<string, string, bool, string, string> report)
     {
         var latestApplied = history.LatestApplied;
         foreach (var (version, local) in localVersioned.OrderBy(p => p.Key))
@@ -198,53 +217,63 @@ internal static class MigrationValidator
 
             if (latestApplied is not null && version.CompareTo(latestApplied) < 0 && !options.OutOfOrder)
             {
-                report(MigrationIntegrityGateConstants.MigrationIgnored, "ignored", false, $"Detected resolved migration not applied to database: {version} (older than the applied {latestApplied}; set OutOfOrder to apply it).", local.Script);
+                report(MigrationIntegrityGateConstants.MigrationIgnored, "ignored", false,
+                    $"Detected resolved migration not applied to database: {version} (older than the applied {latestApplied}; set OutOfOrder to apply it).",
+                    local.Script);
             }
             else
             {
                 result.Pending.Add(version.Text);
-                report(MigrationIntegrityGateConstants.MigrationPending, "pending", false, $"Detected resolved migration not applied to database: {version}.", local.Script);
+                report(MigrationIntegrityGateConstants.MigrationPending, "pending", false,
+                    $"Detected resolved migration not applied to database: {version}.", local.Script);
             }
         }
     }
 
     /// <summary>Repeatable migrations: pending, failed, outdated (edited since applied) or missing locally.</summary>
-    private static void CheckRepeatables(Dictionary<string, AppliedMigration> repeatable, Dictionary<string, LocalMigration> localRepeatable, MigrationValidation result, Action<string, string, bool, string, string> report)
+    private static void CheckRepeatables(Dictionary<string, AppliedMigration> repeatable,
+        Dictionary<string, LocalMigration> localRepeatable, MigrationValidation result, Action<string, string, bool, string, string> report)
     {
         foreach (var (description, local) in localRepeatable)
         {
             if (!repeatable.TryGetValue(description, out var row))
             {
                 result.Pending.Add(local.Script);
-                report(MigrationIntegrityGateConstants.MigrationPending, "pending", true, $"Detected resolved repeatable migration not applied to database: {description}.", local.Script);
+                report(MigrationIntegrityGateConstants.MigrationPending, "pending", true,
+                    $"Detected resolved repeatable migration not applied to database: {description}.", local.Script);
             }
             else if (!row.Success)
             {
                 result.Failed++;
-                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationFailed, FindingSeverity.Error, $"Detected failed repeatable migration: {description}.") { Target = local.Script });
+                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationFailed, FindingSeverity.Error,
+                    $"Detected failed repeatable migration: {description}.") { Target = local.Script });
             }
             else if (row.Checksum is { } appliedSum && local.Checksum is { } localSum && appliedSum != localSum)
             {
                 result.Pending.Add(local.Script);
-                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationOutdatedRepeatable, FindingSeverity.Error, $"Detected outdated resolved repeatable migration that should be re-applied to database: {description}.") { Target = local.Script });
+                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationOutdatedRepeatable, FindingSeverity.Error,
+                    $"Detected outdated resolved repeatable migration that should be re-applied to database: {description}.") { Target = local.Script });
             }
         }
 
         foreach (var (description, row) in repeatable.Where(p => !localRepeatable.ContainsKey(p.Key)))
         {
             result.Missing++;
-            report(MigrationIntegrityGateConstants.MigrationMissing, "missing", true, $"Detected applied repeatable migration not resolved locally: {description}.", row.Script);
+            report(MigrationIntegrityGateConstants.MigrationMissing, "missing", true,
+                $"Detected applied repeatable migration not resolved locally: {description}.", row.Script);
         }
     }
 
-    private static void ValidateByIdentifier(IReadOnlyList<LocalMigration>? locals, IReadOnlyList<AppliedMigration> applied, MigrationValidation result, Action<string, string, bool, string, string> report)
+    private static void ValidateByIdentifier(IReadOnlyList<LocalMigration>? locals, IReadOnlyList<AppliedMigration> applied,
+        MigrationValidation result, Action<string, string, bool, string, string> report)
     {
         var latest = applied.GroupBy(r => r.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Rank)!, StringComparer.Ordinal);
         result.Applied = latest.Values.Count(r => r.Success);
         foreach (var row in latest.Values.Where(r => !r.Success).OrderBy(r => r.Rank))
         {
             result.Failed++;
-            result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationFailed, FindingSeverity.Error, $"Detected failed migration {row.Id}.") { Target = row.Script });
+            result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationFailed, FindingSeverity.Error,
+                $"Detected failed migration {row.Id}.") { Target = row.Script });
         }
 
         if (locals is null)
@@ -257,20 +286,23 @@ internal static class MigrationValidator
         {
             if (!local.TryAdd(migration.Id, migration))
             {
-                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationDuplicateVersion, FindingSeverity.Error, $"Found more than one local migration named {migration.Id}: {local[migration.Id].Script} and {migration.Script}.") { Target = migration.Script });
+                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationDuplicateVersion, FindingSeverity.Error,
+                    $"Found more than one local migration named {migration.Id}: {local[migration.Id].Script} and {migration.Script}.") { Target = migration.Script });
             }
         }
 
         foreach (var row in latest.Values.Where(r => !local.ContainsKey(r.Id)).OrderBy(r => r.Rank))
         {
             result.Missing++;
-            report(MigrationIntegrityGateConstants.MigrationMissing, "missing", false, $"Detected applied migration not resolved locally: {row.Id}.", row.Script);
+            report(MigrationIntegrityGateConstants.MigrationMissing, "missing", false,
+                $"Detected applied migration not resolved locally: {row.Id}.", row.Script);
         }
 
         foreach (var migration in local.Values.Where(l => !latest.ContainsKey(l.Id)).OrderBy(l => l.Id, StringComparer.Ordinal))
         {
             result.Pending.Add(migration.Id);
-            report(MigrationIntegrityGateConstants.MigrationPending, "pending", false, $"Detected resolved migration not applied to database: {migration.Id}.", migration.Script);
+            report(MigrationIntegrityGateConstants.MigrationPending, "pending", false,
+                $"Detected resolved migration not applied to database: {migration.Id}.", migration.Script);
         }
 
         foreach (var row in latest.Values.Where(r => r.Success && r.Checksum is not null))
@@ -278,7 +310,8 @@ internal static class MigrationValidator
             if (local.TryGetValue(row.Id, out var migration) && migration.Checksum is { } sum && sum != row.Checksum)
             {
                 result.Mismatched++;
-                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationChecksumMismatch, FindingSeverity.Error, $"Migration checksum mismatch for migration {row.Id}: applied to database {row.Checksum}, resolved locally {sum}. The script was edited after it ran.") { Target = migration.Script });
+                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationChecksumMismatch, FindingSeverity.Error,
+                    $"Migration checksum mismatch for migration {row.Id}: applied to database {row.Checksum}, resolved locally {sum}. The script was edited after it ran.") { Target = migration.Script });
             }
         }
     }
@@ -297,7 +330,8 @@ internal static class MigrationValidator
         {
             if (sorted[i] - sorted[i - 1] > 1)
             {
-                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationVersionGap, FindingSeverity.Warning, $"Versions jump from {sorted[i - 1]} to {sorted[i]}: is a migration missing from the folder?") { Target = $"V{sorted[i]}" });
+                result.Findings.Add(new Finding(MigrationIntegrityGateConstants.MigrationVersionGap, FindingSeverity.Warning,
+                    $"Versions jump from {sorted[i - 1]} to {sorted[i]}: is a migration missing from the folder?") { Target = $"V{sorted[i]}" });
             }
         }
     }

@@ -38,7 +38,8 @@ internal sealed class MigrationVersion : IComparable<MigrationVersion>, IEquatab
         var parsed = new BigInteger[pieces.Length];
         for (var i = 0; i < pieces.Length; i++)
         {
-            if (pieces[i].Length == 0 || !pieces[i].All(char.IsAsciiDigit) || !BigInteger.TryParse(pieces[i], NumberStyles.None, CultureInfo.InvariantCulture, out parsed[i]))
+            if (pieces[i].Length == 0 || !pieces[i].All(char.IsAsciiDigit) || !BigInteger.TryParse(pieces[i], NumberStyles.None,
+                CultureInfo.InvariantCulture, out parsed[i]))
             {
                 return false;
             }

@@ -72,7 +72,8 @@ public sealed class SchemaExpectations
             problems.Add($"Schema.Columns holds an expectation without a table or column name ({c}).");
         }
 
-        foreach (var i in Indexes.Where(i => string.IsNullOrWhiteSpace(i.Table) || i.Columns is null || i.Columns.Count == 0 || i.Columns.Any(string.IsNullOrWhiteSpace)))
+        foreach (var i in Indexes.Where(i => string.IsNullOrWhiteSpace(i.Table) || i.Columns is null || i.Columns.Count == 0
+            || i.Columns.Any(string.IsNullOrWhiteSpace)))
         {
             problems.Add($"Schema.Indexes holds an expectation without a table or columns (table '{i.Table}').");
         }

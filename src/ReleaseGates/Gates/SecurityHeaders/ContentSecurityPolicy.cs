@@ -135,10 +135,12 @@ internal sealed class ContentSecurityPolicy
     }
 
     public static bool IsNonceOrHash(string source)
-        => source.StartsWith("'nonce-", StringComparison.Ordinal) || source.StartsWith("'sha256-", StringComparison.Ordinal) || source.StartsWith("'sha384-", StringComparison.Ordinal) || source.StartsWith("'sha512-", StringComparison.Ordinal);
+        => source.StartsWith("'nonce-", StringComparison.Ordinal) || source.StartsWith("'sha256-",
+            StringComparison.Ordinal) || source.StartsWith("'sha384-", StringComparison.Ordinal) || source.StartsWith("'sha512-", StringComparison.Ordinal);
 
     /// <summary>Observatory's dangerously broad sources: any host, or a whole scheme.</summary>
-    public static bool IsBroad(string source) => source is "*" or "http:" or "https:" or "ftp:" or "http://*" or "https://*" or "http://*.*" or "https://*.*" or "ftp://*" or "ftp://*.*";
+    public static bool IsBroad(string source) =>
+        source is "*" or "http:" or "https:" or "ftp:" or "http://*" or "https://*" or "http://*.*" or "https://*.*" or "ftp://*" or "ftp://*.*";
 
     /// <summary>True when every policy satisfies <paramref name="test"/> (a browser enforces all of them, so a weakness counts only when all share it).</summary>
     public bool All(Func<Dictionary<string, List<string>>, bool> test) => Policies.Count > 0 && Policies.All(test);

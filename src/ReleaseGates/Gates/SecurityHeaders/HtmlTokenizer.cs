@@ -17,7 +17,8 @@ internal sealed record HtmlStartTag(string Name, IReadOnlyDictionary<string, str
 /// </summary>
 internal static class HtmlTokenizer
 {
-    private static readonly HashSet<string> RawText = new(StringComparer.Ordinal) { "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext" };
+    private static readonly HashSet<string> RawText = new(StringComparer.Ordinal) { "script", "style", "textarea", "title", "xmp", "iframe",
+        "noembed", "noframes", "noscript", "plaintext" };
 
     public static IEnumerable<HtmlStartTag> StartTags(string html)
     {

@@ -11,7 +11,8 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
     private static readonly string[] DisclosureHeaders =
     [
         "X-Powered-By", "X-AspNet-Version", "X-AspNetMvc-Version", "Powered-By", "X-Generator", "X-Generated-By", "X-Php-Version",
-        "X-SourceMap", "SourceMap", "X-SourceFiles", "X-Umbraco-Version", "X-OWA-Version", "X-Redirect-By", "X-Turbo-Charged-By", "X-Mod-Pagespeed", "X-dtAgentId",
+        "X-SourceMap", "SourceMap", "X-SourceFiles", "X-Umbraco-Version", "X-OWA-Version", "X-Redirect-By", "X-Turbo-Charged-By",
+            "X-Mod-Pagespeed", "X-dtAgentId",
     ];
 
     public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
@@ -42,7 +43,8 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
         }
 
         var preflight = options.CheckCors ? await PreflightAsync(probe, response, cancellationToken).ConfigureAwait(false) : null;
-        var input = new SecurityHeadersInput { Response = response, FromHttp = fromHttp, NoHttpListener = noHttpListener, Preflight = preflight, PreflightOrigin = ProbeOrigin };
+        var input = new SecurityHeadersInput { Response = response, FromHttp = fromHttp, NoHttpListener = noHttpListener,
+            Preflight = preflight, PreflightOrigin = ProbeOrigin };
         var tests = ObservatoryScorer.Run(input, options.Algorithm);
         var (score, grade) = ObservatoryScorer.Score(tests);
 
@@ -54,7 +56,8 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
         var gradeValue = LetterGrades.Rank(grade)!.Value;
         if (options.MinimumGrade is { } minimum)
         {
-            var condition = new GateCondition("grade", ComparisonOperator.GreaterThanOrEqual, new Threshold(LetterGrades.Rank(minimum.Trim())!.Value, MetricUnit.Grade));
+            var condition = new GateCondition("grade", ComparisonOperator.GreaterThanOrEqual,
+                new Threshold(LetterGrades.Rank(minimum.Trim())!.Value, MetricUnit.Grade));
             if (options.WarningGrade is { } warning)
             {
                 condition = condition with { WarningThreshold = new Threshold(LetterGrades.Rank(warning.Trim())!.Value, MetricUnit.Grade) };
@@ -70,7 +73,9 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
         measurements.AddRange(tests.Select(t => new Measurement(t.Test, t.Modifier, MetricUnit.None) { Target = t.Result }));
 
         var findings = tests.Where(t => t.Modifier < 0)
-            .Select(t => new Finding(t.Result, FindingSeverity.Info, $"{t.Description} ({t.Modifier.ToString("+0;-0;0", CultureInfo.InvariantCulture)})") { Target = t.Test, Observed = t.Observed, Remediation = t.Remediation })
+            .Select(t => new Finding(t.Result, FindingSeverity.Info,
+                $"{t.Description} ({t.Modifier.ToString("+0;-0;0", CultureInfo.InvariantCulture)})") { Target = t.Test,
+                Observed = t.Observed, Remediation = t.Remediation })
             .ToList();
         findings.AddRange(Disclosure(response));
         if (owasp)
@@ -80,7 +85,8 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
         }
 
         findings.AddRange(CustomRules(response));
-        var summary = $"{response.FinalUrl}: score {score}, grade {grade}" + (options.Profile == SecurityHeadersProfile.Owasp ? ", OWASP profile" : string.Empty);
+        var summary = $"{response.FinalUrl}: score {score}, grade {grade}" + (options.Profile == SecurityHeadersProfile.Owasp
+            ? ", OWASP profile" : string.Empty);
         return GateResult.FromEvidence(summary, measurements, findings);
     }
 
@@ -103,7 +109,8 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
         if (!r.IsHttps && r.All("Set-Cookie").Count > 0)
         {
             var names = string.Join(", ", r.All("Set-Cookie").Select(c => c.Split(';')[0].Split('=')[0].Trim()));
-            yield return new Finding(SecurityHeadersGateConstants.OwaspCookiesOverHttp, FindingSeverity.Error, "Cookies are set over plain http, where the Secure flag cannot protect them.")
+            yield return new Finding(SecurityHeadersGateConstants.OwaspCookiesOverHttp, FindingSeverity.Error,
+                "Cookies are set over plain http, where the Secure flag cannot protect them.")
             {
                 Target = "Set-Cookie",
                 Observed = names,
@@ -114,7 +121,8 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
         if (string.Equals(r.Header("Access-Control-Allow-Origin")?.Trim(), ProbeOrigin, StringComparison.Ordinal)
             && string.Equals(r.Header("Access-Control-Allow-Credentials")?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
         {
-            yield return new Finding(SecurityHeadersGateConstants.OwaspCorsGetReflectsOrigin, FindingSeverity.Error, "A plain GET echoes any Origin back with Access-Control-Allow-Credentials: true.")
+            yield return new Finding(SecurityHeadersGateConstants.OwaspCorsGetReflectsOrigin, FindingSeverity.Error,
+                "A plain GET echoes any Origin back with Access-Control-Allow-Credentials: true.")
             {
                 Target = "Access-Control-Allow-Origin",
                 Observed = $"Origin: {ProbeOrigin} → Access-Control-Allow-Origin: {r.Header("Access-Control-Allow-Origin")}, Access-Control-Allow-Credentials: true",
@@ -129,11 +137,16 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
         {
             if (ServerVersion().IsMatch(server))
             {
-                yield return new Finding(SecurityHeadersGateConstants.DisclosureServerVersion, FindingSeverity.Warning, "The Server header names a version, which tells attackers which exploits to try.") { Target = "Server", Observed = server, Remediation = "builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false); (behind IIS or a proxy: remove the header there)" };
+                yield return new Finding(SecurityHeadersGateConstants.DisclosureServerVersion, FindingSeverity.Warning,
+                    "The Server header names a version, which tells attackers which exploits to try.") { Target = "Server",
+                    Observed = server, Remediation = "builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false); (behind IIS or a proxy: remove the header there)" };
             }
             else
             {
-                yield return new Finding(SecurityHeadersGateConstants.DisclosureServer, options.Profile == SecurityHeadersProfile.Owasp ? FindingSeverity.Warning : FindingSeverity.Info, "The Server header names the server software (OWASP: remove it).") { Target = "Server", Observed = server, Remediation = "builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);" };
+                yield return new Finding(SecurityHeadersGateConstants.DisclosureServer,
+                    options.Profile == SecurityHeadersProfile.Owasp ? FindingSeverity.Warning : FindingSeverity.Info,
+                    "The Server header names the server software (OWASP: remove it).") { Target = "Server", Observed = server,
+                    Remediation = "builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);" };
             }
         }
 
@@ -141,13 +154,15 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
         {
             if (r.Header(name) is { } value)
             {
-                yield return new Finding(SecurityHeadersGateConstants.DisclosurePrefix + name.ToLowerInvariant(), FindingSeverity.Warning, $"{name} discloses the technology stack.") { Target = name, Observed = value, Remediation = RemovalHint(name) };
+                yield return new Finding(SecurityHeadersGateConstants.DisclosurePrefix + name.ToLowerInvariant(), FindingSeverity.Warning,
+                    $"{name} discloses the technology stack.") { Target = name, Observed = value, Remediation = RemovalHint(name) };
             }
         }
 
         if (r.Header("X-XSS-Protection") is { } xss && xss.Trim() != "0")
         {
-            yield return new Finding(SecurityHeadersGateConstants.XXssProtectionEnabled, FindingSeverity.Warning, "X-XSS-Protection other than 0 turns on a filter that has itself caused cross-site leaks; OWASP: omit it or set 0.") { Target = "X-XSS-Protection", Observed = xss, Remediation = "ctx.Response.Headers.XXSSProtection = \"0\"; (or stop setting it)" };
+            yield return new Finding(SecurityHeadersGateConstants.XXssProtectionEnabled, FindingSeverity.Warning,
+                "X-XSS-Protection other than 0 turns on a filter that has itself caused cross-site leaks; OWASP: omit it or set 0.") { Target = "X-XSS-Protection", Observed = xss, Remediation = "ctx.Response.Headers.XXSSProtection = \"0\"; (or stop setting it)" };
         }
     }
 
@@ -219,12 +234,14 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
     {
         foreach (var header in options.RequiredHeaders.Where(h => r.Header(h) is null))
         {
-            yield return new Finding(SecurityHeadersGateConstants.HeaderRequiredMissing, FindingSeverity.Error, $"The required header {header} is missing.") { Target = header };
+            yield return new Finding(SecurityHeadersGateConstants.HeaderRequiredMissing, FindingSeverity.Error,
+                $"The required header {header} is missing.") { Target = header };
         }
 
         foreach (var header in options.ForbiddenHeaders.Where(h => r.Header(h) is not null))
         {
-            yield return new Finding(SecurityHeadersGateConstants.HeaderForbiddenPresent, FindingSeverity.Error, $"The forbidden header {header} is present.") { Target = header, Observed = IO.Redaction.ShownHeaderValue(header, r.Header(header)) };
+            yield return new Finding(SecurityHeadersGateConstants.HeaderForbiddenPresent, FindingSeverity.Error,
+                $"The forbidden header {header} is present.") { Target = header, Observed = IO.Redaction.ShownHeaderValue(header, r.Header(header)) };
         }
 
         foreach (var (header, pattern) in options.RequiredHeaderValues)
@@ -232,7 +249,9 @@ internal sealed partial class SecurityHeadersGate(SecurityHeadersGateOptions opt
             var value = r.Header(header);
             if (value is null || !Regex.IsMatch(value, pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
             {
-                yield return new Finding(SecurityHeadersGateConstants.HeaderValueMismatch, FindingSeverity.Error, value is null ? $"{header} is missing; it must match /{pattern}/." : $"{header} does not match /{pattern}/.") { Target = header, Observed = IO.Redaction.ShownHeaderValue(header, value) };
+                yield return new Finding(SecurityHeadersGateConstants.HeaderValueMismatch, FindingSeverity.Error,
+                    value is null ? $"{header} is missing; it must match /{pattern}/."
+                    : $"{header} does not match /{pattern}/.") { Target = header, Observed = IO.Redaction.ShownHeaderValue(header, value) };
             }
         }
     }

@@ -4,5 +4,6 @@ namespace ReleaseGates;
 internal sealed class SecurityHeadersGateKind() : GateKind<SecurityHeadersGateOptions>("securityHeaders")
 {
     /// <inheritdoc />
-    protected override void Register(IReleaseGatesBuilder builder, string name, SecurityHeadersGateOptions options) => builder.AddSecurityHeaders(name, options);
+    protected override void Register(IReleaseGatesBuilder builder, string name,
+        SecurityHeadersGateOptions options) => builder.AddSecurityHeaders(name, options);
 }

@@ -69,7 +69,8 @@ internal sealed class SmokeTestsGate(SmokeTestsGateOptions options) : IReleaseGa
     }
 
     /// <summary>Sends the request once, or for a rate-limit check until a 429 or its limit; the attempts made are in <see cref="ProbeResponse.Attempts"/>.</summary>
-    private async Task<ProbeResponse> SendAsync(HttpProbe probe, SmokeRequest request, IReadOnlyDictionary<string, string> values, CancellationToken cancellationToken)
+    private async Task<ProbeResponse> SendAsync(HttpProbe probe, SmokeRequest request, IReadOnlyDictionary<string, string> values,
+        CancellationToken cancellationToken)
     {
         var limit = request.RateLimitWithin ?? 1;
         for (var attempt = 1; ; attempt++)
@@ -83,7 +84,8 @@ internal sealed class SmokeTestsGate(SmokeTestsGateOptions options) : IReleaseGa
         }
     }
 
-    private async Task<ProbeResponse> SendOnceAsync(HttpProbe probe, SmokeRequest request, IReadOnlyDictionary<string, string> values, CancellationToken cancellationToken)
+    private async Task<ProbeResponse> SendOnceAsync(HttpProbe probe, SmokeRequest request, IReadOnlyDictionary<string, string> values,
+        CancellationToken cancellationToken)
     {
         var path = SmokeVariables.Substitute(request.Path, values);
         return await probe.SendAsync(
@@ -123,7 +125,8 @@ internal sealed class SmokeTestsGate(SmokeTestsGateOptions options) : IReleaseGa
         => values.Count == 0 ? result : new GateResult(
             result.Status,
             SmokeVariables.Mask(result.Summary, values),
-            [.. result.Measurements.Select(m => m with { Name = SmokeVariables.Mask(m.Name, values), Target = m.Target is null ? null : SmokeVariables.Mask(m.Target, values) })],
+            [.. result.Measurements.Select(m => m with { Name = SmokeVariables.Mask(m.Name, values),
+                Target = m.Target is null ? null : SmokeVariables.Mask(m.Target, values) })],
             result.Findings);
 
     /// <summary>
@@ -158,7 +161,8 @@ internal sealed class SmokeTestsGate(SmokeTestsGateOptions options) : IReleaseGa
         }
 
         return unreachable.Count > 0
-            ? new GateResult(GateStatus.Error, $"Could not reach {unreachable.Count} of {requests.Count} endpoint(s): {string.Join("; ", unreachable)}", measurements)
+            ? new GateResult(GateStatus.Error,
+                $"Could not reach {unreachable.Count} of {requests.Count} endpoint(s): {string.Join("; ", unreachable)}", measurements)
             : GateResult.FromEvidence($"{requests.Count - failed} of {requests.Count} endpoint(s) as expected", measurements);
     }
 
@@ -173,7 +177,8 @@ internal sealed class SmokeTestsGate(SmokeTestsGateOptions options) : IReleaseGa
             measurements.Add(new Measurement($"{name} rate limited after", response.Attempts, MetricUnit.Count)
             {
                 Status = limited ? GateStatus.Passed : GateStatus.Failed,
-                Target = limited ? $"429 at request {response.Attempts} of at most {within}" : $"no 429 in {response.Attempts} requests (last status {response.Status})",
+                Target = limited ? $"429 at request {response.Attempts} of at most {within}"
+                    : $"no 429 in {response.Attempts} requests (last status {response.Status})",
             });
             var retryAfter = response.Header("Retry-After");
             measurements.Add(Check($"{name} header Retry-After", limited && retryAfter is not null, retryAfter is null ? "absent" : $"{retryAfter}"));
@@ -182,22 +187,27 @@ internal sealed class SmokeTestsGate(SmokeTestsGateOptions options) : IReleaseGa
         measurements.Add(new Measurement($"{name} status", response.Status, MetricUnit.None)
         {
             Status = statuses.Contains(response.Status) ? GateStatus.Passed : GateStatus.Failed,
-            Target = $"expected {string.Join(" or ", statuses.Order())}" + (response.Hops.Count > 1 ? $" (after {string.Join(" → ", response.Hops.Select(h => h.Status))})" : string.Empty),
+            Target = $"expected {string.Join(" or ", statuses.Order())}" + (response.Hops.Count > 1
+                ? $" (after {string.Join(" → ", response.Hops.Select(h => h.Status))})" : string.Empty),
         });
 
         measurements.Add(request.MaximumLatency is { } max
-            ? Measurement.Evaluate($"{name} latency", response.Elapsed.TotalMilliseconds, MetricUnit.Milliseconds, GateCondition.LessThan("latency", max.TotalMilliseconds, MetricUnit.Milliseconds))
+            ? Measurement.Evaluate($"{name} latency", response.Elapsed.TotalMilliseconds, MetricUnit.Milliseconds,
+                GateCondition.LessThan("latency", max.TotalMilliseconds, MetricUnit.Milliseconds))
             : new Measurement($"{name} latency", response.Elapsed.TotalMilliseconds, MetricUnit.Milliseconds));
 
         if (request.ExpectedContentType is { } mediaType)
         {
-            measurements.Add(Check($"{name} content type", string.Equals(response.MediaType, mediaType.Trim(), StringComparison.OrdinalIgnoreCase), $"expected {mediaType}, was {response.MediaType ?? "(none)"}"));
+            measurements.Add(Check($"{name} content type",
+                string.Equals(response.MediaType, mediaType.Trim(), StringComparison.OrdinalIgnoreCase),
+                $"expected {mediaType}, was {response.MediaType ?? "(none)"}"));
         }
 
         var body = response.BodyText;
         foreach (var text in request.BodyContains)
         {
-            measurements.Add(Check($"{name} body contains \"{text}\"", body.Contains(text, StringComparison.Ordinal), response.BodyTruncated ? $"first {response.Body.Length} bytes read" : $"{response.Body.Length} bytes"));
+            measurements.Add(Check($"{name} body contains \"{text}\"", body.Contains(text, StringComparison.Ordinal),
+                response.BodyTruncated ? $"first {response.Body.Length} bytes read" : $"{response.Body.Length} bytes"));
         }
 
         if (request.JsonEquals.Count > 0)
@@ -239,7 +249,8 @@ internal sealed class SmokeTestsGate(SmokeTestsGateOptions options) : IReleaseGa
         {
             var actual = response.Header(header);
             var same = actual is not null && string.Equals(actual.Trim(), expected.Trim(), StringComparison.Ordinal);
-            var shown = actual is null ? "absent" : same ? "as expected" : IsSecretHeader(header) ? "a different value (not shown: it carries credentials)" : $"was '{IO.Redaction.Redact(actual)}'";
+            var shown = actual is null ? "absent" : same ? "as expected" : IsSecretHeader(header)
+                ? "a different value (not shown: it carries credentials)" : $"was '{IO.Redaction.Redact(actual)}'";
             measurements.Add(Check($"{name} header {header} == {expected}", same, shown));
         }
 

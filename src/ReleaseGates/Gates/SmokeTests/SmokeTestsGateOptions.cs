@@ -49,7 +49,8 @@ public sealed class SmokeTestsGateOptions : GateOptions
                 problems.Add($"'{request.Name}': the maximum latency must be above zero, but was {latency}.");
             }
 
-            foreach (var path in request.JsonEquals.Keys.Concat(request.JsonExists.Keys).Concat(request.Captures.Values).Where(p => !JsonPath.TryParse(p, out _)))
+            foreach (var path in request.JsonEquals.Keys.Concat(request.JsonExists.Keys).Concat(request.Captures.Values).Where(p =>
+                !JsonPath.TryParse(p, out _)))
             {
                 problems.Add($"'{request.Name}': '{path}' is not a JSON path such as $.status or $.items[0].id.");
             }
@@ -98,7 +99,8 @@ public sealed class SmokeTestsGateOptions : GateOptions
         }
     }
 
-    internal override IEnumerable<string?> Secrets => Requests.Where(r => r is not null).SelectMany(r => r.Headers).Where(h => IO.Redaction.IsCredentialHeader(h.Key)).Select(h => h.Value);
+    internal override IEnumerable<string?> Secrets =>
+        Requests.Where(r => r is not null).SelectMany(r => r.Headers).Where(h => IO.Redaction.IsCredentialHeader(h.Key)).Select(h => h.Value);
 
     /// <inheritdoc />
     protected internal override GateOptions Clone()

@@ -24,10 +24,12 @@ internal static class JUnitReader
             reader.MoveToContent();
             if (reader.LocalName is not ("testsuites" or "testsuite"))
             {
-                throw new ReportFormatException(file, SafeXml.Line(reader), $"not a JUnit file: the root element is <{reader.Name}>, expected <testsuites> or <testsuite>");
+                throw new ReportFormatException(file, SafeXml.Line(reader),
+                    $"not a JUnit file: the root element is <{reader.Name}>, expected <testsuites> or <testsuite>");
             }
 
-            if (reader.LocalName == "testsuites" && int.TryParse(reader.GetAttribute("tests"), NumberStyles.None, CultureInfo.InvariantCulture, out var rootTests))
+            if (reader.LocalName == "testsuites" && int.TryParse(reader.GetAttribute("tests"), NumberStyles.None,
+                CultureInfo.InvariantCulture, out var rootTests))
             {
                 declared = rootTests;
             }
@@ -84,7 +86,8 @@ internal static class JUnitReader
         var name = reader.GetAttribute("name") ?? throw new ReportFormatException(file, line, "a testcase has no name attribute");
         var className = reader.GetAttribute("classname");
         var fullName = string.IsNullOrEmpty(className) ? name : className + "." + name;
-        TimeSpan? duration = double.TryParse(reader.GetAttribute("time"), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds < TimeSpan.MaxValue.TotalSeconds
+        TimeSpan? duration = double.TryParse(reader.GetAttribute("time"), NumberStyles.Float, CultureInfo.InvariantCulture,
+            out var seconds) && seconds >= 0 && seconds < TimeSpan.MaxValue.TotalSeconds
             ? TimeSpan.FromSeconds(seconds)
             : null;
         var outcome = TestCaseOutcome.Passed;

@@ -19,7 +19,8 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
 
         var cases = new List<TestCaseResult>();
         var findings = new List<Finding>();
-        var unreadable = await EvidenceFiles.ReadEachAsync(files, async file => cases.AddRange(await ReadAsync(file, findings, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+        var unreadable = await EvidenceFiles.ReadEachAsync(files,
+            async file => cases.AddRange(await ReadAsync(file, findings, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
         if (unreadable is not null)
         {
             return unreadable;
@@ -61,7 +62,8 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
             ["pass-rate"] = (executed == 0 ? double.NaN : (double)passed / executed, MetricUnit.Ratio),
         };
 
-        var conditions = new List<GateCondition> { GateCondition.AtLeast("executed", options.MinimumExecuted), GateCondition.AtMost("failed", options.MaximumFailed) };
+        var conditions = new List<GateCondition> { GateCondition.AtLeast("executed", options.MinimumExecuted),
+            GateCondition.AtMost("failed", options.MaximumFailed) };
         if (options.MinimumPassRate is { } rate)
         {
             conditions.Add(GateCondition.AtLeast("pass-rate", MetricUnitFormat.RatioToPercent(rate), MetricUnit.Percent));
@@ -80,7 +82,8 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
             if (double.IsNaN(value))
             {
                 // No executed test gives no pass rate: that is a failure of the run, not a pass, and not a number to compare.
-                findings.Add(new Finding(TestResultsGateConstants.TestNoPassRate, FindingSeverity.Error, $"'{condition}' cannot hold: no test was executed, so there is no pass rate."));
+                findings.Add(new Finding(TestResultsGateConstants.TestNoPassRate, FindingSeverity.Error,
+                    $"'{condition}' cannot hold: no test was executed, so there is no pass rate."));
                 continue;
             }
 
@@ -100,12 +103,14 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
         foreach (var c in failing.Take(options.MaximumFailuresListed))
         {
             var code = c.Outcome == TestCaseOutcome.Error ? TestResultsGateConstants.TestError : TestResultsGateConstants.TestFailed;
-            findings.Add(new Finding(code, FindingSeverity.Info, $"{c.Name}: {Truncate(c.Message, options.MaximumMessageLength)}") { Target = $"{Path.GetFileName(c.File)} [{c.Suite}]" });
+            findings.Add(new Finding(code, FindingSeverity.Info,
+                $"{c.Name}: {Truncate(c.Message, options.MaximumMessageLength)}") { Target = $"{Path.GetFileName(c.File)} [{c.Suite}]" });
         }
 
         if (failing.Count > options.MaximumFailuresListed)
         {
-            findings.Add(new Finding(TestResultsGateConstants.TestMoreFailures, FindingSeverity.Info, $"{failing.Count - options.MaximumFailuresListed} more failing tests are not listed."));
+            findings.Add(new Finding(TestResultsGateConstants.TestMoreFailures, FindingSeverity.Info,
+                $"{failing.Count - options.MaximumFailuresListed} more failing tests are not listed."));
         }
 
         var summary = executed == 0
@@ -145,12 +150,14 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
             var run = TrxReader.Read(stream, file);
             if (run.RunOutcome is "Failed" or "Error" or "Aborted" && run.Cases.All(c => c.Outcome is TestCaseOutcome.Passed or TestCaseOutcome.Skipped))
             {
-                findings.Add(new Finding(TestResultsGateConstants.RunFailed, FindingSeverity.Error, $"The test run's outcome is '{run.RunOutcome}' although no test failed: the run itself reported an error.") { Target = file });
+                findings.Add(new Finding(TestResultsGateConstants.RunFailed, FindingSeverity.Error,
+                    $"The test run's outcome is '{run.RunOutcome}' although no test failed: the run itself reported an error.") { Target = file });
             }
 
             if (run.DeclaredTotal is { } total && total != run.Cases.Count)
             {
-                findings.Add(new Finding(TestResultsGateConstants.ResultsCountMismatch, FindingSeverity.Info, $"The TRX counters say {total} tests; {run.Cases.Count} results were read.") { Target = file });
+                findings.Add(new Finding(TestResultsGateConstants.ResultsCountMismatch, FindingSeverity.Info,
+                    $"The TRX counters say {total} tests; {run.Cases.Count} results were read.") { Target = file });
             }
 
             return run.Cases;
@@ -159,7 +166,8 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
         var junit = JUnitReader.Read(stream, file);
         if (junit.DeclaredTests != junit.Cases.Count)
         {
-            findings.Add(new Finding(TestResultsGateConstants.ResultsCountMismatch, FindingSeverity.Info, $"The JUnit attributes say {junit.DeclaredTests} tests; {junit.Cases.Count} testcase elements were read and counted.") { Target = file });
+            findings.Add(new Finding(TestResultsGateConstants.ResultsCountMismatch, FindingSeverity.Info,
+                $"The JUnit attributes say {junit.DeclaredTests} tests; {junit.Cases.Count} testcase elements were read and counted.") { Target = file });
         }
 
         return junit.Cases;

@@ -26,7 +26,8 @@ internal static class TrxReader
             reader.MoveToContent();
             if (reader.LocalName != "TestRun" || reader.NamespaceURI != Namespace)
             {
-                throw new ReportFormatException(file, SafeXml.Line(reader), $"not a TRX file: the root element is <{reader.Name}>, expected <TestRun> in the TeamTest 2010 namespace");
+                throw new ReportFormatException(file, SafeXml.Line(reader),
+                    $"not a TRX file: the root element is <{reader.Name}>, expected <TestRun> in the TeamTest 2010 namespace");
             }
 
             while (reader.Read())

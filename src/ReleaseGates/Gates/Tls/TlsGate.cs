@@ -24,7 +24,8 @@ internal sealed class TlsGate(TlsGateOptions options) : IReleaseGate
         foreach (var endpoint in options.Endpoints)
         {
             var (host, port, target) = (endpoint.IdnHost, endpoint.Port, $"{endpoint.IdnHost}:{endpoint.Port}");
-            var main = await TlsHandshake.RunAsync(host, port, SslProtocols.None, options.TrustedRoots, options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+            var main = await TlsHandshake.RunAsync(host, port, SslProtocols.None, options.TrustedRoots, options.HandshakeTimeout,
+                cancellationToken).ConfigureAwait(false);
             if (!main.Succeeded || main.Certificate is null)
             {
                 unreachable.Add($"{target}: {main.Failure ?? "no certificate was presented"}");
@@ -37,11 +38,13 @@ internal sealed class TlsGate(TlsGateOptions options) : IReleaseGate
             {
                 if (!await TlsHandshake.SupportedLocallyAsync(protocol).ConfigureAwait(false))
                 {
-                    findings.Add(new Finding(TlsGateConstants.ProtocolUntestable, FindingSeverity.Info, $"{name} cannot be tried from this machine (its TLS library does not offer it), so whether {target} accepts it is not known.") { Target = target });
+                    findings.Add(new Finding(TlsGateConstants.ProtocolUntestable, FindingSeverity.Info,
+                        $"{name} cannot be tried from this machine (its TLS library does not offer it), so whether {target} accepts it is not known.") { Target = target });
                     continue;
                 }
 
-                var attempt = await TlsHandshake.RunAsync(host, port, protocol, options.TrustedRoots, options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+                var attempt = await TlsHandshake.RunAsync(host, port, protocol, options.TrustedRoots, options.HandshakeTimeout,
+                    cancellationToken).ConfigureAwait(false);
                 if (!attempt.Connected)
                 {
                     // No answer is not a refusal: a forbidden version must be seen refused, never assumed.
@@ -57,12 +60,15 @@ internal sealed class TlsGate(TlsGateOptions options) : IReleaseGate
 
         if (unreachable.Count > 0)
         {
-            return new GateResult(GateStatus.Error, $"Could not complete a TLS handshake with {unreachable.Count} of {options.Endpoints.Count} endpoint(s): {string.Join("; ", unreachable)}", measurements, findings);
+            return new GateResult(GateStatus.Error,
+                $"Could not complete a TLS handshake with {unreachable.Count} of {options.Endpoints.Count} endpoint(s): {string.Join("; ", unreachable)}",
+                measurements, findings);
         }
 
         var failedEndpoints = options.Endpoints.Count(e => findings.Any(f => f.Severity == FindingSeverity.Error && f.Target == $"{e.IdnHost}:{e.Port}")
             || measurements.Any(m => m.Status == GateStatus.Failed && m.Target == $"{e.IdnHost}:{e.Port}"));
-        return GateResult.FromEvidence($"{options.Endpoints.Count - failedEndpoints} of {options.Endpoints.Count} endpoint(s) with TLS as required", measurements, findings);
+        return GateResult.FromEvidence($"{options.Endpoints.Count - failedEndpoints} of {options.Endpoints.Count} endpoint(s) with TLS as required",
+            measurements, findings);
     }
 
     private void JudgeCertificate(TlsHandshakeResult handshake, string target, DateTimeOffset now, List<Measurement> measurements, List<Finding> findings)
@@ -70,35 +76,43 @@ internal sealed class TlsGate(TlsGateOptions options) : IReleaseGate
         var certificate = handshake.Certificate!;
         var days = Math.Floor((new DateTimeOffset(certificate.NotAfter.ToUniversalTime()) - now).TotalDays);
         var expiry = GateCondition.AtLeast("days-until-expiry", options.MinimumDaysUntilExpiry, MetricUnit.Days);
-        measurements.Add(Measurement.Evaluate("days-until-expiry", days, MetricUnit.Days, options.WarningDaysUntilExpiry is { } warn ? expiry.WithWarning(warn, MetricUnit.Days) : expiry) with { Target = target });
+        measurements.Add(Measurement.Evaluate("days-until-expiry", days, MetricUnit.Days,
+            options.WarningDaysUntilExpiry is { } warn ? expiry.WithWarning(warn, MetricUnit.Days) : expiry) with { Target = target });
 
         var (algorithm, bits, minimum) = certificate.GetRSAPublicKey() is { } rsa ? ("RSA", rsa.KeySize, options.MinimumRsaKeyBits)
             : certificate.GetECDsaPublicKey() is { } ec ? ("EC", ec.KeySize, options.MinimumEcKeyBits)
             : (certificate.PublicKey.Oid.FriendlyName ?? "unknown", 0, 0);
-        measurements.Add((minimum > 0 ? Measurement.Evaluate("key-bits", bits, MetricUnit.None, GateCondition.AtLeast("key-bits", minimum)) : new Measurement("key-bits", bits, MetricUnit.None)) with { Target = $"{target} ({algorithm})" });
+        measurements.Add((minimum > 0 ? Measurement.Evaluate("key-bits", bits, MetricUnit.None,
+            GateCondition.AtLeast("key-bits", minimum)) : new Measurement("key-bits", bits, MetricUnit.None)) with { Target = $"{target} ({algorithm})" });
 
         var signature = certificate.SignatureAlgorithm.FriendlyName ?? certificate.SignatureAlgorithm.Value ?? "unknown";
         if (signature.Contains("sha1", StringComparison.OrdinalIgnoreCase) || signature.Contains("md5", StringComparison.OrdinalIgnoreCase))
         {
-            findings.Add(new Finding(TlsGateConstants.WeakSignature, FindingSeverity.Error, $"The certificate is signed with {signature}, which browsers no longer accept.") { Target = target, Observed = signature });
+            findings.Add(new Finding(TlsGateConstants.WeakSignature, FindingSeverity.Error,
+                $"The certificate is signed with {signature}, which browsers no longer accept.") { Target = target, Observed = signature });
         }
 
         if (handshake.Errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
         {
-            findings.Add(new Finding(TlsGateConstants.NameMismatch, FindingSeverity.Error, $"The certificate ({certificate.Subject}) is not valid for the host name the endpoint was reached by.") { Target = target, Observed = certificate.GetNameInfo(X509NameType.DnsName, forIssuer: false) });
+            findings.Add(new Finding(TlsGateConstants.NameMismatch, FindingSeverity.Error,
+                $"The certificate ({certificate.Subject}) is not valid for the host name the endpoint was reached by.") { Target = target,
+                Observed = certificate.GetNameInfo(X509NameType.DnsName, forIssuer: false) });
         }
 
         if (handshake.Errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors))
         {
             var problems = handshake.ChainProblems.Count == 0 ? "the chain could not be built" : string.Join("; ", handshake.ChainProblems);
-            findings.Add(new Finding(TlsGateConstants.ChainInvalid, FindingSeverity.Error, $"The certificate chain is not valid: {problems}.") { Target = target, Observed = $"{certificate.Subject}, issued by {certificate.Issuer}" });
+            findings.Add(new Finding(TlsGateConstants.ChainInvalid, FindingSeverity.Error,
+                $"The certificate chain is not valid: {problems}.") { Target = target, Observed = $"{certificate.Subject}, issued by {certificate.Issuer}" });
         }
 
         var cipher = handshake.Cipher?.ToString() ?? "unknown cipher suite";
-        findings.Add(new Finding(TlsGateConstants.Negotiated, FindingSeverity.Info, $"Negotiated {ProtocolName(handshake.Protocol)} with {cipher}; certificate {certificate.Subject}, {algorithm} {bits.ToString(CultureInfo.InvariantCulture)} bits, {signature}, valid until {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}.") { Target = target });
+        findings.Add(new Finding(TlsGateConstants.Negotiated, FindingSeverity.Info,
+            $"Negotiated {ProtocolName(handshake.Protocol)} with {cipher}; certificate {certificate.Subject}, {algorithm} {bits.ToString(CultureInfo.InvariantCulture)} bits, {signature}, valid until {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}.") { Target = target });
     }
 
-    private void JudgeProtocols(List<(SslProtocols Protocol, string Name, bool Accepted)> tried, string target, List<Measurement> measurements, List<Finding> findings)
+    private void JudgeProtocols(List<(SslProtocols Protocol, string Name, bool Accepted)> tried, string target,
+        List<Measurement> measurements, List<Finding> findings)
     {
         foreach (var (protocol, name, accepted) in tried)
         {
@@ -110,7 +124,8 @@ internal sealed class TlsGate(TlsGateOptions options) : IReleaseGate
             });
             if (accepted && !allowed)
             {
-                findings.Add(new Finding(TlsGateConstants.ProtocolNotAllowed, FindingSeverity.Error, $"{target} accepts {name}, which is not allowed ({options.AllowedProtocols}).") { Target = target });
+                findings.Add(new Finding(TlsGateConstants.ProtocolNotAllowed, FindingSeverity.Error,
+                    $"{target} accepts {name}, which is not allowed ({options.AllowedProtocols}).") { Target = target });
             }
         }
 

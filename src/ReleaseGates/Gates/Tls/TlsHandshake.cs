@@ -9,14 +9,16 @@ using System.Security.Cryptography.X509Certificates;
 namespace ReleaseGates;
 
 /// <summary>What one handshake showed: the protocol and cipher suite, the server's certificate and what was wrong with it, or why it failed.</summary>
-internal sealed record TlsHandshakeResult(string? Failure, SslProtocols Protocol, TlsCipherSuite? Cipher, X509Certificate2? Certificate, SslPolicyErrors Errors, IReadOnlyList<string> ChainProblems)
+internal sealed record TlsHandshakeResult(string? Failure, SslProtocols Protocol, TlsCipherSuite? Cipher, X509Certificate2? Certificate,
+    SslPolicyErrors Errors, IReadOnlyList<string> ChainProblems)
 {
     public bool Succeeded => Failure is null;
 
     /// <summary>False when there was no answer at all (no connection, or a handshake that stalled), so a failure proves nothing.</summary>
     public bool Connected { get; init; } = true;
 
-    public static TlsHandshakeResult Failed(string failure, bool connected) => new(failure, SslProtocols.None, null, null, SslPolicyErrors.None, []) { Connected = connected };
+    public static TlsHandshakeResult Failed(string failure, bool connected) => new(failure, SslProtocols.None, null, null,
+        SslPolicyErrors.None, []) { Connected = connected };
 }
 
 /// <summary>
@@ -27,7 +29,8 @@ internal static class TlsHandshake
 {
     private static readonly ConcurrentDictionary<SslProtocols, Lazy<Task<bool>>> LocalSupport = new();
 
-    public static async Task<TlsHandshakeResult> RunAsync(string host, int port, SslProtocols protocols, X509Certificate2Collection trustedRoots, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<TlsHandshakeResult> RunAsync(string host, int port, SslProtocols protocols,
+        X509Certificate2Collection trustedRoots, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -62,7 +65,8 @@ internal static class TlsHandshake
         try
         {
             await ssl.AuthenticateAsClientAsync(
-                new SslClientAuthenticationOptions { TargetHost = host, EnabledSslProtocols = protocols, CertificateRevocationCheckMode = X509RevocationMode.NoCheck },
+                new SslClientAuthenticationOptions { TargetHost = host, EnabledSslProtocols = protocols,
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck },
                 deadline.Token).ConfigureAwait(false);
             return new TlsHandshakeResult(null, ssl.SslProtocol, ssl.NegotiatedCipherSuite, leaf, errors, problems);
         }
@@ -100,10 +104,12 @@ internal static class TlsHandshake
                 {
                     using var accepted = await listener.AcceptTcpClientAsync(timeout.Token).ConfigureAwait(false);
                     await using var server = new SslStream(accepted.GetStream());
-                    await server.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate, EnabledSslProtocols = protocol }, timeout.Token).ConfigureAwait(false);
+                    await server.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate,
+                        EnabledSslProtocols = protocol }, timeout.Token).ConfigureAwait(false);
                 },
                 timeout.Token);
-            var client = await RunAsync("localhost", ((IPEndPoint)listener.LocalEndpoint).Port, protocol, [], TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
+            var client = await RunAsync("localhost", ((IPEndPoint)listener.LocalEndpoint).Port, protocol, [], TimeSpan.FromSeconds(10),
+                CancellationToken.None).ConfigureAwait(false);
             try
             {
                 await serverSide.ConfigureAwait(false);
@@ -135,17 +141,21 @@ internal static class TlsHandshake
     private static X509Certificate2 LoadPkcs12(byte[] pfx) => new(pfx, (string?)null);
 #endif
 
-    private static (SslPolicyErrors Errors, IReadOnlyList<string> Problems) AgainstRoots(X509Certificate2 leaf, SslPolicyErrors policyErrors, X509Certificate2Collection roots)
+    private static (SslPolicyErrors Errors, IReadOnlyList<string> Problems) AgainstRoots(X509Certificate2 leaf,
+        SslPolicyErrors policyErrors, X509Certificate2Collection roots)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(roots);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         var valid = chain.Build(leaf);
-        var errors = (policyErrors & ~SslPolicyErrors.RemoteCertificateChainErrors) | (valid ? SslPolicyErrors.None : SslPolicyErrors.RemoteCertificateChainErrors);
+        var errors = (policyErrors & ~SslPolicyErrors.RemoteCertificateChainErrors) | (valid ? SslPolicyErrors.None
+            : SslPolicyErrors.RemoteCertificateChainErrors);
         return (errors, Problems(chain));
     }
 
     private static IReadOnlyList<string> Problems(X509Chain? chain)
-        => chain is null ? [] : [.. chain.ChainStatus.Where(s => s.Status != X509ChainStatusFlags.NoError).Select(s => $"{s.Status}: {s.StatusInformation.Trim()}").Distinct(StringComparer.Ordinal)];
+        => chain is null ? []
+            : [.. chain.ChainStatus.Where(s => s.Status != X509ChainStatusFlags.NoError).Select(s =>
+            $"{s.Status}: {s.StatusInformation.Trim()}").Distinct(StringComparer.Ordinal)];
 }

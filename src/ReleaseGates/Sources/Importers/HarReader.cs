@@ -66,7 +66,8 @@ internal static class HarReader
             }
 
             int status;
-            if (!entry.TryGetProperty("response", out var response) || response.ValueKind != JsonValueKind.Object || !response.TryGetProperty("status", out var s))
+            if (!entry.TryGetProperty("response",
+                out var response) || response.ValueKind != JsonValueKind.Object || !response.TryGetProperty("status", out var s))
             {
                 status = 0;
             }
@@ -134,11 +135,13 @@ internal static class HarReader
             }
             else if (value != -1)
             {
-                throw new IO.ReportFormatException(file, 0, $"{at}.timings.{part} is {v.GetRawText()}, expected milliseconds of at least 0 (or -1 when not applicable)");
+                throw new IO.ReportFormatException(file, 0,
+                    $"{at}.timings.{part} is {v.GetRawText()}, expected milliseconds of at least 0 (or -1 when not applicable)");
             }
         }
 
-        return known ? sum : throw new IO.ReportFormatException(file, 0, $"{at} has no timing: 'time' and every one of 'timings' are -1 or missing, so its latency is unknown");
+        return known ? sum : throw new IO.ReportFormatException(file, 0,
+            $"{at} has no timing: 'time' and every one of 'timings' are -1 or missing, so its latency is unknown");
     }
 
     private static double Finite(JsonElement value, string path, string file)

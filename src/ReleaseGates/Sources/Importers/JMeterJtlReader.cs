@@ -16,7 +16,8 @@ internal static class JMeterJtlReader
     {
         using var reader = new StreamReader(IO.SafeFile.OpenRead(file), Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
         var line = 0;
-        var headerText = NextRecord(reader, ref line, file) ?? throw new IO.ReportFormatException(file, 1, "the file is empty; expected a header line such as 'timeStamp,elapsed,label,responseCode,...,success,...'");
+        var headerText = NextRecord(reader, ref line, file) ?? throw new IO.ReportFormatException(file, 1,
+            "the file is empty; expected a header line such as 'timeStamp,elapsed,label,responseCode,...,success,...'");
         var header = new List<string>();
         var bounds = new List<(int Start, int Length)>();
         Split(headerText, delimiter, bounds);
@@ -28,7 +29,8 @@ internal static class JMeterJtlReader
         int timeStamp = header.IndexOf("timeStamp"), elapsed = header.IndexOf("elapsed"), label = header.IndexOf("label"), success = header.IndexOf("success");
         if (timeStamp < 0 || elapsed < 0 || success < 0)
         {
-            throw new IO.ReportFormatException(file, 1, $"the header has no {string.Join(" or ", new[] { ("timeStamp", timeStamp), ("elapsed", elapsed), ("success", success) }.Where(c => c.Item2 < 0).Select(c => $"'{c.Item1}'"))} column; JTL files need print_field_names=true and CSV output");
+            throw new IO.ReportFormatException(file, 1,
+                $"the header has no {string.Join(" or ", new[] { ("timeStamp", timeStamp), ("elapsed", elapsed), ("success", success) }.Where(c => c.Item2 < 0).Select(c => $"'{c.Item1}'"))} column; JTL files need print_field_names=true and CSV output");
         }
 
         var latency = new LatencyHistogram();
@@ -66,7 +68,8 @@ internal static class JMeterJtlReader
 
             if (!long.TryParse(Field(timeStamp), NumberStyles.None, CultureInfo.InvariantCulture, out var start))
             {
-                throw new IO.ReportFormatException(file, recordLine, $"timeStamp '{Field(timeStamp)}' is not epoch milliseconds (set jmeter.save.saveservice.timestamp_format=ms)");
+                throw new IO.ReportFormatException(file, recordLine,
+                    $"timeStamp '{Field(timeStamp)}' is not epoch milliseconds (set jmeter.save.saveservice.timestamp_format=ms)");
             }
 
             if (start > MaxEpochMilliseconds)
@@ -82,7 +85,8 @@ internal static class JMeterJtlReader
             // In nanoseconds the value must fit a long, and the sample must end before the year 9999: never dropped, never wrapped.
             if (ms > long.MaxValue / 1_000_000 || ms > MaxEpochMilliseconds - start)
             {
-                throw new IO.ReportFormatException(file, recordLine, $"elapsed {ms} ms is out of range (at most {Math.Min(long.MaxValue / 1_000_000, MaxEpochMilliseconds - start)} ms for this sample)");
+                throw new IO.ReportFormatException(file, recordLine,
+                    $"elapsed {ms} ms is out of range (at most {Math.Min(long.MaxValue / 1_000_000, MaxEpochMilliseconds - start)} ms for this sample)");
             }
 
             var ok = Field(success).Trim();
@@ -153,11 +157,13 @@ internal static class JMeterJtlReader
         var open = true;
         while (open)
         {
-            var more = reader.ReadLine() ?? throw new IO.ReportFormatException(file, startLine, "a quoted field is not closed before the end of the file (a truncated file?)");
+            var more = reader.ReadLine() ?? throw new IO.ReportFormatException(file, startLine,
+                "a quoted field is not closed before the end of the file (a truncated file?)");
             line++;
             if (record.Length + 1 + more.Length > MaxRecordChars)
             {
-                throw new IO.ReportFormatException(file, startLine, $"a quoted field opened on this line is not closed within {MaxRecordChars:N0} characters (a stray quote?)");
+                throw new IO.ReportFormatException(file, startLine,
+                    $"a quoted field opened on this line is not closed within {MaxRecordChars:N0} characters (a stray quote?)");
             }
 
             record.Append('\n').Append(more);
@@ -191,7 +197,8 @@ internal static class JMeterJtlReader
     }
 
     private static string Unquote(ReadOnlySpan<char> field)
-        => field.Length >= 2 && field[0] == '"' && field[^1] == '"' ? field[1..^1].ToString().Replace("\"\"", "\"", StringComparison.Ordinal) : field.ToString();
+        => field.Length >= 2 && field[0] == '"' && field[^1] == '"' ? field[1..^1].ToString().Replace("\"\"", "\"",
+            StringComparison.Ordinal) : field.ToString();
 
     /// <summary>A clock that stands at the newest time it was moved to.</summary>
     private sealed class FollowingClock : TimeProvider

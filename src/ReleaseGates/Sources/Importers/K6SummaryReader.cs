@@ -28,7 +28,8 @@ internal static class K6SummaryReader
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                throw new IO.ReportFormatException(file, 0, $"not a k6 summary: the JSON root is {document.RootElement.ValueKind}, expected an object with 'metrics'");
+                throw new IO.ReportFormatException(file, 0,
+                    $"not a k6 summary: the JSON root is {document.RootElement.ValueKind}, expected an object with 'metrics'");
             }
 
             if (!document.RootElement.TryGetProperty("metrics", out var metrics) || metrics.ValueKind != JsonValueKind.Object)
@@ -41,12 +42,14 @@ internal static class K6SummaryReader
             var statistics = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (var property in duration.EnumerateObject())
             {
-                if (property.Value.ValueKind == JsonValueKind.Number && (TrendStats.Contains(property.Name) || LatencyStatisticNames.Percentile().IsMatch(property.Name)))
+                if (property.Value.ValueKind == JsonValueKind.Number
+                    && (TrendStats.Contains(property.Name) || LatencyStatisticNames.Percentile().IsMatch(property.Name)))
                 {
                     // A duration is never negative, NaN or beyond a double: such a summary was not written by k6.
                     statistics[property.Name] = property.Value.TryGetDouble(out var value) && double.IsFinite(value) && value >= 0
                         ? value
-                        : throw new IO.ReportFormatException(file, 0, $"metrics.{durationMetric}.{property.Name} is {property.Value.GetRawText()}, expected milliseconds of at least 0");
+                        : throw new IO.ReportFormatException(file, 0,
+                            $"metrics.{durationMetric}.{property.Name} is {property.Value.GetRawText()}, expected milliseconds of at least 0");
                 }
             }
 
@@ -60,7 +63,8 @@ internal static class K6SummaryReader
                 errors = Count(failed, "passes", "http_req_failed", file);
                 if (errors > count)
                 {
-                    throw new IO.ReportFormatException(file, 0, $"metrics.http_req_failed.passes ({errors} failed requests) is more than metrics.http_reqs.count ({count})");
+                    throw new IO.ReportFormatException(file, 0,
+                        $"metrics.http_req_failed.passes ({errors} failed requests) is more than metrics.http_reqs.count ({count})");
                 }
             }
 
@@ -94,11 +98,13 @@ internal static class K6SummaryReader
     private static double Number(JsonElement values, string field, string metric, string file)
         => values.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && double.IsFinite(d) && d >= 0
             ? d
-            : throw new IO.ReportFormatException(file, 0, $"metrics.{metric}.{field} is {(values.TryGetProperty(field, out var raw) ? raw.GetRawText() : "missing")}, expected a number of at least 0");
+            : throw new IO.ReportFormatException(file, 0,
+                $"metrics.{metric}.{field} is {(values.TryGetProperty(field, out var raw) ? raw.GetRawText() : "missing")}, expected a number of at least 0");
 
     /// <summary>A whole, non-negative count.</summary>
     private static long Count(JsonElement values, string field, string metric, string file)
         => values.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) && n >= 0
             ? n
-            : throw new IO.ReportFormatException(file, 0, $"metrics.{metric}.{field} is {(values.TryGetProperty(field, out var raw) ? raw.GetRawText() : "missing")}, expected a whole count of at least 0");
+            : throw new IO.ReportFormatException(file, 0,
+                $"metrics.{metric}.{field} is {(values.TryGetProperty(field, out var raw) ? raw.GetRawText() : "missing")}, expected a whole count of at least 0");
 }

@@ -14,7 +14,8 @@ namespace ReleaseGates;
 /// </summary>
 internal sealed class PrometheusClient
 {
-    private static readonly HttpClient SharedClient = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), AutomaticDecompression = DecompressionMethods.All })
+    private static readonly HttpClient SharedClient = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        AutomaticDecompression = DecompressionMethods.All })
     {
         Timeout = Timeout.InfiniteTimeSpan,
     };
@@ -34,7 +35,8 @@ internal sealed class PrometheusClient
         _base = new Uri(address.EndsWith('/') ? address : address + "/");
         // 429 too: a busy Prometheus (or a query-frontend in front of Thanos or Mimir) asks the client to come back.
         _pipeline = IO.HttpRetry.Build(
-            time, connection.MaximumRetries, connection.RetryDelay, connection.AttemptTimeout, s => s == HttpStatusCode.TooManyRequests || IO.HttpRetry.IsTransient(s));
+            time, connection.MaximumRetries, connection.RetryDelay, connection.AttemptTimeout,
+                s => s == HttpStatusCode.TooManyRequests || IO.HttpRetry.IsTransient(s));
     }
 
     /// <summary>The server as messages name it.</summary>
@@ -49,7 +51,8 @@ internal sealed class PrometheusClient
         => SendAsync(
             "api/v1/query_range",
             query,
-            [new("query", query), new("start", Timestamp(start)), new("end", Timestamp(end)), new("step", step.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture))],
+            [new("query", query), new("start", Timestamp(start)), new("end", Timestamp(end)),
+                new("step", step.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture))],
             cancellationToken);
 
     private async Task<PrometheusResult> SendAsync(string path, string query, KeyValuePair<string, string>[] form, CancellationToken cancellationToken)

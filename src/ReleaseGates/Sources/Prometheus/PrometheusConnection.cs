@@ -38,7 +38,8 @@ public sealed class PrometheusConnection
     /// <summary>The server as a report may show it: the base address without any user information or query.</summary>
     /// <returns>The base address, or <c>(no address)</c>.</returns>
     public override string ToString()
-        => BaseAddress is { IsAbsoluteUri: true } b ? new UriBuilder(b) { UserName = "", Password = "", Query = "", Fragment = "" }.Uri.ToString().TrimEnd('/') : "(no address)";
+        => BaseAddress is { IsAbsoluteUri: true } b ? new UriBuilder(b) { UserName = "", Password = "", Query = "",
+            Fragment = "" }.Uri.ToString().TrimEnd('/') : "(no address)";
 
     internal PrometheusConnection Copy() => (PrometheusConnection)MemberwiseClone();
 

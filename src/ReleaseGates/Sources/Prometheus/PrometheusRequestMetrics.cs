@@ -11,7 +11,8 @@ internal sealed class PrometheusRequestMetrics(PrometheusRequestMetricsOptions o
     private readonly string _errorSelector = PromQl.Selector(options.Labels, options.Selector, options.ErrorSelector);
 
     /// <summary>The series the source sums, as a report cell shows it.</summary>
-    public string Description => $"Prometheus {_client.Server}: {options.Metric}{_selector}{(options.Window is { } w ? " over the last " + PromQl.Duration(w) : " since the instances started")}";
+    public string Description =>
+        $"Prometheus {_client.Server}: {options.Metric}{_selector}{(options.Window is { } w ? " over the last " + PromQl.Duration(w) : " since the instances started")}";
 
     /// <summary>The PromQL of the bucket counts, as sent.</summary>
     public string BucketQuery => $"sum by (le) ({Over(options.Metric + "_bucket" + _selector)})";
@@ -35,7 +36,8 @@ internal sealed class PrometheusRequestMetrics(PrometheusRequestMetricsOptions o
 
         // Counts and sums are never negative, NaN or infinite: such an answer (a reset counter read raw, a broken
         // recording rule, a hostile proxy) is an error naming the query, never a rate of "-5 %" or an average below zero.
-        var latency = new LatencyBuckets(series.Select(Bucket), Count(Scalar(await sum.ConfigureAwait(false), sumQuery), sumQuery, "sum") * options.MillisecondsPerUnit);
+        var latency = new LatencyBuckets(series.Select(Bucket),
+            Count(Scalar(await sum.ConfigureAwait(false), sumQuery), sumQuery, "sum") * options.MillisecondsPerUnit);
         var failed = Count(Scalar(await errors.ConfigureAwait(false), errorQuery), errorQuery, "error count") ?? 0;
         if (Math.Round(failed) > Math.Round(latency.Count))
         {

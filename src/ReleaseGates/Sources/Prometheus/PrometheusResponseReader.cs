@@ -73,8 +73,11 @@ internal static class PrometheusResponseReader
         var series = resultType switch
         {
             "scalar" or "string" => [new PrometheusSeries(new Dictionary<string, string>(), [Sample(result, server, query)])],
-            "vector" => Array(result, server, query).Select(s => new PrometheusSeries(Labels(s, server, query), [Sample(Property(s, "value", server, query), server, query)])).ToList(),
-            "matrix" => Array(result, server, query).Select(s => new PrometheusSeries(Labels(s, server, query), [.. Array(Property(s, "values", server, query), server, query).Select(p => Sample(p, server, query))])).ToList(),
+            "vector" => Array(result, server,
+                query).Select(s => new PrometheusSeries(Labels(s, server, query), [Sample(Property(s, "value", server, query), server, query)])).ToList(),
+            "matrix" => Array(result, server,
+                query).Select(s => new PrometheusSeries(Labels(s, server, query),
+                [.. Array(Property(s, "values", server, query), server, query).Select(p => Sample(p, server, query))])).ToList(),
             _ => throw new InvalidDataException($"Prometheus at {server} answered '{query}' with an unknown result type '{mask(resultType)}'."),
         };
         var warnings = root.TryGetProperty("warnings", out var w) && w.ValueKind == JsonValueKind.Array
@@ -118,7 +121,8 @@ internal static class PrometheusResponseReader
     /// <summary>A <c>[unix seconds, "value"]</c> pair; values are strings so that <c>NaN</c> and <c>+Inf</c> survive JSON.</summary>
     private static (DateTimeOffset, double) Sample(JsonElement pair, string server, string query)
     {
-        if (pair.ValueKind != JsonValueKind.Array || pair.GetArrayLength() != 2 || pair[0].ValueKind != JsonValueKind.Number || pair[1].ValueKind != JsonValueKind.String)
+        if (pair.ValueKind != JsonValueKind.Array || pair.GetArrayLength() != 2 || pair[0].ValueKind != JsonValueKind.Number
+            || pair[1].ValueKind != JsonValueKind.String)
         {
             throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a sample that is not [unix time, \"value\"]: {Excerpt(pair.GetRawText())}");
         }
