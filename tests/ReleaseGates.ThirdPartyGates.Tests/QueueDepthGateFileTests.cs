@@ -114,6 +114,31 @@ public sealed class QueueDepthGateFileTests : IDisposable
     public void A_kind_type_is_a_name(string type) =>
         Assert.ThrowsAny<ArgumentException>(() => new NamedKind(type));
 
+    [Fact]
+    public void A_problem_the_kind_reports_in_complete_is_placed_at_the_gate_and_adds_nothing()
+    {
+        var path = Write("""{ "type": "queueDepth", "maximumDepth": 10, "queues": [] }""");
+        var builder = ReleaseGate.CreateBuilder();
+
+        var e = Assert.Throws<ReleaseGatesConfigurationException>(() => builder.AddFromJsonFile(path, new StrictQueuesKind()));
+
+        Assert.Equal([$"{path}:3:21: gates.orders-queue: name at least one queue."], e.Problems);
+        Assert.Empty(builder.Build().Registrations);
+    }
+
+    private sealed class StrictQueuesKind() : GateKind<QueueDepthGateOptions>("queueDepth")
+    {
+        protected override void Register(IReleaseGatesBuilder builder, string name, QueueDepthGateOptions options) => builder.AddQueueDepth(name, options);
+
+        protected override void Complete(QueueDepthGateOptions options, GateFileContext file)
+        {
+            if (options.Queues.Count == 0)
+            {
+                file.AddProblem("name at least one queue.");
+            }
+        }
+    }
+
     private sealed class ImpostorKind() : GateKind<QueueDepthGateOptions>("Latency")
     {
         protected override void Register(IReleaseGatesBuilder builder, string name, QueueDepthGateOptions options) => builder.AddQueueDepth(name, options);
