@@ -139,9 +139,7 @@ internal sealed class JsonConfigurationFile(
         {
             // Bound by its public init properties like any options object; what is missing is reported by its own checks.
             var waiver = new Waiver { Id = null!, Gate = null!, Reason = null!, ApprovedBy = null!, Expires = default };
-            var before = binder.Problems.Count;
-            binder.BindObject(item, waiver);
-            if (binder.Problems.Count > before)
+            if (!binder.TryBindObject(item, waiver))
             {
                 continue;
             }

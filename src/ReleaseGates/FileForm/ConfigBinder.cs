@@ -59,6 +59,14 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
         }
     }
 
+    /// <summary>Binds an object node as <see cref="BindObject"/> does, and says whether that found no problem.</summary>
+    public bool TryBindObject(ConfigNode node, object target)
+    {
+        var before = Problems.Count;
+        BindObject(node, target);
+        return Problems.Count == before;
+    }
+
     /// <summary>A string node's text with <c>${NAME}</c> references replaced; null (with a problem) when it is not a string or a variable is unset.</summary>
     public string? ReadString(ConfigNode node)
     {

@@ -66,9 +66,10 @@ public abstract class GateKind<[DynamicallyAccessedMembers(DynamicallyAccessedMe
         var options = new TOptions();
         var binder = file.Binder;
         var node = file.Node;
+        var properties = Properties;
         var before = binder.Problems.Count;
-        binder.BindObject(node, options, [TypeProperty, .. Properties.Select(p => p.Name)]);
-        foreach (var property in Properties)
+        binder.BindObject(node, options, [TypeProperty, .. properties.Select(p => p.Name)]);
+        foreach (var property in properties)
         {
             if (node.Property(property.Name) is { } value)
             {

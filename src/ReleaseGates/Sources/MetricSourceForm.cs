@@ -17,9 +17,7 @@ internal static class MetricSourceForm
     private static MetricSource? Read(ConfigNode node, GateFileContext file)
     {
         var config = new MetricSourceConfiguration();
-        var before = file.Binder.Problems.Count;
-        file.Binder.BindObject(node, config);
-        if (file.Binder.Problems.Count > before)
+        if (!file.Binder.TryBindObject(node, config))
         {
             return null;
         }

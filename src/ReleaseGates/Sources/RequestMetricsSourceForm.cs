@@ -20,10 +20,7 @@ internal static class RequestMetricsSourceForm
     private static RequestMetricsSource? Read(ConfigNode node, GateFileContext file)
     {
         var config = new RequestMetricsSourceConfiguration();
-        var binder = file.Binder;
-        var before = binder.Problems.Count;
-        binder.BindObject(node, config);
-        if (binder.Problems.Count > before)
+        if (!file.Binder.TryBindObject(node, config))
         {
             return null;
         }

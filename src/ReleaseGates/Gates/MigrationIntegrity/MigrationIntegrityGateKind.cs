@@ -129,9 +129,7 @@ internal sealed class MigrationIntegrityGateKind() : GateKind<MigrationIntegrity
         }
 
         var form = new JournalForm();
-        var before = file.Binder.Problems.Count;
-        file.Binder.BindObject(node, form);
-        if (file.Binder.Problems.Count > before)
+        if (!file.Binder.TryBindObject(node, form))
         {
             return null;
         }
@@ -180,9 +178,7 @@ internal sealed class MigrationIntegrityGateKind() : GateKind<MigrationIntegrity
     private static void ReadSchema(ConfigNode node, GateFileContext file, SchemaExpectations schema)
     {
         var form = new SchemaForm();
-        var before = file.Binder.Problems.Count;
-        file.Binder.BindObject(node, form);
-        if (file.Binder.Problems.Count > before)
+        if (!file.Binder.TryBindObject(node, form))
         {
             return;
         }
@@ -225,9 +221,7 @@ internal sealed class MigrationIntegrityGateKind() : GateKind<MigrationIntegrity
         foreach (var item in node.Items)
         {
             var form = new InvariantForm();
-            var before = file.Binder.Problems.Count;
-            file.Binder.BindObject(item, form);
-            if (file.Binder.Problems.Count > before)
+            if (!file.Binder.TryBindObject(item, form))
             {
                 continue;
             }

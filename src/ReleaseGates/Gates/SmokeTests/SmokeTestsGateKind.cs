@@ -31,9 +31,7 @@ internal sealed class SmokeTestsGateKind() : GateKind<SmokeTestsGateOptions>("sm
         foreach (var item in node.Items)
         {
             var config = new SmokeRequestConfiguration();
-            var before = file.Binder.Problems.Count;
-            file.Binder.BindObject(item, config);
-            if (file.Binder.Problems.Count > before)
+            if (!file.Binder.TryBindObject(item, config))
             {
                 continue;
             }
