@@ -34,6 +34,7 @@ internal static class CommandLine
             CompareCommand.Create(output, error),
             InitCommand.Create(output, error),
             SchemaCommand.Create(output, error),
+            HistoryCommand.Create(config, output, error, environment),
         };
         root.Options.Add(GatePackages.Option);
         var parse = root.Parse(args);

@@ -35,12 +35,16 @@ internal static class EvaluateCommand
 
         public Option<string> Progress { get; } = ProgressOption();
 
+        public HistoryStores History { get; } = new();
+
         public void AddTo(Command command)
         {
             foreach (var option in new Option[] { Config, Tags, Baseline, FailOnWarnings, Out, Json, Progress })
             {
                 command.Options.Add(option);
             }
+
+            History.AddTo(command, evaluation: true);
         }
 
         private static Option<string> ProgressOption()
@@ -78,10 +82,63 @@ internal static class EvaluateCommand
             return ReleaseExitCodes.InvalidConfiguration;
         }
 
+        if (!options.History.TryRead(parse, parse.GetValue(options.Config)!, environment, error, out var historySettings))
+        {
+            return ReleaseExitCodes.InvalidConfiguration;
+        }
+
+        IReleaseHistory? history;
+        try
+        {
+            history = historySettings is null ? null : HistoryStores.Open(historySettings);
+        }
+        catch (ArgumentException e)
+        {
+            await error.WriteLineAsync($"release-gates: history: {e.Message}");
+            return ReleaseExitCodes.InvalidConfiguration;
+        }
+
+        try
+        {
+            return await EvaluateAsync(parse, options, output, error, environment, errorIsTerminal, run, evaluator, history, historySettings, outDirectory,
+                cancellationToken);
+        }
+        finally
+        {
+            await HistoryStores.CloseAsync(history);
+        }
+    }
+
+    /// <summary>Evaluates with the loaded configuration and the opened history, prints and writes the reports, and returns the exit code.</summary>
+    private static async Task<int> EvaluateAsync(
+        ParseResult parse,
+        EvaluationOptions options,
+        TextWriter output,
+        TextWriter error,
+        Func<string, string?> environment,
+        bool errorIsTerminal,
+        Func<IReleaseGateEvaluator, EvaluationRequest, CancellationToken, Task<ReleaseReport>> run,
+        IReleaseGateEvaluator evaluator,
+        IReleaseHistory? history,
+        ReleaseHistorySettings? historySettings,
+        DirectoryInfo? outDirectory,
+        CancellationToken cancellationToken)
+    {
         var request = new EvaluationRequest { Progress = ConsoleProgress.Shows(parse.GetValue(options.Progress)!, errorIsTerminal) ? new ConsoleProgress(error) : null };
         foreach (var tag in parse.GetValue(options.Tags) ?? [])
         {
             request.Tags.UnionWith(tag.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        if (history is not null)
+        {
+            request.History = new EvaluationHistory(history)
+            {
+                Baseline = historySettings!.Baseline,
+                Record = historySettings.Record,
+                RunnerLabel = historySettings.RunnerLabel,
+                Timeout = historySettings.Timeout,
+            };
         }
 
         ReleaseReport report;
@@ -110,6 +167,15 @@ internal static class EvaluateCommand
 
         // The report goes to standard output first, so that nothing that fails below hides the decision.
         await output.WriteLineAsync(parse.GetValue(options.Json) ? report.ToJson() : report.ToText());
+        if (report.History is { } h)
+        {
+            // A history that failed is said on standard error too: a pipeline that stopped recording should be noticed.
+            foreach (var problem in (h.BaselineError is null ? h.Problems : [h.BaselineError, .. h.Problems]))
+            {
+                await error.WriteLineAsync($"release-gates: history: {problem}");
+            }
+        }
+
         if (outDirectory is not null)
         {
             var failed = false;

@@ -19,6 +19,7 @@ internal sealed class JsonConfigurationFile(
     private const string WaiversProperty = "waivers";
     private const string TypeProperty = "type";
     private const string GatePackagesProperty = "gatePackages";
+    private const string HistoryProperty = "history";
 
     /// <summary>The gate types the file can name: the built-in ones and those of the gate packages given.</summary>
     private readonly Dictionary<string, GateKind> _kinds = kinds;
@@ -27,8 +28,9 @@ internal sealed class JsonConfigurationFile(
     public void ApplyTo(IReleaseGatesBuilder builder)
     {
         var binder = NewBinder();
-        binder.BindObject(root, new ReleaseGatesOptions(), GatesProperty, WaiversProperty, GatePackagesProperty);
+        binder.BindObject(root, new ReleaseGatesOptions(), GatesProperty, WaiversProperty, GatePackagesProperty, HistoryProperty);
         ReadGatePackages(binder);
+        ReadHistory(binder);
         var waivers = ReadWaivers(binder);
         var gates = Gates(binder);
 
@@ -48,7 +50,7 @@ internal sealed class JsonConfigurationFile(
         {
             builder.Configure(options =>
             {
-                NewBinder().BindObject(root, options, GatesProperty, WaiversProperty, GatePackagesProperty);
+                NewBinder().BindObject(root, options, GatesProperty, WaiversProperty, GatePackagesProperty, HistoryProperty);
                 foreach (var waiver in waivers)
                 {
                     options.Waivers.Add(waiver); // added to those configured in C# or by another file, never replacing them
@@ -280,6 +282,99 @@ internal sealed class JsonConfigurationFile(
         var paths = ReadGatePackages(binder);
         return binder.Problems.Count == 0
             ? paths
+            : throw new ReleaseGatesConfigurationException($"{source} is not a valid ReleaseGates configuration", [.. binder.Problems.Select(MaskEnvironment)]);
+    }
+
+    /// <summary>
+    /// The file's <c>history</c> section, checked: a SQLite path (relative to this file) or a PostgreSQL connection string
+    /// that only an environment reference may give (a password in a committed file would be a leak), a baseline rule, and
+    /// the fingerprint fields. <see langword="null"/> when there is none or it has problems (added to <paramref name="binder"/>).
+    /// </summary>
+    private ReleaseHistorySettings? ReadHistory(ConfigBinder binder)
+    {
+        if (root.Kind != JsonTokenType.StartObject || root.Property(HistoryProperty) is not { } node)
+        {
+            return null;
+        }
+
+        var form = new HistoryFileForm();
+        if (!binder.TryBindObject(node, form))
+        {
+            return null;
+        }
+
+        var problems = binder.Problems.Count;
+        BaselineRule? rule = null;
+        if (!string.Equals(form.Baseline.Trim(), "none", StringComparison.OrdinalIgnoreCase))
+        {
+            if (BaselineRule.TryParse(form.Baseline, out var parsed, out var error))
+            {
+                rule = parsed with { Fingerprint = form.Fingerprint is null ? FingerprintFields.Default : form.Fingerprint.Aggregate(FingerprintFields.None, (a, f) => a | f) };
+            }
+            else
+            {
+                binder.Problem(node.Property("baseline")!, error);
+            }
+        }
+
+        string? variable = null;
+        if (form.Store == HistoryStoreKind.Sqlite)
+        {
+            if (string.IsNullOrWhiteSpace(form.Path))
+            {
+                binder.Problem(node, "a sqlite history needs \"path\": its file, relative to this file, such as \".releasegates/history.db\".");
+            }
+
+            if (form.ConnectionString is not null)
+            {
+                binder.Problem(node.Property("connectionString")!, "a sqlite history is a file: give \"path\", not \"connectionString\".");
+            }
+        }
+        else
+        {
+            var raw = node.Property("connectionString")?.Text;
+            var match = raw is null ? null : System.Text.RegularExpressions.Regex.Match(raw, @"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$");
+            if (match is not { Success: true })
+            {
+                binder.Problem(node.Property("connectionString") ?? node,
+                    "a postgresql history needs \"connectionString\" as an environment reference only, such as \"${RELEASEGATES_HISTORY}\": a connection string holds a password, which has no place in a committed file.");
+            }
+            else
+            {
+                variable = match.Groups[1].Value;
+            }
+
+            if (form.Path is not null)
+            {
+                binder.Problem(node.Property("path")!, "a postgresql history is a database: give \"connectionString\", not \"path\".");
+            }
+        }
+
+        if (form.Timeout <= TimeSpan.Zero || form.Timeout > TimeSpan.FromDays(1))
+        {
+            binder.Problem(node.Property("timeout")!, "the history timeout must be more than zero and at most a day.");
+        }
+
+        return binder.Problems.Count > problems ? null : new ReleaseHistorySettings
+        {
+            Store = form.Store,
+            Path = form.Store == HistoryStoreKind.Sqlite ? Resolve(form.Path) : null,
+            ConnectionString = form.ConnectionString,
+            ConnectionStringVariable = variable,
+            Baseline = rule,
+            Record = form.Record,
+            RunnerLabel = string.IsNullOrWhiteSpace(form.Runner) ? null : form.Runner.Trim(),
+            Timeout = form.Timeout,
+        };
+    }
+
+    /// <summary>The file's <c>history</c> section, or every problem with it at once; <see langword="null"/> when there is none.</summary>
+    public ReleaseHistorySettings? HistorySettings()
+    {
+        var binder = NewBinder();
+        var settings = ReadHistory(binder);
+        return binder.Problems.Count == 0
+            ? settings
             : throw new ReleaseGatesConfigurationException($"{source} is not a valid ReleaseGates configuration", [.. binder.Problems.Select(MaskEnvironment)]);
     }
 

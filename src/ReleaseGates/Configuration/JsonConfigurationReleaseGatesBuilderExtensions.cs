@@ -65,6 +65,26 @@ public static class JsonConfigurationReleaseGatesBuilderExtensions
         return file.GatePackagePaths();
     }
 
+    /// <summary>
+    /// Reads the <c>history</c> section of a configuration file, checked: the store, the SQLite path (resolved against the
+    /// file's folder) or the PostgreSQL connection string from the environment variable the file names, the baseline rule
+    /// with its fingerprint fields, recording, the runner label and the timeout. What the <c>release-gates</c> tool opens
+    /// its history from.
+    /// </summary>
+    /// <param name="path">The configuration file.</param>
+    /// <returns>The settings, or <see langword="null"/> when the file has no <c>history</c> section.</returns>
+    /// <exception cref="ReleaseGatesConfigurationException">The file cannot be read, or the section has problems (each with its line and column; no secret shown).</exception>
+    [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
+    [RequiresDynamicCode("Collections of options are created by reflection.")]
+    public static ReleaseHistorySettings? ReadHistorySettings(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var (full, bytes) = ReadFile(path);
+        var root = Parse(bytes, path);
+        var file = new JsonConfigurationFile(root, path, Path.GetDirectoryName(full)!, Environment.GetEnvironmentVariable, BuiltInGateKinds.With(null));
+        return file.HistorySettings();
+    }
+
     /// <summary>A configuration file's bytes: only a regular file of a configuration's size (a pipe would block and /dev/zero would never end).</summary>
     private static (string Full, byte[] Bytes) ReadFile(string path)
     {

@@ -38,6 +38,9 @@ public static class ReleaseGatesConfigurationSchema
             ["items"] = new JsonObject { ["type"] = "string" },
             ["description"] = "Gate-package assemblies (.dll, relative to this file) the release-gates tool loads; their gate types may then be named in gates.",
         };
+        var history = ConfigSchema.ObjectSchema(typeof(HistoryFileForm));
+        history["description"] = "The report history (docs/history.md): where evaluations are recorded and baselines chosen by rule.";
+        rootProperties["history"] = history;
         rootProperties["gates"] = new JsonObject
         {
             ["type"] = "object",

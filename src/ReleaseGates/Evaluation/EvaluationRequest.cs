@@ -10,6 +10,12 @@ public sealed class EvaluationRequest
     public ReleaseReport? Baseline { get; set; }
 
     /// <summary>
+    /// The report history: the baseline chosen from it by rule when <see cref="Baseline"/> is not given, and where the
+    /// evaluation is recorded. Default: none.
+    /// </summary>
+    public EvaluationHistory? History { get; set; }
+
+    /// <summary>
     /// Told when each gate starts, how far a long one got (a load probe's request count) and when it finishes, e.g. to
     /// show progress in a console. Called from the gates' threads; what it throws is ignored. Default: none.
     /// </summary>

@@ -88,6 +88,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
     public async Task<ReleaseReport> EvaluateAsync(EvaluationRequest? request = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        request?.History?.Validate();
         var scope = new EvaluationScope(cancellationToken); // what gates share in this evaluation, handed to each
         var startedAt = _time.GetUtcNow();
         var started = _time.GetTimestamp();
@@ -95,6 +96,13 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             .Where(i => request is null || request.Tags.Count == 0 || _registrations[i].TagSet.Overlaps(request.Tags))
             .ToArray();
         var reports = new GateReport[selected.Length];
+        var subject = _options.Subject.WithCiDefaults(_getVariable);
+        var history = request?.History is { } historyOptions
+            ? await HistoryStep.BeginAsync(historyOptions, subject, request.Baseline is not null, _time, _secretForms, cancellationToken).ConfigureAwait(false)
+            : null;
+        Func<string, GateBaseline?> baselineOf = request?.Baseline is { } explicitBaseline
+            ? name => explicitBaseline.FindGate(name) is { } earlier ? new GateBaseline(earlier.Measurements) : null
+            : name => history?.For(name);
         LogStarting(_logger, selected.Length, _options.MaximumConcurrency);
 
         using (var throttle = new SemaphoreSlim(_options.MaximumConcurrency))
@@ -103,7 +111,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             for (var k = 0; k < selected.Length; k++)
             {
                 var slot = k;
-                tasks[k] = RunThrottledAsync(throttle, slot, selected[slot], reports, request, scope, cancellationToken);
+                tasks[k] = RunThrottledAsync(throttle, slot, selected[slot], reports, request, baselineOf, scope, cancellationToken);
             }
 
             await Task.WhenAll(tasks).ConfigureAwait(false);
@@ -112,44 +120,59 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         var waived = WaiverApplication.Apply(reports, _waivers, DateOnly.FromDateTime(startedAt.UtcDateTime));
         var scoring = _options.Scoring.Copy();
         var outcome = ReleaseScoring.Decide(waived.Gates, scoring);
+        var (decision, reasons) = HistoryVerdict.Apply(outcome.Decision, outcome.Reasons, history?.Report);
         var report = new ReleaseReport
         {
-            Subject = _options.Subject.WithCiDefaults(_getVariable),
-            BaselineSubject = request?.Baseline?.Subject,
+            Subject = subject,
+            BaselineSubject = request?.Baseline?.Subject ?? history?.BaselineSubject,
             StartedAt = startedAt,
             Duration = _time.GetElapsedTime(started),
             Scoring = scoring,
             Gates = waived.Gates,
             Waivers = waived.Waivers,
-            Decision = outcome.Decision,
+            Decision = decision,
             Score = outcome.Score,
             Categories = outcome.Categories,
             Importances = outcome.Importances,
-            Reasons = outcome.Reasons,
+            Reasons = reasons,
             DecidingGates = outcome.DecidingGates,
         };
         LogDecided(_logger, ReportFormat.Decision(report.Decision), report.Score ?? double.NaN);
-        return report;
+        return history is null
+            ? report
+            : await history.FinishAsync(report, HistoryVerdict.BaselineDecision(report.Gates, scoring, report.Decision), cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<ReleaseReport> WatchAsync(WatchOptions options, CancellationToken cancellationToken = default)
+    public async Task<ReleaseReport> WatchAsync(WatchOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options = options.Copy(); // what the caller changes during the watch reaches no round
         options.Validate();
-        return new ReleaseWatch(options, _time, EvaluateAsync).RunAsync(cancellationToken);
+        options.Request?.History?.Validate();
+
+        // The rounds read their baseline from the history but record nothing: the watch's final report is the one recorded.
+        if (options.Request is { History: { Record: true } history } request)
+        {
+            var rounds = new EvaluationRequest { Baseline = request.Baseline, Progress = request.Progress, History = history.WithoutRecording() };
+            rounds.Tags.UnionWith(request.Tags);
+            options.Request = rounds;
+            var final = await new ReleaseWatch(options, _time, EvaluateAsync).RunAsync(cancellationToken).ConfigureAwait(false);
+            return await HistoryStep.RecordAsync(history, final, _time, _secretForms, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await new ReleaseWatch(options, _time, EvaluateAsync).RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RunThrottledAsync(
-        SemaphoreSlim throttle, int slot, int index, GateReport[] reports, EvaluationRequest? request, EvaluationScope scope,
-            CancellationToken cancellationToken)
+        SemaphoreSlim throttle, int slot, int index, GateReport[] reports, EvaluationRequest? request, Func<string, GateBaseline?> baselineOf,
+            EvaluationScope scope, CancellationToken cancellationToken)
     {
         await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var progress = request?.Progress is { } sink ? new GateProgressReporter(_registrations[index].Name, sink, _time) : null;
             progress?.Started();
-            var report = await RunGateAsync(index, request?.Baseline, scope, progress, cancellationToken).ConfigureAwait(false);
+            var report = await RunGateAsync(index, baselineOf(_registrations[index].Name), scope, progress, cancellationToken).ConfigureAwait(false);
             progress?.Finished(report.Status, report.Duration);
             reports[slot] = report;
         }
@@ -159,7 +182,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         }
     }
 
-    private async Task<GateReport> RunGateAsync(int index, ReleaseReport? baseline, EvaluationScope scope, GateProgressReporter? progress,
+    private async Task<GateReport> RunGateAsync(int index, GateBaseline? baseline, EvaluationScope scope, GateProgressReporter? progress,
         CancellationToken cancellationToken)
     {
         var registration = _registrations[index];
@@ -215,7 +238,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
     }
 
     /// <summary>Creates and runs one gate through its pipeline; every outcome but the caller's cancellation is a result.</summary>
-    private async Task<GateResult> EvaluateGateAsync(int index, ReleaseReport? baseline, EvaluationScope scope,
+    private async Task<GateResult> EvaluateGateAsync(int index, GateBaseline? baseline, EvaluationScope scope,
         GateProgressReporter? progress, CancellationToken cancellationToken)
     {
         var registration = _registrations[index];
@@ -223,9 +246,8 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         {
             var gate = registration.Factory(_services)
                 ?? throw new InvalidOperationException($"The factory of gate '{registration.Name}' returned null.");
-            var gateBaseline = baseline?.FindGate(registration.Name) is { } earlier ? new GateBaseline(earlier.Measurements) : null;
             var context = new GateContext(
-                registration.Name, _services, _time, _loggerFactory.CreateLogger("ReleaseGates.Gates." + registration.Name), gateBaseline, scope, progress);
+                registration.Name, _services, _time, _loggerFactory.CreateLogger("ReleaseGates.Gates." + registration.Name), baseline, scope, progress);
             return await _pipelines[index].ExecuteAsync(
                 static (state, token) => state.gate.EvaluateAsync(state.context, token),
                 (gate, context),

@@ -35,6 +35,15 @@ internal static partial class MarkdownReportWriter
             }
         }
 
+        if (ReportView.HistoryLines(report) is { Count: > 0 } history)
+        {
+            sb.AppendLine();
+            foreach (var line in history)
+            {
+                sb.Append("> ").Append(Escape(line)).AppendLine("  ");
+            }
+        }
+
         sb.AppendLine();
         sb.AppendLine("| Gate | Category | Importance | Status | Time | Summary |");
         sb.AppendLine("|---|---|---|---|---|---|");

@@ -66,6 +66,12 @@ public sealed class ReleaseReport
     /// </summary>
     public WatchSummary? Watch { get; init; }
 
+    /// <summary>
+    /// What the report history did: the machine's fingerprint, the baseline rule and the evaluations the baseline was built
+    /// from, the id the evaluation was recorded under, and its problems; <see langword="null"/> when no history was used.
+    /// </summary>
+    public HistoryReport? History { get; init; }
+
     /// <summary>Finds a gate's entry by name (ordinal, case-insensitive).</summary>
     /// <param name="name">The gate name.</param>
     /// <returns>The entry, or <see langword="null"/>.</returns>
@@ -317,6 +323,28 @@ public sealed class ReleaseReport
         DecidingGates = DecidingGates,
         Waivers = Waivers,
         Watch = watch,
+        History = History,
+    };
+
+    /// <summary>This report with its history section replaced, all else kept.</summary>
+    internal ReleaseReport WithHistory(HistoryReport? history) => new()
+    {
+        SchemaVersion = SchemaVersion,
+        Subject = Subject,
+        BaselineSubject = BaselineSubject,
+        StartedAt = StartedAt,
+        Duration = Duration,
+        Scoring = Scoring,
+        Gates = Gates,
+        Decision = Decision,
+        Score = Score,
+        Categories = Categories,
+        Importances = Importances,
+        Reasons = Reasons,
+        DecidingGates = DecidingGates,
+        Waivers = Waivers,
+        Watch = Watch,
+        History = history,
     };
 
     /// <summary>The report as plain text for a console.</summary>

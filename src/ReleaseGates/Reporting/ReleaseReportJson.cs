@@ -146,6 +146,16 @@ internal static class ReleaseReportJson
         Require(report.Reasons is not null && report.Reasons.All(r => r is not null), "$.reasons", "a list of strings");
         Require(report.DecidingGates is not null && report.DecidingGates.All(r => r is not null), "$.decidingGates", "a list of strings");
         ValidateWaivers(report, problems);
+        if (report.History is { } history)
+        {
+            Require(Enum.IsDefined(history.Status), "$.history.status", "Error, Failed, Warning, Skipped or Passed");
+            Require(history.Store is not null, "$.history.store", "a string");
+            Require(history.Baseline is not null && history.Baseline.All(b => b is not null && b.Subject is not null && Enum.IsDefined(b.Decision)),
+                "$.history.baseline", "a list of evaluations with a subject and a decision");
+            Require(history.Notes is not null && history.Notes.All(n => n is not null), "$.history.notes", "a list of strings");
+            Require(history.Problems is not null && history.Problems.All(n => n is not null), "$.history.problems", "a list of strings");
+        }
+
         if (report.Gates is null)
         {
             problems.Add("'$.gates' must be a list");

@@ -15,6 +15,7 @@ internal static class ReportReplay
             DateOnly.FromDateTime(report.StartedAt.UtcDateTime));
         var gates = waived.Gates;
         var outcome = ReleaseScoring.Decide(gates, scoring);
+        var (decision, reasons) = HistoryVerdict.Apply(outcome.Decision, outcome.Reasons, report.History);
         return new ReleaseReport
         {
             SchemaVersion = report.SchemaVersion,
@@ -25,14 +26,15 @@ internal static class ReportReplay
             Scoring = scoring.Copy(),
             Gates = gates,
             // A watch's verdict came from rounds the report no longer holds: replaying the last round cannot better it.
-            Decision = report.Watch is { } watch && watch.Decision < outcome.Decision ? watch.Decision : outcome.Decision,
+            Decision = report.Watch is { } watch && watch.Decision < decision ? watch.Decision : decision,
             Score = outcome.Score,
             Categories = outcome.Categories,
             Importances = outcome.Importances,
-            Reasons = report.Watch is { } w && w.Decision < outcome.Decision ? [w.Reason, .. outcome.Reasons] : outcome.Reasons,
+            Reasons = report.Watch is { } w && w.Decision < decision ? [w.Reason, .. reasons] : reasons,
             DecidingGates = outcome.DecidingGates,
             Waivers = waived.Waivers,
             Watch = report.Watch,
+            History = report.History,
         };
     }
 

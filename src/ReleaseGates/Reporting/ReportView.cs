@@ -105,6 +105,45 @@ internal static class ReportView
         return $"{condition} ({limit}baseline {MetricUnitFormat.Format(b, m.Unit)}{from})";
     }
 
+    /// <summary>
+    /// What the history did, one line each: where the baseline came from (the rule, each evaluation used), its notes, the
+    /// id this evaluation was recorded under, and what went wrong. Empty when no history was used.
+    /// </summary>
+    internal static List<string> HistoryLines(ReleaseReport report)
+    {
+        var lines = new List<string>();
+        if (report.History is not { } history)
+        {
+            return lines;
+        }
+
+        if (history.BaselineRule is { } rule && history.Baseline.Count > 0)
+        {
+            var sources = string.Join(", ", history.Baseline.Select(b =>
+                $"#{b.Id.ToString(CultureInfo.InvariantCulture)} {b.Subject.Version ?? "(no version)"} of {b.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC"
+                + (b.Use switch { BaselineUse.AllButPerformance => " (no durations or rates: another machine)", BaselineUse.PerformanceOnly => " (durations and rates only)", _ => "" })));
+            lines.Add($"Baseline ({rule}, {history.Aggregate}) from {history.Store}: {sources}");
+        }
+        else if (history.BaselineRule is { } none)
+        {
+            lines.Add($"Baseline ({none}) from {history.Store}: none");
+        }
+
+        lines.AddRange(history.Notes);
+        if (history.BaselineError is { } error)
+        {
+            lines.Add("History error: " + error);
+        }
+
+        lines.AddRange(history.Problems.Select(p => "History error: " + p));
+        if (history.RecordedId is { } id)
+        {
+            lines.Add($"Recorded in {history.Store} as #{id.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        return lines;
+    }
+
     internal static string StatusLabel(GateStatus status) => status switch
     {
         GateStatus.Passed => "PASS",

@@ -30,6 +30,11 @@ internal static class TextReportWriter
             sb.AppendLine(waivers);
         }
 
+        foreach (var line in ReportView.HistoryLines(report))
+        {
+            sb.Append("  ").AppendLine(IO.ReportText.Line(line));
+        }
+
         sb.AppendLine();
         var rows = new List<string[]> { GateHeader.ToArray() };
         rows.AddRange(report.Gates.Select(g => new[]

@@ -19,6 +19,7 @@ public sealed class LayerTests
         ["Conditions"],
         [""],
         ["Reporting"],
+        ["History"],
         ["Evaluation"],
         ["DependencyInjection"],
         ["FileForm"],
