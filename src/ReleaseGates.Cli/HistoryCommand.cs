@@ -208,7 +208,10 @@ internal static class HistoryCommand
         return command;
     }
 
-    /// <summary>Opens the history, runs <paramref name="action"/>, closes it; a history problem or bad argument is exit 3 (4 when the store failed) with its message.</summary>
+    /// <summary>
+    /// Opens the history, runs <paramref name="action"/>, closes it; a history problem or bad argument is exit 3 (4
+    /// when the store failed) with its message.
+    /// </summary>
     private static async Task<int> WithHistoryAsync(ParseResult parse, HistoryStores stores, Option<FileInfo> config, TextWriter error,
         Func<string, string?> environment, Func<IReleaseHistory, Task<int>> action, CancellationToken cancellationToken)
     {

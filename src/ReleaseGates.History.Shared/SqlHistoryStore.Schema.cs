@@ -125,7 +125,10 @@ internal sealed partial class SqlHistoryStore
         _schemaReady = true;
     }
 
-    /// <summary>The version recorded in <c>releasegates_schema</c>; 0 for a database without it, which is refused if it holds another application's tables.</summary>
+    /// <summary>
+    /// The version recorded in <c>releasegates_schema</c>; 0 for a database without it, which is refused if it holds
+    /// another application's tables.
+    /// </summary>
     private async Task<int> VersionAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
     {
         var tables = new List<string>();

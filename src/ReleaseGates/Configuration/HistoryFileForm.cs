@@ -1,6 +1,9 @@
 namespace ReleaseGates;
 
-/// <summary>The <c>history</c> section as written in the file, bound by its public properties and then checked into <see cref="ReleaseHistorySettings"/>.</summary>
+/// <summary>
+/// The <c>history</c> section as written in the file, bound by its public properties and then checked into <see
+/// cref="ReleaseHistorySettings"/>.
+/// </summary>
 internal sealed class HistoryFileForm
 {
     /// <summary>The database: <c>sqlite</c> or <c>postgresql</c>.</summary>
@@ -12,7 +15,11 @@ internal sealed class HistoryFileForm
     /// <summary>For PostgreSQL: a reference to the environment variable holding the connection string, such as <c>${RELEASEGATES_HISTORY}</c>.</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>The baseline rule: <c>last passing</c>, <c>median of 5</c>, <c>mean of 3 including warnings</c>, <c>pinned</c>, <c>pinned 2.3.1</c>, <c>blessed</c>, … <c>same branch</c>; <c>none</c> for no baseline. Default: <c>last passing</c>.</summary>
+    /// <summary>
+    /// The baseline rule: <c>last passing</c>, <c>median of 5</c>, <c>mean of 3 including warnings</c>, <c>pinned</c>,
+    /// <c>pinned 2.3.1</c>, <c>blessed</c>, … <c>same branch</c>; <c>none</c> for no baseline. Default: <c>last
+    /// passing</c>.
+    /// </summary>
     public string Baseline { get; set; } = "last passing";
 
     /// <summary>The fingerprint fields a performance-like baseline must match. Default: cpuModel, coreCount, runtimeMajorVersion.</summary>

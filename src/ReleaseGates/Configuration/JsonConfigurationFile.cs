@@ -304,52 +304,8 @@ internal sealed class JsonConfigurationFile(
         }
 
         var problems = binder.Problems.Count;
-        BaselineRule? rule = null;
-        if (!string.Equals(form.Baseline.Trim(), "none", StringComparison.OrdinalIgnoreCase))
-        {
-            if (BaselineRule.TryParse(form.Baseline, out var parsed, out var error))
-            {
-                rule = parsed with { Fingerprint = form.Fingerprint is null ? FingerprintFields.Default : form.Fingerprint.Aggregate(FingerprintFields.None, (a, f) => a | f) };
-            }
-            else
-            {
-                binder.Problem(node.Property("baseline")!, error);
-            }
-        }
-
-        string? variable = null;
-        if (form.Store == HistoryStoreKind.Sqlite)
-        {
-            if (string.IsNullOrWhiteSpace(form.Path))
-            {
-                binder.Problem(node, "a sqlite history needs \"path\": its file, relative to this file, such as \".releasegates/history.db\".");
-            }
-
-            if (form.ConnectionString is not null)
-            {
-                binder.Problem(node.Property("connectionString")!, "a sqlite history is a file: give \"path\", not \"connectionString\".");
-            }
-        }
-        else
-        {
-            var raw = node.Property("connectionString")?.Text;
-            var match = raw is null ? null : System.Text.RegularExpressions.Regex.Match(raw, @"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$");
-            if (match is not { Success: true })
-            {
-                binder.Problem(node.Property("connectionString") ?? node,
-                    "a postgresql history needs \"connectionString\" as an environment reference only, such as \"${RELEASEGATES_HISTORY}\": a connection string holds a password, which has no place in a committed file.");
-            }
-            else
-            {
-                variable = match.Groups[1].Value;
-            }
-
-            if (form.Path is not null)
-            {
-                binder.Problem(node.Property("path")!, "a postgresql history is a database: give \"connectionString\", not \"path\".");
-            }
-        }
-
+        var rule = ReadBaselineRule(binder, node, form);
+        var variable = CheckHistoryStore(binder, node, form);
         if (form.Timeout <= TimeSpan.Zero || form.Timeout > TimeSpan.FromDays(1))
         {
             binder.Problem(node.Property("timeout")!, "the history timeout must be more than zero and at most a day.");
@@ -366,6 +322,62 @@ internal sealed class JsonConfigurationFile(
             RunnerLabel = string.IsNullOrWhiteSpace(form.Runner) ? null : form.Runner.Trim(),
             Timeout = form.Timeout,
         };
+    }
+
+    /// <summary>The section's baseline rule with its fingerprint fields; <see langword="null"/> for <c>none</c> or a rule that is not one (a problem).</summary>
+    private static BaselineRule? ReadBaselineRule(ConfigBinder binder, ConfigNode node, HistoryFileForm form)
+    {
+        if (string.Equals(form.Baseline.Trim(), "none", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (!BaselineRule.TryParse(form.Baseline, out var parsed, out var error))
+        {
+            binder.Problem(node.Property("baseline")!, error);
+            return null;
+        }
+
+        var fields = form.Fingerprint is null ? FingerprintFields.Default : form.Fingerprint.Aggregate(FingerprintFields.None, (a, f) => a | f);
+        return parsed with { Fingerprint = fields };
+    }
+
+    /// <summary>
+    /// Checks that the store has what it needs: a SQLite path, or a PostgreSQL connection string that only an environment
+    /// reference gives. Returns the variable's name for PostgreSQL.
+    /// </summary>
+    private static string? CheckHistoryStore(ConfigBinder binder, ConfigNode node, HistoryFileForm form)
+    {
+        if (form.Store == HistoryStoreKind.Sqlite)
+        {
+            if (string.IsNullOrWhiteSpace(form.Path))
+            {
+                binder.Problem(node, "a sqlite history needs \"path\": its file, relative to this file, such as \".releasegates/history.db\".");
+            }
+
+            if (form.ConnectionString is not null)
+            {
+                binder.Problem(node.Property("connectionString")!, "a sqlite history is a file: give \"path\", not \"connectionString\".");
+            }
+
+            return null;
+        }
+
+        if (form.Path is not null)
+        {
+            binder.Problem(node.Property("path")!, "a postgresql history is a database: give \"connectionString\", not \"path\".");
+        }
+
+        var raw = node.Property("connectionString")?.Text;
+        var match = raw is null ? null : System.Text.RegularExpressions.Regex.Match(raw, @"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$");
+        if (match is { Success: true })
+        {
+            return match.Groups[1].Value;
+        }
+
+        binder.Problem(node.Property("connectionString") ?? node, "a postgresql history needs \"connectionString\" as an environment reference only, "
+            + "such as \"${RELEASEGATES_HISTORY}\": a connection string holds a password, which has no place in a committed file.");
+        return null;
     }
 
     /// <summary>The file's <c>history</c> section, or every problem with it at once; <see langword="null"/> when there is none.</summary>

@@ -73,7 +73,8 @@ public static class JsonConfigurationReleaseGatesBuilderExtensions
     /// </summary>
     /// <param name="path">The configuration file.</param>
     /// <returns>The settings, or <see langword="null"/> when the file has no <c>history</c> section.</returns>
-    /// <exception cref="ReleaseGatesConfigurationException">The file cannot be read, or the section has problems (each with its line and column; no secret shown).</exception>
+    /// <exception cref="ReleaseGatesConfigurationException">The file cannot be read, or the section has problems (each
+    /// with its line and column; no secret shown).</exception>
     [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
     [RequiresDynamicCode("Collections of options are created by reflection.")]
     public static ReleaseHistorySettings? ReadHistorySettings(string path)

@@ -27,10 +27,16 @@ public sealed class EvaluationHistory
     /// <summary>Whether the evaluation is recorded. Default: <see langword="true"/>. A watch records its final report only.</summary>
     public bool Record { get; set; } = true;
 
-    /// <summary>The machine to record and to match baselines against; <see langword="null"/> for this one (<see cref="EnvironmentFingerprint.Current"/>).</summary>
+    /// <summary>
+    /// The machine to record and to match baselines against; <see langword="null"/> for this one (<see
+    /// cref="EnvironmentFingerprint.Current"/>).
+    /// </summary>
     public EnvironmentFingerprint? Fingerprint { get; set; }
 
-    /// <summary>A label for this runner (<c>ci-large</c>), added to the current machine's fingerprint; ignored when <see cref="Fingerprint"/> is given.</summary>
+    /// <summary>
+    /// A label for this runner (<c>ci-large</c>), added to the current machine's fingerprint; ignored when <see
+    /// cref="Fingerprint"/> is given.
+    /// </summary>
     public string? RunnerLabel { get; set; }
 
     /// <summary>How long reading the baseline, and recording, may each take before it is given up as an error. Default 30 s.</summary>

@@ -140,10 +140,11 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         LogDecided(_logger, ReportFormat.Decision(report.Decision), report.Score ?? double.NaN);
         return history is null
             ? report
-            : await history.FinishAsync(report, HistoryVerdict.BaselineDecision(report.Gates, scoring, report.Decision), cancellationToken).ConfigureAwait(false);
+            : await history.FinishAsync(report, HistoryVerdict.BaselineDecision(report.Gates, scoring, report.Decision),
+                cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<ReleaseReport> WatchAsync(WatchOptions options, CancellationToken cancellationToken = default)
+    public Task<ReleaseReport> WatchAsync(WatchOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options = options.Copy(); // what the caller changes during the watch reaches no round
@@ -156,11 +157,16 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             var rounds = new EvaluationRequest { Baseline = request.Baseline, Progress = request.Progress, History = history.WithoutRecording() };
             rounds.Tags.UnionWith(request.Tags);
             options.Request = rounds;
-            var final = await new ReleaseWatch(options, _time, EvaluateAsync).RunAsync(cancellationToken).ConfigureAwait(false);
-            return await HistoryStep.RecordAsync(history, final, _time, _secretForms, cancellationToken).ConfigureAwait(false);
+            return WatchAndRecordAsync(new ReleaseWatch(options, _time, EvaluateAsync), history, cancellationToken);
         }
 
-        return await new ReleaseWatch(options, _time, EvaluateAsync).RunAsync(cancellationToken).ConfigureAwait(false);
+        return new ReleaseWatch(options, _time, EvaluateAsync).RunAsync(cancellationToken);
+    }
+
+    private async Task<ReleaseReport> WatchAndRecordAsync(ReleaseWatch watch, EvaluationHistory history, CancellationToken cancellationToken)
+    {
+        var final = await watch.RunAsync(cancellationToken).ConfigureAwait(false);
+        return await HistoryStep.RecordAsync(history, final, _time, _secretForms, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RunThrottledAsync(

@@ -101,7 +101,8 @@ internal static class BaselineResolver
             }
             else if (general.Count < count)
             {
-                notes.Add($"Only {general.Count.ToString(CultureInfo.InvariantCulture)} passing evaluation(s) of {scope} are recorded, fewer than the rule's {count.ToString(CultureInfo.InvariantCulture)}: the baseline combines those.");
+                notes.Add($"Only {general.Count.ToString(CultureInfo.InvariantCulture)} passing evaluation(s) of {scope} are recorded, "
+                    + $"fewer than the rule's {count.ToString(CultureInfo.InvariantCulture)}: the baseline combines those.");
             }
         }
 
@@ -110,8 +111,10 @@ internal static class BaselineResolver
         {
             var differences = fingerprint.Differences(others[0].Fingerprint, rule.Fingerprint);
             notes.Add(perf.Count == 0
-                ? $"{Describe(others)} ran on another machine ({string.Join(", ", differences)}): durations and rates are not compared with it (inconclusive); other measurements are."
-                : $"{Describe(others)} ran on another machine ({string.Join(", ", differences)}): its durations and rates are left out of the baseline; its other measurements are used.");
+                ? $"{Describe(others)} ran on another machine ({string.Join(", ", differences)}): "
+                    + "durations and rates are not compared with it (inconclusive); other measurements are."
+                : $"{Describe(others)} ran on another machine ({string.Join(", ", differences)}): "
+                    + "its durations and rates are left out of the baseline; its other measurements are used.");
         }
 
         return (general, perf);
@@ -127,11 +130,13 @@ internal static class BaselineResolver
             {
                 var id = long.Parse(pin.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture);
                 found = await history.FindAsync(id, cancellationToken).ConfigureAwait(false);
-                if (found is not null && (found.IsInvalidated || !Same(found.Subject.Service, query.Service) || !Same(found.Subject.Environment, query.Environment)))
+                if (found is not null && (found.IsInvalidated || !Same(found.Subject.Service,
+                    query.Service) || !Same(found.Subject.Environment, query.Environment)))
                 {
                     notes.Add(found.IsInvalidated
                         ? $"The pinned evaluation {pin} was invalidated, so it is not a baseline: relative conditions are inconclusive."
-                        : $"The pinned evaluation {pin} is of service '{found.Subject.Service}', environment '{found.Subject.Environment}', not {scope}: relative conditions are inconclusive.");
+                        : $"The pinned evaluation {pin} is of service '{found.Subject.Service}', environment "
+                            + $"'{found.Subject.Environment}', not {scope}: relative conditions are inconclusive.");
                     return null;
                 }
             }
@@ -145,7 +150,8 @@ internal static class BaselineResolver
 
             if (found is null)
             {
-                notes.Add($"No evaluation {(pin.StartsWith('#') ? pin : "of version " + pin)} of {scope} is recorded (or it was invalidated): relative conditions are inconclusive.");
+                var what = pin.StartsWith('#') ? pin : "of version " + pin;
+                notes.Add($"No evaluation {what} of {scope} is recorded (or it was invalidated): relative conditions are inconclusive.");
             }
 
             return found;
@@ -157,7 +163,8 @@ internal static class BaselineResolver
         var latest = marked.OrderByDescending(e => e.LastMarked(kind)).ThenByDescending(e => e.Id).FirstOrDefault();
         if (latest is null)
         {
-            notes.Add($"No evaluation of {scope} is {(kind == HistoryMarkKind.Pinned ? "pinned" : "blessed")} (or the marked ones were invalidated): relative conditions are inconclusive.");
+            notes.Add($"No evaluation of {scope} is "
+                + $"{(kind == HistoryMarkKind.Pinned ? "pinned" : "blessed")} (or the marked ones were invalidated): relative conditions are inconclusive.");
         }
 
         return latest;

@@ -16,7 +16,10 @@ public sealed record BaselineRule
     /// <summary>How the baseline is chosen.</summary>
     public BaselineRuleKind Kind { get; init; } = BaselineRuleKind.LastPassing;
 
-    /// <summary>How many passing evaluations <see cref="BaselineRuleKind.Median"/> and <see cref="BaselineRuleKind.Mean"/> combine (1 to 100); 1 for the other rules.</summary>
+    /// <summary>
+    /// How many passing evaluations <see cref="BaselineRuleKind.Median"/> and <see cref="BaselineRuleKind.Mean"/>
+    /// combine (1 to 100); 1 for the other rules.
+    /// </summary>
     public int Count { get; init; } = 1;
 
     /// <summary>Whether GO WITH WARNINGS counts as passing. Default: only GO.</summary>
@@ -25,10 +28,16 @@ public sealed record BaselineRule
     /// <summary>Whether only evaluations of the same branch are candidates. Default: every branch.</summary>
     public bool SameBranch { get; init; }
 
-    /// <summary>For <see cref="BaselineRuleKind.Pinned"/>: <c>#42</c> for an id, <c>2.3.1</c> for the newest evaluation of that version; <see langword="null"/> for the latest pinned.</summary>
+    /// <summary>
+    /// For <see cref="BaselineRuleKind.Pinned"/>: <c>#42</c> for an id, <c>2.3.1</c> for the newest evaluation of that
+    /// version; <see langword="null"/> for the latest pinned.
+    /// </summary>
     public string? Pin { get; init; }
 
-    /// <summary>Which fingerprint fields must match before performance-like measurements are compared. Default: <see cref="FingerprintFields.Default"/>.</summary>
+    /// <summary>
+    /// Which fingerprint fields must match before performance-like measurements are compared. Default: <see
+    /// cref="FingerprintFields.Default"/>.
+    /// </summary>
     public FingerprintFields Fingerprint { get; init; } = FingerprintFields.Default;
 
     /// <summary>The latest passing evaluation.</summary>
@@ -57,7 +66,8 @@ public sealed record BaselineRule
         var original = (text ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         var sameBranch = TakeSuffix(words, "same", "branch");
         var includeWarnings = TakeSuffix(words, "including", "warnings");
-        error = $"'{text}' is not a baseline rule; expected 'last passing', 'median of N', 'mean of N', 'pinned', 'pinned VERSION', 'pinned #ID' or 'blessed', optionally followed by 'including warnings' (not for pinned and blessed) and 'same branch'.";
+        error = $"'{text}' is not a baseline rule; expected 'last passing', 'median of N', 'mean of N', 'pinned', 'pinned VERSION', "
+            + $"'pinned #ID' or 'blessed', optionally followed by 'including warnings' (not for pinned and blessed) and 'same branch'.";
         switch (words)
         {
             case ["last", "passing"]:
@@ -129,7 +139,8 @@ public sealed record BaselineRule
 
         if (Kind is BaselineRuleKind.Median or BaselineRuleKind.Mean ? Count is < 1 or > MaximumCount : Count != 1)
         {
-            throw new ArgumentException($"The rule '{this}' combines {Count} evaluations; median and mean take 1 to {MaximumCount}, the other rules 1.", nameof(Count));
+            throw new ArgumentException($"The rule '{this}' combines {Count} evaluations; median and mean take 1 to {MaximumCount}, the other rules 1.",
+                nameof(Count));
         }
 
         if (Pin is not null && (Kind != BaselineRuleKind.Pinned || string.IsNullOrWhiteSpace(Pin)))

@@ -1,6 +1,9 @@
 namespace ReleaseGates;
 
-/// <summary>One series over the recorded evaluations: a measurement's values, or a gate's status when <see cref="Measurement"/> is <see langword="null"/>.</summary>
+/// <summary>
+/// One series over the recorded evaluations: a measurement's values, or a gate's status when <see cref="Measurement"/>
+/// is <see langword="null"/>.
+/// </summary>
 public sealed class TrendQuery
 {
     /// <summary>The service (ordinal); required.</summary>

@@ -121,7 +121,8 @@ internal static class ReportView
         {
             var sources = string.Join(", ", history.Baseline.Select(b =>
                 $"#{b.Id.ToString(CultureInfo.InvariantCulture)} {b.Subject.Version ?? "(no version)"} of {b.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC"
-                + (b.Use switch { BaselineUse.AllButPerformance => " (no durations or rates: another machine)", BaselineUse.PerformanceOnly => " (durations and rates only)", _ => "" })));
+                + (b.Use switch { BaselineUse.AllButPerformance => " (no durations or rates: another machine)",
+                    BaselineUse.PerformanceOnly => " (durations and rates only)", _ => "" })));
             lines.Add($"Baseline ({rule}, {history.Aggregate}) from {history.Store}: {sources}");
         }
         else if (history.BaselineRule is { } none)

@@ -80,7 +80,10 @@ internal static class TextReportWriter
         }
     }
 
-    /// <summary>The table <see cref="ReleaseReport.EnsureGo"/> throws with: the decision, its reasons and every measurement or finding that fell short.</summary>
+    /// <summary>
+    /// The table <see cref="ReleaseReport.EnsureGo"/> throws with: the decision, its reasons and every measurement or
+    /// finding that fell short.
+    /// </summary>
     public static string ShortfallTable(ReleaseReport report)
     {
         var sb = new StringBuilder();

@@ -171,7 +171,7 @@ public class JsonConfigurationTests
 
         Assert.Equal(
             [
-                "releasegates.json:2:39: subject.colour: unknown property 'colour'; expected one of: commit, environment, service, version.",
+                "releasegates.json:2:39: subject.colour: unknown property 'colour'; expected one of: branch, commit, environment, service, version.",
                 "releasegates.json:5:22: gates.lat.type: unknown gate type 'latencies'; expected one of coverage, testResults, checklist, latency, errorRate, securityHeaders, smokeTests, healthChecks, metric, canary, tls, hostResources, migrationIntegrity, or the type of a gate package named in gatePackages (the tool) or given to AddFromJsonFile.",
                 "releasegates.json:7:17: gates.nameless: a gate needs a \"type\": one of coverage, testResults, checklist, latency, errorRate, securityHeaders, smokeTests, healthChecks, metric, canary, tls, hostResources, migrationIntegrity.",
                 "releasegates.json:4:73: gates.cov.minimumLineRate: expected a number (or a percentage such as \"85%\"), found 'high'.",
