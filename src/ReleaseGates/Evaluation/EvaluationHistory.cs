@@ -42,6 +42,24 @@ public sealed class EvaluationHistory
     /// <summary>How long reading the baseline, and recording, may each take before it is given up as an error. Default 30 s.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How many earlier evaluations the trends and the flapping check look at (same service and environment, invalidated ones
+    /// left out). Default 10; 0 turns both off; at most 100.
+    /// </summary>
+    public int TrendLength { get; set; } = 10;
+
+    /// <summary>
+    /// How many changes of a gate's status within <see cref="TrendLength"/> earlier evaluations and this one make it flapping,
+    /// reported as a <c>history.flapping</c> finding of <see cref="FlappingSeverity"/>. Default 3; at least 1.
+    /// </summary>
+    public int FlappingChanges { get; set; } = 3;
+
+    /// <summary>
+    /// The severity of a <c>history.flapping</c> finding: <see cref="FindingSeverity.Info"/> (the default) reports it,
+    /// <see cref="FindingSeverity.Warning"/> makes the gate warn, <see cref="FindingSeverity.Error"/> fails it.
+    /// </summary>
+    public FindingSeverity FlappingSeverity { get; set; } = FindingSeverity.Info;
+
     /// <summary>Throws when a setting is out of range.</summary>
     /// <exception cref="ArgumentException">The timeout is not positive, or the rule is invalid.</exception>
     public void Validate()
@@ -52,6 +70,16 @@ public sealed class EvaluationHistory
         }
 
         Baseline?.Validate();
+        if (TrendLength is < 0 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TrendLength), TrendLength, "The trend length must be 0 to 100.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(FlappingChanges, 1);
+        if (!Enum.IsDefined(FlappingSeverity))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FlappingSeverity), FlappingSeverity, "Not a finding severity.");
+        }
     }
 
     /// <summary>A copy that does not record (a watch's rounds).</summary>
@@ -62,5 +90,8 @@ public sealed class EvaluationHistory
         Fingerprint = Fingerprint,
         RunnerLabel = RunnerLabel,
         Timeout = Timeout,
+        TrendLength = TrendLength,
+        FlappingChanges = FlappingChanges,
+        FlappingSeverity = FlappingSeverity,
     };
 }

@@ -117,6 +117,11 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             await Task.WhenAll(tasks).ConfigureAwait(false);
         }
 
+        if (history is not null)
+        {
+            reports = history.AddFlapping(reports);
+        }
+
         var waived = WaiverApplication.Apply(reports, _waivers, DateOnly.FromDateTime(startedAt.UtcDateTime));
         var scoring = _options.Scoring.Copy();
         var outcome = ReleaseScoring.Decide(waived.Gates, scoring);

@@ -55,6 +55,12 @@ public sealed record HistoryReport
     /// </summary>
     public ReleaseDecision? BaselineDecision { get; init; }
 
+    /// <summary>
+    /// Each measurement's values in the evaluations recorded before this one (same service and environment, invalidated ones
+    /// left out), newest first: the previous value, the change and the trend. Empty when there are none.
+    /// </summary>
+    public IReadOnlyList<MeasurementTrend> Trends { get; init; } = [];
+
     /// <summary>The id this evaluation was recorded under; <see langword="null"/> when it was not recorded (yet).</summary>
     public long? RecordedId { get; init; }
 }

@@ -95,6 +95,7 @@ internal static partial class MarkdownReportWriter
         }
 
         AppendTable(sb, ReportView.Shortfalls(report), "### What fell short");
+        AppendTable(sb, ReportView.Changes(report), "### Since the previous evaluation");
 
         AppendTable(sb, WaiverRows.Waivers(report), "### Waivers");
         AppendTable(sb, WaiverRows.Covered(report), "### What the waivers covered");

@@ -145,6 +145,53 @@ internal static class ReportView
         return lines;
     }
 
+    private static readonly string[] ChangeHeader = ["Gate", "Measurement", "Now", "Previous", "Change"];
+
+    /// <summary>The most rows <see cref="Changes"/> lists; the rest are counted in a last row.</summary>
+    private const int MaximumChangeRows = 25;
+
+    /// <summary>
+    /// A header row plus, for each measurement held to a condition that was also measured in the previous recorded
+    /// evaluation, its value now and then and the change; empty (the header only) without a history.
+    /// </summary>
+    internal static List<string[]> Changes(ReleaseReport report)
+    {
+        var rows = new List<string[]> { ChangeHeader.ToArray() };
+        if (report.History is not { Trends.Count: > 0 } history)
+        {
+            return rows;
+        }
+
+        var judged = report.Gates.SelectMany(g => g.Measurements.Where(m => m.Condition is not null).Select(m => (Gate: g.Name, m.Name, m.Target, m.Value)))
+            .DistinctBy(m => (m.Gate, m.Name, m.Target)).ToList();
+        var extra = 0;
+        foreach (var (gate, name, target, value) in judged)
+        {
+            var trend = history.Trends.FirstOrDefault(t => t.Gate == gate && t.Measurement == name && t.Target == target);
+            if (trend is not { Points: [{ Value: { } previous } point, ..] })
+            {
+                continue;
+            }
+
+            if (rows.Count > MaximumChangeRows)
+            {
+                extra++;
+                continue;
+            }
+
+            var change = previous == 0 ? (value == 0 ? "0%" : "new") : ((value - previous) / Math.Abs(previous)).ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture);
+            rows.Add([gate, target is null ? name : $"{name} [{target}]", MetricUnitFormat.Format(value, trend.Unit),
+                $"{MetricUnitFormat.Format(previous, trend.Unit)} (#{point.EvaluationId.ToString(CultureInfo.InvariantCulture)} {point.Version})", change]);
+        }
+
+        if (extra > 0)
+        {
+            rows.Add(["", $"and {extra.ToString(CultureInfo.InvariantCulture)} more", "", "", ""]);
+        }
+
+        return rows;
+    }
+
     internal static string StatusLabel(GateStatus status) => status switch
     {
         GateStatus.Passed => "PASS",

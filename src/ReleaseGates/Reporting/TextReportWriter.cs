@@ -54,6 +54,7 @@ internal static class TextReportWriter
         }
 
         AppendTitled(sb, ReportView.Shortfalls(report), "What fell short:");
+        AppendTitled(sb, ReportView.Changes(report), "Since the previous evaluation:");
 
         AppendTitled(sb, WaiverRows.Waivers(report), "Waivers (every one configured):");
         AppendTitled(sb, WaiverRows.Covered(report), "What the waivers covered:");

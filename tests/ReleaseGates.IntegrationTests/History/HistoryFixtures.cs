@@ -37,12 +37,21 @@ internal static class HistoryFixtures
 
     /// <summary>Evaluates with the history and a baseline rule.</summary>
     public static Task<ReleaseReport> EvaluateAsync(IReleaseHistory history, string rule, double p95, string version, EnvironmentFingerprint? machine = null,
-        double coverage = 80, bool record = true)
+        double coverage = 80, bool record = true, string branch = "main", FingerprintFields fields = FingerprintFields.Default)
     {
         var request = new EvaluationRequest
         {
-            History = new EvaluationHistory(history) { Baseline = BaselineRule.Parse(rule), Fingerprint = machine ?? Machine, Record = record },
+            History = new EvaluationHistory(history)
+            {
+                Baseline = BaselineRule.Parse(rule) with { Fingerprint = fields }, Fingerprint = machine ?? Machine, Record = record,
+            },
         };
-        return Evaluator(p95, coverage, version).EvaluateAsync(request, TestContext.Current.CancellationToken);
+        return Evaluator(p95, coverage, version, branch: branch).EvaluateAsync(request, TestContext.Current.CancellationToken);
     }
+
+    /// <summary>The relative p95 measurement of a report: its value, the baseline it was compared with and its status.</summary>
+    public static Measurement RelativeP95(ReleaseReport report) => report.FindGate("latency")!.Measurements.Single();
+
+    /// <summary>The relative line-coverage measurement of a report.</summary>
+    public static Measurement RelativeLine(ReleaseReport report) => report.FindGate("coverage")!.Measurements.Single();
 }

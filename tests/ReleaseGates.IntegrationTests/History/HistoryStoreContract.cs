@@ -6,7 +6,7 @@ namespace ReleaseGates.IntegrationTests.History;
 /// What every report history does, run against each real store (<see cref="SqliteHistoryTests"/>, <see cref="PostgreSqlHistoryTests"/>):
 /// records, lists, marks, trends, prunes, baselines by rule, concurrent writers and hostile values.
 /// </summary>
-public abstract class HistoryStoreContract
+public abstract partial class HistoryStoreContract
 {
     protected CancellationToken Ct { get; } = TestContext.Current.CancellationToken;
 
