@@ -54,7 +54,9 @@ internal sealed class HistoryStep
         {
             var (resolved, recent) = await WithDeadlineAsync(async token =>
             {
-                var baseline = rule is null ? null : await BaselineResolver.ResolveAsync(options.Store, rule, subject, fingerprint, token).ConfigureAwait(false);
+                var baseline = rule is null
+                    ? null
+                    : await BaselineResolver.ResolveAsync(options.Store, rule, subject, fingerprint, token).ConfigureAwait(false);
                 var earlier = options.TrendLength == 0
                     ? []
                     : await ReadRecentAsync(options.Store, subject, rule?.SameBranch == true, options.TrendLength, token).ConfigureAwait(false);

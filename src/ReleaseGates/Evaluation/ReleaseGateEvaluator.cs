@@ -98,25 +98,13 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
         var reports = new GateReport[selected.Length];
         var subject = _options.Subject.WithCiDefaults(_getVariable);
         var history = request?.History is { } historyOptions
-            ? await HistoryStep.BeginAsync(historyOptions, subject, request.Baseline is not null, _time, _secretForms, cancellationToken).ConfigureAwait(false)
+            ? await HistoryStep.BeginAsync(historyOptions, subject, request.Baseline is not null, _time, _secretForms, cancellationToken)
+                .ConfigureAwait(false)
             : null;
         Func<string, GateBaseline?> baselineOf = request?.Baseline is { } explicitBaseline
             ? name => explicitBaseline.FindGate(name) is { } earlier ? new GateBaseline(earlier.Measurements) : null
             : name => history?.For(name);
-        LogStarting(_logger, selected.Length, _options.MaximumConcurrency);
-
-        using (var throttle = new SemaphoreSlim(_options.MaximumConcurrency))
-        {
-            var tasks = new Task[selected.Length];
-            for (var k = 0; k < selected.Length; k++)
-            {
-                var slot = k;
-                tasks[k] = RunThrottledAsync(throttle, slot, selected[slot], reports, request, baselineOf, scope, cancellationToken);
-            }
-
-            await Task.WhenAll(tasks).ConfigureAwait(false);
-        }
-
+        await RunGatesAsync(selected, reports, request, baselineOf, scope, cancellationToken).ConfigureAwait(false);
         if (history is not null)
         {
             reports = history.AddFlapping(reports);
@@ -147,6 +135,22 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             ? report
             : await history.FinishAsync(report, HistoryVerdict.BaselineDecision(report.Gates, scoring, report.Decision),
                 cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the selected gates, at most <see cref="ReleaseGatesOptions.MaximumConcurrency"/> at a time, each report into its slot.</summary>
+    private async Task RunGatesAsync(int[] selected, GateReport[] reports, EvaluationRequest? request, Func<string, GateBaseline?> baselineOf,
+        EvaluationScope scope, CancellationToken cancellationToken)
+    {
+        LogStarting(_logger, selected.Length, _options.MaximumConcurrency);
+        using var throttle = new SemaphoreSlim(_options.MaximumConcurrency);
+        var tasks = new Task[selected.Length];
+        for (var k = 0; k < selected.Length; k++)
+        {
+            var slot = k;
+            tasks[k] = RunThrottledAsync(throttle, slot, selected[slot], reports, request, baselineOf, scope, cancellationToken);
+        }
+
+        await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 
     public Task<ReleaseReport> WatchAsync(WatchOptions options, CancellationToken cancellationToken = default)

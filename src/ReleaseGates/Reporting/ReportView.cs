@@ -120,7 +120,8 @@ internal static class ReportView
         if (history.BaselineRule is { } rule && history.Baseline.Count > 0)
         {
             var sources = string.Join(", ", history.Baseline.Select(b =>
-                $"#{b.Id.ToString(CultureInfo.InvariantCulture)} {b.Subject.Version ?? "(no version)"} of {b.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC"
+                $"#{b.Id.ToString(CultureInfo.InvariantCulture)} {b.Subject.Version ?? "(no version)"} of "
+                + $"{b.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC"
                 + (b.Use switch { BaselineUse.AllButPerformance => " (no durations or rates: another machine)",
                     BaselineUse.PerformanceOnly => " (durations and rates only)", _ => "" })));
             lines.Add($"Baseline ({rule}, {history.Aggregate}) from {history.Store}: {sources}");
@@ -179,7 +180,9 @@ internal static class ReportView
                 continue;
             }
 
-            var change = previous == 0 ? (value == 0 ? "0%" : "new") : ((value - previous) / Math.Abs(previous)).ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture);
+            var change = previous == 0
+                ? (value == 0 ? "0%" : "new")
+                : ((value - previous) / Math.Abs(previous)).ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture);
             rows.Add([gate, target is null ? name : $"{name} [{target}]", MetricUnitFormat.Format(value, trend.Unit),
                 $"{MetricUnitFormat.Format(previous, trend.Unit)} (#{point.EvaluationId.ToString(CultureInfo.InvariantCulture)} {point.Version})", change]);
         }
