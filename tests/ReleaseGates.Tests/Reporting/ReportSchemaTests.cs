@@ -62,6 +62,38 @@ public class ReportSchemaTests
         Assert.Equal(2, watch.GetProperty("rounds").GetArrayLength());
     }
 
+    [Fact]
+    public async Task A_report_with_a_history_section_conforms_to_the_published_schema()
+    {
+        var report = await ReleaseGate.CreateBuilder()
+            .Configure(o => o.Subject = new ReleaseSubject { Service = "s", Branch = "main" })
+            .AddGate("latency", Returning(LatencyResult(250)))
+            .EvaluateAsync(TestContext.Current.CancellationToken);
+        var point = new TrendPoint { EvaluationId = 3, Version = "1.2", StartedAt = report.StartedAt, Decision = ReleaseDecision.Go, Value = 240, Unit = MetricUnit.Milliseconds };
+        report = report.WithHistory(new HistoryReport
+        {
+            Store = "SQLite h.db",
+            Fingerprint = EnvironmentFingerprint.Current("ci"),
+            BaselineRule = "median of 3",
+            FingerprintFields = FingerprintFields.CpuModel | FingerprintFields.RunnerLabel,
+            Baseline = [new BaselineSource { Id = 3, Subject = new ReleaseSubject { Service = "s", Version = "1.2", Branch = "main" }, Use = BaselineUse.AllButPerformance }],
+            Aggregate = "median",
+            Notes = ["n"],
+            BaselineError = "e",
+            Problems = ["p"],
+            BaselineDecision = ReleaseDecision.Go,
+            Trends = [new MeasurementTrend { Gate = "latency", Measurement = "p(95)", Unit = MetricUnit.Milliseconds, Points = [point, point with { Value = null }] }],
+            RecordedId = 4,
+        });
+
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(Support.Repository.Root, "docs", "report.schema.json")));
+        using var json = JsonDocument.Parse(report.ToJson());
+        var problems = new List<string>();
+        Check(schema.RootElement, schema.RootElement, json.RootElement, "$", problems);
+        Assert.Empty(problems);
+        Assert.Equal(report.ToJson(), ReleaseReport.FromJson(report.ToJson()).ToJson());
+    }
+
     private static void Check(JsonElement root, JsonElement schema, JsonElement value, string path, List<string> problems)
     {
         if (schema.TryGetProperty("$ref", out var reference))
