@@ -7,7 +7,8 @@
 //   dotnet run --project samples/ReleaseGates.Samples.ConsoleHost                 GO
 //   dotnet run --project samples/ReleaseGates.Samples.ConsoleHost -- --break hsts,errors,checklist
 //   dotnet run --project samples/ReleaseGates.Samples.ConsoleHost -- --break checklist --waive-rollback      GO, on a waiver
-//   options: --output <dir> (default release-report), --requests <n> (default 600), --fail-on-warnings
+//   options: --output <dir> (default release-report), --requests <n> (default 600), --fail-on-warnings,
+//            --history <file> (default <output>/history.db: run twice to see the baseline and the change) or --no-history
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using ReleaseGates;
@@ -175,7 +176,14 @@ try
         })
         .Build();
 
-    var report = await evaluator.EvaluateAsync(cancellationToken: cancel.Token);
+    // The report history: each run is recorded, and the next one names it as its baseline and shows what changed since.
+    var request = new EvaluationRequest();
+    if (options.History is { } historyFile)
+    {
+        request.History = new EvaluationHistory(new SqliteReleaseHistory(historyFile)) { Baseline = BaselineRule.LastPassing };
+    }
+
+    var report = await evaluator.EvaluateAsync(request, cancel.Token);
     console.Report(report);
     await WriteOutputsAsync(report, options.Output, cancel.Token);
     console.Line($"Wrote {Path.Combine(options.Output, "report.json")}, report.md and junit.xml");

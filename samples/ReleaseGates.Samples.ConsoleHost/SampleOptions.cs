@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ReleaseGates.Samples.ConsoleHost;
 
 /// <summary>The sample's command line.</summary>
-internal sealed record SampleOptions(IReadOnlySet<string> Breaks, string Output, int Requests, bool FailOnWarnings, bool WaiveRollback)
+internal sealed record SampleOptions(IReadOnlySet<string> Breaks, string Output, int Requests, bool FailOnWarnings, bool WaiveRollback, string? History)
 {
     private static readonly string[] Breakable = ["errors", "latency", "health", "hsts", "migrations", "download", "cache", "checklist"];
 
@@ -14,6 +14,8 @@ internal sealed record SampleOptions(IReadOnlySet<string> Breaks, string Output,
         var requests = 600;
         var failOnWarnings = false;
         var waiveRollback = false;
+        string? history = null;
+        var noHistory = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -46,18 +48,25 @@ internal sealed record SampleOptions(IReadOnlySet<string> Breaks, string Output,
                 case "--waive-rollback":
                     waiveRollback = true;
                     break;
+                case "--history" when i + 1 < args.Length:
+                    history = args[++i];
+                    break;
+                case "--no-history":
+                    noHistory = true;
+                    break;
                 default:
                     return Usage($"Unknown or incomplete argument '{args[i]}'.");
             }
         }
 
-        return new SampleOptions(breaks, output, requests, failOnWarnings, waiveRollback);
+        // Every run is recorded in a SQLite history next to its reports, so that a second run shows its baseline and what changed.
+        return new SampleOptions(breaks, output, requests, failOnWarnings, waiveRollback, noHistory ? null : history ?? Path.Combine(output, "history.db"));
     }
 
     private static SampleOptions? Usage(string problem)
     {
         Console.Error.WriteLine(problem);
-        Console.Error.WriteLine("Usage: ReleaseGates.Samples.ConsoleHost [--break errors,latency,health,hsts,migrations,download,cache,checklist] [--output <dir>] [--requests <n>] [--fail-on-warnings] [--waive-rollback]");
+        Console.Error.WriteLine("Usage: ReleaseGates.Samples.ConsoleHost [--break errors,latency,health,hsts,migrations,download,cache,checklist] [--output <dir>] [--requests <n>] [--fail-on-warnings] [--waive-rollback] [--history <file> | --no-history]");
         return null;
     }
 }

@@ -123,6 +123,22 @@ public static class DocsSnippets
     }
 
 
+    // docs/history.md
+    public static async Task History(IReleaseGateEvaluator evaluator)
+    {
+        var history = new SqliteReleaseHistory(".releasegates/history.db");
+        var request = new EvaluationRequest
+        {
+            History = new EvaluationHistory(history)
+            {
+                Baseline = BaselineRule.Parse("median of 5 same branch"),
+                RunnerLabel = Environment.GetEnvironmentVariable("RUNNER_LABEL"),
+            },
+        };
+        var report = await evaluator.EvaluateAsync(request);
+        Console.WriteLine(report.History?.RecordedId);
+    }
+
     public static async Task ConfigurationFile()
     {
         var report = await ReleaseGate.CreateBuilder()

@@ -31,6 +31,21 @@ public sealed class ConsoleHostSampleTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_run_names_the_first_as_its_baseline_and_shows_what_changed()
+    {
+        var (firstExit, _) = await RunAsync("--output", _output, "--requests", "200");
+        var (secondExit, stdout) = await RunAsync("--output", _output, "--requests", "200");
+
+        Assert.True(firstExit == 0 && secondExit == 0, stdout);
+        var report = ReleaseReport.FromJson(await File.ReadAllTextAsync(Path.Combine(_output, "report.json"), _ct));
+        Assert.Equal([1L], report.History!.Baseline.Select(b => b.Id));
+        Assert.Equal(2L, report.History.RecordedId);
+        Assert.Contains(report.History.Trends, t => t.Gate == "orders-latency" && t.Measurement == "p(50)" && t.Points.Count == 1);
+        Assert.Contains("Baseline (last passing, single) from SQLite", stdout, StringComparison.Ordinal);
+        Assert.Contains("Since the previous evaluation:", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Break_gives_no_go_with_the_reasons()
     {
         var (exit, stdout) = await RunAsync("--break", "hsts,errors,migrations", "--output", _output);
