@@ -90,6 +90,25 @@ public sealed class HistoryThroughTheToolTests(PostgresServer server) : IDisposa
     }
 
     [Fact]
+    public async Task Two_tool_processes_recording_at_once_lose_nothing()
+    {
+        Config("1.0.0", 1800, Sqlite);
+        async Task RunThreeAsync()
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var (_, _, error) = await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate", "--baseline-rule", "none");
+                Assert.DoesNotContain("history:", error, StringComparison.Ordinal);
+            }
+        }
+
+        await Task.WhenAll(RunThreeAsync(), RunThreeAsync());
+        var (_, list, _) = await ReleaseGatesTool.RunAsync(_folder.Path, "history", "list", "--json");
+
+        Assert.Equal([6L, 5, 4, 3, 2, 1], JsonNode.Parse(list)!.AsArray().Select(e => (long)e!["id"]!));
+    }
+
+    [Fact]
     public async Task The_same_holds_on_postgresql_and_the_password_is_never_printed()
     {
         var connection = await server.CreateDatabaseAsync("toolhistory");

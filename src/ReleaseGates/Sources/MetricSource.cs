@@ -84,6 +84,21 @@ public abstract class MetricSource
         return new RatioMetricSource(part, rest, share: true);
     }
 
+    /// <summary>
+    /// One number in a JSON file, found by a JSON Pointer (RFC 6901), read at each evaluation: a load tool's summary, a
+    /// benchmark's exported ratios. A file that is missing or not JSON, a pointer that leads nowhere and a value that is not a
+    /// finite number are errors naming the file and the pointer; <c>null</c> is no data.
+    /// </summary>
+    /// <param name="path">The file, relative to the current directory or rooted (in <c>releasegates.json</c>: to the file).</param>
+    /// <param name="jsonPointer">The JSON Pointer, such as <c>/metrics/http_req_duration/p(95)</c> (<c>~1</c> for a <c>/</c> in a name).</param>
+    /// <returns>The source.</returns>
+    public static MetricSource FromJsonFile(string path, string jsonPointer)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(jsonPointer);
+        return new JsonFileMetricSource(path, jsonPointer);
+    }
+
     /// <summary>A value the caller computes; <see langword="null"/> is no data.</summary>
     /// <param name="description">How a report cell names it.</param>
     /// <param name="read">Reads the value.</param>

@@ -3,7 +3,10 @@ using System.Text.Json.Nodes;
 
 namespace ReleaseGates;
 
-/// <summary>A metric <c>source</c> in <c>releasegates.json</c>: a Prometheus server and a PromQL query that yields one number.</summary>
+/// <summary>
+/// A metric <c>source</c> in <c>releasegates.json</c>: a Prometheus server and a PromQL query that yields one number,
+/// or a number in a JSON file.
+/// </summary>
 internal static class MetricSourceForm
 {
     /// <summary>A property of a gate's object that holds a metric source, set on the options with <paramref name="set"/>.</summary>
@@ -22,10 +25,23 @@ internal static class MetricSourceForm
             return null;
         }
 
-        if (config.Prometheus is not { } connection || string.IsNullOrWhiteSpace(config.Query))
+        if (config.JsonFile is { } jsonFile && config.Prometheus is null && config.Query is null)
+        {
+            if (config.Pointer is null)
+            {
+                file.AddProblem(node, "a jsonFile source needs pointer: the JSON Pointer to the number, such as \"/ratios/record\".");
+                return null;
+            }
+
+            return MetricSource.FromJsonFile(file.ResolvePath(jsonFile), config.Pointer);
+        }
+
+        if (config.Prometheus is not { } connection || string.IsNullOrWhiteSpace(config.Query)
+            || config.JsonFile is not null || config.Pointer is not null)
         {
             file.AddProblem(node,
-                "set prometheus (the server: baseAddress and, if needed, bearerToken or username and password) and query (PromQL that yields one number).");
+                "set either prometheus (the server: baseAddress and, if needed, bearerToken or username and password) and query "
+                + "(PromQL that yields one number), or jsonFile and pointer.");
             return null;
         }
 
@@ -37,8 +53,10 @@ internal static class MetricSourceForm
     private static JsonObject Schema()
     {
         var schema = ConfigSchema.ObjectSchema(typeof(MetricSourceConfiguration));
-        schema["description"] = "A Prometheus server and a PromQL query that yields one number.";
-        schema["required"] = new JsonArray("prometheus", "query");
+        schema["description"] = "A Prometheus server and a PromQL query that yields one number, or a JSON file and the JSON Pointer to a number in it.";
+        schema["oneOf"] = new JsonArray(
+            new JsonObject { ["required"] = new JsonArray("prometheus", "query") },
+            new JsonObject { ["required"] = new JsonArray("jsonFile", "pointer") });
         return schema;
     }
 }

@@ -115,6 +115,22 @@ public sealed class SqliteHistoryTests : HistoryStoreContract, IDisposable
         Assert.Contains("releasegates_measurement_series", await IndexesAsync(path));
     }
 
+    [Fact]
+    public async Task A_stored_report_of_a_newer_version_or_with_nan_is_refused_or_kept_inert()
+    {
+        var path = Path.Combine(_folder, "hostile.db");
+        var history = new SqliteReleaseHistory(path);
+        var entry = await history.RecordAsync(await ReportAsync(double.NaN), Machine, Ct);
+        await ExecuteAsync(path, $"UPDATE releasegates_evaluation SET report = '{{\"schemaVersion\": 7}}' WHERE id = {entry.Id}");
+
+        var error = await Assert.ThrowsAsync<ReleaseHistoryException>(() => history.ReadReportAsync(entry.Id, Ct));
+        var trend = await history.TrendAsync(new TrendQuery { Service = "checkout", Environment = "staging", Gate = "latency", Measurement = "p(95)" }, Ct);
+
+        Assert.Contains($"the report of evaluation #{entry.Id} is not a report this version reads", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 7", error.Message, StringComparison.Ordinal);
+        Assert.Null(Assert.Single(trend).Value);
+    }
+
     private const int SqlHistoryStoreVersion = 2;
 
     private static readonly string ReleaseReportSample = new ReleaseReport { Scoring = new ScoringOptions(), Subject = new ReleaseSubject { Service = "s" } }.ToJson();

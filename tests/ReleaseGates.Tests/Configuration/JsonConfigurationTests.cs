@@ -151,7 +151,7 @@ public class JsonConfigurationTests
 
         Assert.Equal(2, valid.Registrations.Count);
         Assert.Contains(ex.Problems, p => p.Contains("no-server", StringComparison.Ordinal) && p.Contains("BaseAddress must be an absolute http or https URL", StringComparison.Ordinal));
-        Assert.Contains(ex.Problems, p => p.StartsWith("releasegates.json:4:", StringComparison.Ordinal) && p.Contains("set prometheus", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.StartsWith("releasegates.json:4:", StringComparison.Ordinal) && p.Contains("set either prometheus", StringComparison.Ordinal));
     }
 
     [Fact]
