@@ -32,6 +32,9 @@ internal sealed class HistorySqlDialect
     /// </summary>
     public bool RefusesForeignTables { get; init; }
 
+    /// <summary>Checked before every connection: why the store cannot be opened at all (a device where a file belongs), or <see langword="null"/>.</summary>
+    public Func<string?>? CheckBeforeOpening { get; init; }
+
     /// <summary>What a database error means, in words, without credentials; <see langword="null"/> to use the error's own message.</summary>
     public required Func<DbException, string?> Explain { get; init; }
 }

@@ -389,6 +389,11 @@ internal sealed partial class SqlHistoryStore
     /// </summary>
     private async Task<T> RunAsync<T>(string what, bool write, Func<DbConnection, DbTransaction?, Task<T>> work, CancellationToken cancellationToken)
     {
+        if (_dialect.CheckBeforeOpening?.Invoke() is { } problem)
+        {
+            throw new ReleaseHistoryException($"{Description}: could not {what}: the path {problem}. Nothing was opened.");
+        }
+
         try
         {
             var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

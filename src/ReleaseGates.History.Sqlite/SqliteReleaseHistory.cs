@@ -40,6 +40,7 @@ public sealed class SqliteReleaseHistory : IReleaseHistory
             ListTables = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
             Prepare = "PRAGMA journal_mode = WAL",
             RefusesForeignTables = true,
+            CheckBeforeOpening = () => FileKind.Problem(Path),
             Explain = ex => ex is SqliteException sqlite ? Explain(sqlite) : null,
         };
         _store = new SqlHistoryStore(SqliteFactory.Instance.CreateDataSource(connectionString), dialect, "SQLite " + path,

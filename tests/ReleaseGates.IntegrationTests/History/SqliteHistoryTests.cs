@@ -74,6 +74,18 @@ public sealed class SqliteHistoryTests : HistoryStoreContract, IDisposable
         var error = await Assert.ThrowsAsync<ReleaseHistoryException>(() => new SqliteReleaseHistory(path).ListAsync(new HistoryQuery(), Ct));
 
         Assert.Contains("SQLite " + path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("is a folder, not a file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_device_where_the_file_belongs_is_refused_without_opening_it()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "character devices are checked with statx on Linux");
+        var error = await Assert.ThrowsAsync<ReleaseHistoryException>(() => new SqliteReleaseHistory("/dev/null").ListAsync(new HistoryQuery(), Ct));
+
+        Assert.Contains("is a character device, not a regular file", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists("/dev/null-journal"));
+        Assert.False(File.Exists("/dev/null-wal"));
     }
 
     [Fact]

@@ -217,7 +217,16 @@ public sealed class PrometheusSourceTests(PrometheusServer prometheus) : IClassF
         finally
         {
             await traffic.CancelAsync();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => load);
+            try
+            {
+                // The load stops either by the cancelled token or at its loop check, whichever it reaches first.
+                await load;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            Assert.True(load.IsCompleted);
             Array.ForEach(clients, c => c.Dispose());
         }
 
