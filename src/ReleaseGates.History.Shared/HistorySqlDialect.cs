@@ -5,9 +5,6 @@ namespace ReleaseGates;
 /// <summary>What differs between the databases a history is kept in: column types, how tables are listed, locks, error texts.</summary>
 internal sealed class HistorySqlDialect
 {
-    /// <summary>The database's name for messages: <c>SQLite</c>, <c>PostgreSQL</c>.</summary>
-    public required string Name { get; init; }
-
     /// <summary>An auto-numbered 64-bit primary key column's type and constraint.</summary>
     public required string IdentityKey { get; init; }
 

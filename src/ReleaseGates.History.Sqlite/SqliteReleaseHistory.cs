@@ -34,7 +34,6 @@ public sealed class SqliteReleaseHistory : IReleaseHistory
         }.ToString();
         var dialect = new HistorySqlDialect
         {
-            Name = "SQLite",
             IdentityKey = "INTEGER PRIMARY KEY AUTOINCREMENT",
             Double = "REAL",
             ListTables = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",

@@ -52,14 +52,26 @@ internal sealed class HistoryStep
 
         try
         {
+            // The baseline's reports are mostly among the recent ones the trends read: each is read and decided once.
+            var read = new Dictionary<long, ReleaseReport?>();
+            async Task<ReleaseReport?> ReadOnceAsync(long id, CancellationToken token)
+            {
+                if (!read.TryGetValue(id, out var report))
+                {
+                    read[id] = report = await options.Store.ReadReportAsync(id, token).ConfigureAwait(false);
+                }
+
+                return report;
+            }
+
             var (resolved, recent) = await WithDeadlineAsync(async token =>
             {
                 var baseline = rule is null
                     ? null
-                    : await BaselineResolver.ResolveAsync(options.Store, rule, subject, fingerprint, token).ConfigureAwait(false);
+                    : await BaselineResolver.ResolveAsync(options.Store, rule, subject, fingerprint, token, ReadOnceAsync).ConfigureAwait(false);
                 var earlier = options.TrendLength == 0
                     ? []
-                    : await ReadRecentAsync(options.Store, subject, rule?.SameBranch == true, options.TrendLength, token).ConfigureAwait(false);
+                    : await ReadRecentAsync(options.Store, subject, rule?.SameBranch == true, options.TrendLength, ReadOnceAsync, token).ConfigureAwait(false);
                 return (baseline, earlier);
             }, options.Timeout, time, cancellationToken).ConfigureAwait(false);
             return new HistoryStep(options, time, secrets, fingerprint, resolved, recent,
@@ -144,7 +156,7 @@ internal sealed class HistoryStep
     }
 
     private static async Task<IReadOnlyList<(HistoryEntry, ReleaseReport)>> ReadRecentAsync(IReleaseHistory store, ReleaseSubject subject, bool sameBranch,
-        int count, CancellationToken cancellationToken)
+        int count, Func<long, CancellationToken, Task<ReleaseReport?>> readReport, CancellationToken cancellationToken)
     {
         var entries = await store.ListAsync(new HistoryQuery
         {
@@ -157,7 +169,7 @@ internal sealed class HistoryStep
         var recent = new List<(HistoryEntry, ReleaseReport)>();
         foreach (var entry in entries)
         {
-            if (await store.ReadReportAsync(entry.Id, cancellationToken).ConfigureAwait(false) is { } report)
+            if (await readReport(entry.Id, cancellationToken).ConfigureAwait(false) is { } report)
             {
                 recent.Add((entry, report));
             }

@@ -12,15 +12,17 @@ internal static class BaselineResolver
     /// <summary>How many of the newest matching evaluations are considered: enough for any count once other machines' are set aside.</summary>
     internal const int CandidateLimit = 200;
 
+    // readReport: reads a recorded report (the evaluation passes one that keeps what it read for its trends); null for the store's own.
     public static async Task<ResolvedBaseline> ResolveAsync(IReleaseHistory history, BaselineRule rule, ReleaseSubject subject,
-        EnvironmentFingerprint fingerprint, CancellationToken cancellationToken)
+        EnvironmentFingerprint fingerprint, CancellationToken cancellationToken, Func<long, CancellationToken, Task<ReleaseReport?>>? readReport = null)
     {
+        readReport ??= history.ReadReportAsync;
         var notes = new List<string>();
         var (general, performance) = await PickAsync(history, rule, subject, fingerprint, notes, cancellationToken).ConfigureAwait(false);
         var reports = new List<(HistoryEntry Entry, ReleaseReport Report, BaselineUse Use)>();
         foreach (var entry in general.Union(performance).OrderByDescending(e => e.Id))
         {
-            var report = await history.ReadReportAsync(entry.Id, cancellationToken).ConfigureAwait(false)
+            var report = await readReport(entry.Id, cancellationToken).ConfigureAwait(false)
                 ?? throw new ReleaseHistoryException($"{history.Description}: evaluation #{entry.Id} was listed but its report is gone (pruned meanwhile?).");
             var use = !performance.Contains(entry) ? BaselineUse.AllButPerformance : general.Contains(entry) ? BaselineUse.All : BaselineUse.PerformanceOnly;
             reports.Add((entry, report, use));
