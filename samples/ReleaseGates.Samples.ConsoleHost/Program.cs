@@ -1,14 +1,15 @@
 // The ReleaseGates sample host: migrates a SQLite database from SQL scripts, starts a small ASP.NET Core app on
 // 127.0.0.1 (https and http), sends it a bounded burst of traffic, and evaluates every kind of gate: latency and error
 // rate from the runtime's own HTTP metrics, an in-process cache hit rate, security headers, smoke endpoints, health checks, host resources, migration
-// integrity, coverage, test results, the release checklist and a custom gate. It prints the report, writes JSON, Markdown and JUnit files and
-// exits with the decision's exit code.
+// integrity, coverage, test results, the release checklist and a custom gate. It prints the report, writes every report file (JSON, Markdown,
+// JUnit, SARIF, the HTML page, the pull-request comment and GitLab's Code Quality report) and exits with the decision's exit code.
 //
 //   dotnet run --project samples/ReleaseGates.Samples.ConsoleHost                 GO
 //   dotnet run --project samples/ReleaseGates.Samples.ConsoleHost -- --break hsts,errors,checklist
 //   dotnet run --project samples/ReleaseGates.Samples.ConsoleHost -- --break checklist --waive-rollback      GO, on a waiver
 //   options: --output <dir> (default release-report), --requests <n> (default 600), --fail-on-warnings,
-//            --history <file> (default <output>/history.db: run twice to see the baseline and the change) or --no-history
+//            --history <file> (default <output>/history.db: run twice to see the baseline and the change) or --no-history,
+//            --watch <rounds> (watch the release for that many rounds, a second apart)
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using ReleaseGates;
@@ -183,10 +184,13 @@ try
         request.History = new EvaluationHistory(new SqliteReleaseHistory(historyFile)) { Baseline = BaselineRule.LastPassing };
     }
 
-    var report = await evaluator.EvaluateAsync(request, cancel.Token);
+    // --watch N: a rollout's watch, N rounds a second apart over the same app; the report carries each round's decision.
+    var report = options.WatchRounds > 0
+        ? await evaluator.WatchAsync(new WatchOptions { Interval = TimeSpan.FromSeconds(1), Count = options.WatchRounds, Request = request }, cancel.Token)
+        : await evaluator.EvaluateAsync(request, cancel.Token);
     console.Report(report);
     await WriteOutputsAsync(report, options.Output, cancel.Token);
-    console.Line($"Wrote {Path.Combine(options.Output, "report.json")}, report.md and junit.xml");
+    console.Line($"Wrote {Path.Combine(options.Output, "report.html")} (open it in a browser), report.json, report.md, junit.xml, report.sarif, report.comment.md and gl-code-quality-report.json");
     return report.GetExitCode(options.FailOnWarnings);
 }
 catch (ReleaseGatesConfigurationException ex)

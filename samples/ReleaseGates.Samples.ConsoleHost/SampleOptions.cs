@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ReleaseGates.Samples.ConsoleHost;
 
 /// <summary>The sample's command line.</summary>
-internal sealed record SampleOptions(IReadOnlySet<string> Breaks, string Output, int Requests, bool FailOnWarnings, bool WaiveRollback, string? History)
+internal sealed record SampleOptions(IReadOnlySet<string> Breaks, string Output, int Requests, bool FailOnWarnings, bool WaiveRollback, string? History, int WatchRounds)
 {
     private static readonly string[] Breakable = ["errors", "latency", "health", "hsts", "migrations", "download", "cache", "checklist"];
 
@@ -16,6 +16,7 @@ internal sealed record SampleOptions(IReadOnlySet<string> Breaks, string Output,
         var waiveRollback = false;
         string? history = null;
         var noHistory = false;
+        var watchRounds = 0;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -51,6 +52,13 @@ internal sealed record SampleOptions(IReadOnlySet<string> Breaks, string Output,
                 case "--history" when i + 1 < args.Length:
                     history = args[++i];
                     break;
+                case "--watch" when i + 1 < args.Length:
+                    if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out watchRounds) || watchRounds is < 1 or > 20)
+                    {
+                        return Usage($"--watch: expected a number of rounds from 1 to 20, got '{args[i]}'.");
+                    }
+
+                    break;
                 case "--no-history":
                     noHistory = true;
                     break;
@@ -60,13 +68,13 @@ internal sealed record SampleOptions(IReadOnlySet<string> Breaks, string Output,
         }
 
         // Every run is recorded in a SQLite history next to its reports, so that a second run shows its baseline and what changed.
-        return new SampleOptions(breaks, output, requests, failOnWarnings, waiveRollback, noHistory ? null : history ?? Path.Combine(output, "history.db"));
+        return new SampleOptions(breaks, output, requests, failOnWarnings, waiveRollback, noHistory ? null : history ?? Path.Combine(output, "history.db"), watchRounds);
     }
 
     private static SampleOptions? Usage(string problem)
     {
         Console.Error.WriteLine(problem);
-        Console.Error.WriteLine("Usage: ReleaseGates.Samples.ConsoleHost [--break errors,latency,health,hsts,migrations,download,cache,checklist] [--output <dir>] [--requests <n>] [--fail-on-warnings] [--waive-rollback] [--history <file> | --no-history]");
+        Console.Error.WriteLine("Usage: ReleaseGates.Samples.ConsoleHost [--break errors,latency,health,hsts,migrations,download,cache,checklist] [--output <dir>] [--requests <n>] [--fail-on-warnings] [--waive-rollback] [--history <file> | --no-history] [--watch <rounds>]");
         return null;
     }
 }

@@ -61,6 +61,21 @@ public sealed class GateResult
     /// <summary>The exception behind an <see cref="GateStatus.Error"/> result, if any. Not serialized.</summary>
     public Exception? Exception { get; }
 
+    /// <summary>
+    /// The distributions the gate measured, as percentile curves (a latency gate's from its source's histogram): drawn by
+    /// the HTML report. Evidence only: they decide nothing. Empty when the gate has none.
+    /// </summary>
+    public IReadOnlyList<PercentileCurve> Distributions
+    {
+        get;
+        init => field = value is null || value.Count == 0 ? [] : value.Contains(null!)
+            ? throw new ArgumentException("A distribution is null.", nameof(value)) : [.. value];
+    } = [];
+
+    /// <summary>This result with <paramref name="distributions"/> as its <see cref="Distributions"/>, all else kept.</summary>
+    internal GateResult WithDistributions(IReadOnlyList<PercentileCurve> distributions)
+        => new(Status, Summary, Measurements, Findings, Score, Exception) { Distributions = distributions };
+
     /// <summary>A passed result.</summary>
     /// <param name="summary">A one-line summary.</param>
     /// <param name="measurements">The values measured.</param>

@@ -249,6 +249,7 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             Duration = duration,
             Measurements = Redact(measurements, _secretForms),
             Findings = Redact(result.Findings, _secretForms),
+            Distributions = [.. result.Distributions.Select(d => d with { Target = Redaction.Redact(d.Target, _secretForms) })],
         };
     }
 

@@ -39,6 +39,9 @@ public sealed class GateReport
     /// <summary>The findings.</summary>
     public IReadOnlyList<Finding> Findings { get; init; } = [];
 
+    /// <summary>The distributions the gate measured (<see cref="GateResult.Distributions"/>), drawn by the HTML report.</summary>
+    public IReadOnlyList<PercentileCurve> Distributions { get; init; } = [];
+
     /// <summary>Whether the gate counts towards the score: not report-only and not skipped.</summary>
     internal bool IsScored => !ReportOnly && Status != GateStatus.Skipped;
 
@@ -63,5 +66,6 @@ public sealed class GateReport
         Duration = Duration,
         Measurements = measurements,
         Findings = findings,
+        Distributions = Distributions,
     };
 }

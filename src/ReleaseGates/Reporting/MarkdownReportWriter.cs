@@ -164,7 +164,7 @@ internal static partial class MarkdownReportWriter
     /// Keeps table cells intact: pipes and line breaks escaped, and '&lt;' only where it could open an HTML tag (so
     /// "p(95) &lt; 300ms" stays readable).
     /// </summary>
-    private static string Escape(string text)
+    internal static string Escape(string text)
     {
         var escaped = IO.ReportText.Line(text).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal)
             .Replace("\r", " ", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);

@@ -5,7 +5,8 @@ namespace ReleaseGates;
 /// <summary>
 /// The outcome of a release evaluation: what was released, the decision, the scores and every gate's evidence.
 /// Written as JSON (<see cref="WriteJsonAsync"/>), Markdown (<see cref="ToMarkdown"/>), JUnit XML (<see
-/// cref="ToJUnitXml"/>), SARIF (<see cref="ToSarif"/>) or text (<see cref="ToText"/>).
+/// cref="ToJUnitXml"/>), SARIF (<see cref="ToSarif"/>), HTML (<see cref="ToHtml"/>), a pull-request comment (<see
+/// cref="ToPullRequestComment"/>), a GitLab Code Quality report (<see cref="ToGitLabCodeQuality"/>) or text (<see cref="ToText"/>).
 /// </summary>
 public sealed class ReleaseReport
 {
@@ -192,15 +193,19 @@ public sealed class ReleaseReport
 
     /// <summary>
     /// The file names <see cref="WriteToDirectoryAsync(string, CancellationToken)"/> writes: <c>report.json</c>,
-    /// <c>report.md</c>, <c>junit.xml</c> and <c>report.sarif</c>.
+    /// <c>report.md</c>, <c>junit.xml</c>, <c>report.sarif</c>, <c>report.html</c>, <c>report.comment.md</c> and
+    /// <c>gl-code-quality-report.json</c>.
     /// </summary>
-    public static IReadOnlyList<string> FileNames { get; } = ["report.json", "report.md", "junit.xml", "report.sarif"];
+    public static IReadOnlyList<string> FileNames { get; } =
+        ["report.json", "report.md", "junit.xml", "report.sarif", "report.html", "report.comment.md", "gl-code-quality-report.json"];
 
     /// <summary>
-    /// Writes the four CI files into <paramref name="directory"/>, creating it (and its parents) if needed:
-    /// <c>report.json</c> (<see cref="WriteJsonAsync"/>), <c>report.md</c> (<see cref="ToMarkdown"/>), <c>junit.xml</c>
-    /// (<see cref="ToJUnitXml"/>) and <c>report.sarif</c> (<see cref="ToSarif"/>, results without a file of their own given
-    /// only their logical location), UTF-8 without a byte order mark, replacing files of those names.
+    /// Writes every report file into <paramref name="directory"/>, creating it (and its parents) if needed: <c>report.json</c>
+    /// (<see cref="WriteJsonAsync"/>), <c>report.md</c> (<see cref="ToMarkdown"/>), <c>junit.xml</c> (<see cref="ToJUnitXml"/>),
+    /// <c>report.sarif</c> (<see cref="ToSarif"/>, results without a file of their own given only their logical location),
+    /// <c>report.html</c> (<see cref="ToHtml"/>), <c>report.comment.md</c> (<see cref="ToPullRequestComment"/>) and
+    /// <c>gl-code-quality-report.json</c> (<see cref="ToGitLabCodeQuality"/>); UTF-8 without a byte order mark, replacing
+    /// files of those names.
     /// </summary>
     /// <param name="directory">The folder, relative to the current directory or rooted.</param>
     /// <param name="cancellationToken">Cancels the writes.</param>
@@ -210,11 +215,11 @@ public sealed class ReleaseReport
     /// names each one that was not.
     /// </exception>
     public Task<IReadOnlyList<string>> WriteToDirectoryAsync(string directory, CancellationToken cancellationToken = default)
-        => WriteToDirectoryAsync(directory, null, cancellationToken);
+        => WriteToDirectoryAsync(directory, new ReportFileOptions(), cancellationToken);
 
     /// <summary>
-    /// Writes the four CI files as <see cref="WriteToDirectoryAsync(string, CancellationToken)"/> does, with SARIF results
-    /// that have no file of their own located in <paramref name="sarifFallbackArtifact"/> (the pipeline's
+    /// Writes every report file as <see cref="WriteToDirectoryAsync(string, CancellationToken)"/> does, with SARIF results
+    /// and GitLab issues that have no file of their own located in <paramref name="sarifFallbackArtifact"/> (the pipeline's
     /// <c>releasegates.json</c>, relative to the repository root), as GitHub code scanning requires.
     /// </summary>
     /// <param name="directory">The folder, relative to the current directory or rooted.</param>
@@ -225,10 +230,28 @@ public sealed class ReleaseReport
     /// The folder cannot be created, or a file cannot be written; every other file is still written, and the message
     /// names each one that was not.
     /// </exception>
-    public async Task<IReadOnlyList<string>> WriteToDirectoryAsync(string directory, string? sarifFallbackArtifact,
+    public Task<IReadOnlyList<string>> WriteToDirectoryAsync(string directory, string? sarifFallbackArtifact,
+        CancellationToken cancellationToken = default)
+        => WriteToDirectoryAsync(directory, new ReportFileOptions { SourceFile = sarifFallbackArtifact }, cancellationToken);
+
+    /// <summary>
+    /// Writes every report file as <see cref="WriteToDirectoryAsync(string, CancellationToken)"/> does, with the choices of
+    /// <paramref name="options"/>: the file that results without a file of their own are placed in, and the address of the
+    /// full report that the pull-request comment links to.
+    /// </summary>
+    /// <param name="directory">The folder, relative to the current directory or rooted.</param>
+    /// <param name="options">What the files point at.</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    /// <returns>The full paths written, in the order of <see cref="FileNames"/>.</returns>
+    /// <exception cref="IOException">
+    /// The folder cannot be created, or a file cannot be written; every other file is still written, and the message
+    /// names each one that was not.
+    /// </exception>
+    public async Task<IReadOnlyList<string>> WriteToDirectoryAsync(string directory, ReportFileOptions options,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentNullException.ThrowIfNull(options);
         var folder = Directory.CreateDirectory(directory).FullName;
         var paths = FileNames.Select(name => Path.Combine(folder, name)).ToArray();
         var utf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
@@ -248,6 +271,7 @@ public sealed class ReleaseReport
             }
         }
 
+        Task Text(int index, Func<string> render) => TryWrite(paths[index], () => File.WriteAllTextAsync(paths[index], render(), utf8, cancellationToken));
         await TryWrite(paths[0], async () =>
         {
             var json = new FileStream(paths[0], FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
@@ -256,9 +280,12 @@ public sealed class ReleaseReport
                 await WriteJsonAsync(json, cancellationToken).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
-        await TryWrite(paths[1], () => File.WriteAllTextAsync(paths[1], ToMarkdown(), utf8, cancellationToken)).ConfigureAwait(false);
-        await TryWrite(paths[2], () => File.WriteAllTextAsync(paths[2], ToJUnitXml(), utf8, cancellationToken)).ConfigureAwait(false);
-        await TryWrite(paths[3], () => File.WriteAllTextAsync(paths[3], ToSarif(sarifFallbackArtifact), utf8, cancellationToken)).ConfigureAwait(false);
+        await Text(1, ToMarkdown).ConfigureAwait(false);
+        await Text(2, ToJUnitXml).ConfigureAwait(false);
+        await Text(3, () => ToSarif(options.SourceFile)).ConfigureAwait(false);
+        await Text(4, ToHtml).ConfigureAwait(false);
+        await Text(5, () => ToPullRequestComment(options.FullReportUrl)).ConfigureAwait(false);
+        await Text(6, () => ToGitLabCodeQuality(options.SourceFile)).ConfigureAwait(false);
         if (failures.Count > 0)
         {
             throw new IOException(
@@ -268,6 +295,28 @@ public sealed class ReleaseReport
 
         return paths;
     }
+
+    /// <summary>The first line of every <see cref="ToPullRequestComment"/>: a workflow finds the comment to update by it.</summary>
+    public const string PullRequestCommentMarker = "<!-- release-gates: pull-request comment -->";
+
+    /// <summary>
+    /// The report as a pull-request comment body in Markdown, short enough for one screen: <see cref="PullRequestCommentMarker"/>
+    /// first, the decision and score, at most three reasons, at most ten shortfalls (worst first) with value, limit and the
+    /// change against the baseline or the previous recorded evaluation, the gate counts and a link to the full report.
+    /// Evidence is inert: no HTML, no link and no @mention can come from a gate's text.
+    /// </summary>
+    /// <param name="fullReport">An http(s) address of the full report (the CI run or its artifact); <see langword="null"/> for no link.</param>
+    /// <returns>Markdown text.</returns>
+    public string ToPullRequestComment(Uri? fullReport = null) => PullRequestCommentWriter.Write(this, fullReport);
+
+    /// <summary>
+    /// The report as a GitLab Code Quality report (<c>gl-code-quality-report.json</c>, for <c>artifacts:reports:codequality</c>):
+    /// one issue per measurement or finding that fell short, located at its file and line or else in <paramref name="sourceFile"/>,
+    /// with a fingerprint that stays the same from run to run for the same shortfall.
+    /// </summary>
+    /// <param name="sourceFile">The file issues without one are placed in (the pipeline's <c>releasegates.json</c>, relative to the repository root); <see langword="null"/> for <c>releasegates.json</c>.</param>
+    /// <returns>JSON text.</returns>
+    public string ToGitLabCodeQuality(string? sourceFile = null) => CodeQualityReportWriter.Write(this, sourceFile);
 
     /// <summary>
     /// The report as Markdown for a CI job summary: the decision, the gate table, failing measurements as actual
@@ -346,6 +395,16 @@ public sealed class ReleaseReport
         Watch = Watch,
         History = history,
     };
+
+    /// <summary>
+    /// The report as one self-contained HTML page for people: the decision banner with the score and reasons, category
+    /// and tier scores, what fell short, every gate with each measurement drawn against its limit, warning limit and
+    /// baseline, latency distributions, findings linked to their files, waivers with their expiry, a watch's timeline and,
+    /// with a history, each measurement's last values. Inline CSS and SVG only; its own Content-Security-Policy forbids
+    /// any script, font, image or request, and every string from evidence is shown as text.
+    /// </summary>
+    /// <returns>HTML text (UTF-8 when written to a file).</returns>
+    public string ToHtml() => HtmlReportWriter.Write(this);
 
     /// <summary>The report as plain text for a console.</summary>
     /// <returns>Plain text.</returns>

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using ReleaseGates.Tests.Support;
+using ReleaseGates.IntegrationTests.Support;
 
 namespace ReleaseGates.IntegrationTests.Samples;
 
@@ -144,37 +143,7 @@ public sealed class ConsoleHostSampleTests : IDisposable
 
     public void Dispose() => Directory.Delete(_output, recursive: true);
 
-    private async Task<(int Exit, string Output)> RunAsync(params string[] arguments)
-    {
-        // The sample is built beside this test assembly's configuration (Debug or Release), by the project reference.
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var dll = Path.Combine(Repository.Root, "samples/ReleaseGates.Samples.ConsoleHost/bin", configuration, "net10.0/ReleaseGates.Samples.ConsoleHost.dll");
-        Assert.True(File.Exists(dll), $"The sample was not built: {dll}");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
-        foreach (var a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        start.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(_ct);
-        var stderr = process.StandardError.ReadToEndAsync(_ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private Task<(int Exit, string Output)> RunAsync(params string[] arguments) => SampleHost.RunAsync(_ct, arguments);
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

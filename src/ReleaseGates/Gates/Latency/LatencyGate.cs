@@ -10,7 +10,8 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
     public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
         var metrics = await options.Source!.ReadAsync(context, cancellationToken).ConfigureAwait(false);
-        return Judge(metrics, _conditions, options, context.Baseline);
+        var result = Judge(metrics, _conditions, options, context.Baseline);
+        return result.Status == GateStatus.Error ? result : result.WithDistributions(Distribution(metrics, options.Source!.Description));
     }
 
     /// <summary>The verdict as a pure function of the metrics, conditions and options.</summary>
@@ -97,6 +98,16 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
         }
 
         return GateResult.FromEvidence(summary, measurements, findings);
+    }
+
+    /// <summary>The latency distribution the source had, as a percentile curve: exact from a histogram, interpolated from buckets, or the tool's own statistics.</summary>
+    internal static IReadOnlyList<PercentileCurve> Distribution(RequestMetrics metrics, string source)
+    {
+        var curve = metrics.Latency is { Count: > 0 } histogram ? PercentileCurve.FromHistogram("latency", histogram, source)
+            : metrics.LatencyStatistics is { } statistics ? PercentileCurve.FromStatistics("latency", statistics, metrics.Total, source)
+            : metrics.LatencyBuckets is { Count: > 0 } buckets ? PercentileCurve.FromBuckets("latency", buckets, source)
+            : null;
+        return curve is null ? [] : [curve];
     }
 
     /// <summary>
