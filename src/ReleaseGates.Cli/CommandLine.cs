@@ -17,6 +17,9 @@ internal static class CommandLine
     public static async Task<int> RunAsync(
         string[] args, TextWriter output, TextWriter error, Func<string, string?> environment, bool errorIsTerminal = false, CancellationToken cancellationToken = default)
     {
+        // On a runner that reads commands from the log, nothing printed from evidence can be one (CiLogWriter).
+        output = CiLogWriter.For(output, environment);
+        error = CiLogWriter.For(error, environment);
         // The database providers a migrationIntegrity gate in the file can name, found by their invariant names.
         System.Data.Common.DbProviderFactories.RegisterFactory("Microsoft.Data.Sqlite", Microsoft.Data.Sqlite.SqliteFactory.Instance);
         System.Data.Common.DbProviderFactories.RegisterFactory("Npgsql", Npgsql.NpgsqlFactory.Instance);

@@ -29,7 +29,16 @@ internal static class EvaluateCommand
 
         public Option<bool> FailOnWarnings { get; } = new("--fail-on-warnings") { Description = "Exit 2 on GO WITH WARNINGS instead of 0." };
 
-        public Option<DirectoryInfo?> Out { get; } = new("--out", "-o") { Description = "Write report.json, report.md, junit.xml and report.sarif into this folder." };
+        public Option<DirectoryInfo?> Out { get; } = new("--out", "-o")
+        {
+            Description = "Write every report file into this folder: report.json, report.md, junit.xml, report.sarif, report.html, report.comment.md and gl-code-quality-report.json.",
+        };
+
+        public Option<Uri?> ReportUrl { get; } = new("--report-url")
+        {
+            Description = "The http(s) address of the full report that report.comment.md links to; by default the CI run's page (GitHub Actions, Azure Pipelines, GitLab).",
+            CustomParser = ParseReportUrl,
+        };
 
         public Option<bool> Json { get; } = new("--json") { Description = "Print the report as JSON instead of text." };
 
@@ -39,12 +48,24 @@ internal static class EvaluateCommand
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Config, Tags, Baseline, FailOnWarnings, Out, Json, Progress })
+            foreach (var option in new Option[] { Config, Tags, Baseline, FailOnWarnings, Out, ReportUrl, Json, Progress })
             {
                 command.Options.Add(option);
             }
 
             History.AddTo(command, evaluation: true);
+        }
+
+        private static Uri? ParseReportUrl(System.CommandLine.Parsing.ArgumentResult result)
+        {
+            var text = result.Tokens.Count == 0 ? "" : result.Tokens[0].Value;
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+            {
+                return uri;
+            }
+
+            result.AddError($"--report-url: expected an absolute http or https address, got '{text}'.");
+            return null;
         }
 
         private static Option<string> ProgressOption()
@@ -181,8 +202,12 @@ internal static class EvaluateCommand
             var failed = false;
             try
             {
-                // Every file the tool writes, by the library: report.json, report.md, junit.xml and report.sarif.
-                await report.WriteToDirectoryAsync(outDirectory.FullName, ArtifactPath(parse.GetValue(options.Config)!, environment), CancellationToken.None);
+                // Every file the tool writes, by the library (ReleaseReport.FileNames).
+                await report.WriteToDirectoryAsync(outDirectory.FullName, new ReportFileOptions
+                {
+                    SourceFile = ArtifactPath(parse.GetValue(options.Config)!, environment),
+                    FullReportUrl = parse.GetValue(options.ReportUrl) ?? RunUrl(environment),
+                }, CancellationToken.None);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -198,6 +223,9 @@ internal static class EvaluateCommand
         }
 
         await GitHubActions.WriteAsync(report, environment, output, error, CancellationToken.None);
+        var summary = outDirectory is null ? null : Path.Combine(outDirectory.FullName, "report.md");
+        await AzurePipelines.WriteAsync(report, environment, summary is not null && File.Exists(summary) ? summary : null,
+            parse.GetValue(options.FailOnWarnings), output, error, CancellationToken.None);
         return exitCode ?? report.GetExitCode(parse.GetValue(options.FailOnWarnings));
     }
 
@@ -239,6 +267,28 @@ internal static class EvaluateCommand
     /// (<c>GITHUB_WORKSPACE</c> in GitHub Actions, else the current folder), with forward slashes, so code scanning can
     /// open it; absolute when the file lies outside.
     /// </summary>
+    /// <summary>The page of the CI run the tool runs in (GitHub Actions, Azure Pipelines, GitLab), or <see langword="null"/>.</summary>
+    internal static Uri? RunUrl(Func<string, string?> environment)
+    {
+        string? url = null;
+        if (environment("GITHUB_ACTIONS") == "true" && environment("GITHUB_SERVER_URL") is { Length: > 0 } server
+            && environment("GITHUB_REPOSITORY") is { Length: > 0 } repository && environment("GITHUB_RUN_ID") is { Length: > 0 } run)
+        {
+            url = $"{server.TrimEnd('/')}/{repository}/actions/runs/{run}";
+        }
+        else if (environment("TF_BUILD") is { Length: > 0 } && environment("SYSTEM_COLLECTIONURI") is { Length: > 0 } collection
+            && environment("SYSTEM_TEAMPROJECT") is { Length: > 0 } project && environment("BUILD_BUILDID") is { Length: > 0 } build)
+        {
+            url = $"{collection.TrimEnd('/')}/{Uri.EscapeDataString(project)}/_build/results?buildId={Uri.EscapeDataString(build)}";
+        }
+        else if (environment("GITLAB_CI") == "true" && environment("CI_JOB_URL") is { Length: > 0 } job)
+        {
+            url = job;
+        }
+
+        return url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) ? uri : null;
+    }
+
     internal static string ArtifactPath(FileInfo config, Func<string, string?> environment)
     {
         var root = environment("GITHUB_WORKSPACE") is { Length: > 0 } workspace ? workspace : Environment.CurrentDirectory;
