@@ -18,7 +18,8 @@ internal static class CodeQualityReportWriter
     {
         var fallback = string.IsNullOrWhiteSpace(fallbackPath) ? "releasegates.json" : fallbackPath.Replace('\\', '/');
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var options = new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        using (var json = new Utf8JsonWriter(buffer, options))
         {
             json.WriteStartArray();
             var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -37,13 +38,16 @@ internal static class CodeQualityReportWriter
                 foreach (var f in gate.Findings.Where(f => f.Severity != FindingSeverity.Info && f.WaivedBy is null))
                 {
                     var path = HtmlText.FileHref(f.Target, null) is null ? null : f.Target!.Replace('\\', '/');
-                    Issue(json, seen, gate, f.ImpliedStatus, f.Code, ["finding", gate.Name, f.Code, f.Target ?? "", f.Line?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""],
-                        $"{gate.Name}: {ReportView.Describe(f)}{(path is null && f.Location is { } l ? $" [{l}]" : "")}", path ?? fallback, path is null ? null : f.Line);
+                    var line = f.Line?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
+                    var where = path is null && f.Location is { } l ? $" [{l}]" : "";
+                    Issue(json, seen, gate, f.ImpliedStatus, f.Code, ["finding", gate.Name, f.Code, f.Target ?? "", line],
+                        $"{gate.Name}: {ReportView.Describe(f)}{where}", path ?? fallback, path is null ? null : f.Line);
                 }
 
                 if (seen.Values.Sum() == before)
                 {
-                    Issue(json, seen, gate, gate.Status, $"{gate.Category}/gate", ["gate", gate.Name], $"{gate.Name}: {gate.Status}: {gate.Summary}", fallback, null);
+                    Issue(json, seen, gate, gate.Status, $"{gate.Category}/gate", ["gate", gate.Name],
+                        $"{gate.Name}: {gate.Status}: {gate.Summary}", fallback, null);
                 }
             }
 
@@ -61,7 +65,8 @@ internal static class CodeQualityReportWriter
         var key = string.Join('\0', identity);
         var occurrence = seen.TryGetValue(key, out var n) ? n : 0;
         seen[key] = occurrence + 1;
-        var fingerprint = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key + '\0' + occurrence.ToString(System.Globalization.CultureInfo.InvariantCulture)))).ToLowerInvariant();
+        var bytes = Encoding.UTF8.GetBytes(key + '\0' + occurrence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var fingerprint = Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
         json.WriteStartObject();
         json.WriteString("description", IO.ReportText.Line(description));
         json.WriteString("check_name", "release-gates/" + check);

@@ -146,7 +146,10 @@ internal static class PullRequestCommentWriter
         return string.Join(" · ", parts) + (WaiverRows.Summary(report) is { Length: > 0 } waivers ? " · " + waivers : "");
     }
 
-    /// <summary>A table cell: one line, Markdown and HTML inert, no @mention (a gate name must not notify anyone), at most <see cref="MaximumCell"/> characters.</summary>
+    /// <summary>
+    /// A table cell: one line, Markdown and HTML inert, no @mention (a gate name must not notify anyone), at most
+    /// <see cref="MaximumCell"/> characters.
+    /// </summary>
     private static string Cell(string text)
     {
         var line = HtmlReportWriter.Shorten(IO.ReportText.Line(text), MaximumCell);

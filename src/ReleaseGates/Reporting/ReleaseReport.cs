@@ -314,7 +314,10 @@ public sealed class ReleaseReport
     /// one issue per measurement or finding that fell short, located at its file and line or else in <paramref name="sourceFile"/>,
     /// with a fingerprint that stays the same from run to run for the same shortfall.
     /// </summary>
-    /// <param name="sourceFile">The file issues without one are placed in (the pipeline's <c>releasegates.json</c>, relative to the repository root); <see langword="null"/> for <c>releasegates.json</c>.</param>
+    /// <param name="sourceFile">
+    /// The file issues without one are placed in (the pipeline's <c>releasegates.json</c>, relative to the repository root);
+    /// <see langword="null"/> for <c>releasegates.json</c>.
+    /// </param>
     /// <returns>JSON text.</returns>
     public string ToGitLabCodeQuality(string? sourceFile = null) => CodeQualityReportWriter.Write(this, sourceFile);
 

@@ -1,6 +1,9 @@
 namespace ReleaseGates;
 
-/// <summary>What the report files written by <see cref="ReleaseReport.WriteToDirectoryAsync(string, ReportFileOptions, CancellationToken)"/> point at.</summary>
+/// <summary>
+/// What the report files written by <see cref="ReleaseReport.WriteToDirectoryAsync(string, ReportFileOptions, CancellationToken)"/>
+/// point at.
+/// </summary>
 public sealed class ReportFileOptions
 {
     /// <summary>

@@ -25,6 +25,31 @@ public class ReportSchemaTests
     }
 
     [Fact]
+    public async Task A_report_with_a_latency_distribution_conforms_to_the_published_schema_and_reads_back()
+    {
+        var histogram = new ReleaseGates.Metrics.LatencyHistogram();
+        for (var i = 1; i <= 1000; i++)
+        {
+            histogram.Record(i * 100_000L);
+        }
+
+        var curve = PercentileCurve.FromHistogram("latency", histogram, "load probe");
+        var report = await ReleaseGate.CreateBuilder()
+            .AddGate("latency", Returning(LatencyResult(250).WithDistributions([curve])))
+            .EvaluateAsync(TestContext.Current.CancellationToken);
+
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(Support.Repository.Root, "docs", "report.schema.json")));
+        using var json = JsonDocument.Parse(report.ToJson());
+        var problems = new List<string>();
+        Check(schema.RootElement, schema.RootElement, json.RootElement, "$", problems);
+        Assert.Empty(problems);
+        var read = ReleaseReport.FromJson(report.ToJson()).Gates.Single().Distributions.Single();
+        Assert.Equal(curve.Points, read.Points);
+        Assert.Equal((1000L, "load probe", MetricUnit.Milliseconds), (read.Count, read.Target, read.Unit));
+        Assert.Equal(new PercentilePoint(100, 100), read.Points[^1]);   // the maximum, exact: 1000 × 0.1 ms
+    }
+
+    [Fact]
     public async Task A_report_with_waivers_conforms_to_the_published_schema()
     {
         var csp = new Finding("csp.missing", FindingSeverity.Error, "m") { Target = "https://127.0.0.1/" };

@@ -57,7 +57,8 @@ internal static class HtmlCharts
         double X(int i) => 2 + (i * 96.0 / (points.Count - 1));
         double Y(double v) => 20 - ((v - min) / span * 16);
         sb.Append("<svg class=\"sparkline\" viewBox=\"0 0 100 24\" width=\"100\" height=\"24\" role=\"img\"><title>")
-          .AppendText(string.Join(" → ", points.Select(p => $"{p.Label}: {MetricUnitFormat.Format(p.Value, trend.Unit)}"))).Append("</title><polyline class=\"spark\" points=\"");
+          .AppendText(string.Join(" → ", points.Select(p => $"{p.Label}: {MetricUnitFormat.Format(p.Value, trend.Unit)}")))
+          .Append("</title><polyline class=\"spark\" points=\"");
         for (var i = 0; i < points.Count; i++)
         {
             sb.Append(HtmlText.Svg(X(i))).Append(',').Append(HtmlText.Svg(Y(points[i].Value))).Append(' ');
@@ -100,19 +101,8 @@ internal static class HtmlCharts
           .AppendText($"{curve.Name} percentile curve, {curve.Count.ToString(CultureInfo.InvariantCulture)} samples: ")
           .AppendText(string.Join(", ", points.Select(p => $"p({Percent(p.Percentile)}) {MetricUnitFormat.Format(p.Value, curve.Unit)}")))
           .Append("</title>");
-        sb.Append("<line class=\"axis\" x1=\"64\" x2=\"590\" y1=\"200\" y2=\"200\"/><line class=\"axis\" x1=\"64\" x2=\"64\" y1=\"10\" y2=\"200\"/>");
-        for (var i = 0; i <= 4; i++)
-        {
-            var v = ymax * i / 4;
-            sb.Append("<text x=\"60\" y=\"").Append(HtmlText.Svg(Y(v) + 4)).Append("\" class=\"e\">").AppendText(MetricUnitFormat.Format(v, curve.Unit)).Append("</text>");
-        }
-
-        foreach (var p in new[] { 0, 50, 90, 99, 99.9, 99.99, 99.999 }.Where(p => Nines(p) <= xmax - 0.5 + 1e-9))
-        {
-            sb.Append("<text x=\"").Append(HtmlText.Svg(X(p))).Append("\" y=\"216\" class=\"m\">p").Append(Percent(p)).Append("</text>");
-        }
-
-        sb.Append("<text x=\"").Append(HtmlText.Svg(X(100))).Append("\" y=\"216\" class=\"m\">max</text><polyline class=\"curve\" points=\"");
+        Axes(sb, curve.Unit, ymax, xmax, X, Y);
+        sb.Append("<polyline class=\"curve\" points=\"");
         foreach (var p in points)
         {
             sb.Append(HtmlText.Svg(X(p.Percentile))).Append(',').Append(HtmlText.Svg(Y(p.Value))).Append(' ');
@@ -142,6 +132,25 @@ internal static class HtmlCharts
         sb.Append("</span><span>").AppendText(curve.Resolution).Append("</span><span class=\"key-limit\">▬ limit</span></figcaption></figure>\n");
     }
 
+    /// <summary>The distribution chart's axes: four value ticks, and the percentiles 0, 50, 90, 99 … up to the curve's resolution, and max.</summary>
+    private static void Axes(StringBuilder sb, MetricUnit unit, double ymax, double xmax, Func<double, double> x, Func<double, double> y)
+    {
+        sb.Append("<line class=\"axis\" x1=\"64\" x2=\"590\" y1=\"200\" y2=\"200\"/><line class=\"axis\" x1=\"64\" x2=\"64\" y1=\"10\" y2=\"200\"/>");
+        for (var i = 0; i <= 4; i++)
+        {
+            var v = ymax * i / 4;
+            sb.Append("<text x=\"60\" y=\"").Append(HtmlText.Svg(y(v) + 4)).Append("\" class=\"e\">")
+              .AppendText(MetricUnitFormat.Format(v, unit)).Append("</text>");
+        }
+
+        foreach (var p in new[] { 0, 50, 90, 99, 99.9, 99.99, 99.999 }.Where(p => Nines(p) <= xmax - 0.5 + 1e-9))
+        {
+            sb.Append("<text x=\"").Append(HtmlText.Svg(x(p))).Append("\" y=\"216\" class=\"m\">p").Append(Percent(p)).Append("</text>");
+        }
+
+        sb.Append("<text x=\"").Append(HtmlText.Svg(x(100))).Append("\" y=\"216\" class=\"m\">max</text>");
+    }
+
     private static void Limit(StringBuilder sb, Measurement m, double x, Func<double, double> y)
     {
         var limit = m.Condition!.Evaluate(m.Value, m.Unit, m.Baseline).Limit;
@@ -153,7 +162,8 @@ internal static class HtmlCharts
               .AppendText(MetricUnitFormat.Format(l, m.Unit)).Append("</title></line>");
             if (ly <= 10.5)
             {
-                sb.Append("<text x=\"").Append(HtmlText.Svg(x)).Append("\" y=\"22\" class=\"m\">↑ ").AppendText(MetricUnitFormat.Format(l, m.Unit)).Append("</text>");
+                sb.Append("<text x=\"").Append(HtmlText.Svg(x)).Append("\" y=\"22\" class=\"m\">↑ ").AppendText(MetricUnitFormat.Format(l, m.Unit))
+                  .Append("</text>");
             }
         }
 
@@ -169,7 +179,8 @@ internal static class HtmlCharts
     private static double? PercentileOf(string name)
         => name == "med" ? 50
             : name.StartsWith("p(", StringComparison.Ordinal) && name.EndsWith(')')
-              && double.TryParse(name.AsSpan(2, name.Length - 3), NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 100 ? p : null;
+              && double.TryParse(name.AsSpan(2, name.Length - 3), NumberStyles.Float, CultureInfo.InvariantCulture, out var p)
+              && p is >= 0 and <= 100 ? p : null;
 
     /// <summary>A watch's rounds on a time axis, each coloured by its decision.</summary>
     public static void Timeline(StringBuilder sb, IReadOnlyList<WatchRound> rounds)
@@ -188,7 +199,8 @@ internal static class HtmlCharts
             var width = Math.Max(3, X(r.StartedAt + r.Duration) - x);
             sb.Append("<rect class=\"v-").Append(status).Append("\" x=\"").Append(HtmlText.Svg(x)).Append("\" y=\"14\" width=\"").Append(HtmlText.Svg(width))
               .Append("\" height=\"22\"><title>").AppendText(
-                  $"round {r.Number.ToString(CultureInfo.InvariantCulture)} at {r.StartedAt.UtcDateTime:HH:mm:ss}: {ReportFormat.Decision(r.Decision)} ({r.Outcome})"
+                  $"round {r.Number.ToString(CultureInfo.InvariantCulture)} at {r.StartedAt.UtcDateTime:HH:mm:ss}: "
+                  + $"{ReportFormat.Decision(r.Decision)} ({r.Outcome})"
                   + (r.FellShort.Count > 0 ? "; " + string.Join("; ", r.FellShort) : ""))
               .Append("</title></rect><text x=\"").Append(HtmlText.Svg(x + (width / 2))).Append("\" y=\"10\" class=\"m\">")
               .Append(r.Number.ToString(CultureInfo.InvariantCulture)).Append("</text>");

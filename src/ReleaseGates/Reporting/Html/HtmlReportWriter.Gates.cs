@@ -46,7 +46,8 @@ internal static partial class HtmlReportWriter
         }
 
         var trends = report.History?.Trends.Where(t => t.Gate == gate.Name).ToList() ?? [];
-        sb.Append("<div class=\"scroll\"><table class=\"fixed measurements\">\n<tr><th>Measurement</th><th class=\"c20\">Value</th><th class=\"c22\">Condition</th><th class=\"cbar\">Against the limit</th>")
+        sb.Append("<div class=\"scroll\"><table class=\"fixed measurements\">\n<tr><th>Measurement</th><th class=\"c20\">Value</th>")
+          .Append("<th class=\"c22\">Condition</th><th class=\"cbar\">Against the limit</th>")
           .Append(trends.Count > 0 ? "<th class=\"cspark\">Last evaluations</th>" : "").Append("</tr>\n");
         foreach (var m in gate.Measurements)
         {
@@ -85,7 +86,12 @@ internal static partial class HtmlReportWriter
             sb.Append("</tr>\n");
         }
 
-        sb.Append("</table></div>\n<p class=\"legend\"><span class=\"key-limit\">│ limit</span><span class=\"key-warn\">┆ warning limit</span><span class=\"key-base\">│ baseline</span></p>\n");
+        sb.Append("</table></div>\n");
+        if (gate.Measurements.Any(m => m.Condition is not null))
+        {
+            sb.Append("<p class=\"legend\"><span class=\"key-limit\">│ limit</span><span class=\"key-warn\">┆ warning limit</span>")
+              .Append("<span class=\"key-base\">│ baseline</span></p>\n");
+        }
     }
 
     /// <summary>The value against its limit, warning limit and baseline, when it was held to a condition with a numeric limit.</summary>
@@ -137,7 +143,8 @@ internal static partial class HtmlReportWriter
             return;
         }
 
-        sb.Append("<div class=\"scroll\"><table class=\"fixed findings\">\n<tr><th class=\"c26\">Finding</th><th class=\"c22\">Where</th><th>What was seen, and the fix</th></tr>\n");
+        sb.Append("<div class=\"scroll\"><table class=\"fixed findings\">\n")
+          .Append("<tr><th class=\"c26\">Finding</th><th class=\"c22\">Where</th><th>What was seen, and the fix</th></tr>\n");
         foreach (var f in gate.Findings)
         {
             var (css, label) = f.Severity switch
@@ -146,7 +153,8 @@ internal static partial class HtmlReportWriter
                 FindingSeverity.Warning => ("warning", "WARNING"),
                 _ => ("info", "INFO"),
             };
-            sb.Append("<tr><td><span class=\"badge ").Append(css).Append("\">").Append(label).Append("</span>").Append(" <code>").AppendText(f.Code).Append("</code>");
+            sb.Append("<tr><td><span class=\"badge ").Append(css).Append("\">").Append(label).Append("</span>").Append(" <code>").AppendText(f.Code)
+              .Append("</code>");
             if (f.WaivedBy is { } waiver)
             {
                 sb.Append(" <span class=\"muted\">waived by ").AppendText(waiver).Append("</span>");

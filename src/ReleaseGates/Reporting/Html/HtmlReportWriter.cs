@@ -63,12 +63,12 @@ internal static partial class HtmlReportWriter
 
         sb.Append(" · ").Append(report.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append(" UTC, ")
           .Append(ReportView.FormatDuration(report.Duration)).Append("</p>\n<p class=\"counts\">");
-        foreach (var (status, mark2) in new[] { (GateStatus.Passed, "✔"), (GateStatus.Warning, "⚠"), (GateStatus.Failed, "✖"), (GateStatus.Error, "⚡"), (GateStatus.Skipped, "–") })
+        foreach (var (status, symbol) in Marks)
         {
             var n = report.Gates.Count(g => g.Status == status);
             if (n > 0 || status is GateStatus.Passed or GateStatus.Failed)
             {
-                sb.Append("<span>").Append(mark2).Append(' ').Append(n.ToString(CultureInfo.InvariantCulture)).Append(' ')
+                sb.Append("<span>").Append(symbol).Append(' ').Append(n.ToString(CultureInfo.InvariantCulture)).Append(' ')
                   .Append(status.ToString().ToLowerInvariant()).Append("</span>");
             }
         }
@@ -93,6 +93,9 @@ internal static partial class HtmlReportWriter
         sb.Append("</header>\n");
     }
 
+    private static readonly (GateStatus Status, string Symbol)[] Marks =
+        [(GateStatus.Passed, "✔"), (GateStatus.Warning, "⚠"), (GateStatus.Failed, "✖"), (GateStatus.Error, "⚡"), (GateStatus.Skipped, "–")];
+
     private static void Contents(StringBuilder sb, ReleaseReport report)
     {
         sb.Append("<nav aria-label=\"Gates\"><ul class=\"toc\">\n");
@@ -113,7 +116,8 @@ internal static partial class HtmlReportWriter
             return;
         }
 
-        sb.Append("<section id=\"scores\">\n<h2>Scores</h2>\n<div class=\"scroll\"><table>\n<tr><th>Category or tier</th><th>Gates</th><th>Score</th><th>0–100, pass and warning lines</th></tr>\n");
+        sb.Append("<section id=\"scores\">\n<h2>Scores</h2>\n<div class=\"scroll\"><table>\n")
+          .Append("<tr><th>Category or tier</th><th>Gates</th><th>Score</th><th>0–100, pass and warning lines</th></tr>\n");
         foreach (var c in report.Categories)
         {
             ScoreRow(sb, c.Category, c.Gates, c.Score, report.Scoring);
@@ -124,7 +128,8 @@ internal static partial class HtmlReportWriter
             ScoreRow(sb, i.Importance + " gates", i.Gates, i.Score, report.Scoring);
         }
 
-        sb.Append("</table></div>\n<p class=\"legend\"><span class=\"key-limit\">│ pass score</span><span class=\"key-warn\">┆ warning score</span></p>\n</section>\n");
+        sb.Append("</table></div>\n<p class=\"legend\"><span class=\"key-limit\">│ pass score</span>")
+          .Append("<span class=\"key-warn\">┆ warning score</span></p>\n</section>\n");
     }
 
     private static void ScoreRow(StringBuilder sb, string name, int gates, double? score, ScoringOptions scoring)

@@ -10,6 +10,9 @@ namespace ReleaseGates;
 /// </summary>
 internal static class HtmlText
 {
+    /// <summary>Characters that no file name a finding links to holds: markup, quotes, wildcards.</summary>
+    private static readonly System.Buffers.SearchValues<char> NotInFileNames = System.Buffers.SearchValues.Create("<>\"|*`");
+
     /// <summary>Appends <paramref name="text"/> escaped for an element's content or a quoted attribute value.</summary>
     public static StringBuilder AppendText(this StringBuilder sb, string? text)
     {
@@ -63,8 +66,11 @@ internal static class HtmlText
             return null;
         }
 
+        // A file: ordinary segments (no markup characters, no blanks around them), the last with an extension; an
+        // endpoint ("GET /api/orders"), a table or a URL is no file and stays text.
         var segments = target.Replace('\\', '/').Split('/');
-        if (segments.Any(s => s is "" or "." or ".." || s.Any(char.IsControl)))
+        if (segments.Any(s => s is "" or "." or ".." || s.Trim().Length != s.Length || s.AsSpan().IndexOfAny(NotInFileNames) >= 0 || s.Any(char.IsControl))
+            || segments[^1].LastIndexOf('.') is <= 0 || segments[^1].EndsWith('.'))
         {
             return null;
         }
