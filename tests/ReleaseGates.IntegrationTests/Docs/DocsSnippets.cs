@@ -189,10 +189,22 @@ public static class DocsSnippets
 
     public static async Task Reports(ReleaseReport report)
     {
-        // report.json (machines; schema: report.schema.json), report.md (the CI job summary), junit.xml (dashboards
-        // show each gate as a test) and report.sarif (code scanning), in a folder created if it does not exist
+        // Every report file (docs/reports.md), in a folder created if it does not exist: report.html (people),
+        // report.json (machines), report.md (the CI job summary), junit.xml, report.sarif (code scanning),
+        // report.comment.md (a pull-request comment) and gl-code-quality-report.json (GitLab merge requests)
         await report.WriteToDirectoryAsync("release-report");
         Console.WriteLine(report.ToText());                                     // consoles
+    }
+
+    // docs/reports.md
+    public static async Task ReportFiles(ReleaseReport report)
+    {
+        await report.WriteToDirectoryAsync("release-report", new ReportFileOptions
+        {
+            SourceFile = "ci/releasegates.json",                             // SARIF and GitLab place file-less results here
+            FullReportUrl = new Uri("https://ci.example/runs/1842"),         // report.comment.md links to it
+        });
+        await File.WriteAllTextAsync("release.html", report.ToHtml());
     }
 
     public static void Histogram(long start, LatencyHistogram otherHistogram, LatencyHistogram fleet)

@@ -103,14 +103,15 @@ public partial class GateDocsExamplesTests
     private static partial Regex UsingDirective();
 
     [Fact]
-    public async Task The_report_snippet_writes_all_four_files_into_a_folder_it_creates()
+    public async Task The_report_snippet_writes_every_report_file_into_a_folder_it_creates()
     {
         var report = await ReleaseGate.CreateBuilder().AddGate("g", (_, _) => ValueTask.FromResult(GateResult.Passed("ok"))).EvaluateAsync(TestContext.Current.CancellationToken);
         var folder = Path.Combine(Path.GetTempPath(), "releasegates-docs-" + Guid.NewGuid().ToString("N"), "nested");
         try
         {
             var written = await report.WriteToDirectoryAsync(folder, TestContext.Current.CancellationToken);
-            Assert.Equal(["report.json", "report.md", "junit.xml", "report.sarif"], written.Select(Path.GetFileName));
+            Assert.Equal(["report.json", "report.md", "junit.xml", "report.sarif", "report.html", "report.comment.md", "gl-code-quality-report.json"],
+                written.Select(Path.GetFileName));
             Assert.Equal(ReleaseDecision.Go, ReleaseReport.FromJson(await File.ReadAllTextAsync(written[0], TestContext.Current.CancellationToken)).Decision);
             Assert.False((await File.ReadAllBytesAsync(written[1], TestContext.Current.CancellationToken)).AsSpan().StartsWith("\uFEFF"u8));
 
