@@ -121,6 +121,7 @@ public sealed class HtmlReportInBrowserTests(Browser browser, SampleReports samp
         var report = samples.Read("waiver");
         await using var opened = await browser.OpenAsync(samples.Html("waiver"));
 
+        Assert.Contains("covered by waivers", await opened.Page.Locator("#shortfalls").InnerTextAsync(), StringComparison.Ordinal);
         var text = await opened.Page.Locator("#waivers").InnerTextAsync();
         foreach (var w in report.Waivers)
         {

@@ -149,7 +149,12 @@ internal static partial class HtmlReportWriter
         sb.Append("<section id=\"shortfalls\">\n<h2>What fell short</h2>\n");
         if (rows.Count == 1)
         {
-            sb.Append("<p>Nothing: every gate passed.</p>\n</section>\n");
+            var waived = report.Gates.Sum(g => g.Measurements.Count(m => m.WaivedBy is not null) + g.Findings.Count(f => f.WaivedBy is not null));
+            sb.Append("<p>Nothing: every gate passed.")
+              .Append(waived > 0
+                  ? $" {waived.ToString(CultureInfo.InvariantCulture)} shortfalls are covered by waivers: see <a href=\"#waivers\">Waivers</a>."
+                  : "")
+              .Append("</p>\n</section>\n");
             return;
         }
 
