@@ -149,16 +149,21 @@ internal static partial class HtmlReportWriter
         sb.Append("<section id=\"shortfalls\">\n<h2>What fell short</h2>\n");
         if (rows.Count == 1)
         {
-            var waived = report.Gates.Sum(g => g.Measurements.Count(m => m.WaivedBy is not null) + g.Findings.Count(f => f.WaivedBy is not null));
-            sb.Append("<p>Nothing: every gate passed.")
-              .Append(waived > 0
-                  ? $" {waived.ToString(CultureInfo.InvariantCulture)} shortfalls are covered by waivers: see <a href=\"#waivers\">Waivers</a>."
-                  : "")
-              .Append("</p>\n</section>\n");
-            return;
+            sb.Append("<p>Nothing: every gate passed.</p>\n");
+        }
+        else
+        {
+            Table(sb, rows, status: 1, widths: ["c16", "c8", "c26", "c28", "c22"]);
         }
 
-        Table(sb, rows, status: 1, widths: ["c16", "c8", "c26", "c28", "c22"]);
+        // What waivers covered is not a shortfall, and is not hidden either.
+        var waived = report.Gates.Sum(g => g.Measurements.Count(m => m.WaivedBy is not null) + g.Findings.Count(f => f.WaivedBy is not null));
+        if (waived > 0)
+        {
+            sb.Append("<p>").Append(waived.ToString(CultureInfo.InvariantCulture))
+              .Append(" shortfalls are covered by waivers: see <a href=\"#waivers\">Waivers</a>.</p>\n");
+        }
+
         sb.Append("</section>\n");
     }
 
