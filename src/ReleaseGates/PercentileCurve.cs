@@ -70,15 +70,11 @@ public sealed record PercentileCurve(string Name, MetricUnit Unit, IReadOnlyList
         var points = new SortedDictionary<double, double>();
         foreach (var (key, value) in statistics)
         {
-            double? p = key switch
+            var p = key switch
             {
                 "min" => 0,
                 "max" => 100,
-                "med" => 50,
-                _ when key.StartsWith("p(", StringComparison.Ordinal) && key.EndsWith(')')
-                    && double.TryParse(key.AsSpan(2, key.Length - 3), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
-                    && parsed is >= 0 and <= 100 => parsed,
-                _ => null,
+                _ => PercentileOf(key),
             };
             if (p is { } percentile && double.IsFinite(value))
             {
@@ -94,6 +90,13 @@ public sealed record PercentileCurve(string Name, MetricUnit Unit, IReadOnlyList
             Resolution = "the tool's own summary statistics: only the percentiles it computed",
         };
     }
+
+    /// <summary>The percentile a statistic or measurement is named for (<c>p(95)</c>, <c>med</c>), 0 to 100, or <see langword="null"/>.</summary>
+    internal static double? PercentileOf(string name)
+        => name == "med" ? 50
+            : name.StartsWith("p(", StringComparison.Ordinal) && name.EndsWith(')')
+              && double.TryParse(name.AsSpan(2, name.Length - 3), NumberStyles.Float, CultureInfo.InvariantCulture, out var p)
+              && p is >= 0 and <= 100 ? p : null;
 
     /// <summary>The ladder's percentiles that <paramref name="count"/> samples resolve: p is kept when 1 / (1 − p/100) ≤ count.</summary>
     private static double[] Resolvable(long count)

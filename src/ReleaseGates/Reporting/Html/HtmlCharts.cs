@@ -83,7 +83,7 @@ internal static class HtmlCharts
             return;
         }
 
-        var marks = measurements.Select(m => (Measurement: m, Percentile: PercentileOf(m.Name)))
+        var marks = measurements.Select(m => (Measurement: m, Percentile: PercentileCurve.PercentileOf(m.Name)))
             .Where(m => m.Percentile is not null && m.Measurement.Condition is not null && m.Measurement.Unit == curve.Unit).ToList();
         var limits = marks.Select(m => m.Measurement.Condition!.Evaluate(m.Measurement.Value, m.Measurement.Unit, m.Measurement.Baseline).Limit)
             .OfType<double>().Where(double.IsFinite).ToList();
@@ -174,13 +174,6 @@ internal static class HtmlCharts
 
     /// <summary>A percentile as written in a condition: up to three decimals (<c>99.99</c>), invariant.</summary>
     private static string Percent(double p) => p.ToString("0.###", CultureInfo.InvariantCulture);
-
-    /// <summary>The percentile a measurement is of (<c>p(95)</c>, <c>med</c>), or <see langword="null"/>.</summary>
-    private static double? PercentileOf(string name)
-        => name == "med" ? 50
-            : name.StartsWith("p(", StringComparison.Ordinal) && name.EndsWith(')')
-              && double.TryParse(name.AsSpan(2, name.Length - 3), NumberStyles.Float, CultureInfo.InvariantCulture, out var p)
-              && p is >= 0 and <= 100 ? p : null;
 
     /// <summary>A watch's rounds on a time axis, each coloured by its decision.</summary>
     public static void Timeline(StringBuilder sb, IReadOnlyList<WatchRound> rounds)
