@@ -48,6 +48,10 @@ public sealed class HttpMetricsCollector : IDisposable
         _options = options ?? new HttpMetricsCollectorOptions();
         ArgumentNullException.ThrowIfNull(_options.IsError, "options.IsError");
         _time = timeProvider ?? TimeProvider.System;
+        Started = _time.GetUtcNow();
+        InstanceName = string.IsNullOrWhiteSpace(_options.InstanceName)
+            ? $"{Environment.MachineName}:{Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+            : _options.InstanceName;
         _defaultIsError = _options.IsError == HttpMetricsCollectorOptions.IsServerError;
         _serverTotal = NewStatistics();
         _clientTotal = NewStatistics();
@@ -74,6 +78,40 @@ public sealed class HttpMetricsCollector : IDisposable
 
         _listener.Start();
     }
+
+    /// <summary>
+    /// The media type of <see cref="ExportHistograms"/>: JSON whose histograms are in <see cref="LatencyHistogram"/>'s
+    /// versioned binary form.
+    /// </summary>
+    public const string HistogramsMediaType = "application/vnd.releasegates.histograms+json";
+
+    /// <summary>How a fleet's evidence names this instance: <see cref="HttpMetricsCollectorOptions.InstanceName"/>.</summary>
+    public string InstanceName { get; }
+
+    /// <summary>A random identity of this collector, so that a fleet that lists one instance twice never counts it twice.</summary>
+    internal string InstanceId { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>When the collector started listening.</summary>
+    internal DateTimeOffset Started { get; }
+
+    /// <summary>The clock of the windows.</summary>
+    internal TimeProvider Time => _time;
+
+    /// <summary>
+    /// This instance's server requests as a fleet reads them (<see cref="RequestMetricsSource.FromFleet"/>): every request
+    /// and each endpoint, cumulative and, with a <paramref name="lookback"/>, per window interval, each as an exact histogram
+    /// with its request and error counts, and the instance's identity. Read the way any snapshot is read: recording never
+    /// waits for it. The ASP.NET Core endpoint of the <c>ReleaseGates.AspNetCore</c> package serves it.
+    /// </summary>
+    /// <param name="lookback">
+    /// How far back the per-interval histograms reach; zero for none. Clamped to what the windows keep, and the document
+    /// says how far it reached.
+    /// </param>
+    /// <param name="method">Only endpoints of this method (and not the every-request series); null for all.</param>
+    /// <param name="route">Only endpoints of this route template (and not the every-request series); null for all.</param>
+    /// <returns>UTF-8 JSON of the media type <see cref="HistogramsMediaType"/>.</returns>
+    public byte[] ExportHistograms(TimeSpan lookback = default, string? method = null, string? route = null)
+        => InstanceHistograms.Write(this, lookback, method, route);
 
     /// <summary>The endpoints seen so far.</summary>
     public IReadOnlyCollection<HttpEndpoint> Endpoints => [.. _endpoints.Keys];

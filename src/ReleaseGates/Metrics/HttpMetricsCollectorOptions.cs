@@ -27,6 +27,12 @@ public sealed class HttpMetricsCollectorOptions
     /// <summary>Histogram precision. Default: 3 significant digits.</summary>
     public int SignificantDigits { get; set; } = 3;
 
+    /// <summary>
+    /// How a fleet's evidence names this instance (a pod or host name). Default: the machine name and the process id,
+    /// <c>web-7:4120</c>.
+    /// </summary>
+    public string? InstanceName { get; set; }
+
     /// <summary>The default error classification: 5xx, or no response with an <c>error.type</c>.</summary>
     /// <param name="request">The request.</param>
     /// <returns>Whether it is an error.</returns>

@@ -430,6 +430,60 @@ public sealed class RequestWindows
     }
 
     /// <summary>
+    /// The intervals overlapping the last <paramref name="lookback"/> (clamped to what the ring keeps), oldest first, each with
+    /// a copy of its latency histogram (null when it holds none): what an instance serves to a fleet. Read under the ring's
+    /// lock, which a writer only ever tries to take (at an interval boundary), so the read never blocks recording.
+    /// </summary>
+    internal IReadOnlyList<(WindowInterval Interval, LatencyHistogram? Latency)> Export(TimeSpan lookback)
+    {
+        var clamped = lookback > Capacity ? Capacity : lookback;
+        var (first, last) = Overlapping(clamped);
+        first = Math.Max(first, last - IntervalCount);
+        var result = new List<(WindowInterval, LatencyHistogram?)>((int)(last - first + 1));
+        lock (_lock)
+        {
+            FlushFeedForRead();
+            for (var id = first; id <= last; id++)
+            {
+                var slot = SlotOf(id);
+                var live = _intervalIds[slot] == id;
+                var interval = new WindowInterval(StartOf(id), StartOf(id + 1), live ? _totals[slot] : 0, live ? _errors[slot] : 0);
+                result.Add((interval, live && _latency[slot] is { Count: > 0 } h ? h.Copy() : null));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Adds the counts (and latency) another ring kept for the interval starting at <paramref name="start"/>: how a fleet's
+    /// windows are merged from its instances' (same interval length, aligned to the Unix epoch). An interval in the future
+    /// of this ring's clock (an instance whose clock runs ahead) counts in the current one; one older than the ring counts
+    /// in <see cref="TooOldCount"/>.
+    /// </summary>
+    internal void AddInterval(DateTimeOffset start, long total, long errors, LatencyHistogram? latency)
+    {
+        var now = IntervalId(_time.GetUtcNow());
+        var id = Math.Min(IntervalId(start), now);
+        lock (_lock)
+        {
+            if (id <= now - _totals.Length)
+            {
+                _tooOld += total;
+                return;
+            }
+
+            var slot = SlotFor(id);
+            _totals[slot] += total;
+            _errors[slot] += Math.Min(errors, total);
+            if (_latencyTemplate is not null && latency is { Count: > 0 })
+            {
+                (_latency[slot] ??= _latencyTemplate.CreateEmptyLike()).Add(latency);
+            }
+        }
+    }
+
+    /// <summary>
     /// The intervals that overlap the window (now − lookback, now], or with <paramref name="includeCurrent"/> false, the
     /// complete intervals that end at or before now and cover the lookback.
     /// </summary>

@@ -32,4 +32,16 @@ public sealed class RequestMetrics
 
     /// <summary>Per-interval counts, or <see langword="null"/>.</summary>
     public RequestWindows? Windows { get; init; }
+
+    /// <summary>
+    /// Evidence about the read itself that the reading gate adds to its own: how many instances of a fleet answered, the
+    /// step and queries of a Prometheus range read. Default: none.
+    /// </summary>
+    public IReadOnlyList<Measurement> SourceMeasurements { get; init; } = [];
+
+    /// <summary>
+    /// What the source noticed while reading, added to the reading gate's findings (an instance of a fleet that did not
+    /// answer: a warning, so a partial fleet is never a clean pass). Default: none.
+    /// </summary>
+    public IReadOnlyList<Finding> SourceFindings { get; init; } = [];
 }

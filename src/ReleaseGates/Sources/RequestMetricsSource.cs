@@ -153,6 +153,32 @@ public abstract class RequestMetricsSource
     }
 
     /// <summary>
+    /// The exact request histograms of every instance of a fleet, merged: each instance serves its in-process HTTP metrics
+    /// (<c>app.MapReleaseGatesHistograms()</c> of the <c>ReleaseGates.AspNetCore</c> package), and the source fetches them
+    /// in parallel from a list of URLs or from the targets Prometheus scrapes for a job. Percentiles are those of the pooled
+    /// requests within the histograms' precision (0.05 % at 3 significant digits), counts are sums, and with a
+    /// <see cref="FleetRequestMetricsOptions.Lookback"/> the fleet has windows for sustained conditions and burn rates.
+    /// Every instance that did not answer is named in the evidence; fewer than
+    /// <see cref="FleetRequestMetricsOptions.MinimumAnsweredShare"/> (default: all) is the gate's error, as is an instance
+    /// that serves a newer format than this library reads.
+    /// </summary>
+    /// <param name="options">The instances, the endpoint filter, the lookback and the bounds; copied now.</param>
+    /// <param name="timeProvider">The clock of the fleet's windows and of the retries.</param>
+    /// <returns>The source.</returns>
+    public static RequestMetricsSource FromFleet(FleetRequestMetricsOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options = options.Copy();
+        var problems = new List<string>();
+        options.Validate(problems);
+        var reader = problems.Count == 0 ? new FleetRequestMetrics(options, timeProvider ?? TimeProvider.System) : null;
+        var capabilities = RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors
+            | (options.Lookback is null ? 0 : RequestMetricsCapabilities.Windows);
+        return new AsyncDelegateSource(capabilities, reader?.Description ?? "fleet (misconfigured)", p => problems.ForEach(p.Add),
+            (context, ct) => reader!.ReadAsync(context, ct), [.. options.Secrets]);
+    }
+
+    /// <summary>
     /// A k6 end-of-test summary: <c>--summary-export=file.json</c> or a <c>handleSummary</c> JSON. It holds only the
     /// trend statistics k6 was told to compute (<c>avg, min, med, max, p(90), p(95)</c> by default; add others with
     /// <c>--summary-trend-stats</c>), request counts and rate, and the failed-request count.

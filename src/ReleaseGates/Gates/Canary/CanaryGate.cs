@@ -23,7 +23,8 @@ internal sealed class CanaryGate(CanaryGateOptions options) : IReleaseGate
             return GateResult.Error($"The {side} gives no latency histogram; the canary judge compares whole distributions, which summaries and bucket counts do not hold.");
         }
 
-        return Judge(WeightedSample.FromHistogram(baseline.Latency), WeightedSample.FromHistogram(canary.Latency), options);
+        return Judge(WeightedSample.FromHistogram(baseline.Latency), WeightedSample.FromHistogram(canary.Latency), options)
+            .WithSourceEvidence(baseline, "baseline").WithSourceEvidence(canary, "canary");
     }
 
     /// <summary>The verdict as a pure function of the two samples (in nanoseconds) and the options.</summary>

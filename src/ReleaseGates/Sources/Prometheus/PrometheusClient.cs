@@ -55,7 +55,26 @@ internal sealed class PrometheusClient
                 new("step", step.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture))],
             cancellationToken);
 
+    /// <summary>
+    /// The scrape URLs of the active targets of <paramref name="job"/> (<c>/api/v1/targets</c>), whatever their health: a
+    /// target that is down is still an instance the fleet expects.
+    /// </summary>
+    public async Task<IReadOnlyList<(Uri ScrapeUrl, string Health)>> TargetsAsync(string job, CancellationToken cancellationToken)
+    {
+        var what = $"the targets of job '{job}'";
+        var body = await SendRawAsync("api/v1/targets?state=active", what, null, cancellationToken).ConfigureAwait(false);
+        return PrometheusResponseReader.ReadTargets(body.Text, body.Status, Server, job, Mask);
+    }
+
     private async Task<PrometheusResult> SendAsync(string path, string query, KeyValuePair<string, string>[] form, CancellationToken cancellationToken)
+    {
+        var (text, status) = await SendRawAsync(path, $"'{query}'", form, cancellationToken).ConfigureAwait(false);
+        return PrometheusResponseReader.Read(text, status, Server, query, Mask);
+    }
+
+    /// <summary>A form post (or with no form, a GET) through the pipeline; the body and status, or an exception naming <paramref name="what"/>.</summary>
+    private async Task<(string Text, HttpStatusCode Status)> SendRawAsync(string path, string what, KeyValuePair<string, string>[]? form,
+        CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
@@ -63,7 +82,8 @@ internal sealed class PrometheusClient
             response = await _pipeline.ExecuteAsync(
                 async token =>
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_base, path)) { Content = new FormUrlEncodedContent(form) };
+                    using var request = form is null ? new HttpRequestMessage(HttpMethod.Get, new Uri(_base, path))
+                        : new HttpRequestMessage(HttpMethod.Post, new Uri(_base, path)) { Content = new FormUrlEncodedContent(form) };
                     request.Headers.Authorization = _connection.Authorization();
                     return await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
                 },
@@ -71,17 +91,16 @@ internal sealed class PrometheusClient
         }
         catch (TimeoutRejectedException ex)
         {
-            throw new TimeoutException($"Prometheus at {Server} did not answer '{query}' within {_connection.AttemptTimeout.TotalSeconds:0.###} s ({_connection.MaximumRetries + 1} attempts).", ex);
+            throw new TimeoutException($"Prometheus at {Server} did not answer {what} within {_connection.AttemptTimeout.TotalSeconds:0.###} s ({_connection.MaximumRetries + 1} attempts).", ex);
         }
         catch (HttpRequestException ex)
         {
-            throw new HttpRequestException($"Prometheus at {Server} could not be reached for '{query}': {Mask(ex.Message)}", ex, ex.StatusCode);
+            throw new HttpRequestException($"Prometheus at {Server} could not be reached for {what}: {Mask(ex.Message)}", ex, ex.StatusCode);
         }
 
         using (response)
         {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            return PrometheusResponseReader.Read(body, response.StatusCode, Server, query, Mask);
+            return (await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false), response.StatusCode);
         }
     }
 

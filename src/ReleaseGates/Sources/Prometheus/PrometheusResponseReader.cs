@@ -47,6 +47,60 @@ internal static class PrometheusResponseReader
         }
     }
 
+    /// <summary>
+    /// The active targets of <paramref name="job"/> in a <c>/api/v1/targets</c> answer: each one's scrape URL and health.
+    /// Errors as <see cref="Read(string, HttpStatusCode, string, string, Func{string, string}?)"/>.
+    /// </summary>
+    public static IReadOnlyList<(Uri ScrapeUrl, string Health)> ReadTargets(string body, HttpStatusCode status, string server, string job,
+        Func<string, string>? mask = null)
+    {
+        mask ??= static text => text;
+        var what = $"the targets of job '{job}'";
+        if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new InvalidDataException(
+                $"Prometheus at {server} refused {what} with HTTP {(int)status}: check the credentials (BearerToken, or Username and Password) and their permissions.");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("status", out var state) || state.GetString() != "success")
+            {
+                var message = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String
+                    ? e.GetString() ?? "" : "(no message)";
+                throw new InvalidDataException($"Prometheus at {server} refused {what} (HTTP {(int)status}): {mask(message.Length > 500 ? message[..500] + "…" : message)}");
+            }
+
+            var targets = new List<(Uri, string)>();
+            foreach (var target in root.GetProperty("data").GetProperty("activeTargets").EnumerateArray())
+            {
+                var labels = target.GetProperty("labels");
+                var pool = target.TryGetProperty("scrapePool", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+                var targetJob = labels.TryGetProperty("job", out var j) && j.ValueKind == JsonValueKind.String ? j.GetString() : pool;
+                if (targetJob != job)
+                {
+                    continue;
+                }
+
+                var url = target.GetProperty("scrapeUrl").GetString();
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var scrape) || scrape.Scheme is not ("http" or "https"))
+                {
+                    throw new InvalidDataException($"Prometheus at {server} lists a target of job '{job}' whose scrapeUrl '{mask(url ?? "")}' is not an http or https URL.");
+                }
+
+                targets.Add((scrape, target.TryGetProperty("health", out var h) && h.ValueKind == JsonValueKind.String ? h.GetString() ?? "unknown" : "unknown"));
+            }
+
+            return targets;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            throw new InvalidDataException($"Prometheus at {server} answered {what} with something other than the targets API's JSON (HTTP {(int)status}).", ex);
+        }
+    }
+
     private static PrometheusResult Read(JsonElement root, HttpStatusCode status, string server, string query, Func<string, string> mask)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("status", out var state))

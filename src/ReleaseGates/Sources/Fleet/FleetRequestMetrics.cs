@@ -1,0 +1,301 @@
+using System.Globalization;
+using System.Net;
+using Polly;
+using Polly.Timeout;
+using ReleaseGates.Metrics;
+
+namespace ReleaseGates;
+
+/// <summary>
+/// Fetches every instance's histograms in parallel (Polly.Core retries and a timeout per attempt) and merges them exactly:
+/// one histogram of every request of the fleet, counts summed, and per-interval windows lined up on the Unix epoch. An
+/// instance that does not answer is counted and named, never dropped in silence; one that answers with something this
+/// library cannot read (a newer format, another document) stops the read.
+/// </summary>
+internal sealed class FleetRequestMetrics
+{
+    private static readonly HttpClient SharedClient = new(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        AutomaticDecompression = DecompressionMethods.All,
+        MaxConnectionsPerServer = 4,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    private readonly FleetRequestMetricsOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly PrometheusClient? _prometheus;
+    private readonly IReadOnlyList<string> _secretForms;
+    private readonly string _query;
+
+    public FleetRequestMetrics(FleetRequestMetricsOptions options, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+        _pipeline = IO.HttpRetry.Build(time, options.MaximumRetries, options.RetryDelay, options.AttemptTimeout, IO.HttpRetry.IsTransient);
+        _prometheus = options.Prometheus is { } p ? new PrometheusClient(p, time) : null;
+        _secretForms = IO.Redaction.SecretForms(options.Secrets);
+        var query = new List<string>();
+        if (options.Lookback is { } lookback)
+        {
+            query.Add("lookback=" + ((long)Math.Ceiling(lookback.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (options.Method is { } method)
+        {
+            query.Add("method=" + Uri.EscapeDataString(method));
+        }
+
+        if (options.Route is { } route)
+        {
+            query.Add("route=" + Uri.EscapeDataString(route));
+        }
+
+        _query = string.Join('&', query);
+        var what = options.Route is null && options.Method is null ? "every request" : $"{options.Method ?? "every method"} {options.Route ?? "(every route)"}";
+        Description = _prometheus is not null
+            ? $"fleet of job '{options.PrometheusJob}' in Prometheus {_prometheus.Server}: {what} (merged instance histograms)"
+            : options.Instances.Count == 1
+                ? $"fleet of 1 instance ({Authority(options.Instances[0])}): {what} (merged instance histograms)"
+                : $"fleet of {options.Instances.Count} instances ({string.Join(", ", options.Instances.Take(2).Select(Authority))}{(options.Instances.Count > 2 ? ", …" : "")}): {what} (merged instance histograms)";
+    }
+
+    public string Description { get; }
+
+    public async ValueTask<RequestMetrics> ReadAsync(GateContext context, CancellationToken cancellationToken)
+    {
+        var instances = await InstancesAsync(cancellationToken).ConfigureAwait(false);
+        var answers = new Answer[instances.Count];
+        using (var gate = new SemaphoreSlim(_options.MaximumConcurrency))
+        {
+            var done = 0;
+            await Task.WhenAll(instances.Select(async (url, i) =>
+            {
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    answers[i] = await FetchAsync(url, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+
+                var n = Interlocked.Increment(ref done);
+                context.ReportProgressLazily(() => $"{n} of {instances.Count} instances");
+            })).ConfigureAwait(false);
+        }
+
+        return Merge(instances, answers);
+    }
+
+    /// <summary>The instances' histogram URLs: the list, or the active targets of the job in Prometheus.</summary>
+    private async Task<IReadOnlyList<Uri>> InstancesAsync(CancellationToken cancellationToken)
+    {
+        if (_prometheus is null)
+        {
+            return [.. _options.Instances.Select(WithQuery)];
+        }
+
+        var targets = await _prometheus.TargetsAsync(_options.PrometheusJob!, cancellationToken).ConfigureAwait(false);
+        if (targets.Count == 0)
+        {
+            throw new InvalidDataException(
+                $"Prometheus at {_prometheus.Server} has no active target of job '{_options.PrometheusJob}': no instance to read (check the job name against its scrape configuration).");
+        }
+
+        return [.. targets.Select(t => WithQuery(new UriBuilder(t.ScrapeUrl) { Path = _options.HistogramsPath, Query = "", Fragment = "" }.Uri))
+            .Distinct()];
+    }
+
+    private Uri WithQuery(Uri url) => _query.Length == 0 ? url
+        : new UriBuilder(url) { Query = string.IsNullOrEmpty(url.Query) ? _query : url.Query.TrimStart('?') + "&" + _query }.Uri;
+
+    private async Task<Answer> FetchAsync(Uri url, CancellationToken cancellationToken)
+    {
+        var name = Authority(url);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _pipeline.ExecuteAsync(
+                async token =>
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                    request.Headers.Accept.ParseAdd(HttpMetricsCollector.HistogramsMediaType);
+                    foreach (var (header, value) in _options.Headers)
+                    {
+                        request.Headers.TryAddWithoutValidation(header, value);
+                    }
+
+                    return await (_options.HttpClient ?? SharedClient).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return Answer.Missing(name, $"no answer within {_options.AttemptTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s ({_options.MaximumRetries + 1} attempts)");
+        }
+        catch (HttpRequestException ex)
+        {
+            return Answer.Missing(name, Mask(ex.Message));
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var hint = response.StatusCode switch
+                {
+                    HttpStatusCode.NotFound => $" (is app.MapReleaseGatesHistograms() mapped at {url.AbsolutePath}?)",
+                    HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => " (check the credentials in the source's headers)",
+                    _ => "",
+                };
+                return Answer.Missing(name, $"HTTP {(int)response.StatusCode}{hint}");
+            }
+
+            byte[] body;
+            try
+            {
+                body = await ReadCappedAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                return Answer.Missing(name, Mask(ex.Message));
+            }
+            catch (IOException ex)
+            {
+                return Answer.Missing(name, Mask(ex.Message));
+            }
+
+            // An answer this library cannot read is no missing instance: it is an error of the whole read (version skew).
+            return new Answer(name, InstanceHistograms.Read(body, $"The instance {name}"), null);
+        }
+    }
+
+    private async Task<byte[]> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength is { } length && length > _options.MaximumResponseBytes)
+        {
+            throw new IOException($"the answer has {length} bytes, more than the {_options.MaximumResponseBytes} allowed (MaximumResponseBytes)");
+        }
+
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16384];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > _options.MaximumResponseBytes)
+                {
+                    throw new IOException($"the answer is longer than the {_options.MaximumResponseBytes} bytes allowed (MaximumResponseBytes)");
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.ToArray();
+        }
+    }
+
+    /// <summary>The fleet's metrics from the answers, or an exception when too few instances answered or the answers do not fit together.</summary>
+    private RequestMetrics Merge(IReadOnlyList<Uri> instances, Answer[] answers)
+    {
+        var answered = answers.Where(a => a.Histograms is not null).ToList();
+        var missing = answers.Where(a => a.Histograms is null).ToList();
+        var needed = (int)Math.Ceiling(_options.MinimumAnsweredShare * instances.Count - 1e-9);
+        var missingText = string.Join("; ", missing.Take(5).Select(m => $"{m.Name}: {m.Problem}")) + (missing.Count > 5 ? $"; and {missing.Count - 5} more" : "");
+        if (answered.Count < needed)
+        {
+            throw new HttpRequestException(
+                $"{answered.Count} of {instances.Count} instances answered; at least {needed} ({_options.MinimumAnsweredShare:P0}) must for a fleet result. Not answering: {missingText}.");
+        }
+
+        var duplicate = answered.GroupBy(a => a.Histograms!.Id).FirstOrDefault(g => g.Skip(1).Any());
+        if (duplicate is not null)
+        {
+            throw new InvalidDataException(
+                $"One instance ('{duplicate.First().Histograms!.Name}') answered at {string.Join(" and ", duplicate.Select(a => a.Name))}: its requests would be counted twice. List each instance once.");
+        }
+
+        LatencyHistogram? latency = null;
+        RequestWindows? windows = null;
+        long total = 0, errors = 0;
+        foreach (var answer in answered)
+        {
+            var histograms = answer.Histograms!;
+            if (_options.Lookback is { } lookback)
+            {
+                if (histograms.Lookback + histograms.Interval < lookback)
+                {
+                    throw new InvalidDataException(
+                        $"The instance {answer.Name} keeps {histograms.Lookback} of windows; the source asks for {lookback}. Lower Lookback, or keep more intervals on the instances (HttpMetricsCollectorOptions.WindowIntervalCount).");
+                }
+
+                windows ??= new RequestWindows(histograms.Interval, (int)Math.Ceiling(lookback / histograms.Interval) + 1, _time, trackLatency: true,
+                    histograms.Series.FirstOrDefault()?.Latency.SignificantDigits ?? 3);
+                if (histograms.Interval != windows.Interval)
+                {
+                    throw new InvalidDataException(
+                        $"The instance {answer.Name} keeps windows of {histograms.Interval}, another instance {windows.Interval}: set the same WindowInterval on every instance.");
+                }
+            }
+
+            foreach (var series in histograms.Series.Where(Selected))
+            {
+                try
+                {
+                    (latency ??= series.Latency.CreateEmptyLike()).Add(series.Latency);
+                    foreach (var interval in series.Intervals)
+                    {
+                        windows?.AddInterval(interval.Start, interval.Requests, interval.Errors, interval.Latency);
+                    }
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new InvalidDataException($"The instance {answer.Name} records latency differently from the others: {ex.Message} Set the same SignificantDigits on every instance.", ex);
+                }
+
+                total = checked(total + series.Requests);
+                errors = checked(errors + series.Errors);
+            }
+        }
+
+        var measurements = new List<Measurement>
+        {
+            new("instances-answered", answered.Count, MetricUnit.Count) { Target = $"of {instances.Count} instances" },
+        };
+        var findings = missing.Select(m => new Finding(FleetConstants.InstanceMissing, FindingSeverity.Warning,
+            $"The instance {m.Name} did not answer ({m.Problem}): its requests are not in the fleet's numbers ({answered.Count} of {instances.Count} instances answered, at least {needed} required).")
+        { Target = m.Name }).ToList();
+        return new RequestMetrics
+        {
+            Latency = latency ?? new LatencyHistogram(),
+            Total = total,
+            Errors = errors,
+            Windows = windows,
+            SourceMeasurements = measurements,
+            SourceFindings = findings,
+        };
+    }
+
+    /// <summary>Whether a series is the one the source reads: every request, or the endpoints matching the method and route.</summary>
+    private bool Selected(InstanceSeries series)
+        => _options.Method is null && _options.Route is null
+            ? series.IsTotal
+            : !series.IsTotal && (_options.Method is null || string.Equals(series.Method, _options.Method, StringComparison.OrdinalIgnoreCase))
+                && (_options.Route is null || string.Equals(series.Route, _options.Route, StringComparison.Ordinal));
+
+    private string Mask(string text) => IO.Redaction.Redact(text, _secretForms)!;
+
+    private static string Authority(Uri url) => url.IsAbsoluteUri ? url.GetLeftPart(UriPartial.Authority) : url.ToString();
+
+    private sealed record Answer(string Name, InstanceHistograms? Histograms, string? Problem)
+    {
+        public static Answer Missing(string name, string problem) => new(name, null, problem);
+    }
+}
