@@ -59,8 +59,9 @@ public sealed class HttpMetricsCollector : IDisposable
         {
             InstrumentPublished = (instrument, listener) =>
             {
-                if ((_options.CaptureServer && instrument.Meter.Name == ServerMeterName && instrument.Name == ServerInstrumentName)
+                if (((_options.CaptureServer && instrument.Meter.Name == ServerMeterName && instrument.Name == ServerInstrumentName)
                     || (_options.CaptureClient && instrument.Meter.Name == ClientMeterName && instrument.Name == ClientInstrumentName))
+                    && (_options.MeterScope is null || ReferenceEquals(instrument.Meter.Scope, _options.MeterScope)))
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }

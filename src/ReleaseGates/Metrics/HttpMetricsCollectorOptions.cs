@@ -28,6 +28,14 @@ public sealed class HttpMetricsCollectorOptions
     public int SignificantDigits { get; set; } = 3;
 
     /// <summary>
+    /// Only instruments of meters made by this scope: an app's <see cref="IMeterFactory"/>, so that in a process hosting
+    /// several apps (test servers, a gateway with its backends) each collector hears its own app's requests.
+    /// <c>AddReleaseGatesHttpMetrics</c> sets it to the app's factory. Default: <see langword="null"/>, every meter of the
+    /// captured names.
+    /// </summary>
+    public object? MeterScope { get; set; }
+
+    /// <summary>
     /// How a fleet's evidence names this instance (a pod or host name). Default: the machine name and the process id,
     /// <c>web-7:4120</c>.
     /// </summary>

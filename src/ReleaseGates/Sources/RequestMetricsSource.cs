@@ -132,8 +132,11 @@ public abstract class RequestMetricsSource
     /// <summary>
     /// A request-duration histogram in Prometheus, summed over every instance the labels select: latency percentiles
     /// interpolated in its buckets as <c>histogram_quantile</c> does (each measurement names the bucket it fell in), the
-    /// mean from <c>_sum</c>, requests and errors from <c>_count</c>, and requests per second over the window. No series
-    /// is no data, for the gate's no-data policy; a query the server rejects or cannot answer is the gate's error.
+    /// mean from <c>_sum</c>, requests and errors from <c>_count</c>, and requests per second over the window. Where the
+    /// server keeps the metric as a native histogram, its far finer buckets are read instead, and the evidence says so
+    /// with their resolution. With a <see cref="PrometheusRequestMetricsOptions.Step"/>, range queries give per-step
+    /// windows for sustained error-rate conditions and burn rates. No series is no data, for the gate's no-data policy; a
+    /// query the server rejects or cannot answer is the gate's error.
     /// </summary>
     /// <param name="options">The server, the metric, the labels and the window; copied now.</param>
     /// <param name="timeProvider">The clock that sets each query's evaluation time.</param>
@@ -145,8 +148,8 @@ public abstract class RequestMetricsSource
         var problems = new List<string>();
         options.Validate(problems);
         var reader = problems.Count == 0 ? new PrometheusRequestMetrics(options, timeProvider ?? TimeProvider.System) : null;
-        var capabilities = RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors | (options.Window is null ? 0
-            : RequestMetricsCapabilities.Duration);
+        var capabilities = RequestMetricsCapabilities.Latency | RequestMetricsCapabilities.Errors
+            | (options.Window is null ? 0 : RequestMetricsCapabilities.Duration) | (options.Step is null ? 0 : RequestMetricsCapabilities.Windows);
         return new AsyncDelegateSource(
             capabilities, reader?.Description ?? "Prometheus (misconfigured)", p => problems.ForEach(p.Add),
                 (_, ct) => reader!.ReadAsync(ct), [.. options.Connection.Secrets]);

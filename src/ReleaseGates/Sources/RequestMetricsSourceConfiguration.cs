@@ -26,4 +26,7 @@ internal sealed class RequestMetricsSourceConfiguration
 
     /// <summary>A request-duration histogram in Prometheus, read when the gate is evaluated.</summary>
     public PrometheusRequestMetricsOptions? Prometheus { get; set; }
+
+    /// <summary>The exact histograms of every instance of a fleet, fetched and merged when the gate is evaluated.</summary>
+    public FleetRequestMetricsOptions? Fleet { get; set; }
 }

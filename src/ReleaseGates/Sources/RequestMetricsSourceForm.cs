@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 namespace ReleaseGates;
 
 /// <summary>
-/// A request-metrics <c>source</c> in <c>releasegates.json</c> (a k6 summary, a JMeter JTL file, a HAR file, a load probe
-/// or Prometheus), bound here once for every gate that reads one: latency, error rate and both sides of a canary.
+/// A request-metrics <c>source</c> in <c>releasegates.json</c> (a k6 summary, a JMeter JTL file, a HAR file, a load probe,
+/// Prometheus or a fleet's instances), bound here once for every gate that reads one: latency, error rate and both sides of a canary.
 /// </summary>
 internal static class RequestMetricsSourceForm
 {
@@ -25,10 +25,11 @@ internal static class RequestMetricsSourceForm
             return null;
         }
 
-        var chosen = new[] { config.K6Summary, config.JMeterJtl, config.Har, config.LoadProbe, (object?)config.Prometheus }.Count(c => c is not null);
+        var chosen = new[] { config.K6Summary, config.JMeterJtl, config.Har, config.LoadProbe, config.Prometheus, (object?)config.Fleet }
+            .Count(c => c is not null);
         if (chosen != 1)
         {
-            file.AddProblem(node, "set exactly one of k6Summary, jMeterJtl, har, loadProbe and prometheus.");
+            file.AddProblem(node, "set exactly one of k6Summary, jMeterJtl, har, loadProbe, prometheus and fleet.");
             return null;
         }
 
@@ -38,6 +39,7 @@ internal static class RequestMetricsSourceForm
             { JMeterJtl: { } jtl } => RequestMetricsSource.FromJMeterJtl(file.ResolvePath(jtl), config.Labels.Count == 0 ? null : config.Labels),
             { Har: { } har } => RequestMetricsSource.FromHar(file.ResolvePath(har), config.Urls.Count == 0 ? null : config.Urls),
             { Prometheus: { } prometheus } => RequestMetricsSource.FromPrometheus(prometheus),
+            { Fleet: { } fleet } => RequestMetricsSource.FromFleet(fleet),
             _ => RequestMetricsSource.FromLoadProbe(config.LoadProbe!),
         };
     }
@@ -47,7 +49,7 @@ internal static class RequestMetricsSourceForm
     private static JsonObject Schema()
     {
         var schema = ConfigSchema.ObjectSchema(typeof(RequestMetricsSourceConfiguration));
-        schema["description"] = "Exactly one of k6Summary, jMeterJtl, har, loadProbe and prometheus.";
+        schema["description"] = "Exactly one of k6Summary, jMeterJtl, har, loadProbe, prometheus and fleet.";
         return schema;
     }
 }

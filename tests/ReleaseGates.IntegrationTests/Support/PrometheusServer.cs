@@ -13,7 +13,7 @@ namespace ReleaseGates.IntegrationTests.Support;
 /// format: ASP.NET Core's <c>http.server.request.duration</c> and a cache counter pair. Without a <c>prometheus</c>
 /// binary the tests are skipped locally; with <c>CI=true</c> that is a failure.
 /// </summary>
-public sealed class PrometheusServer : IAsyncLifetime
+public class PrometheusServer : IAsyncLifetime
 {
     public const string Job = "shop";
     private readonly List<LoopbackApp> _instances = [];
@@ -23,8 +23,23 @@ public sealed class PrometheusServer : IAsyncLifetime
     /// <summary>The server's address.</summary>
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1:1/");
 
-    /// <summary>The two scraped instances.</summary>
+    /// <summary>The scraped instances.</summary>
     public IReadOnlyList<LoopbackApp> Instances => _instances;
+
+    /// <summary>The scrape job of the instances.</summary>
+    public virtual string JobName => Job;
+
+    /// <summary>How many instances are started and scraped.</summary>
+    protected virtual int InstanceCount => 2;
+
+    /// <summary>Prometheus feature flags to enable (<c>--enable-feature</c>).</summary>
+    protected virtual IReadOnlyList<string> Features => [];
+
+    /// <summary>Maps instance <paramref name="index"/>'s endpoints.</summary>
+    protected virtual void Map(WebApplication app, int index) => MapShop(app);
+
+    /// <summary>Adds instance <paramref name="index"/>'s services (its metrics exporter).</summary>
+    protected virtual void AddServices(IServiceCollection services, int index) => AddMetrics(services);
 
     /// <summary>Why there is no server, or null.</summary>
     public string? Unavailable { get; private set; }
@@ -43,9 +58,10 @@ public sealed class PrometheusServer : IAsyncLifetime
             return;
         }
 
-        for (var i = 0; i < 2; i++)
+        for (var i = 0; i < InstanceCount; i++)
         {
-            _instances.Add(await LoopbackApp.StartAsync(MapShop, CancellationToken.None, services: AddMetrics));
+            var index = i;
+            _instances.Add(await LoopbackApp.StartAsync(app => Map(app, index), CancellationToken.None, services: s => AddServices(s, index)));
         }
 
         _directory = Directory.CreateTempSubdirectory("releasegates-prometheus-").FullName;
@@ -57,7 +73,7 @@ public sealed class PrometheusServer : IAsyncLifetime
               scrape_interval: 1s
               evaluation_interval: 1s
             scrape_configs:
-              - job_name: {Job}
+              - job_name: {JobName}
                 scrape_interval: 1s
                 static_configs:
                   - targets: [{targets}]
@@ -74,6 +90,11 @@ public sealed class PrometheusServer : IAsyncLifetime
                 "--log.level=warn",
             },
         };
+        foreach (var feature in Features)
+        {
+            start.ArgumentList.Add("--enable-feature=" + feature);
+        }
+
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
@@ -81,7 +102,7 @@ public sealed class PrometheusServer : IAsyncLifetime
         _process.BeginErrorReadLine();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         await WaitReadyAsync();
-        await WaitForValueAsync($"sum(up{{job=\"{Job}\"}})", 2);
+        await WaitForValueAsync($"sum(up{{job=\"{JobName}\"}})", InstanceCount);
     }
 
     /// <summary>Skips the calling test when there is no server (never in CI, where the fixture has already failed).</summary>
@@ -129,6 +150,7 @@ public sealed class PrometheusServer : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         if (_process is { HasExited: false })
         {
             _process.Kill(entireProcessTree: true);
@@ -174,7 +196,7 @@ public sealed class PrometheusServer : IAsyncLifetime
     /// Both instances run in this process, and a meter listener hears every meter of a name: each instance's exporter
     /// keeps only the meters its own container made (their scope is its meter factory), as separate processes would.
     /// </summary>
-    private static void AddMetrics(IServiceCollection services)
+    protected static void AddMetrics(IServiceCollection services)
         => services.AddOpenTelemetry().WithMetrics(m =>
         {
             m.AddMeter("Microsoft.AspNetCore.Hosting", "Shop.Cache").AddPrometheusExporter();

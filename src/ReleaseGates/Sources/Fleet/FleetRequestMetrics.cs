@@ -237,7 +237,7 @@ internal sealed class FleetRequestMetrics
                 }
 
                 windows ??= new RequestWindows(histograms.Interval, (int)Math.Ceiling(lookback / histograms.Interval) + 1, _time, trackLatency: true,
-                    histograms.Series.FirstOrDefault()?.Latency.SignificantDigits ?? 3);
+                    histograms.Series.Count == 0 ? 3 : histograms.Series[0].Latency.SignificantDigits);
                 if (histograms.Interval != windows.Interval)
                 {
                     throw new InvalidDataException(

@@ -17,17 +17,46 @@ internal sealed class PrometheusRequestMetrics(PrometheusRequestMetricsOptions o
     /// <summary>The PromQL of the bucket counts, as sent.</summary>
     public string BucketQuery => $"sum by (le) ({Over(options.Metric + "_bucket" + _selector)})";
 
+    /// <summary>The PromQL of a native histogram of the same name, as sent: one histogram sample when the server has one.</summary>
+    public string NativeQuery => $"sum({Over(options.Metric + _selector)})";
+
     public async ValueTask<RequestMetrics> ReadAsync(CancellationToken cancellationToken)
     {
         var at = time.GetUtcNow();
         var sumQuery = $"sum({Over(options.Metric + "_sum" + _selector)})";
         var errorQuery = $"sum({Over(options.Metric + "_count" + _errorSelector)})";
+        // Both forms at once: a native histogram where the server has one (far finer buckets), classic buckets otherwise.
+        var native = _client.QueryAsync(NativeQuery, at, cancellationToken);
         var buckets = _client.QueryAsync(BucketQuery, at, cancellationToken);
         var sum = _client.QueryAsync(sumQuery, at, cancellationToken);
         var errors = _client.QueryAsync(errorQuery, at, cancellationToken);
-        await Task.WhenAll(buckets, sum, errors).ConfigureAwait(false);
+        await Task.WhenAll(native, buckets, sum, errors).ConfigureAwait(false);
 
-        var series = (await buckets.ConfigureAwait(false)).Series;
+        var nativeSeries = (await native.ConfigureAwait(false)).Series;
+        var metrics = nativeSeries is [{ Histograms: [var (_, histogram)] }]
+            ? await FromNativeAsync(histogram, at, cancellationToken).ConfigureAwait(false)
+            : FromClassic((await buckets.ConfigureAwait(false)).Series, await sum.ConfigureAwait(false), sumQuery,
+                await errors.ConfigureAwait(false), errorQuery);
+        if (options.Step is not { } step)
+        {
+            return metrics;
+        }
+
+        var (windows, evidence) = await ReadWindowsAsync(at, step, native: metrics.LatencyBuckets is not null && nativeSeries.Count == 1,
+            cancellationToken).ConfigureAwait(false);
+        return new RequestMetrics
+        {
+            LatencyBuckets = metrics.LatencyBuckets,
+            Total = metrics.Total,
+            Errors = metrics.Errors,
+            Duration = metrics.Duration,
+            Windows = windows,
+            SourceFindings = [.. metrics.SourceFindings, evidence],
+        };
+    }
+
+    private RequestMetrics FromClassic(IReadOnlyList<PrometheusSeries> series, PrometheusResult sum, string sumQuery, PrometheusResult errors, string errorQuery)
+    {
         if (series.Count == 0)
         {
             // No series: no request was counted (or the filters match nothing). The gate's no-data policy decides.
@@ -36,13 +65,49 @@ internal sealed class PrometheusRequestMetrics(PrometheusRequestMetricsOptions o
 
         // Counts and sums are never negative, NaN or infinite: such an answer (a reset counter read raw, a broken
         // recording rule, a hostile proxy) is an error naming the query, never a rate of "-5 %" or an average below zero.
-        var latency = new LatencyBuckets(series.Select(Bucket),
-            Count(Scalar(await sum.ConfigureAwait(false), sumQuery), sumQuery, "sum") * options.MillisecondsPerUnit);
-        var failed = Count(Scalar(await errors.ConfigureAwait(false), errorQuery), errorQuery, "error count") ?? 0;
+        var latency = new LatencyBuckets(series.Select(Bucket), Count(Scalar(sum, sumQuery), sumQuery, "sum") * options.MillisecondsPerUnit);
+        var failed = Count(Scalar(errors, errorQuery), errorQuery, "error count") ?? 0;
+        return Checked(latency, failed, errorQuery, BucketQuery);
+    }
+
+    private async Task<RequestMetrics> FromNativeAsync(NativeHistogram histogram, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var errorQuery = $"sum({Over(options.Metric + _errorSelector)})";
+        var errors = await _client.QueryAsync(errorQuery, at, cancellationToken).ConfigureAwait(false);
+        var failed = errors.Series switch
+        {
+            [] => 0,
+            [{ Histograms: [var (_, h)] }] => h.Count,
+            _ => throw new InvalidDataException($"Prometheus at {_client.Server}: '{errorQuery}' gave {errors.Series.Count} series or a float where one native histogram was expected."),
+        };
+        _ = Count(histogram.Count, NativeQuery, "count");
+        _ = Count(histogram.Sum, NativeQuery, "sum");
+        foreach (var bucket in histogram.Buckets)
+        {
+            _ = Count(bucket.Count, NativeQuery, "bucket count");
+        }
+
+        var metrics = Checked(histogram.ToLatencyBuckets(options.MillisecondsPerUnit), Count(failed, errorQuery, "error count")!.Value, errorQuery, NativeQuery);
+        return new RequestMetrics
+        {
+            LatencyBuckets = metrics.LatencyBuckets,
+            Total = metrics.Total,
+            Errors = metrics.Errors,
+            Duration = metrics.Duration,
+            SourceFindings =
+            [
+                new Finding(PrometheusConstants.NativeHistogram, FindingSeverity.Info,
+                    $"Latency from the {histogram.Resolution} ('{NativeQuery}'), not from classic buckets.") { Target = Description },
+            ],
+        };
+    }
+
+    private RequestMetrics Checked(LatencyBuckets latency, double failed, string errorQuery, string countQuery)
+    {
         if (Math.Round(failed) > Math.Round(latency.Count))
         {
             throw new InvalidDataException(
-                $"Prometheus at {_client.Server}: '{errorQuery}' counted {failed:0.###} failed requests, more than the {latency.Count:0.###} of '{BucketQuery}': the error selector and the histogram do not count the same requests.");
+                $"Prometheus at {_client.Server}: '{errorQuery}' counted {failed:0.###} failed requests, more than the {latency.Count:0.###} of '{countQuery}': the error selector and the histogram do not count the same requests.");
         }
 
         return new RequestMetrics
@@ -52,6 +117,60 @@ internal sealed class PrometheusRequestMetrics(PrometheusRequestMetricsOptions o
             Errors = (long)Math.Round(failed),
             Duration = options.Window,
         };
+    }
+
+    /// <summary>
+    /// Per-step request and error counts over the lookback from two range queries, as windows aligned to the Unix epoch:
+    /// the sample at time t is the <c>increase</c> over (t − step, t], the interval that starts at t − step. The windows
+    /// end at the last whole step; a step without a sample holds no requests, so it can never show a breach.
+    /// </summary>
+    private async Task<(RequestWindows Windows, Finding Evidence)> ReadWindowsAsync(DateTimeOffset at, TimeSpan step, bool native,
+        CancellationToken cancellationToken)
+    {
+        var stepText = PromQl.Duration(step);
+        var (totalQuery, errorQuery) = native
+            ? ($"histogram_count(sum(increase({options.Metric}{_selector}[{stepText}])))",
+                $"histogram_count(sum(increase({options.Metric}{_errorSelector}[{stepText}])))")
+            : ($"sum(increase({options.Metric}_count{_selector}[{stepText}]))", $"sum(increase({options.Metric}_count{_errorSelector}[{stepText}]))");
+        var stepTicks = step.Ticks;
+        var sinceEpoch = at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var end = DateTimeOffset.UnixEpoch.AddTicks(sinceEpoch - (sinceEpoch % stepTicks));
+        var steps = (int)(options.Lookback / step);
+        var start = end - (step * (steps - 1));
+        var totals = _client.QueryRangeAsync(totalQuery, start, end, step, cancellationToken);
+        var errors = _client.QueryRangeAsync(errorQuery, start, end, step, cancellationToken);
+        await Task.WhenAll(totals, errors).ConfigureAwait(false);
+
+        var windows = new RequestWindows(step, steps + 1, time);
+        var failedAt = PerStep(await errors.ConfigureAwait(false), errorQuery);
+        foreach (var (t, value) in PerStep(await totals.ConfigureAwait(false), totalQuery))
+        {
+            var total = (long)Math.Round(value);
+            var failed = Math.Min(total, (long)Math.Round(failedAt.GetValueOrDefault(t)));
+            windows.AddInterval(t - step, total, failed, latency: null);
+        }
+
+        var evidence = new Finding(PrometheusConstants.RangeWindows, FindingSeverity.Info,
+            $"Windows from range queries: step {stepText} over the {PromQl.Duration(options.Lookback)} to {end.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)} ({steps} intervals); requests '{totalQuery}', errors '{errorQuery}'. Each step's counts are Prometheus's increase() estimate, rounded.")
+        { Target = Description };
+        return (windows, evidence);
+    }
+
+    /// <summary>The samples of a one-series (or empty) matrix by time; negative or non-finite counts are an error naming the query.</summary>
+    private Dictionary<DateTimeOffset, double> PerStep(PrometheusResult result, string query)
+    {
+        if (result.Series.Count > 1)
+        {
+            throw new InvalidDataException($"Prometheus at {_client.Server}: '{query}' gave {result.Series.Count} series where one was expected.");
+        }
+
+        var samples = new Dictionary<DateTimeOffset, double>();
+        foreach (var (t, value) in result.Series.SelectMany(s => s.Samples))
+        {
+            samples[t] = Count(value, query, "count")!.Value;
+        }
+
+        return samples;
     }
 
     private string Over(string selector) => options.Window is { } w ? $"increase({selector}[{PromQl.Duration(w)}])" : selector;

@@ -39,6 +39,17 @@ public sealed class PrometheusRequestMetricsOptions
     /// </summary>
     public TimeSpan? Window { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The interval of per-step windows read with range queries (<c>/api/v1/query_range</c>), for sustained error-rate
+    /// conditions and burn rates over every instance the labels select; <see langword="null"/> for none. Whole seconds;
+    /// choose at least twice the scrape interval, since each step's counts are a PromQL <c>increase</c> over it.
+    /// Default: none.
+    /// </summary>
+    public TimeSpan? Step { get; set; }
+
+    /// <summary>How far back the range queries of <see cref="Step"/> reach: a whole number of steps. Default: 1 hour.</summary>
+    public TimeSpan Lookback { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How many milliseconds one unit of the histogram's <c>le</c> bounds is. Default: 1000 (a <c>_seconds</c> histogram).</summary>
     public double MillisecondsPerUnit { get; set; } = 1000;
 
@@ -78,6 +89,18 @@ public sealed class PrometheusRequestMetricsOptions
         if (Window is { } w && (w < TimeSpan.FromSeconds(1) || w.TotalMilliseconds % 1000 != 0))
         {
             problems.Add($"Prometheus.{nameof(Window)} must be whole seconds, at least 1, but was {w}.");
+        }
+
+        if (Step is { } step)
+        {
+            if (step < TimeSpan.FromSeconds(1) || step.TotalMilliseconds % 1000 != 0)
+            {
+                problems.Add($"Prometheus.{nameof(Step)} must be whole seconds, at least 1, but was {step}.");
+            }
+            else if (Lookback < step * 2 || Lookback.Ticks % step.Ticks != 0 || Lookback / step > 10_000)
+            {
+                problems.Add($"Prometheus.{nameof(Lookback)} must be 2 to 10,000 whole steps of {step}, but was {Lookback}.");
+            }
         }
 
         if (!(MillisecondsPerUnit > 0) || double.IsInfinity(MillisecondsPerUnit))

@@ -127,11 +127,16 @@ internal static class PrometheusResponseReader
         var series = resultType switch
         {
             "scalar" or "string" => [new PrometheusSeries(new Dictionary<string, string>(), [Sample(result, server, query)])],
-            "vector" => Array(result, server,
-                query).Select(s => new PrometheusSeries(Labels(s, server, query), [Sample(Property(s, "value", server, query), server, query)])).ToList(),
-            "matrix" => Array(result, server,
-                query).Select(s => new PrometheusSeries(Labels(s, server, query),
-                [.. Array(Property(s, "values", server, query), server, query).Select(p => Sample(p, server, query))])).ToList(),
+            "vector" => Array(result, server, query).Select(s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("histogram", out var h)
+                ? new PrometheusSeries(Labels(s, server, query), []) { Histograms = [HistogramSample(h, server, query)] }
+                : new PrometheusSeries(Labels(s, server, query), [Sample(Property(s, "value", server, query), server, query)])).ToList(),
+            "matrix" => Array(result, server, query).Select(s => new PrometheusSeries(Labels(s, server, query),
+                s.ValueKind == JsonValueKind.Object && !s.TryGetProperty("values", out _) && s.TryGetProperty("histograms", out _) ? []
+                    : [.. Array(Property(s, "values", server, query), server, query).Select(p => Sample(p, server, query))])
+            {
+                Histograms = s.ValueKind == JsonValueKind.Object && s.TryGetProperty("histograms", out var hs)
+                    ? [.. Array(hs, server, query).Select(p => HistogramSample(p, server, query))] : [],
+            }).ToList(),
             _ => throw new InvalidDataException($"Prometheus at {server} answered '{query}' with an unknown result type '{mask(resultType)}'."),
         };
         var warnings = root.TryGetProperty("warnings", out var w) && w.ValueKind == JsonValueKind.Array
@@ -181,7 +186,7 @@ internal static class PrometheusResponseReader
             throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a sample that is not [unix time, \"value\"]: {Excerpt(pair.GetRawText())}");
         }
 
-        var seconds = pair[0].GetDouble();
+        var time = Time(pair[0], server, query);
         var text = pair[1].GetString()!;
         var value = text switch
         {
@@ -191,12 +196,60 @@ internal static class PrometheusResponseReader
                 ? number
                 : throw new InvalidDataException($"Prometheus at {server} answered '{query}' with the sample value '{Excerpt(text)}', which is not a number."),
         };
+        return (time, value);
+    }
+
+    /// <summary>A sample's Unix time in seconds.</summary>
+    private static DateTimeOffset Time(JsonElement element, string server, string query)
+    {
+        var seconds = element.GetDouble();
         if (!double.IsFinite(seconds) || seconds is < -62135596800 or > 253402300799)
         {
-            throw new InvalidDataException($"Prometheus at {server} answered '{query}' with the sample time {Excerpt(pair[0].GetRawText())}, which is not a time.");
+            throw new InvalidDataException($"Prometheus at {server} answered '{query}' with the sample time {Excerpt(element.GetRawText())}, which is not a time.");
         }
 
-        return (DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000)), value);
+        return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
+    }
+
+    /// <summary>
+    /// A <c>[unix seconds, {"count": "…", "sum": "…", "buckets": [[boundary rule, "lower", "upper", "count"], …]}]</c> pair:
+    /// a native histogram sample, as Prometheus 2.40 and later send one.
+    /// </summary>
+    private static (DateTimeOffset, NativeHistogram) HistogramSample(JsonElement pair, string server, string query)
+    {
+        if (pair.ValueKind != JsonValueKind.Array || pair.GetArrayLength() != 2 || pair[0].ValueKind != JsonValueKind.Number
+            || pair[1].ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a histogram sample that is not [unix time, {{count, sum, buckets}}]: {Excerpt(pair.GetRawText())}");
+        }
+
+        var time = Time(pair[0], server, query);
+        var histogram = pair[1];
+        double Number(JsonElement e, string what)
+            => e.ValueKind != JsonValueKind.String
+                ? throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a histogram whose {what} is missing or not a string.")
+                : e.GetString() is "+Inf" or "Inf" ? double.PositiveInfinity
+                : double.TryParse(e.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n
+                : throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a histogram whose {what} '{Excerpt(e.GetRawText())}' is not a number.");
+        var buckets = new List<NativeHistogramBucket>();
+        if (histogram.TryGetProperty("buckets", out var list))
+        {
+            foreach (var bucket in Array(list, server, query))
+            {
+                if (bucket.ValueKind != JsonValueKind.Array || bucket.GetArrayLength() != 4 || bucket[0].ValueKind != JsonValueKind.Number
+                    || !bucket[0].TryGetInt32(out var rule) || rule is < 0 or > 3)
+                {
+                    throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a histogram bucket that is not [boundary rule 0-3, \"lower\", \"upper\", \"count\"]: {Excerpt(bucket.GetRawText())}");
+                }
+
+                buckets.Add(new NativeHistogramBucket(rule, Number(bucket[1], "bucket bound"), Number(bucket[2], "bucket bound"), Number(bucket[3], "bucket count")));
+            }
+        }
+
+        return (time, new NativeHistogram(
+            Number(histogram.TryGetProperty("count", out var c) ? c : default, "count"),
+            Number(histogram.TryGetProperty("sum", out var s) ? s : default, "sum"),
+            buckets));
     }
 
     private static string Excerpt(string text) => text.Length > 80 ? text[..80] + "…" : text;
