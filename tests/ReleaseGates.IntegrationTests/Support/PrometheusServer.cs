@@ -29,17 +29,13 @@ public class PrometheusServer : IAsyncLifetime
     /// <summary>The scrape job of the instances.</summary>
     public virtual string JobName => Job;
 
-    /// <summary>How many instances are started and scraped.</summary>
-    protected virtual int InstanceCount => 2;
-
     /// <summary>Prometheus feature flags to enable (<c>--enable-feature</c>).</summary>
     protected virtual IReadOnlyList<string> Features => [];
 
-    /// <summary>Maps instance <paramref name="index"/>'s endpoints.</summary>
-    protected virtual void Map(WebApplication app, int index) => MapShop(app);
-
-    /// <summary>Adds instance <paramref name="index"/>'s services (its metrics exporter).</summary>
-    protected virtual void AddServices(IServiceCollection services, int index) => AddMetrics(services);
+    /// <summary>Starts the instances to scrape: by default two shops.</summary>
+    protected virtual async Task<IReadOnlyList<LoopbackApp>> StartInstancesAsync()
+        => [await LoopbackApp.StartAsync(MapShop, CancellationToken.None, services: AddMetrics),
+            await LoopbackApp.StartAsync(MapShop, CancellationToken.None, services: AddMetrics)];
 
     /// <summary>Why there is no server, or null.</summary>
     public string? Unavailable { get; private set; }
@@ -58,11 +54,7 @@ public class PrometheusServer : IAsyncLifetime
             return;
         }
 
-        for (var i = 0; i < InstanceCount; i++)
-        {
-            var index = i;
-            _instances.Add(await LoopbackApp.StartAsync(app => Map(app, index), CancellationToken.None, services: s => AddServices(s, index)));
-        }
+        _instances.AddRange(await StartInstancesAsync());
 
         _directory = Directory.CreateTempSubdirectory("releasegates-prometheus-").FullName;
         var port = Ports.Free();
@@ -102,7 +94,7 @@ public class PrometheusServer : IAsyncLifetime
         _process.BeginErrorReadLine();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         await WaitReadyAsync();
-        await WaitForValueAsync($"sum(up{{job=\"{JobName}\"}})", InstanceCount);
+        await WaitForValueAsync($"sum(up{{job=\"{JobName}\"}})", _instances.Count);
     }
 
     /// <summary>Skips the calling test when there is no server (never in CI, where the fixture has already failed).</summary>
@@ -158,10 +150,7 @@ public class PrometheusServer : IAsyncLifetime
         }
 
         _process?.Dispose();
-        foreach (var instance in _instances)
-        {
-            await instance.DisposeAsync();
-        }
+        await DisposeInstancesAsync();
 
         if (_directory is not null)
         {
@@ -172,6 +161,15 @@ public class PrometheusServer : IAsyncLifetime
             catch (IOException)
             {
             }
+        }
+    }
+
+    /// <summary>Stops the instances.</summary>
+    protected virtual async ValueTask DisposeInstancesAsync()
+    {
+        foreach (var instance in _instances)
+        {
+            await instance.DisposeAsync();
         }
     }
 
