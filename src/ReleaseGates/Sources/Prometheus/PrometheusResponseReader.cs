@@ -230,7 +230,7 @@ internal static class PrometheusResponseReader
                 ? throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a histogram whose {what} is missing or not a string.")
                 : e.GetString() is "+Inf" or "Inf" ? double.PositiveInfinity
                 : double.TryParse(e.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n
-                : throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a histogram whose {what} '{Excerpt(e.GetRawText())}' is not a number.");
+                : throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a histogram whose {what} '{Excerpt(e.GetString() ?? "")}' is not a number.");
         var buckets = new List<NativeHistogramBucket>();
         if (histogram.TryGetProperty("buckets", out var list))
         {
