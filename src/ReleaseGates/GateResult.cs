@@ -77,20 +77,20 @@ public sealed class GateResult
         => new(Status, Summary, Measurements, Findings, Score, Exception) { Distributions = distributions };
 
     /// <summary>
-    /// This result with the evidence its source gave about the read (<see cref="RequestMetrics.SourceMeasurements"/> and
-    /// <see cref="RequestMetrics.SourceFindings"/>) added, named after <paramref name="side"/> when a gate reads two
-    /// sources; its status the worse of its own and what that evidence implies.
+    /// This result with the evidence its source gave about the read (a fleet's answered instances, a range read's
+    /// queries) added, named after <paramref name="side"/> when a gate reads two sources; its status the worse of its own
+    /// and what that evidence implies.
     /// </summary>
-    internal GateResult WithSourceEvidence(RequestMetrics metrics, string? side = null)
+    internal GateResult WithSourceEvidence(IReadOnlyList<Measurement> measurements, IReadOnlyList<Finding> findings, string? side = null)
     {
-        if (metrics.SourceMeasurements.Count == 0 && metrics.SourceFindings.Count == 0)
+        if (measurements.Count == 0 && findings.Count == 0)
         {
             return this;
         }
 
-        var added = side is null ? metrics.SourceMeasurements : [.. metrics.SourceMeasurements.Select(m => m with { Name = side + "-" + m.Name })];
-        var status = GateVerdict.Worst(Status, GateVerdict.FromEvidence(added, metrics.SourceFindings));
-        return new(status, Summary, [.. Measurements, .. added], [.. Findings, .. metrics.SourceFindings], Score, Exception) { Distributions = Distributions };
+        var added = side is null ? measurements : [.. measurements.Select(m => m with { Name = side + "-" + m.Name })];
+        var status = GateVerdict.Worst(Status, GateVerdict.FromEvidence(added, findings));
+        return new(status, Summary, [.. Measurements, .. added], [.. Findings, .. findings], Score, Exception) { Distributions = Distributions };
     }
 
     /// <summary>A passed result.</summary>

@@ -99,7 +99,7 @@ public sealed class HttpMetricsCollector : IDisposable
     internal TimeProvider Time => _time;
 
     /// <summary>
-    /// This instance's server requests as a fleet reads them (<see cref="RequestMetricsSource.FromFleet"/>): every request
+    /// This instance's server requests as a fleet reads them (<c>RequestMetricsSource.FromFleet</c>): every request
     /// and each endpoint, cumulative and, with a <paramref name="lookback"/>, per window interval, each as an exact histogram
     /// with its request and error counts, and the instance's identity. Read the way any snapshot is read: recording never
     /// waits for it. The ASP.NET Core endpoint of the <c>ReleaseGates.AspNetCore</c> package serves it.

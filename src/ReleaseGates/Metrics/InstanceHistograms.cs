@@ -134,7 +134,8 @@ internal sealed record InstanceHistograms(
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.Number)
             {
-                throw new FormatException($"{source} did not serve ReleaseGates histograms: the JSON has no \"format\" number (is the URL the instance's MapReleaseGatesHistograms endpoint?).");
+                throw new FormatException($"{source} did not serve ReleaseGates histograms: the JSON has no \"format\" number (is the URL the "
+                    + $"instance's MapReleaseGatesHistograms endpoint?).");
             }
 
             if (!format.TryGetInt32(out var version) || version < 1)
@@ -145,7 +146,8 @@ internal sealed record InstanceHistograms(
             if (version > Format)
             {
                 throw new FormatException(
-                    $"{source} serves histograms of format {version}; this ReleaseGates reads format {Format} and older. Update the ReleaseGates package where the gate runs (instances may be newer than the gate, never the other way round).");
+                    $"{source} serves histograms of format {version}; this ReleaseGates reads format {Format} and older. Update the ReleaseGates "
+                        + $"package where the gate runs (instances may be newer than the gate, never the other way round).");
             }
 
             var fields = new Fields(source);
@@ -221,7 +223,8 @@ internal sealed record InstanceHistograms(
         public double Number(JsonElement parent, string name, double least, string at = "")
             => parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number)
                 && double.IsFinite(number) && number >= least && number < 1e12 ? number
-                : throw new FormatException($"{source} served histograms whose \"{at}{name}\" is not a number of at least {least.ToString(CultureInfo.InvariantCulture)}.");
+                : throw new FormatException($"{source} served histograms whose \"{at}{name}\" is not a number of at least "
+                    + $"{least.ToString(CultureInfo.InvariantCulture)}.");
 
         public long Count(JsonElement parent, string name, string at)
             => parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var count) && count >= 0

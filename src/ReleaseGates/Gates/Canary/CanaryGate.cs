@@ -24,7 +24,8 @@ internal sealed class CanaryGate(CanaryGateOptions options) : IReleaseGate
         }
 
         return Judge(WeightedSample.FromHistogram(baseline.Latency), WeightedSample.FromHistogram(canary.Latency), options)
-            .WithSourceEvidence(baseline, "baseline").WithSourceEvidence(canary, "canary");
+            .WithSourceEvidence(baseline.SourceMeasurements, baseline.SourceFindings, "baseline")
+            .WithSourceEvidence(canary.SourceMeasurements, canary.SourceFindings, "canary");
     }
 
     /// <summary>The verdict as a pure function of the two samples (in nanoseconds) and the options.</summary>

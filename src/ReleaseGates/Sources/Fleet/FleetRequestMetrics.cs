@@ -60,7 +60,8 @@ internal sealed class FleetRequestMetrics
             ? $"fleet of job '{options.PrometheusJob}' in Prometheus {_prometheus.Server}: {what} (merged instance histograms)"
             : options.Instances.Count == 1
                 ? $"fleet of 1 instance ({Authority(options.Instances[0])}): {what} (merged instance histograms)"
-                : $"fleet of {options.Instances.Count} instances ({string.Join(", ", options.Instances.Take(2).Select(Authority))}{(options.Instances.Count > 2 ? ", …" : "")}): {what} (merged instance histograms)";
+                : $"fleet of {options.Instances.Count} instances ({string.Join(", ", options.Instances.Take(2).Select(Authority))}"
+                    + $"{(options.Instances.Count > 2 ? ", …" : "")}): {what} (merged instance histograms)";
     }
 
     public string Description { get; }
@@ -104,7 +105,8 @@ internal sealed class FleetRequestMetrics
         if (targets.Count == 0)
         {
             throw new InvalidDataException(
-                $"Prometheus at {_prometheus.Server} has no active target of job '{_options.PrometheusJob}': no instance to read (check the job name against its scrape configuration).");
+                $"Prometheus at {_prometheus.Server} has no active target of job '{_options.PrometheusJob}': no instance to read (check the job name "
+                    + $"against its scrape configuration).");
         }
 
         return [.. targets.Select(t => WithQuery(new UriBuilder(t.ScrapeUrl) { Path = _options.HistogramsPath, Query = "", Fragment = "" }.Uri))
@@ -136,7 +138,8 @@ internal sealed class FleetRequestMetrics
         }
         catch (TimeoutRejectedException)
         {
-            return Answer.Missing(name, $"no answer within {_options.AttemptTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s ({_options.MaximumRetries + 1} attempts)");
+            return Answer.Missing(name, $"no answer within {_options.AttemptTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s "
+                + $"({_options.MaximumRetries + 1} attempts)");
         }
         catch (HttpRequestException ex)
         {
@@ -145,34 +148,40 @@ internal sealed class FleetRequestMetrics
 
         using (response)
         {
-            if (!response.IsSuccessStatusCode)
-            {
-                var hint = response.StatusCode switch
-                {
-                    HttpStatusCode.NotFound => $" (is app.MapReleaseGatesHistograms() mapped at {url.AbsolutePath}?)",
-                    HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => " (check the credentials in the source's headers)",
-                    _ => "",
-                };
-                return Answer.Missing(name, $"HTTP {(int)response.StatusCode}{hint}");
-            }
-
-            byte[] body;
-            try
-            {
-                body = await ReadCappedAsync(response.Content, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpRequestException ex)
-            {
-                return Answer.Missing(name, Mask(ex.Message));
-            }
-            catch (IOException ex)
-            {
-                return Answer.Missing(name, Mask(ex.Message));
-            }
-
-            // An answer this library cannot read is no missing instance: it is an error of the whole read (version skew).
-            return new Answer(name, InstanceHistograms.Read(body, $"The instance {name}"), null);
+            return await ReadAnswerAsync(name, url, response, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>An instance's answer: its histograms, or why it is missing (a status, a broken transfer).</summary>
+    private async Task<Answer> ReadAnswerAsync(string name, Uri url, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var hint = response.StatusCode switch
+            {
+                HttpStatusCode.NotFound => $" (is app.MapReleaseGatesHistograms() mapped at {url.AbsolutePath}?)",
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => " (check the credentials in the source's headers)",
+                _ => "",
+            };
+            return Answer.Missing(name, $"HTTP {(int)response.StatusCode}{hint}");
+        }
+
+        byte[] body;
+        try
+        {
+            body = await ReadCappedAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            return Answer.Missing(name, Mask(ex.Message));
+        }
+        catch (IOException ex)
+        {
+            return Answer.Missing(name, Mask(ex.Message));
+        }
+
+        // An answer this library cannot read is no missing instance: it is an error of the whole read (version skew).
+        return new Answer(name, InstanceHistograms.Read(body, $"The instance {name}"), null);
     }
 
     private async Task<byte[]> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
@@ -207,44 +216,14 @@ internal sealed class FleetRequestMetrics
     {
         var answered = answers.Where(a => a.Histograms is not null).ToList();
         var missing = answers.Where(a => a.Histograms is null).ToList();
-        var needed = (int)Math.Ceiling(_options.MinimumAnsweredShare * instances.Count - 1e-9);
-        var missingText = string.Join("; ", missing.Take(5).Select(m => $"{m.Name}: {m.Problem}")) + (missing.Count > 5 ? $"; and {missing.Count - 5} more" : "");
-        if (answered.Count < needed)
-        {
-            throw new HttpRequestException(
-                $"{answered.Count} of {instances.Count} instances answered; at least {needed} ({_options.MinimumAnsweredShare:P0}) must for a fleet result. Not answering: {missingText}.");
-        }
-
-        var duplicate = answered.GroupBy(a => a.Histograms!.Id).FirstOrDefault(g => g.Skip(1).Any());
-        if (duplicate is not null)
-        {
-            throw new InvalidDataException(
-                $"One instance ('{duplicate.First().Histograms!.Name}') answered at {string.Join(" and ", duplicate.Select(a => a.Name))}: its requests would be counted twice. List each instance once.");
-        }
-
+        var needed = CheckAnswered(instances.Count, answered, missing);
         LatencyHistogram? latency = null;
         RequestWindows? windows = null;
         long total = 0, errors = 0;
         foreach (var answer in answered)
         {
             var histograms = answer.Histograms!;
-            if (_options.Lookback is { } lookback)
-            {
-                if (histograms.Lookback + histograms.Interval < lookback)
-                {
-                    throw new InvalidDataException(
-                        $"The instance {answer.Name} keeps {histograms.Lookback} of windows; the source asks for {lookback}. Lower Lookback, or keep more intervals on the instances (HttpMetricsCollectorOptions.WindowIntervalCount).");
-                }
-
-                windows ??= new RequestWindows(histograms.Interval, (int)Math.Ceiling(lookback / histograms.Interval) + 1, _time, trackLatency: true,
-                    histograms.Series.Count == 0 ? 3 : histograms.Series[0].Latency.SignificantDigits);
-                if (histograms.Interval != windows.Interval)
-                {
-                    throw new InvalidDataException(
-                        $"The instance {answer.Name} keeps windows of {histograms.Interval}, another instance {windows.Interval}: set the same WindowInterval on every instance.");
-                }
-            }
-
+            windows = WindowsFor(answer, windows);
             foreach (var series in histograms.Series.Where(Selected))
             {
                 try
@@ -257,7 +236,9 @@ internal sealed class FleetRequestMetrics
                 }
                 catch (ArgumentException ex)
                 {
-                    throw new InvalidDataException($"The instance {answer.Name} records latency differently from the others: {ex.Message} Set the same SignificantDigits on every instance.", ex);
+                    throw new InvalidDataException(
+                        $"The instance {answer.Name} records latency differently from the others: {ex.Message} Set the same SignificantDigits on "
+                            + $"every instance.", ex);
                 }
 
                 total = checked(total + series.Requests);
@@ -265,22 +246,75 @@ internal sealed class FleetRequestMetrics
             }
         }
 
-        var measurements = new List<Measurement>
-        {
-            new("instances-answered", answered.Count, MetricUnit.Count) { Target = $"of {instances.Count} instances" },
-        };
-        var findings = missing.Select(m => new Finding(FleetConstants.InstanceMissing, FindingSeverity.Warning,
-            $"The instance {m.Name} did not answer ({m.Problem}): its requests are not in the fleet's numbers ({answered.Count} of {instances.Count} instances answered, at least {needed} required).")
-        { Target = m.Name }).ToList();
         return new RequestMetrics
         {
             Latency = latency ?? new LatencyHistogram(),
             Total = total,
             Errors = errors,
             Windows = windows,
-            SourceMeasurements = measurements,
-            SourceFindings = findings,
+            SourceMeasurements = [new("instances-answered", answered.Count, MetricUnit.Count) { Target = $"of {instances.Count} instances" }],
+            SourceFindings = [.. missing.Select(m => new Finding(FleetConstants.InstanceMissing, FindingSeverity.Warning,
+                $"The instance {m.Name} did not answer ({m.Problem}): its requests are not in the fleet's numbers "
+                    + $"({answered.Count} of {instances.Count} instances answered, at least {needed} required).") { Target = m.Name })],
         };
+    }
+
+    /// <summary>
+    /// How many instances must answer; an exception naming those that did not when fewer did, or naming the instance that
+    /// answered twice (under two URLs), whose requests would otherwise be counted twice.
+    /// </summary>
+    private int CheckAnswered(int instances, List<Answer> answered, List<Answer> missing)
+    {
+        var needed = (int)Math.Ceiling(_options.MinimumAnsweredShare * instances - 1e-9);
+        if (answered.Count < needed)
+        {
+            var missingText = string.Join("; ", missing.Take(5).Select(m => $"{m.Name}: {m.Problem}"))
+                + (missing.Count > 5 ? $"; and {missing.Count - 5} more" : "");
+            throw new HttpRequestException(
+                $"{answered.Count} of {instances} instances answered; at least {needed} ({_options.MinimumAnsweredShare:P0}) must for a fleet "
+                    + $"result. Not answering: {missingText}.");
+        }
+
+        var duplicate = answered.GroupBy(a => a.Histograms!.Id).FirstOrDefault(g => g.Skip(1).Any());
+        if (duplicate is not null)
+        {
+            throw new InvalidDataException(
+                $"One instance ('{duplicate.First().Histograms!.Name}') answered at {string.Join(" and ", duplicate.Select(a => a.Name))}: its "
+                    + $"requests would be counted twice. List each instance once.");
+        }
+
+        return needed;
+    }
+
+    /// <summary>
+    /// The fleet's windows (made from the first answer, with its interval), checked against this answer: it must reach as
+    /// far back as the lookback and keep intervals of the same length. Null without a lookback.
+    /// </summary>
+    private RequestWindows? WindowsFor(Answer answer, RequestWindows? windows)
+    {
+        if (_options.Lookback is not { } lookback)
+        {
+            return null;
+        }
+
+        var histograms = answer.Histograms!;
+        if (histograms.Lookback + histograms.Interval < lookback)
+        {
+            throw new InvalidDataException(
+                $"The instance {answer.Name} keeps {histograms.Lookback} of windows; the source asks for {lookback}. Lower Lookback, or keep "
+                    + $"more intervals on the instances (HttpMetricsCollectorOptions.WindowIntervalCount).");
+        }
+
+        windows ??= new RequestWindows(histograms.Interval, (int)Math.Ceiling(lookback / histograms.Interval) + 1, _time, trackLatency: true,
+            histograms.Series.Count == 0 ? 3 : histograms.Series[0].Latency.SignificantDigits);
+        if (histograms.Interval != windows.Interval)
+        {
+            throw new InvalidDataException(
+                $"The instance {answer.Name} keeps windows of {histograms.Interval}, another instance {windows.Interval}: set the same "
+                    + $"WindowInterval on every instance.");
+        }
+
+        return windows;
     }
 
     /// <summary>Whether a series is the one the source reads: every request, or the endpoints matching the method and route.</summary>

@@ -98,7 +98,8 @@ public sealed class FleetRequestMetricsOptions
             }
             else if (!string.IsNullOrEmpty(instance.UserInfo))
             {
-                problems.Add($"{prefix}.{nameof(Instances)}: '{instance.GetLeftPart(UriPartial.Scheme)}…' carries credentials in the URL; send them in {nameof(Headers)} (they are kept out of reports).");
+                problems.Add($"{prefix}.{nameof(Instances)}: '{instance.GetLeftPart(UriPartial.Scheme)}…' carries credentials in the URL; send them "
+                    + $"in {nameof(Headers)} (they are kept out of reports).");
             }
         }
 
@@ -119,6 +120,11 @@ public sealed class FleetRequestMetricsOptions
             }
         }
 
+        ValidateBounds(problems, prefix);
+    }
+
+    private void ValidateBounds(ICollection<string> problems, string prefix)
+    {
         if (string.IsNullOrWhiteSpace(HistogramsPath) || !HistogramsPath.StartsWith('/'))
         {
             problems.Add($"{prefix}.{nameof(HistogramsPath)} must be a path starting with '/', but was '{HistogramsPath}'.");

@@ -37,7 +37,9 @@ internal sealed record NativeHistogram(double Count, double Sum, IReadOnlyList<N
 
     /// <summary>What the evidence says about the resolution: the schema and how wide a bucket is.</summary>
     public string Resolution => GrowthFactor is { } f
-        ? $"native histogram, schema {Schema?.ToString(CultureInfo.InvariantCulture)}: each bucket spans ×{f.ToString("0.####", CultureInfo.InvariantCulture)} ({((f - 1) * 100).ToString("0.##", CultureInfo.InvariantCulture)} % of its lower bound), a percentile is interpolated within it"
+        ? $"native histogram, schema {Schema?.ToString(CultureInfo.InvariantCulture)}: each bucket spans "
+            + $"×{f.ToString("0.####", CultureInfo.InvariantCulture)} ({((f - 1) * 100).ToString("0.##", CultureInfo.InvariantCulture)} % of its "
+                + $"lower bound), a percentile is interpolated within it"
         : "native histogram with no populated positive bucket";
 
     /// <summary>

@@ -12,7 +12,8 @@ internal sealed class PrometheusRequestMetrics(PrometheusRequestMetricsOptions o
 
     /// <summary>The series the source sums, as a report cell shows it.</summary>
     public string Description =>
-        $"Prometheus {_client.Server}: {options.Metric}{_selector}{(options.Window is { } w ? " over the last " + PromQl.Duration(w) : " since the instances started")}";
+        $"Prometheus {_client.Server}: {options.Metric}{_selector}"
+            + (options.Window is { } w ? " over the last " + PromQl.Duration(w) : " since the instances started");
 
     /// <summary>The PromQL of the bucket counts, as sent.</summary>
     public string BucketQuery => $"sum by (le) ({Over(options.Metric + "_bucket" + _selector)})";
@@ -78,7 +79,8 @@ internal sealed class PrometheusRequestMetrics(PrometheusRequestMetricsOptions o
         {
             [] => 0,
             [{ Histograms: [var (_, h)] }] => h.Count,
-            _ => throw new InvalidDataException($"Prometheus at {_client.Server}: '{errorQuery}' gave {errors.Series.Count} series or a float where one native histogram was expected."),
+            _ => throw new InvalidDataException($"Prometheus at {_client.Server}: '{errorQuery}' gave {errors.Series.Count} series or a float where "
+                + $"one native histogram was expected."),
         };
         _ = Count(histogram.Count, NativeQuery, "count");
         _ = Count(histogram.Sum, NativeQuery, "sum");
@@ -87,7 +89,8 @@ internal sealed class PrometheusRequestMetrics(PrometheusRequestMetricsOptions o
             _ = Count(bucket.Count, NativeQuery, "bucket count");
         }
 
-        var metrics = Checked(histogram.ToLatencyBuckets(options.MillisecondsPerUnit), Count(failed, errorQuery, "error count")!.Value, errorQuery, NativeQuery);
+        var metrics = Checked(histogram.ToLatencyBuckets(options.MillisecondsPerUnit), Count(failed, errorQuery, "error count")!.Value,
+            errorQuery, NativeQuery);
         return new RequestMetrics
         {
             LatencyBuckets = metrics.LatencyBuckets,
@@ -107,7 +110,8 @@ internal sealed class PrometheusRequestMetrics(PrometheusRequestMetricsOptions o
         if (Math.Round(failed) > Math.Round(latency.Count))
         {
             throw new InvalidDataException(
-                $"Prometheus at {_client.Server}: '{errorQuery}' counted {failed:0.###} failed requests, more than the {latency.Count:0.###} of '{countQuery}': the error selector and the histogram do not count the same requests.");
+                $"Prometheus at {_client.Server}: '{errorQuery}' counted {failed:0.###} failed requests, more than the {latency.Count:0.###} of "
+                    + $"'{countQuery}': the error selector and the histogram do not count the same requests.");
         }
 
         return new RequestMetrics
@@ -151,7 +155,9 @@ internal sealed class PrometheusRequestMetrics(PrometheusRequestMetricsOptions o
         }
 
         var evidence = new Finding(PrometheusConstants.RangeWindows, FindingSeverity.Info,
-            $"Windows from range queries: step {stepText} over the {PromQl.Duration(options.Lookback)} to {end.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)} ({steps} intervals); requests '{totalQuery}', errors '{errorQuery}'. Each step's counts are Prometheus's increase() estimate, rounded.")
+            $"Windows from range queries: step {stepText} over the {PromQl.Duration(options.Lookback)} to "
+                + $"{end.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)} ({steps} intervals); requests "
+                    + $"'{totalQuery}', errors '{errorQuery}'. Each step's counts are Prometheus's increase() estimate, rounded.")
         { Target = Description };
         return (windows, evidence);
     }
@@ -179,7 +185,8 @@ internal sealed class PrometheusRequestMetrics(PrometheusRequestMetricsOptions o
     {
         if (!s.Labels.TryGetValue("le", out var le))
         {
-            throw new InvalidDataException($"Prometheus at {_client.Server}: the series {s} of '{BucketQuery}' has no le label, so it is not a histogram bucket.");
+            throw new InvalidDataException($"Prometheus at {_client.Server}: the series {s} of '{BucketQuery}' has no le label, so it is not a "
+                + $"histogram bucket.");
         }
 
         var bound = le is "+Inf" or "Inf" ? double.PositiveInfinity
@@ -192,7 +199,8 @@ internal sealed class PrometheusRequestMetrics(PrometheusRequestMetricsOptions o
     private double? Count(double? value, string query, string what)
         => value is not { } v || (double.IsFinite(v) && v >= 0)
             ? value
-            : throw new InvalidDataException($"Prometheus at {_client.Server}: '{query}' gave the {what} {v.ToString(CultureInfo.InvariantCulture)}; a count or sum must be a finite number of at least 0.");
+            : throw new InvalidDataException($"Prometheus at {_client.Server}: '{query}' gave the {what} {v.ToString(CultureInfo.InvariantCulture)}; "
+                + $"a count or sum must be a finite number of at least 0.");
 
     /// <summary>The value of a one-element vector; <see langword="null"/> for an empty one; an error naming the series for more.</summary>
     internal static double? Scalar(PrometheusResult result, string query)
@@ -202,7 +210,8 @@ internal sealed class PrometheusRequestMetrics(PrometheusRequestMetricsOptions o
             0 => null,
             1 => result.Series[0].Samples[^1].Value,
             _ => throw new InvalidDataException(
-                $"'{query}' gave {result.Series.Count} series where one value was expected: {string.Join(", ", result.Series.Take(3))}{(result.Series.Count > 3 ? ", …" : "")}. Aggregate them (sum, max) or filter by label."),
+                $"'{query}' gave {result.Series.Count} series where one value was expected: "
+                    + $"{string.Join(", ", result.Series.Take(3))}{(result.Series.Count > 3 ? ", …" : "")}. Aggregate them (sum, max) or filter by label."),
         };
     }
 }

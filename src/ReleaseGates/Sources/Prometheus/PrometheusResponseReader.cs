@@ -19,7 +19,8 @@ internal static class PrometheusResponseReader
         if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
             throw new InvalidDataException(
-                $"Prometheus at {server} refused '{query}' with HTTP {(int)status}: check the credentials (BearerToken, or Username and Password) and their permissions.");
+                $"Prometheus at {server} refused '{query}' with HTTP {(int)status}: check the credentials (BearerToken, or Username and Password) and "
+                    + $"their permissions.");
         }
 
         JsonDocument document;
@@ -30,7 +31,8 @@ internal static class PrometheusResponseReader
         catch (JsonException)
         {
             var excerpt = body.Length > 200 ? body[..200] + "…" : body;
-            throw new InvalidDataException($"Prometheus at {server} answered '{query}' with HTTP {(int)status} and a body that is not the API's JSON: {mask(excerpt)}");
+            throw new InvalidDataException($"Prometheus at {server} answered '{query}' with HTTP {(int)status} and a body that is not the API's JSON: "
+                + $"{mask(excerpt)}");
         }
 
         using (document)
@@ -59,7 +61,8 @@ internal static class PrometheusResponseReader
         if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
             throw new InvalidDataException(
-                $"Prometheus at {server} refused {what} with HTTP {(int)status}: check the credentials (BearerToken, or Username and Password) and their permissions.");
+                $"Prometheus at {server} refused {what} with HTTP {(int)status}: check the credentials (BearerToken, or Username and Password) and "
+                    + $"their permissions.");
         }
 
         try
@@ -70,7 +73,8 @@ internal static class PrometheusResponseReader
             {
                 var message = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String
                     ? e.GetString() ?? "" : "(no message)";
-                throw new InvalidDataException($"Prometheus at {server} refused {what} (HTTP {(int)status}): {mask(message.Length > 500 ? message[..500] + "…" : message)}");
+                throw new InvalidDataException($"Prometheus at {server} refused {what} (HTTP {(int)status}): "
+                    + $"{mask(message.Length > 500 ? message[..500] + "…" : message)}");
             }
 
             var targets = new List<(Uri, string)>();
@@ -87,17 +91,20 @@ internal static class PrometheusResponseReader
                 var url = target.GetProperty("scrapeUrl").GetString();
                 if (!Uri.TryCreate(url, UriKind.Absolute, out var scrape) || scrape.Scheme is not ("http" or "https"))
                 {
-                    throw new InvalidDataException($"Prometheus at {server} lists a target of job '{job}' whose scrapeUrl '{mask(url ?? "")}' is not an http or https URL.");
+                    throw new InvalidDataException($"Prometheus at {server} lists a target of job '{job}' whose scrapeUrl '{mask(url ?? "")}' is not "
+                        + $"an http or https URL.");
                 }
 
-                targets.Add((scrape, target.TryGetProperty("health", out var h) && h.ValueKind == JsonValueKind.String ? h.GetString() ?? "unknown" : "unknown"));
+                var health = target.TryGetProperty("health", out var h) && h.ValueKind == JsonValueKind.String ? h.GetString() : null;
+                targets.Add((scrape, health ?? "unknown"));
             }
 
             return targets;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)
         {
-            throw new InvalidDataException($"Prometheus at {server} answered {what} with something other than the targets API's JSON (HTTP {(int)status}).", ex);
+            throw new InvalidDataException($"Prometheus at {server} answered {what} with something other than the targets API's JSON (HTTP "
+                + $"{(int)status}).", ex);
         }
     }
 
@@ -148,7 +155,8 @@ internal static class PrometheusResponseReader
     private static JsonElement.ArrayEnumerator Array(JsonElement element, string server, string query)
         => element.ValueKind == JsonValueKind.Array
             ? element.EnumerateArray()
-            : throw new InvalidDataException($"Prometheus at {server} answered '{query}' with {element.ValueKind} where an array of series or samples belongs.");
+            : throw new InvalidDataException($"Prometheus at {server} answered '{query}' with {element.ValueKind} where an array of series or samples "
+                + $"belongs.");
 
     private static JsonElement Property(JsonElement series, string name, string server, string query)
         => series.ValueKind == JsonValueKind.Object && series.TryGetProperty(name, out var value)
@@ -162,7 +170,8 @@ internal static class PrometheusResponseReader
         {
             if (metric.ValueKind != JsonValueKind.Object)
             {
-                throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a series whose \"metric\" is {metric.ValueKind}, not an object of labels.");
+                throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a series whose \"metric\" is {metric.ValueKind}, not "
+                    + $"an object of labels.");
             }
 
             foreach (var label in metric.EnumerateObject())
@@ -170,7 +179,8 @@ internal static class PrometheusResponseReader
                 // A label value is a string in the API; null or a number is a broken answer, never an empty label.
                 labels[label.Name] = label.Value.ValueKind == JsonValueKind.String
                     ? label.Value.GetString()!
-                    : throw new InvalidDataException($"Prometheus at {server} answered '{query}' with the label {label.Name} as {label.Value.ValueKind}, where the API sends a string.");
+                    : throw new InvalidDataException($"Prometheus at {server} answered '{query}' with the label {label.Name} as "
+                        + $"{label.Value.ValueKind}, where the API sends a string.");
             }
         }
 
@@ -183,7 +193,8 @@ internal static class PrometheusResponseReader
         if (pair.ValueKind != JsonValueKind.Array || pair.GetArrayLength() != 2 || pair[0].ValueKind != JsonValueKind.Number
             || pair[1].ValueKind != JsonValueKind.String)
         {
-            throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a sample that is not [unix time, \"value\"]: {Excerpt(pair.GetRawText())}");
+            throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a sample that is not [unix time, \"value\"]: "
+                + $"{Excerpt(pair.GetRawText())}");
         }
 
         var time = Time(pair[0], server, query);
@@ -205,7 +216,8 @@ internal static class PrometheusResponseReader
         var seconds = element.GetDouble();
         if (!double.IsFinite(seconds) || seconds is < -62135596800 or > 253402300799)
         {
-            throw new InvalidDataException($"Prometheus at {server} answered '{query}' with the sample time {Excerpt(element.GetRawText())}, which is not a time.");
+            throw new InvalidDataException($"Prometheus at {server} answered '{query}' with the sample time {Excerpt(element.GetRawText())}, which is "
+                + $"not a time.");
         }
 
         return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
@@ -220,7 +232,8 @@ internal static class PrometheusResponseReader
         if (pair.ValueKind != JsonValueKind.Array || pair.GetArrayLength() != 2 || pair[0].ValueKind != JsonValueKind.Number
             || pair[1].ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a histogram sample that is not [unix time, {{count, sum, buckets}}]: {Excerpt(pair.GetRawText())}");
+            throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a histogram sample that is not [unix time, {{count, sum, "
+                + $"buckets}}]: {Excerpt(pair.GetRawText())}");
         }
 
         var time = Time(pair[0], server, query);
@@ -230,7 +243,8 @@ internal static class PrometheusResponseReader
                 ? throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a histogram whose {what} is missing or not a string.")
                 : e.GetString() is "+Inf" or "Inf" ? double.PositiveInfinity
                 : double.TryParse(e.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n
-                : throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a histogram whose {what} '{Excerpt(e.GetString() ?? "")}' is not a number.");
+                : throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a histogram whose {what} "
+                    + $"'{Excerpt(e.GetString() ?? "")}' is not a number.");
         var buckets = new List<NativeHistogramBucket>();
         if (histogram.TryGetProperty("buckets", out var list))
         {
@@ -239,10 +253,12 @@ internal static class PrometheusResponseReader
                 if (bucket.ValueKind != JsonValueKind.Array || bucket.GetArrayLength() != 4 || bucket[0].ValueKind != JsonValueKind.Number
                     || !bucket[0].TryGetInt32(out var rule) || rule is < 0 or > 3)
                 {
-                    throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a histogram bucket that is not [boundary rule 0-3, \"lower\", \"upper\", \"count\"]: {Excerpt(bucket.GetRawText())}");
+                    throw new InvalidDataException($"Prometheus at {server} answered '{query}' with a histogram bucket that is not [boundary rule "
+                        + $"0-3, \"lower\", \"upper\", \"count\"]: {Excerpt(bucket.GetRawText())}");
                 }
 
-                buckets.Add(new NativeHistogramBucket(rule, Number(bucket[1], "bucket bound"), Number(bucket[2], "bucket bound"), Number(bucket[3], "bucket count")));
+                buckets.Add(new NativeHistogramBucket(rule, Number(bucket[1], "bucket "
+                    + "bound"), Number(bucket[2], "bucket bound"), Number(bucket[3], "bucket count")));
             }
         }
 
