@@ -105,6 +105,34 @@ public static class DocsSnippets
         return report.GetExitCode();                  // 0 promote, 1 roll back
     }
 
+    // docs/rollouts.md, "Gating a fleet": run against a real Prometheus and three instances by
+    // FleetPrometheusTests.The_rollout_guide_fleet_gates_trip_when_one_instance_fails_for_longer_than_the_window.
+    public static ReleaseGatesBuilder FleetGates(PrometheusConnection prometheus, TimeSpan step)
+    {
+        // Every instance serves app.MapReleaseGatesHistograms(); Prometheus scrapes them all as the job "checkout".
+        var fleet = new FleetRequestMetricsOptions { Prometheus = prometheus, PrometheusJob = "checkout", Method = "GET", Route = "/api/orders" };
+
+        // The same requests per step, from range queries over every instance (a step of 1 minute in production).
+        var requests = new PrometheusRequestMetricsOptions { Connection = prometheus, Step = step, Lookback = step * 60 };
+        requests.Labels["job"] = "checkout";
+        requests.Labels["http_route"] = "/api/orders";
+
+        return ReleaseGate.CreateBuilder()
+            .AddLatency("fleet-p99", o =>
+            {
+                o.Source = RequestMetricsSource.FromFleet(fleet);          // every instance's exact histogram, merged
+                o.Conditions.Add("p(99) < 500ms");
+            })
+            .AddErrorRate("fleet-errors", o =>
+            {
+                o.Source = RequestMetricsSource.FromPrometheus(requests);
+                o.SustainedAbove = 0.10;                                     // "error rate > 10 % for 3 min" (seed 001)
+                o.SustainedFor = step * 3;
+                o.MinimumRequestsPerInterval = 5;                            // a quiet step proves nothing either way
+                o.BurnRate = new BurnRateCondition { Slo = 0.999, LongWindow = step * 60, ShortWindow = step * 5, Threshold = 14.4 };
+            });
+    }
+
     // docs/rollouts.md: a watch cancelled by the host still yields the rounds it completed.
     public static async Task<ReleaseReport> CancelledWatch(IReleaseGateEvaluator evaluator, CancellationToken stopping)
     {

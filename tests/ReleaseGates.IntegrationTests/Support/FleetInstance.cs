@@ -16,7 +16,7 @@ namespace ReleaseGates.IntegrationTests.Support;
 public sealed class FleetInstance : IAsyncDisposable
 {
     public const string WorkRoute = "/fleet/work/{ms:int}";
-    public const string FlakyRoute = "/fleet/flaky";
+    public const string FlakyRoute = "/api/orders";
 
     private readonly ConcurrentQueue<(string Route, double Seconds)> _durations = new();
     private MeterListener? _oracle;

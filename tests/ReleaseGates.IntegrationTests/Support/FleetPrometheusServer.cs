@@ -4,14 +4,14 @@ using OpenTelemetry.Metrics;
 namespace ReleaseGates.IntegrationTests.Support;
 
 /// <summary>
-/// A real Prometheus scraping every second three <see cref="FleetInstance"/>s (job <c>fleet</c>) that export ASP.NET Core's
+/// A real Prometheus scraping every second three <see cref="FleetInstance"/>s (job <c>checkout</c>, as in docs/rollouts.md) that export ASP.NET Core's
 /// request duration as an OpenTelemetry classic histogram and serve their exact histograms to the fleet source.
 /// </summary>
 public sealed class FleetPrometheusServer : PrometheusServer
 {
     private readonly List<FleetInstance> _fleet = [];
 
-    public override string JobName => "fleet";
+    public override string JobName => "checkout";
 
     /// <summary>The three instances.</summary>
     public IReadOnlyList<FleetInstance> Fleet => _fleet;

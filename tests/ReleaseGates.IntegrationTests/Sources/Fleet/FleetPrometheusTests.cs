@@ -46,7 +46,7 @@ public sealed class FleetPrometheusTests(FleetPrometheusServer prometheus) : ICl
             await instance.WaitForAsync(FleetInstance.WorkRoute, 100);
         }
 
-        await prometheus.WaitForValueAsync($$"""sum({{Count}}{job="fleet", http_route="{{FleetInstance.WorkRoute}}"})""", 300);
+        await prometheus.WaitForValueAsync($$"""sum({{Count}}{job="checkout", http_route="{{FleetInstance.WorkRoute}}"})""", 300);
         var classic = new PrometheusRequestMetricsOptions { Connection = prometheus.Connection(), Window = null };
         classic.Labels["job"] = prometheus.JobName;
         classic.Labels["http_route"] = FleetInstance.WorkRoute;
@@ -92,18 +92,19 @@ public sealed class FleetPrometheusTests(FleetPrometheusServer prometheus) : ICl
         {
             while (!traffic.IsCancellationRequested)
             {
-                await Task.WhenAll(clients.Select(async c => (await c.GetAsync("fleet/flaky", CancellationToken.None)).Dispose()));
+                await Task.WhenAll(clients.Select(async c => (await c.GetAsync("api/orders", CancellationToken.None)).Dispose()));
                 await Task.Delay(40, CancellationToken.None);
             }
         }, CancellationToken.None);
         try
         {
-            await prometheus.WaitForAtLeastAsync($$"""sum({{Count}}{job="fleet", http_route="{{FleetInstance.FlakyRoute}}"})""", 1);
+            await prometheus.WaitForAtLeastAsync($$"""sum({{Count}}{job="checkout", http_route="{{FleetInstance.FlakyRoute}}"})""", 1);
             await Task.Delay(TimeSpan.FromSeconds(10), Ct);
             var healthy = await RolloutGatesAsync();
             var healthyErrors = healthy.FindGate("fleet-errors")!;
             Assert.NotEqual(GateStatus.Failed, healthyErrors.Status);
             Assert.Equal(0, healthyErrors.Measurements.Single(m => m.Name == "sustained-breached-intervals").Value);
+            Assert.DoesNotContain(healthyErrors.Findings, f => f.Code == "error-rate.burn-rate");
             Assert.Equal(GateStatus.Passed, healthy.FindGate("fleet-p99")!.Status);
 
             prometheus.Fleet[0].Failing = true;
@@ -112,7 +113,9 @@ public sealed class FleetPrometheusTests(FleetPrometheusServer prometheus) : ICl
             while (waited.Elapsed < TimeSpan.FromSeconds(60))
             {
                 var report = await RolloutGatesAsync();
-                if (report.FindGate("fleet-errors")!.Status == GateStatus.Failed)
+                // The burn rate, over its short window, may fail a round before the sustained condition's three steps
+                // have all breached: wait for the sustained one.
+                if (report.FindGate("fleet-errors")!.Findings.Any(f => f.Code == "error-rate.sustained"))
                 {
                     tripped = report;
                     break;
@@ -127,7 +130,8 @@ public sealed class FleetPrometheusTests(FleetPrometheusServer prometheus) : ICl
             Assert.Equal(3, errors.Measurements.Single(m => m.Name == "sustained-breached-intervals").Value);
             var windows = Assert.Single(errors.Findings, f => f.Code == "prometheus.range-windows");
             Assert.Contains("step 3s", windows.Message, StringComparison.Ordinal);
-            Assert.Contains("sum(increase(http_server_request_duration_seconds_count{http_route=\"/fleet/flaky\", job=\"fleet\"}[3s]))", windows.Message, StringComparison.Ordinal);
+            Assert.Contains("sum(increase(http_server_request_duration_seconds_count{http_route=\"/api/orders\", job=\"checkout\"}[3s]))", windows.Message, StringComparison.Ordinal);
+            Assert.Contains(errors.Findings, f => f.Code == "error-rate.burn-rate");    // 1 in 3 requests failing burns a 99.9 % budget at about 300×
             Assert.Equal(ReleaseDecision.NoGo, tripped.Decision);
         }
         finally
@@ -142,32 +146,7 @@ public sealed class FleetPrometheusTests(FleetPrometheusServer prometheus) : ICl
         }
     }
 
-    /// <summary>docs/rollouts.md, "Gating a fleet": the same gates, pointed at this Prometheus.</summary>
+    /// <summary>docs/rollouts.md, "Gating a fleet", pointed at this Prometheus with 3-second steps.</summary>
     private Task<ReleaseReport> RolloutGatesAsync()
-    {
-        var prometheusServer = prometheus.Connection();
-        return ReleaseGate.CreateBuilder()
-            .AddLatency("fleet-p99", o =>
-            {
-                o.Source = RequestMetricsSource.FromFleet(new FleetRequestMetricsOptions
-                {
-                    Prometheus = prometheusServer,
-                    PrometheusJob = "fleet",
-                    Method = "GET",
-                    Route = "/fleet/flaky",
-                });
-                o.Conditions.Add("p(99) < 500ms");
-            })
-            .AddErrorRate("fleet-errors", o =>
-            {
-                var requests = new PrometheusRequestMetricsOptions { Connection = prometheusServer, Step = TimeSpan.FromSeconds(3), Lookback = TimeSpan.FromMinutes(1) };
-                requests.Labels["job"] = "fleet";
-                requests.Labels["http_route"] = "/fleet/flaky";
-                o.Source = RequestMetricsSource.FromPrometheus(requests);
-                o.SustainedAbove = 0.10;
-                o.SustainedFor = TimeSpan.FromSeconds(9);
-                o.MinimumRequestsPerInterval = 5;
-            })
-            .EvaluateAsync(Ct);
-    }
+        => Docs.DocsSnippets.FleetGates(prometheus.Connection(), TimeSpan.FromSeconds(3)).EvaluateAsync(Ct);
 }
