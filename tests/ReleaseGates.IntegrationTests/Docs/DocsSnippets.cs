@@ -133,6 +133,29 @@ public static class DocsSnippets
             });
     }
 
+    // docs/metrics.md, "Fleet": an instance serves its histograms.
+    public static void FleetInstance(WebApplicationBuilder builder)
+    {
+        builder.Services.AddReleaseGatesHttpMetrics(o => o.InstanceName = Environment.GetEnvironmentVariable("HOSTNAME"));
+        var app = builder.Build();
+        app.MapReleaseGatesHistograms().RequireAuthorization("fleet-metrics");   // opt-in, behind the host's own policy
+    }
+
+    // docs/metrics.md, "Fleet": the gate reads every instance.
+    public static void FleetSource(IReleaseGatesBuilder gates)
+    {
+        var fleet = new FleetRequestMetricsOptions
+        {
+            Prometheus = new PrometheusConnection { BaseAddress = new Uri("http://prometheus:9090") },
+            PrometheusJob = "checkout",
+            Method = "GET",
+            Route = "/api/orders/{id}",
+            Lookback = TimeSpan.FromMinutes(10),         // per-interval windows, for sustained conditions and burn rates
+        };
+        fleet.Headers["Authorization"] = "Bearer " + Environment.GetEnvironmentVariable("FLEET_TOKEN");
+        gates.AddLatency("fleet-latency", o => { o.Source = RequestMetricsSource.FromFleet(fleet); o.Conditions.Add("p(99) < 300ms"); });
+    }
+
     // docs/rollouts.md: a watch cancelled by the host still yields the rounds it completed.
     public static async Task<ReleaseReport> CancelledWatch(IReleaseGateEvaluator evaluator, CancellationToken stopping)
     {

@@ -75,7 +75,7 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
             var what = $"p({options.SustainedPercentile.ToString(CultureInfo.InvariantCulture)}) above {above.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms for {options.SustainedFor}";
             if (metrics.Windows is not { TracksLatency: true } windows)
             {
-                return GateResult.Error($"{source} keeps no per-interval latency, so '{what}' cannot be judged: use the in-process HTTP metrics or the load probe.");
+                return GateResult.Error($"{source} keeps no per-interval latency, so '{what}' cannot be judged: use the in-process HTTP metrics, the fleet source or the load probe.");
             }
 
             var sustained = windows.CheckLatencySustainedAbove(options.SustainedPercentile, above, options.SustainedFor, options.MinimumRequestsPerInterval);
