@@ -194,10 +194,11 @@ internal sealed record InstanceHistograms(
             }
 
             intervals.Add(new InstanceInterval(DateTimeOffset.FromUnixTimeSeconds(fields.Count(entry, "start", where)), total, failed,
-                fields.Histogram(entry, "histogram", where)));
+                fields.Histogram(entry, "histogram", where), where + "histogram"));
         }
 
-        return new InstanceSeries(fields.String(item, "method", at), fields.String(item, "route", at), requests, errors, histogram, intervals);
+        return new InstanceSeries(fields.String(item, "method", at), fields.String(item, "route", at), requests, errors, histogram, intervals,
+            fields.Source, at + "histogram");
     }
 
     /// <summary>Typed reads of the document's fields, each failure naming the instance and the field.</summary>
@@ -231,7 +232,11 @@ internal sealed record InstanceHistograms(
                 ? count
                 : throw new FormatException($"{source} served histograms whose \"{at}{name}\" is not a whole number of at least 0.");
 
-        public LatencyHistogram? Histogram(JsonElement parent, string name, string at)
+        /// <summary>
+        /// A histogram's bytes, decoded from base64 but not yet read: a fleet reads only the series it selected, and merges
+        /// them with <see cref="LatencyHistogram.AddSerialized"/>, which builds no histogram per instance.
+        /// </summary>
+        public byte[]? Histogram(JsonElement parent, string name, string at)
         {
             if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
             {
@@ -243,25 +248,65 @@ internal sealed record InstanceHistograms(
                 throw new FormatException($"{source} served histograms whose \"{at}{name}\" is not base64.");
             }
 
-            try
-            {
-                return LatencyHistogram.FromByteArray(bytes);
-            }
-            catch (FormatException ex)
-            {
-                throw new FormatException($"{source} served a histogram at \"{at}{name}\" that this ReleaseGates cannot read: {ex.Message}", ex);
-            }
+            return bytes;
         }
     }
 }
 
-/// <summary>One series of an instance: every request, or one endpoint's.</summary>
-internal sealed record InstanceSeries(string? Method, string? Route, long Requests, long Errors, LatencyHistogram Latency,
-    IReadOnlyList<InstanceInterval> Intervals)
+/// <summary>One series of an instance: every request, or one endpoint's; its histogram still in its binary form.</summary>
+internal sealed record InstanceSeries(string? Method, string? Route, long Requests, long Errors, byte[] Histogram,
+    IReadOnlyList<InstanceInterval> Intervals, string Source, string Field)
 {
     /// <summary>Whether this is the series of every request.</summary>
     public bool IsTotal => Method is null && Route is null;
+
+    /// <summary>The histogram's precision, from its header (the byte after the magic and the format version).</summary>
+    public int SignificantDigits => Histogram.Length > 4 ? Histogram[4] : 3;
+
+    /// <summary>The histogram, read strictly; a <see cref="FormatException"/> names the instance and the field.</summary>
+    public LatencyHistogram DecodeLatency() => InstanceHistogramBytes.Decode(Histogram, Source, Field);
+
+    /// <summary>Adds this series' histogram to <paramref name="merged"/> (made from it when null), naming the instance and field on failure.</summary>
+    public LatencyHistogram AddTo(LatencyHistogram? merged) => InstanceHistogramBytes.AddTo(merged, Histogram, Source, Field);
 }
 
-/// <summary>One interval of a series: its start (Unix-epoch aligned), counts and latency.</summary>
-internal sealed record InstanceInterval(DateTimeOffset Start, long Requests, long Errors, LatencyHistogram? Latency);
+/// <summary>One interval of a series: its start (Unix-epoch aligned), counts and latency in its binary form.</summary>
+internal sealed record InstanceInterval(DateTimeOffset Start, long Requests, long Errors, byte[]? Histogram, string Field)
+{
+    /// <summary>The interval's histogram, or null when it has none.</summary>
+    public LatencyHistogram? DecodeLatency(string source) => Histogram is null ? null : InstanceHistogramBytes.Decode(Histogram, source, Field);
+}
+
+/// <summary>Reading a served histogram, with errors that name where it came from.</summary>
+internal static class InstanceHistogramBytes
+{
+    public static LatencyHistogram Decode(byte[] bytes, string source, string field)
+    {
+        try
+        {
+            return LatencyHistogram.FromByteArray(bytes);
+        }
+        catch (FormatException ex)
+        {
+            throw new FormatException($"{source} served a histogram at \"{field}\" that this ReleaseGates cannot read: {ex.Message}", ex);
+        }
+    }
+
+    public static LatencyHistogram AddTo(LatencyHistogram? merged, byte[] bytes, string source, string field)
+    {
+        if (merged is null)
+        {
+            return Decode(bytes, source, field);
+        }
+
+        try
+        {
+            merged.AddSerialized(bytes);
+            return merged;
+        }
+        catch (FormatException ex)
+        {
+            throw new FormatException($"{source} served a histogram at \"{field}\" that this ReleaseGates cannot read: {ex.Message}", ex);
+        }
+    }
+}

@@ -155,6 +155,45 @@ public class JsonConfigurationTests
     }
 
     [Fact]
+    public void A_fleet_source_and_prometheus_windows_load_from_a_file_with_their_problems_placed()
+    {
+        var valid = ReleaseGate.CreateBuilder().AddFromJson(new MemoryStream(Encoding.UTF8.GetBytes("""
+            {
+              "gates": {
+                "fleet-latency": {
+                  "type": "latency",
+                  "conditions": ["p(99) < 300ms"],
+                  "source": { "fleet": { "instances": ["http://127.0.0.1:5001/releasegates/histograms", "http://127.0.0.1:5002/releasegates/histograms"],
+                                         "route": "/api/orders", "method": "GET", "minimumAnsweredShare": 0.5, "lookback": "10m" } }
+                },
+                "fleet-errors": {
+                  "type": "errorRate",
+                  "sustainedAbove": 0.1,
+                  "sustainedFor": "3m",
+                  "source": { "prometheus": { "connection": { "baseAddress": "http://127.0.0.1:9090" }, "labels": { "job": "checkout" }, "step": "1m", "lookback": "1h" } }
+                }
+              }
+            }
+            """)), "releasegates.json", Fixtures.Root).Build();
+        var ex = Invalid("""
+            {
+              "gates": {
+                "both": { "type": "latency", "conditions": ["p(99) < 1s"], "source": { "fleet": { "instances": ["http://a/"], "prometheusJob": "x" } } },
+                "share": { "type": "latency", "conditions": ["p(99) < 1s"], "source": { "fleet": { "instances": ["http://a/"], "minimumAnsweredShare": 0 } } },
+                "no-windows": { "type": "errorRate", "sustainedAbove": 0.1, "source": { "fleet": { "instances": ["http://a/"] } } },
+                "step": { "type": "errorRate", "maximumRate": 0.1, "source": { "prometheus": { "connection": { "baseAddress": "http://p:9090" }, "step": "1m", "lookback": "90s" } } }
+              }
+            }
+            """);
+
+        Assert.Equal(2, valid.Registrations.Count);
+        Assert.Contains(ex.Problems, p => p.Contains("both", StringComparison.Ordinal) && p.Contains("set either Instances or Prometheus and PrometheusJob", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.Contains("share", StringComparison.Ordinal) && p.Contains("MinimumAnsweredShare must be more than 0 and at most 1", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.Contains("no-windows", StringComparison.Ordinal) && p.Contains("need per-interval counts", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.Contains("step", StringComparison.Ordinal) && p.Contains("Lookback must be 2 to 10,000 whole steps", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Every_problem_is_listed_at_once_with_its_line_and_column()
     {
         var error = Invalid("""

@@ -39,12 +39,12 @@ public class InstanceHistogramsTests
         Assert.Equal(Start.AddSeconds(10), read.Time);
         var total = Assert.Single(read.Series, s => s.IsTotal);
         Assert.Equal((18, 5), (total.Requests, total.Errors));
-        Assert.Equal(18, total.Latency.Count);
+        Assert.Equal(18, total.DecodeLatency().Count);
         var orders = Assert.Single(read.Series, s => s.Route == "/orders");
         Assert.Equal((15, 5), (orders.Requests, orders.Errors));
-        Assert.InRange(orders.Latency.Max, 39_980_000, 40_020_000);
+        Assert.InRange(orders.DecodeLatency().Max, 39_980_000, 40_020_000);
         Assert.Equal([(Start, 10L, 0L), (Start.AddSeconds(10), 5L, 5L)], orders.Intervals.Select(i => (i.Start, i.Requests, i.Errors)));
-        Assert.Equal(5, orders.Intervals[1].Latency!.Count);
+        Assert.Equal(5, orders.Intervals[1].DecodeLatency("web-1")!.Count);
     }
 
     [Fact]
@@ -97,7 +97,8 @@ public class InstanceHistogramsTests
         bytes[3] = 9; // the format version after the magic "RGH"
         document["series"]![0]!["histogram"] = Convert.ToBase64String(bytes);
 
-        var error = Assert.Throws<FormatException>(() => InstanceHistograms.Read(Encoding.UTF8.GetBytes(document.ToJsonString()), "web-1"));
+        var read = InstanceHistograms.Read(Encoding.UTF8.GetBytes(document.ToJsonString()), "web-1");
+        var error = Assert.Throws<FormatException>(() => read.Series[0].AddTo(null));
 
         Assert.Contains("web-1 served a histogram at \"series[0].histogram\" that this ReleaseGates cannot read", error.Message, StringComparison.Ordinal);
     }

@@ -186,22 +186,36 @@ internal sealed class FleetRequestMetrics
 
     private async Task<byte[]> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength is { } length && length > _options.MaximumResponseBytes)
+        var limit = _options.MaximumResponseBytes;
+        if (content.Headers.ContentLength is { } length)
         {
-            throw new IOException($"the answer has {length} bytes, more than the {_options.MaximumResponseBytes} allowed (MaximumResponseBytes)");
+            if (length > limit)
+            {
+                throw new IOException($"the answer has {length} bytes, more than the {limit} allowed (MaximumResponseBytes)");
+            }
+
+            // The common case: the length is known, and the body is read into one array of that size.
+            var body = new byte[length];
+            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                await stream.ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);   // a short body: EndOfStreamException
+            }
+
+            return body;
         }
 
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        var chunked = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (chunked.ConfigureAwait(false))
         {
             using var buffer = new MemoryStream();
             var chunk = new byte[16384];
             int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            while ((read = await chunked.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                if (buffer.Length + read > _options.MaximumResponseBytes)
+                if (buffer.Length + read > limit)
                 {
-                    throw new IOException($"the answer is longer than the {_options.MaximumResponseBytes} bytes allowed (MaximumResponseBytes)");
+                    throw new IOException($"the answer is longer than the {limit} bytes allowed (MaximumResponseBytes)");
                 }
 
                 buffer.Write(chunk, 0, read);
@@ -210,6 +224,10 @@ internal sealed class FleetRequestMetrics
             return buffer.ToArray();
         }
     }
+
+    /// <summary>The merge of documents already fetched, named by their instance URLs: what a read does after its requests (benchmarks).</summary>
+    internal RequestMetrics Merge(IReadOnlyList<Uri> instances, IReadOnlyList<byte[]> documents)
+        => Merge(instances, [.. documents.Select((d, i) => new Answer(Authority(instances[i]), InstanceHistograms.Read(d, Authority(instances[i])), null))]);
 
     /// <summary>The fleet's metrics from the answers, or an exception when too few instances answered or the answers do not fit together.</summary>
     private RequestMetrics Merge(IReadOnlyList<Uri> instances, Answer[] answers)
@@ -228,10 +246,10 @@ internal sealed class FleetRequestMetrics
             {
                 try
                 {
-                    (latency ??= series.Latency.CreateEmptyLike()).Add(series.Latency);
-                    foreach (var interval in series.Intervals)
+                    latency = series.AddTo(latency);
+                    foreach (var interval in windows is null ? [] : series.Intervals)
                     {
-                        windows?.AddInterval(interval.Start, interval.Requests, interval.Errors, interval.Latency);
+                        windows!.AddInterval(interval.Start, interval.Requests, interval.Errors, interval.DecodeLatency(answer.Name));
                     }
                 }
                 catch (ArgumentException ex)
@@ -306,7 +324,7 @@ internal sealed class FleetRequestMetrics
         }
 
         windows ??= new RequestWindows(histograms.Interval, (int)Math.Ceiling(lookback / histograms.Interval) + 1, _time, trackLatency: true,
-            histograms.Series.Count == 0 ? 3 : histograms.Series[0].Latency.SignificantDigits);
+            histograms.Series.Count == 0 ? 3 : histograms.Series[0].SignificantDigits);
         if (histograms.Interval != windows.Interval)
         {
             throw new InvalidDataException(
