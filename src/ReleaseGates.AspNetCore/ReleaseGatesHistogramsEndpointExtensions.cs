@@ -17,7 +17,8 @@ public static class ReleaseGatesHistogramsEndpointExtensions
     /// Maps <c>GET</c> <paramref name="pattern"/> to this instance's server request histograms
     /// (<see cref="HttpMetricsCollector.ExportHistograms"/>): every request and each endpoint, cumulative and per window
     /// interval, with the instance's identity, as <see cref="HttpMetricsCollector.HistogramsMediaType"/>. Query parameters:
-    /// <c>lookback</c> (seconds of per-interval histograms; default 0, none), <c>method</c> and <c>route</c> (one endpoint).
+    /// <c>lookback</c> (seconds of per-interval histograms; default 0, none), <c>method</c> and <c>route</c> (one endpoint),
+    /// <c>endpoints=false</c> (every request's series alone).
     /// Opt-in and open like any endpoint: protect it with the host's own policy,
     /// <c>.RequireAuthorization("fleet-metrics")</c>, and send the credential from the gate's source headers. Reading
     /// never makes a request wait, and the capture costs no allocation per request.
@@ -81,7 +82,8 @@ public static class ReleaseGatesHistogramsEndpointExtensions
 
         var method = query.TryGetValue("method", out var m) ? m.ToString() : null;
         var route = query.TryGetValue("route", out var r) ? r.ToString() : null;
-        var body = collector.ExportHistograms(lookback, method, route);
+        var endpoints = !(query.TryGetValue("endpoints", out var e) && e.ToString() == "false");
+        var body = collector.ExportHistograms(lookback, method, route, endpoints);
         context.Response.Headers.CacheControl = "no-store";
         context.Response.ContentType = HttpMetricsCollector.HistogramsMediaType;
         context.Response.ContentLength = body.Length;

@@ -110,9 +110,13 @@ public sealed class HttpMetricsCollector : IDisposable
     /// </param>
     /// <param name="method">Only endpoints of this method (and not the every-request series); null for all.</param>
     /// <param name="route">Only endpoints of this route template (and not the every-request series); null for all.</param>
+    /// <param name="includeEndpoints">
+    /// Whether each endpoint's series is served besides every request's; false (with no method or route) serves every
+    /// request's alone, what a fleet that judges the whole service reads.
+    /// </param>
     /// <returns>UTF-8 JSON of the media type <see cref="HistogramsMediaType"/>.</returns>
-    public byte[] ExportHistograms(TimeSpan lookback = default, string? method = null, string? route = null)
-        => InstanceHistograms.Write(this, lookback, method, route);
+    public byte[] ExportHistograms(TimeSpan lookback = default, string? method = null, string? route = null, bool includeEndpoints = true)
+        => InstanceHistograms.Write(this, lookback, method, route, includeEndpoints || method is not null || route is not null);
 
     /// <summary>The endpoints seen so far.</summary>
     public IReadOnlyCollection<HttpEndpoint> Endpoints => [.. _endpoints.Keys];

@@ -30,7 +30,7 @@ internal sealed record InstanceHistograms(
     public const int Format = 1;
 
     /// <summary>The JSON of an instance's server-side series: every request, then each endpoint (optionally filtered).</summary>
-    public static byte[] Write(HttpMetricsCollector collector, TimeSpan lookback, string? method, string? route)
+    public static byte[] Write(HttpMetricsCollector collector, TimeSpan lookback, string? method, string? route, bool includeEndpoints)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var json = new Utf8JsonWriter(buffer))
@@ -54,7 +54,7 @@ internal sealed record InstanceHistograms(
                 WriteSeries(json, null, null, total, served);
             }
 
-            foreach (var endpoint in collector.Endpoints.Where(e => e.Source == HttpMetricSource.Server
+            foreach (var endpoint in collector.Endpoints.Where(e => includeEndpoints && e.Source == HttpMetricSource.Server
                 && (method is null || string.Equals(e.Method, method, StringComparison.OrdinalIgnoreCase))
                 && (route is null || string.Equals(e.Route, route, StringComparison.Ordinal)))
                 .OrderBy(e => e.Route, StringComparer.Ordinal).ThenBy(e => e.Method, StringComparer.Ordinal))

@@ -14,12 +14,9 @@ namespace ReleaseGates;
 /// </summary>
 internal sealed class FleetRequestMetrics
 {
-    private static readonly HttpClient SharedClient = new(new SocketsHttpHandler
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        AutomaticDecompression = DecompressionMethods.All,
-        MaxConnectionsPerServer = 4,
-    })
+    // No automatic decompression (instances answer a few kilobytes, and it cost a third of a fetch's time) and no limit on
+    // connections per server (each instance is one request at a time).
+    private static readonly HttpClient SharedClient = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
     {
         Timeout = Timeout.InfiniteTimeSpan,
     };
@@ -52,6 +49,11 @@ internal sealed class FleetRequestMetrics
         if (options.Route is { } route)
         {
             query.Add("route=" + Uri.EscapeDataString(route));
+        }
+
+        if (options.Method is null && options.Route is null)
+        {
+            query.Add("endpoints=false");   // every request's series is all the fleet reads
         }
 
         _query = string.Join('&', query);
@@ -90,7 +92,17 @@ internal sealed class FleetRequestMetrics
             })).ConfigureAwait(false);
         }
 
-        return Merge(instances, answers);
+        // Merged once every answer is in, one partial merge per processor: merging inside the fetches would hold
+        // thread-pool threads on the partials' locks while the other fetches wait for a thread.
+        var merge = new FleetMerge(_options, _time);
+        InParallel(merge.Partitions, answers.Length, i =>
+        {
+            if (answers[i].Histograms is { } histograms)
+            {
+                merge.Add(i, answers[i].Name, histograms);
+            }
+        });
+        return Result(instances.Count, answers, merge);
     }
 
     /// <summary>The instances' histogram URLs: the list, or the active targets of the job in Prometheus.</summary>
@@ -194,15 +206,8 @@ internal sealed class FleetRequestMetrics
                 throw new IOException($"the answer has {length} bytes, more than the {limit} allowed (MaximumResponseBytes)");
             }
 
-            // The common case: the length is known, and the body is read into one array of that size.
-            var body = new byte[length];
-            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                await stream.ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);   // a short body: EndOfStreamException
-            }
-
-            return body;
+            // The common case: the length is known and within the limit, and the body is read into one array of that size.
+            return await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var chunked = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -225,55 +230,60 @@ internal sealed class FleetRequestMetrics
         }
     }
 
-    /// <summary>The merge of documents already fetched, named by their instance URLs: what a read does after its requests (benchmarks).</summary>
+    /// <summary>The merge of documents already fetched, named by their instance URLs, in parallel: what a read does besides its requests (benchmarks).</summary>
     internal RequestMetrics Merge(IReadOnlyList<Uri> instances, IReadOnlyList<byte[]> documents)
-        => Merge(instances, [.. documents.Select((d, i) => new Answer(Authority(instances[i]), InstanceHistograms.Read(d, Authority(instances[i])), null))]);
+    {
+        var answers = new Answer[instances.Count];
+        var merge = new FleetMerge(_options, _time);
+        InParallel(merge.Partitions, documents.Count, i =>
+        {
+            var name = Authority(instances[i]);
+            answers[i] = new Answer(name, InstanceHistograms.Read(documents[i], name), null);
+            merge.Add(i, name, answers[i].Histograms!);
+        });
+        return Result(instances.Count, answers, merge);
+    }
 
-    /// <summary>The fleet's metrics from the answers, or an exception when too few instances answered or the answers do not fit together.</summary>
-    private RequestMetrics Merge(IReadOnlyList<Uri> instances, Answer[] answers)
+    /// <summary>
+    /// Runs <paramref name="body"/> for 0 to <paramref name="count"/> − 1 in <paramref name="partitions"/> interleaved
+    /// partitions at once; the first exception is rethrown as itself (a message naming the instance), not wrapped.
+    /// </summary>
+    private static void InParallel(int partitions, int count, Action<int> body)
+    {
+        try
+        {
+            Parallel.For(0, partitions, partition =>
+            {
+                for (var i = partition; i < count; i += partitions)
+                {
+                    body(i);
+                }
+            });
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+            throw;
+        }
+    }
+
+    /// <summary>The fleet's metrics from the merge, or an exception when too few instances answered or one answered twice.</summary>
+    private RequestMetrics Result(int instances, Answer[] answers, FleetMerge merge)
     {
         var answered = answers.Where(a => a.Histograms is not null).ToList();
         var missing = answers.Where(a => a.Histograms is null).ToList();
-        var needed = CheckAnswered(instances.Count, answered, missing);
-        LatencyHistogram? latency = null;
-        RequestWindows? windows = null;
-        long total = 0, errors = 0;
-        foreach (var answer in answered)
-        {
-            var histograms = answer.Histograms!;
-            windows = WindowsFor(answer, windows);
-            foreach (var series in histograms.Series.Where(Selected))
-            {
-                try
-                {
-                    latency = series.AddTo(latency);
-                    foreach (var interval in windows is null ? [] : series.Intervals)
-                    {
-                        windows!.AddInterval(interval.Start, interval.Requests, interval.Errors, interval.DecodeLatency(answer.Name));
-                    }
-                }
-                catch (ArgumentException ex)
-                {
-                    throw new InvalidDataException(
-                        $"The instance {answer.Name} records latency differently from the others: {ex.Message} Set the same SignificantDigits on "
-                            + $"every instance.", ex);
-                }
-
-                total = checked(total + series.Requests);
-                errors = checked(errors + series.Errors);
-            }
-        }
-
+        var needed = CheckAnswered(instances, answered, missing);
+        var (latency, total, errors, windows) = merge.Result();
         return new RequestMetrics
         {
-            Latency = latency ?? new LatencyHistogram(),
+            Latency = latency,
             Total = total,
             Errors = errors,
             Windows = windows,
-            SourceMeasurements = [new("instances-answered", answered.Count, MetricUnit.Count) { Target = $"of {instances.Count} instances" }],
+            SourceMeasurements = [new("instances-answered", answered.Count, MetricUnit.Count) { Target = $"of {instances} instances" }],
             SourceFindings = [.. missing.Select(m => new Finding(FleetConstants.InstanceMissing, FindingSeverity.Warning,
                 $"The instance {m.Name} did not answer ({m.Problem}): its requests are not in the fleet's numbers "
-                    + $"({answered.Count} of {instances.Count} instances answered, at least {needed} required).") { Target = m.Name })],
+                    + $"({answered.Count} of {instances} instances answered, at least {needed} required).") { Target = m.Name })],
         };
     }
 
@@ -303,44 +313,6 @@ internal sealed class FleetRequestMetrics
 
         return needed;
     }
-
-    /// <summary>
-    /// The fleet's windows (made from the first answer, with its interval), checked against this answer: it must reach as
-    /// far back as the lookback and keep intervals of the same length. Null without a lookback.
-    /// </summary>
-    private RequestWindows? WindowsFor(Answer answer, RequestWindows? windows)
-    {
-        if (_options.Lookback is not { } lookback)
-        {
-            return null;
-        }
-
-        var histograms = answer.Histograms!;
-        if (histograms.Lookback + histograms.Interval < lookback)
-        {
-            throw new InvalidDataException(
-                $"The instance {answer.Name} keeps {histograms.Lookback} of windows; the source asks for {lookback}. Lower Lookback, or keep "
-                    + $"more intervals on the instances (HttpMetricsCollectorOptions.WindowIntervalCount).");
-        }
-
-        windows ??= new RequestWindows(histograms.Interval, (int)Math.Ceiling(lookback / histograms.Interval) + 1, _time, trackLatency: true,
-            histograms.Series.Count == 0 ? 3 : histograms.Series[0].SignificantDigits);
-        if (histograms.Interval != windows.Interval)
-        {
-            throw new InvalidDataException(
-                $"The instance {answer.Name} keeps windows of {histograms.Interval}, another instance {windows.Interval}: set the same "
-                    + $"WindowInterval on every instance.");
-        }
-
-        return windows;
-    }
-
-    /// <summary>Whether a series is the one the source reads: every request, or the endpoints matching the method and route.</summary>
-    private bool Selected(InstanceSeries series)
-        => _options.Method is null && _options.Route is null
-            ? series.IsTotal
-            : !series.IsTotal && (_options.Method is null || string.Equals(series.Method, _options.Method, StringComparison.OrdinalIgnoreCase))
-                && (_options.Route is null || string.Equals(series.Route, _options.Route, StringComparison.Ordinal));
 
     private string Mask(string text) => IO.Redaction.Redact(text, _secretForms)!;
 
