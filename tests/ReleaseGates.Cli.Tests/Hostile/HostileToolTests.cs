@@ -45,7 +45,7 @@ public sealed partial class HostileToolTests : IDisposable
     {
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         using var error = new StringWriter(CultureInfo.InvariantCulture);
-        var run = CommandLine.RunAsync(args, output, error, name => name is "GITHUB_ACTIONS" or "GITHUB_STEP_SUMMARY" ? null : Environment.GetEnvironmentVariable(name));
+        var run = CommandLine.RunAsync(args, output, error, Variable);
         int exit;
         try
         {
@@ -66,6 +66,20 @@ public sealed partial class HostileToolTests : IDisposable
         Assert.False(StackTrace().IsMatch(output + error), $"crash: {what}: a stack trace\n{error}");
         Assert.DoesNotContain("release-gates failed", error, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// The tool's environment: no CI runner, and the variables the docs' examples refer to, so that those examples
+    /// validate and are evaluated instead of always failing on an unset reference; their credentials are the test's
+    /// secret, which no output may show.
+    /// </summary>
+    private static string? Variable(string name) => name switch
+    {
+        "GITHUB_ACTIONS" or "GITHUB_STEP_SUMMARY" => null,
+        "RELEASE_VERSION" => "2.4.0",
+        "API_TOKEN" or "FLEET_TOKEN" or "PROM_TOKEN" or "TOKEN" => Secret,
+        "DATABASE_URL" => $"Host=127.0.0.1;Port=1;Database=app;Username=app;Password={Secret};Timeout=2",
+        _ => Environment.GetEnvironmentVariable(name),
+    };
 
     private static void AssertNoLeak(string what, params string[] texts)
     {
@@ -207,7 +221,7 @@ public sealed partial class HostileToolTests : IDisposable
 
         var random = new Random(31);
         var (validated, evaluated, problems) = (0, 0, 0);
-        for (var i = 0; i < 240; i++)
+        for (var i = 0; i < 320; i++)
         {
             var seed = seeds[i % seeds.Count];
             var mutated = Mutate(seed, random);
