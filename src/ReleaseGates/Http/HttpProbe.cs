@@ -218,7 +218,7 @@ internal sealed class HttpProbe : IDisposable
                 var r = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
                 try
                 {
-                    (content, truncated) = await ReadCappedAsync(r, _options.MaximumBodyBytes, token).ConfigureAwait(false);
+                    (content, truncated) = await IO.HttpBody.ReadCappedAsync(r.Content, _options.MaximumBodyBytes, token).ConfigureAwait(false);
                 }
                 catch
                 {
@@ -230,26 +230,6 @@ internal sealed class HttpProbe : IDisposable
             },
             cancellationToken).ConfigureAwait(false);
         return (response, content, truncated);
-    }
-
-    private static async Task<(byte[] Body, bool Truncated)> ReadCappedAsync(HttpResponseMessage response, int cap, CancellationToken cancellationToken)
-    {
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            var buffer = new byte[Math.Min(cap + 1, 81920)];
-            using var memory = new MemoryStream();
-            int read;
-            while (memory.Length <= cap && (read = await stream.ReadAsync(buffer.AsMemory(0,
-                (int)Math.Min(buffer.Length, cap + 1 - memory.Length)), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                memory.Write(buffer, 0, read);
-            }
-
-            var truncated = memory.Length > cap;
-            var bytes = memory.ToArray();
-            return (truncated ? bytes[..cap] : bytes, truncated);
-        }
     }
 
     private static Dictionary<string, IReadOnlyList<string>> Collect(HttpResponseMessage response)

@@ -92,8 +92,9 @@ internal sealed class FleetRequestMetrics
             })).ConfigureAwait(false);
         }
 
-        // Merged once every answer is in, one partial merge per processor: merging inside the fetches would hold
-        // thread-pool threads on the partials' locks while the other fetches wait for a thread.
+        // Checked, then merged once every answer is in, one partial merge per processor: merging inside the fetches would
+        // hold thread-pool threads on the partials' locks while the other fetches wait for a thread.
+        var needed = CheckAnswered(instances.Count, answers);
         var merge = new FleetMerge(_options, _time);
         InParallel(merge.Partitions, answers.Length, i =>
         {
@@ -102,7 +103,7 @@ internal sealed class FleetRequestMetrics
                 merge.Add(i, answers[i].Name, histograms);
             }
         });
-        return Result(instances.Count, answers, merge);
+        return Result(instances.Count, needed, answers, merge);
     }
 
     /// <summary>The instances' histogram URLs: the list, or the active targets of the job in Prometheus.</summary>
@@ -181,7 +182,12 @@ internal sealed class FleetRequestMetrics
         byte[] body;
         try
         {
-            body = await ReadCappedAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            (body, var truncated) = await IO.HttpBody.ReadCappedAsync(response.Content, _options.MaximumResponseBytes, cancellationToken)
+                .ConfigureAwait(false);
+            if (truncated)
+            {
+                return Answer.Missing(name, $"the answer is longer than the {_options.MaximumResponseBytes} bytes allowed (MaximumResponseBytes)");
+            }
         }
         catch (HttpRequestException ex)
         {
@@ -196,40 +202,6 @@ internal sealed class FleetRequestMetrics
         return new Answer(name, InstanceHistograms.Read(body, $"The instance {name}"), null);
     }
 
-    private async Task<byte[]> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        var limit = _options.MaximumResponseBytes;
-        if (content.Headers.ContentLength is { } length)
-        {
-            if (length > limit)
-            {
-                throw new IOException($"the answer has {length} bytes, more than the {limit} allowed (MaximumResponseBytes)");
-            }
-
-            // The common case: the length is known and within the limit, and the body is read into one array of that size.
-            return await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var chunked = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (chunked.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16384];
-            int read;
-            while ((read = await chunked.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > limit)
-                {
-                    throw new IOException($"the answer is longer than the {limit} bytes allowed (MaximumResponseBytes)");
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            return buffer.ToArray();
-        }
-    }
-
     /// <summary>The merge of documents already fetched, named by their instance URLs, in parallel: what a read does besides its requests (benchmarks).</summary>
     internal RequestMetrics Merge(IReadOnlyList<Uri> instances, IReadOnlyList<byte[]> documents)
     {
@@ -241,7 +213,7 @@ internal sealed class FleetRequestMetrics
             answers[i] = new Answer(name, InstanceHistograms.Read(documents[i], name), null);
             merge.Add(i, name, answers[i].Histograms!);
         });
-        return Result(instances.Count, answers, merge);
+        return Result(instances.Count, CheckAnswered(instances.Count, answers), answers, merge);
     }
 
     /// <summary>
@@ -267,12 +239,11 @@ internal sealed class FleetRequestMetrics
         }
     }
 
-    /// <summary>The fleet's metrics from the merge, or an exception when too few instances answered or one answered twice.</summary>
-    private RequestMetrics Result(int instances, Answer[] answers, FleetMerge merge)
+    /// <summary>The fleet's metrics from the merge, with how many answered and a warning for each instance that did not.</summary>
+    private static RequestMetrics Result(int instances, int needed, Answer[] answers, FleetMerge merge)
     {
-        var answered = answers.Where(a => a.Histograms is not null).ToList();
+        var answered = answers.Count(a => a.Histograms is not null);
         var missing = answers.Where(a => a.Histograms is null).ToList();
-        var needed = CheckAnswered(instances, answered, missing);
         var (latency, total, errors, windows) = merge.Result();
         return new RequestMetrics
         {
@@ -280,10 +251,10 @@ internal sealed class FleetRequestMetrics
             Total = total,
             Errors = errors,
             Windows = windows,
-            SourceMeasurements = [new("instances-answered", answered.Count, MetricUnit.Count) { Target = $"of {instances} instances" }],
+            SourceMeasurements = [new("instances-answered", answered, MetricUnit.Count) { Target = $"of {instances} instances" }],
             SourceFindings = [.. missing.Select(m => new Finding(FleetConstants.InstanceMissing, FindingSeverity.Warning,
                 $"The instance {m.Name} did not answer ({m.Problem}): its requests are not in the fleet's numbers "
-                    + $"({answered.Count} of {instances} instances answered, at least {needed} required).") { Target = m.Name })],
+                    + $"({answered} of {instances} instances answered, at least {needed} required).") { Target = m.Name })],
         };
     }
 
@@ -291,8 +262,10 @@ internal sealed class FleetRequestMetrics
     /// How many instances must answer; an exception naming those that did not when fewer did, or naming the instance that
     /// answered twice (under two URLs), whose requests would otherwise be counted twice.
     /// </summary>
-    private int CheckAnswered(int instances, List<Answer> answered, List<Answer> missing)
+    private int CheckAnswered(int instances, Answer[] answers)
     {
+        var answered = answers.Where(a => a.Histograms is not null).ToList();
+        var missing = answers.Where(a => a.Histograms is null).ToList();
         var needed = (int)Math.Ceiling(_options.MinimumAnsweredShare * instances - 1e-9);
         if (answered.Count < needed)
         {
