@@ -36,7 +36,8 @@ if (args.Contains("--quick-capture"))
 
 if (args.Contains("--quick-fleet"))
 {
-    Quick.RunFleet();
+    var shape = args.SkipWhile(a => a != "--quick-fleet").Skip(1).Take(2).Select(int.Parse).ToArray();
+    Quick.RunFleet(shape.Length > 0 ? shape[0] : 100, shape.Length > 1 ? shape[1] : 100_000);
     return;
 }
 

@@ -25,15 +25,15 @@ public static class Quick
         }
     }
 
-    public static void RunFleet()
+    public static void RunFleet(int count = 100, int values = 100_000)
     {
         var all = BenchmarkData.Nanoseconds(BenchmarkData.DataSet.LogNormal);
-        var instances = new byte[100][];
-        var decoded = new ReleaseGates.Metrics.LatencyHistogram[100];
-        for (var i = 0; i < 100; i++)
+        var instances = new byte[count][];
+        var decoded = new ReleaseGates.Metrics.LatencyHistogram[count];
+        for (var i = 0; i < count; i++)
         {
             var h = new ReleaseGates.Metrics.LatencyHistogram();
-            foreach (var v in all.AsSpan(i * 100_000, 100_000))
+            foreach (var v in all.AsSpan(i * values, values))
             {
                 h.Record(v);
             }
@@ -42,6 +42,18 @@ public static class Quick
         }
 
         var fleet = new ReleaseGates.Metrics.LatencyHistogram();
+        for (var r = 0; r < 5; r++)
+        {
+            var same = System.Diagnostics.Stopwatch.StartNew();
+            for (var k = 0; k < 100_000; k++)
+            {
+                fleet.AddSerialized(instances[0]);
+            }
+
+            Console.WriteLine($"same histogram: {same.Elapsed.TotalNanoseconds / 100_000:0} ns per AddSerialized");
+            fleet.Reset();
+        }
+
         var one = ReleaseGates.Metrics.LatencyHistogram.FromByteArray(instances[0]);
         var buckets = one.Buckets().ToList();
         Console.WriteLine($"non-empty buckets {buckets.Count}, count ≤ 15: {buckets.Count(b => b.Count <= 15)}");
@@ -49,7 +61,7 @@ public static class Quick
         for (var round = 0; round < 400; round++)
         {
             var sw = System.Diagnostics.Stopwatch.StartNew();
-            for (var i = 0; i < 100; i++)
+            for (var i = 0; i < count; i++)
             {
                 decoded[i] = ReleaseGates.Metrics.LatencyHistogram.FromByteArray(instances[i]);
             }

@@ -116,13 +116,13 @@ internal sealed record InstanceHistograms(
     /// Reads an instance's document; anything else (not JSON, another shape, a newer format, counts that contradict each
     /// other) is a <see cref="FormatException"/> naming <paramref name="source"/> and the field.
     /// </summary>
-    public static InstanceHistograms Read(ReadOnlySpan<byte> utf8, string source)
+    public static InstanceHistograms Read(ReadOnlyMemory<byte> utf8, string source)
     {
         JsonDocument document;
         try
         {
-            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 8 });
-            document = JsonDocument.ParseValue(ref reader);
+            // Parsed in place, not copied: every value read is copied out before the document is disposed.
+            document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = 8 });
         }
         catch (JsonException ex)
         {

@@ -76,31 +76,55 @@ public sealed partial class LatencyHistogram
     /// <exception cref="ArgumentException">The data's precision or range differs from this histogram's.</exception>
     public void AddSerialized(ReadOnlySpan<byte> data)
     {
-        // Decoded in full and checked before anything is added, so bad data never leaves a half-merged histogram.
+        var pos = ReadVersion(data);
+        var header = ReadHeaderFields(data, ref pos);
+        if (header.Digits != SignificantDigits || header.Highest != HighestTrackableValue)
+        {
+            throw new ArgumentException(
+                $"Cannot add a histogram with {header.Digits} digits up to {header.Highest} ns to one with {SignificantDigits} digits up to {HighestTrackableValue} ns.",
+                nameof(data));
+        }
+
+        if (data[SerialMagic.Length] == SerialFormatVersion)
+        {
+            // Decoded straight into this histogram's cells; bad data found on the way is taken back out before the throw.
+            AddPacked(data, pos, header);
+            return;
+        }
+
+        // Format 1: decoded in full and checked before anything is added, so bad data never leaves a half-merged histogram.
         var decoded = Read(data, _decodeScratch);
         Add(decoded);
         _decodeScratch = decoded;
     }
 
-    private static LatencyHistogram Read(ReadOnlySpan<byte> data, LatencyHistogram? reuse)
+    /// <summary>Checks the magic and the version byte; returns the position of the digits byte.</summary>
+    private static int ReadVersion(ReadOnlySpan<byte> data)
     {
         if (data.Length < SerialMagic.Length + 2 || !data[..SerialMagic.Length].SequenceEqual(SerialMagic))
         {
             throw new FormatException("Not a serialized LatencyHistogram: the header 'RGH' is missing.");
         }
 
-        var pos = SerialMagic.Length;
-        var version = data[pos++];
+        var version = data[SerialMagic.Length];
         if (version is not (LegacyFormatVersion or SerialFormatVersion))
         {
             throw new FormatException($"Unsupported LatencyHistogram format version {version}: this version reads formats {LegacyFormatVersion} and {SerialFormatVersion}.");
         }
 
+        return SerialMagic.Length + 1;
+    }
+
+    private static LatencyHistogram Read(ReadOnlySpan<byte> data, LatencyHistogram? reuse)
+    {
+        var pos = ReadVersion(data);
+        var version = data[SerialMagic.Length];
         var histogram = ReadHeader(data, ref pos, reuse);
         var (bucketTotal, lowest, highestIndex) = version == LegacyFormatVersion
             ? histogram.ReadGapCountBuckets(data, ref pos)
             : histogram.ReadPackedBuckets(data, ref pos);
-        if (lowest >= 0 && !histogram.AgreesWithBuckets(lowest, highestIndex))
+        var hot = histogram._hot;
+        if (lowest >= 0 && !histogram.AgreesWithBuckets(lowest, highestIndex, hot.Min, hot.Max, hot.Sum, hot.Count, histogram._aboveRange))
         {
             throw new FormatException($"Invalid LatencyHistogram data: min {histogram._hot.Min} ns, max {histogram._hot.Max} ns and sum {histogram._hot.Sum} ns do not agree with the buckets recorded.");
         }
@@ -144,8 +168,24 @@ public sealed partial class LatencyHistogram
     private ulong[] Header() => [(ulong)HighestTrackableValue, (ulong)_hot.Count, (ulong)_hot.Sum, (ulong)Min, (ulong)_hot.Max,
         (ulong)_aboveRange, (ulong)_invalid];
 
-    /// <summary>Reads the digits byte and the header fields both formats share, and checks them against each other.</summary>
+    /// <summary>Reads the header into a new or reused histogram, cleared first.</summary>
     private static LatencyHistogram ReadHeader(ReadOnlySpan<byte> data, ref int pos, LatencyHistogram? reuse)
+    {
+        var header = ReadHeaderFields(data, ref pos);
+        var histogram = reuse is not null && reuse.SignificantDigits == header.Digits && reuse.HighestTrackableValue == header.Highest
+            ? reuse
+            : new LatencyHistogram(header.Digits, TimeSpan.FromTicks(header.Highest / 100));
+        histogram.Reset();
+        histogram._hot.Count = header.Count;
+        histogram._hot.Sum = header.Sum;
+        histogram.SetExtremes(header.Count == 0 ? long.MaxValue : header.Min, header.Max);
+        histogram._aboveRange = header.AboveRange;
+        histogram._invalid = header.Invalid;
+        return histogram;
+    }
+
+    /// <summary>Reads the digits byte and the header fields both formats share, and checks them against each other.</summary>
+    private static SerialHeader ReadHeaderFields(ReadOnlySpan<byte> data, ref int pos)
     {
         int digits = data[pos++];
         if (digits is < 1 or > 5)
@@ -161,28 +201,27 @@ public sealed partial class LatencyHistogram
             throw new FormatException($"Invalid LatencyHistogram data: highest trackable value {highest} ns is not a whole number of 100 ns ticks between 100 ns and {long.MaxValue / 100 * 100} ns.");
         }
 
-        var histogram = reuse is not null && reuse.SignificantDigits == digits && reuse.HighestTrackableValue == highest
-            ? reuse
-            : new LatencyHistogram(digits, TimeSpan.FromTicks(highest / 100));
-        histogram.Reset();
-        histogram._hot.Count = ReadNonNegative(data, ref pos, SerialField.Count);
-        histogram._hot.Sum = ReadNonNegative(data, ref pos, SerialField.Sum);
+        var count = ReadNonNegative(data, ref pos, SerialField.Count);
+        var sum = ReadNonNegative(data, ref pos, SerialField.Sum);
         var min = ReadNonNegative(data, ref pos, SerialField.Min);
-        histogram.SetExtremes(histogram._hot.Count == 0 ? long.MaxValue : min, ReadNonNegative(data, ref pos, SerialField.Max));
-        histogram._aboveRange = ReadNonNegative(data, ref pos, SerialField.CountAboveRange);
-        histogram._invalid = ReadNonNegative(data, ref pos, SerialField.InvalidCount);
-        if (histogram._hot.Count == 0 ? min != 0 || histogram._hot.Max != 0 || histogram._hot.Sum != 0 : min > histogram._hot.Max)
+        var max = ReadNonNegative(data, ref pos, SerialField.Max);
+        var header = new SerialHeader(digits, highest, count, sum, min, max, ReadNonNegative(data, ref pos, SerialField.CountAboveRange),
+            ReadNonNegative(data, ref pos, SerialField.InvalidCount));
+        if (count == 0 ? min != 0 || max != 0 || sum != 0 : min > max)
         {
-            throw new FormatException($"Invalid LatencyHistogram data: min {min}, max {histogram._hot.Max} and sum {histogram._hot.Sum} do not fit a count of {histogram._hot.Count}.");
+            throw new FormatException($"Invalid LatencyHistogram data: min {min}, max {max} and sum {sum} do not fit a count of {count}.");
         }
 
-        if ((histogram._aboveRange > 0) != (histogram._hot.Max > highest))
+        if ((header.AboveRange > 0) != (max > highest))
         {
-            throw new FormatException($"Invalid LatencyHistogram data: {histogram._aboveRange} values above range, but the max is {histogram._hot.Max} ns against a range of {highest} ns.");
+            throw new FormatException($"Invalid LatencyHistogram data: {header.AboveRange} values above range, but the max is {max} ns against a range of {highest} ns.");
         }
 
-        return histogram;
+        return header;
     }
+
+    /// <summary>The header fields of the binary form, as read and checked against each other.</summary>
+    private readonly record struct SerialHeader(int Digits, long Highest, long Count, long Sum, long Min, long Max, long AboveRange, long Invalid);
 
     /// <summary>Format 1's buckets: a count of buckets, then varint (index gap, count) pairs.</summary>
     private (long Total, int Lowest, int Highest) ReadGapCountBuckets(ReadOnlySpan<byte> data, ref int pos)

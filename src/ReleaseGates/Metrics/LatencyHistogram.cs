@@ -371,25 +371,25 @@ public sealed partial class LatencyHistogram
     }
 
     /// <summary>Whether the exact min, max and sum read from serialized data can belong to the buckets read with them.</summary>
-    private bool AgreesWithBuckets(int lowestIndex, int highestIndex)
+    private bool AgreesWithBuckets(int lowestIndex, int highestIndex, long min, long max, long sum, long count, long aboveRange)
     {
         var (low, width) = BucketRange(lowestIndex);
-        if (_hot.Min < low || _hot.Min > low + width - 1)
+        if (min < low || min > low + width - 1)
         {
             return false;
         }
 
         (low, width) = BucketRange(highestIndex);
-        if (_aboveRange == 0 && (_hot.Max < low || _hot.Max > low + width - 1))
+        if (aboveRange == 0 && (max < low || max > low + width - 1))
         {
             return false;
         }
 
         // The sum lies between count × min and count × max; a saturated sum only says that count × max reached long.MaxValue.
-        var count = (double)_hot.Count;
-        return IsSumSaturated
-            ? count * _hot.Max * (1 + 1e-12) >= long.MaxValue
-            : _hot.Sum >= count * _hot.Min * (1 - 1e-12) && _hot.Sum <= count * _hot.Max * (1 + 1e-12);
+        var n = (double)count;
+        return sum == long.MaxValue
+            ? n * max * (1 + 1e-12) >= long.MaxValue
+            : sum >= n * min * (1 - 1e-12) && sum <= n * max * (1 + 1e-12);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

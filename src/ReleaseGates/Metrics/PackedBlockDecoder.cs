@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -11,7 +12,7 @@ namespace ReleaseGates.Metrics;
 /// a per-lane shift, un-zig-zagged and prefix-summed in the vector. A block that needs more care (a count outside
 /// 0..65,535, a width above <see cref="MaximumWidth"/>) is left to the scalar reader.
 /// </summary>
-internal static class PackedBlockDecoder
+internal static partial class PackedBlockDecoder
 {
     /// <summary>The widest block decoded here: a value's bits then lie within four bytes at any bit offset.</summary>
     public const int MaximumWidth = 24;
@@ -54,6 +55,8 @@ internal static class PackedBlockDecoder
                 };
             }
         }
+
+        BuildWideTables();
     }
 
     /// <summary>Whether this processor runs the vector decoder; the scalar reader decodes every block otherwise.</summary>
@@ -131,12 +134,108 @@ internal static class PackedBlockDecoder
             }
 
             total += blockTotal;
-            at += 1 + (Values * width / 8);
+            at += 1 + (2 * width);
         }
 
         pos = at;
         previous = carry.ToScalar();
         return done;
+    }
+
+    /// <summary>
+    /// Like <see cref="DecodeBlocks"/>, but adds each block's counts to the cells of <paramref name="target"/>, and stops
+    /// also before a block that would take a cell above 65,535 (the scalar reader carries it). A block is added only when
+    /// it is decoded and checked in full, so the cells hold whole blocks when this returns.
+    /// </summary>
+    /// <param name="data">The serialized histogram.</param>
+    /// <param name="pos">The first block's width byte; moved past the blocks added.</param>
+    /// <param name="target">The cells to add to; only whole blocks of 16 are added.</param>
+    /// <param name="previous">The count before the first block, at most 65,535; becomes the last count decoded.</param>
+    /// <param name="total">The running total, plus every count added.</param>
+    /// <param name="limit">The most the total may reach: the caller checks it once more, as the 512-bit way checks it only at its end.</param>
+    /// <returns>The cells added to, a multiple of 16.</returns>
+    public static int DecodeAddBlocks(ReadOnlySpan<byte> data, ref int pos, Span<ushort> target, ref uint previous, ref ulong total, ulong limit)
+    {
+        // What the 512-bit way leaves (a wide block, the last 64 bytes, a cell that would pass 65,535) goes on 128 bits at a time.
+        var done = DecodeAddBlocksWide(data, ref pos, target, ref previous, ref total);
+        return total > limit ? done : done + DecodeAddBlocksNarrow(data, ref pos, target[done..], ref previous, ref total, limit);
+    }
+
+    /// <summary>The 128-bit part of <see cref="DecodeAddBlocks"/>: 0 where the processor has no AVX2.</summary>
+    internal static int DecodeAddBlocksNarrow(ReadOnlySpan<byte> data, ref int pos, Span<ushort> target, ref uint previous, ref ulong total, ulong limit)
+    {
+        if (!Avx2.IsSupported || previous > ushort.MaxValue)
+        {
+            return 0;
+        }
+
+        ref var bytes = ref MemoryMarshal.GetReference(data);
+        ref var cells = ref MemoryMarshal.GetReference(target);
+        var carry = Vector128.Create(previous);
+        var done = 0;
+        var at = pos;
+        for (; done + Values <= target.Length && at < data.Length; done += Values)
+        {
+            uint width = Unsafe.Add(ref bytes, at);
+            if (width == 0 && carry.ToScalar() == 0)
+            {
+                // An empty stretch: nothing to add.
+                at++;
+                continue;
+            }
+
+            if (width > MaximumWidth || at + 1 + ReadableBytes((int)width) > data.Length
+                || !DecodeAddOne(ref Unsafe.Add(ref bytes, at + 1), (int)width, ref carry, ref Unsafe.Add(ref cells, done), limit - total, out var blockTotal))
+            {
+                break;
+            }
+
+            total += blockTotal;
+            at += 1 + (2 * (int)width);
+        }
+
+        pos = at;
+        previous = carry.ToScalar();
+        return done;
+    }
+
+    /// <summary>
+    /// One block added to <paramref name="cells"/> when its counts fit a cell, add up to at most <paramref name="room"/>,
+    /// and no sum passes 65,535; nothing is written otherwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool DecodeAddOne(ref byte bytes, int width, ref Vector128<uint> carry, ref ushort cells, ulong room, out uint blockTotal)
+    {
+        var mask = Vector128.Create((uint)((1UL << width) - 1));
+        var last = carry;
+        ref var layout = ref Layouts[width * Lanes];
+        var q0 = Quarter(ref bytes, in layout, mask, ref last);
+        var q1 = Quarter(ref bytes, in Unsafe.Add(ref layout, 1), mask, ref last);
+        var q2 = Quarter(ref bytes, in Unsafe.Add(ref layout, 2), mask, ref last);
+        var q3 = Quarter(ref bytes, in Unsafe.Add(ref layout, 3), mask, ref last);
+        blockTotal = 0;
+        if (((q0 | q1 | q2 | q3) & Vector128.Create(0xFFFF_0000u)) != Vector128<uint>.Zero)
+        {
+            return false;
+        }
+
+        var low = Sse41.PackUnsignedSaturate(q0.AsInt32(), q1.AsInt32());
+        var high = Sse41.PackUnsignedSaturate(q2.AsInt32(), q3.AsInt32());
+        var before0 = Vector128.LoadUnsafe(ref cells);
+        var before1 = Vector128.LoadUnsafe(ref cells, Values / 2);
+        var sum0 = before0 + low;
+        var sum1 = before1 + high;
+        var sum = Vector128.Sum(q0 + q1 + q2 + q3);
+        if (sum > room || ((Vector128.LessThan(sum0, before0) | Vector128.LessThan(sum1, before1)) != Vector128<ushort>.Zero))
+        {
+            return false;
+        }
+
+        sum0.StoreUnsafe(ref cells);
+        sum1.StoreUnsafe(ref cells, Values / 2);
+        blockTotal = sum;
+        carry = last;
+        return true;
     }
 
     /// <summary>One block: its counts into <paramref name="cells"/> when they all fit a cell; the carry becomes its last count.</summary>

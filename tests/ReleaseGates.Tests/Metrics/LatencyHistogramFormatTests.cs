@@ -249,4 +249,157 @@ public class LatencyHistogramFormatTests
         before.Add(Instance(7, 10));
         AssertSame(before, merged);
     }
+
+    /// <summary>Format 2 taken apart: the seven header values, the first index, the cell count and the blocks' bytes.</summary>
+    private sealed record Parts(long[] Header, long FirstIndex, long Cells, byte[] Blocks)
+    {
+        public static Parts Of(byte[] bytes)
+        {
+            var pos = 5;
+            var values = new long[9];
+            for (var i = 0; i < values.Length; i++)
+            {
+                long value = 0;
+                for (var shift = 0; ; shift += 7)
+                {
+                    var b = bytes[pos++];
+                    value |= (long)(b & 0x7F) << shift;
+                    if (b < 0x80)
+                    {
+                        break;
+                    }
+                }
+
+                values[i] = value;
+            }
+
+            return new Parts(values[..7], values[7], values[8], bytes[pos..]);
+        }
+
+        public byte[] ToBytes()
+        {
+            var bytes = new List<byte> { (byte)'R', (byte)'G', (byte)'H', 2, 3 };
+            foreach (var value in Header.Append(FirstIndex).Append(Cells))
+            {
+                var v = (ulong)value;
+                while (v >= 0x80)
+                {
+                    bytes.Add((byte)(v | 0x80));
+                    v >>= 7;
+                }
+
+                bytes.Add((byte)v);
+            }
+
+            return [.. bytes, .. Blocks];
+        }
+
+        /// <summary>The position in <see cref="Blocks"/> of a byte of packed values (not a width byte) in the middle block.</summary>
+        public int MiddlePayloadByte()
+        {
+            var pos = 0;
+            var blocks = (int)((Cells + 15) / 16);
+            for (var b = 0; b < blocks; b++)
+            {
+                var width = Blocks[pos];
+                if (b >= blocks / 2 && width > 0)
+                {
+                    return pos + 1;
+                }
+
+                pos += 1 + ((Math.Min(16, (int)Cells - (b * 16)) * width) + 7) / 8;
+            }
+
+            throw new InvalidOperationException("No block with values after the middle.");
+        }
+    }
+
+    [Fact]
+    public void AddSerialized_gives_what_decoding_and_adding_gives_for_random_histograms_and_cells_about_to_overflow()
+    {
+        var rng = new Random(2026_12_06);
+        var merged = new LatencyHistogram();
+        var expected = new LatencyHistogram();
+
+        // Cells that hold almost 65,536 already, so that adding to them carries.
+        merged.Record(1_000_000, 65_530);
+        expected.Record(1_000_000, 65_530);
+        for (var round = 0; round < 120; round++)
+        {
+            var instance = new LatencyHistogram();
+            var values = rng.Next(4) switch { 0 => 0, 1 => rng.Next(1, 20), 2 => rng.Next(100, 3_000), _ => rng.Next(10_000, 60_000) };
+            var median = Math.Exp(rng.NextDouble() * 10) * 1_000;
+            for (var i = 0; i < values; i++)
+            {
+                var u = 1 - rng.NextDouble();
+                instance.Record((long)(median * Math.Exp(Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * rng.NextDouble()))));
+            }
+
+            if (rng.Next(5) == 0)
+            {
+                instance.Record(1_000_000, rng.Next(1, 200_000));   // a count above a cell's 65,535, and next to the full cells
+            }
+
+            if (rng.Next(8) == 0)
+            {
+                instance.Record(TimeSpan.FromHours(2));             // above the range
+            }
+
+            var bytes = instance.ToByteArray();
+            merged.AddSerialized(bytes);
+            expected.Add(LatencyHistogram.FromByteArray(bytes));
+        }
+
+        AssertSame(expected, merged);
+    }
+
+    public static TheoryData<string> Corruptions => ["min outside the lowest bucket", "count below the buckets' total", "a byte after the last block",
+        "a changed value in the middle block"];
+
+    [Theory]
+    [MemberData(nameof(Corruptions))]
+    public void AddSerialized_takes_back_what_it_added_when_the_data_turns_out_bad_after_the_blocks(string corruption)
+    {
+        var merged = new LatencyHistogram();
+        merged.Record(1_000_000, 65_530);
+        merged.AddSerialized(Instance(11, 5_000).ToByteArray());
+        var before = merged.Copy();
+        var parts = Parts.Of(Instance(12, 20_000, wideCount: 100_000).ToByteArray());
+        var bad = corruption switch
+        {
+            "min outside the lowest bucket" => (parts with { Header = [.. parts.Header[..3], parts.Header[4], .. parts.Header[4..]] }).ToBytes(),
+            "count below the buckets' total" => (parts with { Header = [parts.Header[0], parts.Header[1] - 1, .. parts.Header[2..]] }).ToBytes(),
+            "a byte after the last block" => [.. parts.ToBytes(), 0],
+            _ => Corrupt(parts),
+        };
+
+        Assert.Throws<FormatException>(() => LatencyHistogram.FromByteArray(bad));
+        Assert.Throws<FormatException>(() => merged.AddSerialized(bad));
+
+        AssertSame(before, merged);
+    }
+
+    private static byte[] Corrupt(Parts parts)
+    {
+        var blocks = (byte[])parts.Blocks.Clone();
+        blocks[parts.MiddlePayloadByte()] ^= 1;
+        return (parts with { Blocks = blocks }).ToBytes();
+    }
+
+    [Fact]
+    public void AddSerialized_reads_data_that_starts_with_empty_cells_as_FromByteArray_does()
+    {
+        // Not what this library writes (it starts at the first non-empty cell), but what the format allows.
+        var parts = Parts.Of(Instance(13, 2_000).ToByteArray());
+        var padded = (parts with { FirstIndex = parts.FirstIndex - 32, Cells = parts.Cells + 32, Blocks = [0, 0, .. parts.Blocks] }).ToBytes();
+        var merged = new LatencyHistogram();
+        merged.Record(2_000_000);
+        var expected = merged.Copy();
+
+        merged.AddSerialized(padded);
+        expected.Add(LatencyHistogram.FromByteArray(padded));
+
+        AssertSame(expected, merged);
+        Assert.Equal(Instance(13, 2_000).Min, LatencyHistogram.FromByteArray(padded).Min);
+    }
 }

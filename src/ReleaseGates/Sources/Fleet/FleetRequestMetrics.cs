@@ -101,6 +101,7 @@ internal sealed class FleetRequestMetrics
             if (answers[i].Histograms is { } histograms)
             {
                 merge.Add(i, answers[i].Name, histograms);
+                answers[i] = answers[i].Merged();
             }
         });
         return Result(instances.Count, needed, answers, merge);
@@ -210,8 +211,9 @@ internal sealed class FleetRequestMetrics
         InParallel(merge.Partitions, documents.Count, i =>
         {
             var name = Authority(instances[i]);
-            answers[i] = new Answer(name, InstanceHistograms.Read(documents[i], name), null);
-            merge.Add(i, name, answers[i].Histograms!);
+            var histograms = InstanceHistograms.Read(documents[i], name);
+            merge.Add(i, name, histograms);
+            answers[i] = new Answer(name, histograms, null).Merged();
         });
         return Result(instances.Count, CheckAnswered(instances.Count, answers), answers, merge);
     }
@@ -294,5 +296,8 @@ internal sealed class FleetRequestMetrics
     private sealed record Answer(string Name, InstanceHistograms? Histograms, string? Problem)
     {
         public static Answer Missing(string name, string problem) => new(name, null, problem);
+
+        /// <summary>This answer without its series, once they are merged: only the instance's identity is read after that, and the bytes die young.</summary>
+        public Answer Merged() => this with { Histograms = Histograms! with { Series = [] } };
     }
 }
