@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Builder;
@@ -15,7 +16,7 @@ namespace ReleaseGates.Benchmarks;
 /// <summary>
 /// A fleet of 1,000 instances read by <see cref="RequestMetricsSource.FromFleet"/>: each instance's document (1,000
 /// log-normal requests over four routes, every request's series as <see cref="HttpMetricsCollector.ExportHistograms"/> writes it for a fleet) served by a
-/// real Kestrel on its own 127.0.0.1 port, fetched in parallel over HTTP and merged (end to end); and the merge alone
+/// real Kestrel on its own 127.0.0.1 port in another process, fetched in parallel over HTTP and merged (end to end); and the merge alone
 /// (reading the 1,000 documents and merging their histograms and counts), without the network.
 /// </summary>
 [MemoryDiagnoser]
@@ -23,7 +24,8 @@ namespace ReleaseGates.Benchmarks;
 public class FleetBenchmarks
 {
     private const int Instances = 1000;
-    private WebApplication? _app;
+    private Process? _servers;
+    private string _directory = "";
     private RequestMetricsSource _source = null!;
     private FleetRequestMetrics _merger = null!;
     private List<Uri> _urls = [];
@@ -52,29 +54,25 @@ public class FleetBenchmarks
 
         _totals = [.. _documents.Select(d => InstanceHistograms.Read(d, "web").Series.Single(x => x.IsTotal).Histogram)];
         Console.WriteLine($"// fleet: documents of {_documents.Average(d => d.Length):0} bytes on average, the every-request histogram {_totals.Average(t => t.Length):0} bytes");
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o =>
-        {
-            for (var i = 0; i < Instances; i++)
-            {
-                o.Listen(IPAddress.Loopback, 0);
-            }
-        });
-        _app = builder.Build();
-        var byPort = new Dictionary<int, byte[]>();
-        _app.MapGet("/releasegates/histograms", async context =>
-        {
-            var body = byPort[context.Connection.LocalPort];
-            context.Response.ContentType = HttpMetricsCollector.HistogramsMediaType;
-            await context.Response.Body.WriteAsync(body);
-        });
-        await _app.StartAsync();
-        var ports = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a).Port).ToList();
+
+        // The instances are another process, as they are in production: their Kestrel heap (a thousand listeners and
+        // connections) must not be collected with the reading process's garbage.
+        _directory = Directory.CreateTempSubdirectory("fleet-documents-").FullName;
         for (var i = 0; i < Instances; i++)
         {
-            byPort[ports[i]] = _documents[i];
-            _urls.Add(new Uri($"http://127.0.0.1:{ports[i]}/releasegates/histograms"));
+            await File.WriteAllBytesAsync(Path.Combine(_directory, $"{i:0000}.json"), _documents[i]);
+        }
+
+        _servers = Process.Start(new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { typeof(FleetBenchmarks).Assembly.Location, "--serve-fleet", _directory },
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+        })!;
+        for (var i = 0; i < Instances; i++)
+        {
+            var line = await _servers.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("The fleet's servers did not start.");
+            _urls.Add(new Uri(line));
         }
 
         var options = new FleetRequestMetricsOptions();
@@ -90,12 +88,55 @@ public class FleetBenchmarks
     }
 
     [GlobalCleanup]
-    public async Task Cleanup()
+    public void Cleanup()
     {
-        if (_app is not null)
+        if (_servers is { HasExited: false })
         {
-            await _app.DisposeAsync();
+            _servers.StandardInput.Close();   // the servers stop when their input ends
+            _servers.WaitForExit(10_000);
         }
+
+        _servers?.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    /// <summary>
+    /// The fleet's servers (<c>--serve-fleet DIR</c>): one Kestrel listening on a loopback port per document in
+    /// <paramref name="directory"/>, each answering its document as <c>MapReleaseGatesHistograms</c> answers; prints the
+    /// URLs in the documents' order, and stops when its standard input ends.
+    /// </summary>
+    public static async Task ServeAsync(string directory)
+    {
+        var documents = Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o =>
+        {
+            foreach (var _ in documents)
+            {
+                o.Listen(IPAddress.Loopback, 0);
+            }
+        });
+        var app = builder.Build();
+        var byPort = new Dictionary<int, byte[]>();
+        app.MapGet("/releasegates/histograms", async context =>
+        {
+            // As MapReleaseGatesHistograms answers: with its length, not chunked.
+            var body = byPort[context.Connection.LocalPort];
+            context.Response.ContentType = HttpMetricsCollector.HistogramsMediaType;
+            context.Response.ContentLength = body.Length;
+            await context.Response.Body.WriteAsync(body);
+        });
+        await app.StartAsync();
+        var ports = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a).Port).ToList();
+        for (var i = 0; i < documents.Count; i++)
+        {
+            byPort[ports[i]] = documents[i];
+            Console.WriteLine($"http://127.0.0.1:{ports[i]}/releasegates/histograms");
+        }
+
+        await Console.In.ReadToEndAsync();
+        await app.StopAsync();
     }
 
     [Benchmark(Description = "fleet: fetch 1,000 instances over HTTP and merge")]

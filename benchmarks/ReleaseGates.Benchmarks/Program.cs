@@ -9,6 +9,12 @@ if (args.Contains("--serve"))
     return;
 }
 
+if (args.Contains("--serve-fleet"))
+{
+    await FleetBenchmarks.ServeAsync(args.SkipWhile(a => a != "--serve-fleet").Skip(1).First());
+    return;
+}
+
 if (args.Contains("--probe-vs-wrk"))
 {
     await ProbeVersusWrk.RunAsync(args.SkipWhile(a => a != "--probe-vs-wrk").Skip(1).FirstOrDefault() is { } s && int.TryParse(s, out var sec) ? sec : 10);

@@ -17,18 +17,26 @@ internal static class HttpBody
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var buffer = new byte[(int)Math.Min(cap + 1, 81920)];
-            using var memory = new MemoryStream();
-            int read;
-            while (memory.Length <= cap && (read = await stream.ReadAsync(buffer.AsMemory(0,
-                (int)Math.Min(buffer.Length, cap + 1 - memory.Length)), cancellationToken).ConfigureAwait(false)) > 0)
+            // A pooled chunk: a thousand instances answering at once must not each cost an 80 KB buffer.
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min(cap + 1, 16_384));
+            try
             {
-                memory.Write(buffer, 0, read);
-            }
+                using var memory = new MemoryStream();
+                int read;
+                while (memory.Length <= cap && (read = await stream.ReadAsync(buffer.AsMemory(0,
+                    (int)Math.Min(buffer.Length, cap + 1 - memory.Length)), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    memory.Write(buffer, 0, read);
+                }
 
-            var truncated = memory.Length > cap;
-            var bytes = memory.ToArray();
-            return (truncated ? bytes[..(int)cap] : bytes, truncated);
+                var truncated = memory.Length > cap;
+                var bytes = memory.ToArray();
+                return (truncated ? bytes[..(int)cap] : bytes, truncated);
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 }

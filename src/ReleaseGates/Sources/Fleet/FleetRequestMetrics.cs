@@ -27,6 +27,7 @@ internal sealed class FleetRequestMetrics
     private readonly PrometheusClient? _prometheus;
     private readonly IReadOnlyList<string> _secretForms;
     private readonly string _query;
+    private ListedUrls? _listed;
 
     public FleetRequestMetrics(FleetRequestMetricsOptions options, TimeProvider time)
     {
@@ -112,7 +113,15 @@ internal sealed class FleetRequestMetrics
     {
         if (_prometheus is null)
         {
-            return [.. _options.Instances.Select(WithQuery)];
+            // The listed URLs with the query, built once for the list as it is (a host may still change the list between reads).
+            var listed = _listed;
+            if (listed is null || !listed.From.SequenceEqual(_options.Instances))
+            {
+                listed = new ListedUrls([.. _options.Instances], [.. _options.Instances.Select(WithQuery)]);
+                _listed = listed;
+            }
+
+            return listed.Urls;
         }
 
         var targets = await _prometheus.TargetsAsync(_options.PrometheusJob!, cancellationToken).ConfigureAwait(false);
@@ -140,7 +149,7 @@ internal sealed class FleetRequestMetrics
                 async token =>
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Get, url);
-                    request.Headers.Accept.ParseAdd(HttpMetricsCollector.HistogramsMediaType);
+                    request.Headers.TryAddWithoutValidation("Accept", HttpMetricsCollector.HistogramsMediaType);
                     foreach (var (header, value) in _options.Headers)
                     {
                         request.Headers.TryAddWithoutValidation(header, value);
@@ -292,6 +301,9 @@ internal sealed class FleetRequestMetrics
     private string Mask(string text) => IO.Redaction.Redact(text, _secretForms)!;
 
     private static string Authority(Uri url) => url.IsAbsoluteUri ? url.GetLeftPart(UriPartial.Authority) : url.ToString();
+
+    /// <summary>The listed instances and their URLs with the query; replaced whole (a reference write), so concurrent reads see one or the other.</summary>
+    private sealed record ListedUrls(Uri[] From, Uri[] Urls);
 
     private sealed record Answer(string Name, InstanceHistograms? Histograms, string? Problem)
     {
