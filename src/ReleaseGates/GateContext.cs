@@ -54,6 +54,23 @@ public sealed class GateContext
     public ILogger Logger { get; }
 
     /// <summary>
+    /// The round of a watch (<see cref="IReleaseGateEvaluator.WatchAsync"/>) this evaluation is, 1 for the first; null
+    /// when the evaluation is not part of a watch.
+    /// </summary>
+    /// <remarks>
+    /// A gate that decides by a confidence interval every round looks at the data again and again, and each look is a
+    /// new chance of a false alarm; with <see cref="WatchRounds"/> it can spend its error rate over the looks, as the
+    /// canary judge does.
+    /// </remarks>
+    public int? WatchRound { get; init; }
+
+    /// <summary>
+    /// The most rounds the watch this evaluation belongs to can run (its count, or the rounds that fit its duration); null
+    /// outside a watch. A watch may stop earlier, at a limit.
+    /// </summary>
+    public int? WatchRounds { get; init; }
+
+    /// <summary>
     /// What this gate measured in the baseline release (its entry in the baseline report, matched by name), or
     /// <see langword="null"/> when no baseline was given or it has no gate of this name.
     /// </summary>

@@ -11,6 +11,9 @@ internal sealed class EvaluationScope(CancellationToken evaluationToken) : IEval
 {
     private readonly ConcurrentDictionary<object, Lazy<Task<object>>> _shared = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>Which round of a watch this evaluation is; null outside a watch.</summary>
+    public WatchLook? Look { get; init; }
+
     /// <summary>
     /// The result of <paramref name="run"/> for <paramref name="key"/>, run once in this evaluation under the evaluation's
     /// token (one gate's timeout does not cancel the run the others wait for); each caller waits with its own token.

@@ -85,11 +85,15 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
 
     public IReadOnlyList<GateRegistration> Registrations => _registrations;
 
-    public async Task<ReleaseReport> EvaluateAsync(EvaluationRequest? request = null, CancellationToken cancellationToken = default)
+    public Task<ReleaseReport> EvaluateAsync(EvaluationRequest? request = null, CancellationToken cancellationToken = default)
+        => EvaluateAsync(request, look: null, cancellationToken);
+
+    /// <summary>One evaluation; <paramref name="look"/> says which round of a watch it is, handed to every gate.</summary>
+    private async Task<ReleaseReport> EvaluateAsync(EvaluationRequest? request, WatchLook? look, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         request?.History?.Validate();
-        var scope = new EvaluationScope(cancellationToken); // what gates share in this evaluation, handed to each
+        var scope = new EvaluationScope(cancellationToken) { Look = look }; // what gates share in this evaluation, handed to each
         var startedAt = _time.GetUtcNow();
         var started = _time.GetTimestamp();
         var selected = Enumerable.Range(0, _registrations.Length)
@@ -263,7 +267,11 @@ internal sealed partial class ReleaseGateEvaluator : IReleaseGateEvaluator
             var gate = registration.Factory(_services)
                 ?? throw new InvalidOperationException($"The factory of gate '{registration.Name}' returned null.");
             var context = new GateContext(
-                registration.Name, _services, _time, _loggerFactory.CreateLogger("ReleaseGates.Gates." + registration.Name), baseline, scope, progress);
+                registration.Name, _services, _time, _loggerFactory.CreateLogger("ReleaseGates.Gates." + registration.Name), baseline, scope, progress)
+            {
+                WatchRound = scope.Look?.Round,
+                WatchRounds = scope.Look?.Rounds,
+            };
             return await _pipelines[index].ExecuteAsync(
                 static (state, token) => state.gate.EvaluateAsync(state.context, token),
                 (gate, context),

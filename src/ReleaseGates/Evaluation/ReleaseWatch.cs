@@ -6,7 +6,7 @@ namespace ReleaseGates;
 /// Evaluates round after round on a fixed schedule and stops at the first limit reached; the final report is the last
 /// round's with the watch's decision and history.
 /// </summary>
-internal sealed class ReleaseWatch(WatchOptions options, TimeProvider time, Func<EvaluationRequest?, CancellationToken, Task<ReleaseReport>> evaluate)
+internal sealed class ReleaseWatch(WatchOptions options, TimeProvider time, Func<EvaluationRequest?, WatchLook?, CancellationToken, Task<ReleaseReport>> evaluate)
 {
     private readonly List<WatchRound> _rounds = [];
     private int _failed;
@@ -59,7 +59,7 @@ internal sealed class ReleaseWatch(WatchOptions options, TimeProvider time, Func
                 await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
             }
 
-            last = await evaluate(options.Request, cancellationToken).ConfigureAwait(false);
+            last = await evaluate(options.Request, new WatchLook(round, PlannedRounds(options)), cancellationToken).ConfigureAwait(false);
             _last = last;
             var record = Record(round, last);
             options.RoundCompleted?.Report(record);
@@ -166,4 +166,17 @@ internal sealed class ReleaseWatch(WatchOptions options, TimeProvider time, Func
     }
 
     private static string Rounds(int n) => n.ToString(CultureInfo.InvariantCulture) + (n == 1 ? " round" : " rounds");
+
+    /// <summary>
+    /// The most rounds the watch can run: its <see cref="WatchOptions.Count"/>, or as many starts as fit its
+    /// <see cref="WatchOptions.Duration"/> (round n starts (n − 1) intervals after the first), whichever is fewer.
+    /// </summary>
+    internal static int PlannedRounds(WatchOptions options)
+    {
+        var byDuration = options.Duration is { } duration ? (long)(duration.Ticks / options.Interval.Ticks) + 1 : long.MaxValue;
+        return (int)Math.Min(Math.Min(options.Count ?? int.MaxValue, byDuration), int.MaxValue);
+    }
 }
+
+/// <summary>Which round of a watch an evaluation is, of how many planned: handed to each gate (<see cref="GateContext.WatchRound"/>).</summary>
+internal readonly record struct WatchLook(int Round, int Rounds);

@@ -156,6 +156,24 @@ public static class DocsSnippets
         gates.AddLatency("fleet-latency", o => { o.Source = RequestMetricsSource.FromFleet(fleet); o.Conditions.Add("p(99) < 300ms"); });
     }
 
+    // docs/gates/canary.md: error rates, canary and stable as label filters on the same Prometheus metric.
+    public static void CanaryErrorRates(IServiceCollection services)
+    {
+        static PrometheusRequestMetricsOptions Track(string track) => new()
+        {
+            Connection = { BaseAddress = new Uri("http://prometheus:9090") },
+            Labels = { ["service_name"] = "orders", ["track"] = track },   // canary and stable: label filters on the same metric
+        };
+
+        services.AddReleaseGates(gates => gates
+            .AddCanary("orders-canary-errors", o =>
+            {
+                o.Baseline = RequestMetricsSource.FromPrometheus(Track("stable"));
+                o.Canary = RequestMetricsSource.FromPrometheus(Track("canary"));
+                o.MaximumErrorRateIncrease = 0.001;   // more than 0.1 percentage points above the baseline is a NO-GO
+            }));
+    }
+
     // docs/rollouts.md: a watch cancelled by the host still yields the rounds it completed.
     public static async Task<ReleaseReport> CancelledWatch(IReleaseGateEvaluator evaluator, CancellationToken stopping)
     {

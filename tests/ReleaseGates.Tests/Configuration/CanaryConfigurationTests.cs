@@ -66,6 +66,6 @@ public sealed class CanaryConfigurationTests : IDisposable
         var json = """{ "gates": { "canary": { "type": "canary", "baseline": { "jMeterJtl": "b.jtl" }, "maximumIncrease": "20ms" } } }""";
         var error = Assert.Throws<ReleaseGatesConfigurationException>(() =>
             ReleaseGate.CreateBuilder().AddFromJson(new MemoryStream(Encoding.UTF8.GetBytes(json)), "releasegates.json", _folder));
-        Assert.Contains("releasegates.json:1:24: gates.canary: Canary is required (a RequestMetricsSource whose latency is a histogram).", error.Problems);
+        Assert.Contains("releasegates.json:1:24: gates.canary: Canary is required (a RequestMetricsSource: a latency histogram to compare latency, error counts to compare error rates).", error.Problems);
     }
 }

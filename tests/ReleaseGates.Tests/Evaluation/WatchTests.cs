@@ -46,6 +46,30 @@ public class WatchTests
     private const GateStatus W = GateStatus.Warning;
 
     [Fact]
+    public async Task Each_gate_knows_the_round_of_the_watch_and_the_most_rounds_it_can_run()
+    {
+        var seen = new List<(int? Round, int? Rounds)>();
+        var evaluator = ReleaseGate.CreateBuilder()
+            .UseTimeProvider(_time)
+            .AddGate("looks", (context, _) =>
+            {
+                lock (seen)
+                {
+                    seen.Add((context.WatchRound, context.WatchRounds));
+                }
+
+                return ValueTask.FromResult(GateResult.Passed("fine"));
+            })
+            .Build();
+
+        // At most 20 rounds, but a 10-minute duration fits the rounds starting at minutes 0 to 10: 11.
+        await Watch(evaluator, new WatchOptions { Interval = TimeSpan.FromMinutes(1), Duration = TimeSpan.FromMinutes(10), Count = 20 });
+        await evaluator.EvaluateAsync(cancellationToken: Ct);
+
+        Assert.Equal([.. Enumerable.Range(1, 11).Select(r => ((int?)r, (int?)11)), (null, null)], seen);
+    }
+
+    [Fact]
     public async Task A_cancelled_watch_throws_with_a_no_go_report_of_the_rounds_it_completed()
     {
         using var stop = new CancellationTokenSource();

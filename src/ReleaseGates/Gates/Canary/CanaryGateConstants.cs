@@ -8,6 +8,8 @@ internal static class CanaryGateConstants
 
     public const string Slower = "canary.slower";
 
+    public const string MoreErrors = "canary.more-errors";
+
     public const string Inconclusive = "canary.inconclusive";
 
     public const string TooFewSamples = "canary.too-few-samples";

@@ -6,28 +6,51 @@ public sealed class CanaryGateOptions : GateOptions
     /// <summary>Creates the options with the gate's defaults: category <see cref="GateCategories.Performance"/>.</summary>
     public CanaryGateOptions() => Category = GateCategories.Performance;
 
-    /// <summary>The baseline's requests (the version in production). Its latency must be a histogram. Required.</summary>
+    /// <summary>
+    /// The baseline's requests (the version in production): a latency histogram when latency is compared, request and
+    /// error counts when error rates are. Required.
+    /// </summary>
     public RequestMetricsSource? Baseline { get; set; }
 
     /// <summary>
-    /// The canary's requests (the version being rolled out), read at the same time as the baseline's. Its latency must
-    /// be a histogram. Required.
+    /// The canary's requests (the version being rolled out), read at the same time as the baseline's, with what the
+    /// baseline has. Required.
     /// </summary>
     public RequestMetricsSource? Canary { get; set; }
 
     /// <summary>
-    /// The largest increase of the canary's latency over the baseline's that is still acceptable, for example 20 ms. At
-    /// least one of this and <see cref="MaximumRelativeIncrease"/> is required; with both, the smaller applies.
+    /// The largest increase of the canary's latency over the baseline's that is still acceptable, for example 20 ms. With
+    /// <see cref="MaximumRelativeIncrease"/> too, the smaller applies. At least one of the allowances (this,
+    /// <see cref="MaximumRelativeIncrease"/>, <see cref="MaximumErrorRateIncrease"/>) is required; each one set is judged.
     /// </summary>
     public TimeSpan? MaximumIncrease { get; set; }
 
     /// <summary>The largest acceptable increase as a share of the baseline's median, for example 0.10 for 10 %.</summary>
     public double? MaximumRelativeIncrease { get; set; }
 
-    /// <summary>The confidence of the shift's interval, 0.5 to 0.999. Default: 0.95.</summary>
+    /// <summary>
+    /// The largest increase of the canary's error rate over the baseline's that is still acceptable, as a difference of
+    /// shares: <c>0.001</c> for 0.1 percentage points. The difference is judged by its Newcombe interval at
+    /// <see cref="Confidence"/>: wholly within the allowance passes, wholly above it fails, anything else is inconclusive
+    /// (a baseline without errors is no special case). Needs sources with error counts. Default: none (not compared).
+    /// </summary>
+    public double? MaximumErrorRateIncrease { get; set; }
+
+    /// <summary>The confidence of the latency shift's and the error-rate difference's intervals, 0.5 to 0.999. Default: 0.95.</summary>
     public double Confidence { get; set; } = 0.95;
 
-    /// <summary>The fewest requests each side needs before the data can tell anything. Default: 50 (Kayenta's advice).</summary>
+    /// <summary>
+    /// In a watch, which judges the canary every round, spend the error rate 1 − <see cref="Confidence"/> over the most
+    /// rounds the watch can run, so that the chance of a false verdict in the whole watch stays within it (each round's
+    /// interval is then wider: 99.83 % for 30 rounds at 95 %). Without it, every look is a new chance of a false NO-GO.
+    /// Outside a watch it changes nothing. Default: <see langword="true"/>.
+    /// </summary>
+    public bool AdjustForRepeatedLooks { get; set; } = true;
+
+    /// <summary>
+    /// The fewest requests each side needs before the data can tell anything, latency or errors. Default: 50 (Kayenta's
+    /// advice).
+    /// </summary>
     public long MinimumSamples { get; set; } = 50;
 
     /// <summary>
@@ -42,25 +65,18 @@ public sealed class CanaryGateOptions : GateOptions
     protected internal override void Validate(ICollection<string> problems)
     {
         base.Validate(problems);
-        foreach (var (source, name) in new[] { (Baseline, nameof(Baseline)), (Canary, nameof(Canary)) })
+        var latency = MaximumIncrease is not null || MaximumRelativeIncrease is not null;
+        ValidateSources(problems, latency);
+        if (!latency && MaximumErrorRateIncrease is null)
         {
-            if (source is null)
-            {
-                problems.Add($"{name} is required (a RequestMetricsSource whose latency is a histogram).");
-            }
-            else if (!source.Capabilities.HasFlag(RequestMetricsCapabilities.Latency))
-            {
-                problems.Add($"{name} ({source.Description}) reports no latency, which the canary judge compares.");
-            }
-            else
-            {
-                source.Validate(problems);
-            }
+            problems.Add($"Set {nameof(MaximumIncrease)}, {nameof(MaximumRelativeIncrease)} or {nameof(MaximumErrorRateIncrease)}: without an allowed "
+                + "increase, no amount of data can show the canary is fine.");
         }
 
-        if (MaximumIncrease is null && MaximumRelativeIncrease is null)
+        if (MaximumErrorRateIncrease is { } rate && !(rate >= 0 && rate <= 1))
         {
-            problems.Add($"Set {nameof(MaximumIncrease)}, {nameof(MaximumRelativeIncrease)} or both: without an allowed increase, no amount of data can show the canary is fine.");
+            problems.Add($"{nameof(MaximumErrorRateIncrease)} is a difference of error rates between 0 and 1 (0.001 for 0.1 percentage points), "
+                + $"but was {rate}.");
         }
 
         if (MaximumIncrease is { } increase && increase < TimeSpan.Zero)
@@ -86,6 +102,32 @@ public sealed class CanaryGateOptions : GateOptions
         if (InconclusiveStatus is not (GateStatus.Skipped or GateStatus.Failed))
         {
             problems.Add($"{nameof(InconclusiveStatus)} must be Skipped or Failed.");
+        }
+    }
+
+    /// <summary>Both sources are set and have what the allowances set compare.</summary>
+    private void ValidateSources(ICollection<string> problems, bool latency)
+    {
+        foreach (var (source, name) in new[] { (Baseline, nameof(Baseline)), (Canary, nameof(Canary)) })
+        {
+            if (source is null)
+            {
+                problems.Add($"{name} is required (a RequestMetricsSource: a latency histogram to compare latency, error counts to compare error rates).");
+                continue;
+            }
+
+            if (latency && !source.Capabilities.HasFlag(RequestMetricsCapabilities.Latency))
+            {
+                problems.Add($"{name} ({source.Description}) reports no latency histogram, which comparing latency needs (MaximumIncrease, "
+                    + $"MaximumRelativeIncrease); compare error rates only with {nameof(MaximumErrorRateIncrease)}.");
+            }
+
+            if (MaximumErrorRateIncrease is not null && !source.Capabilities.HasFlag(RequestMetricsCapabilities.Errors))
+            {
+                problems.Add($"{name} ({source.Description}) reports no error counts, which {nameof(MaximumErrorRateIncrease)} compares.");
+            }
+
+            source.Validate(problems);
         }
     }
 }
