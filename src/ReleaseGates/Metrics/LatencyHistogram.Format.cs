@@ -294,7 +294,7 @@ public sealed partial class LatencyHistogram
         return lowest < 0 ? (0, -1, -1) : ((long)running.Total, _hot.Start + lowest, _hot.Start + highest);
     }
 
-    /// <summary>Reads full blocks with <see cref="PackedBlockDecoder"/> while it takes them; returns the cells read.</summary>
+    /// <summary>Reads full blocks with <see cref="PackedBlockDecoder"/>'s 128-bit way while it takes them; returns the cells read.</summary>
     private static int ReadBlocksVectorized(ReadOnlySpan<byte> data, ref int pos, Span<ushort> counts, ref RunningCounts running, ulong limit)
     {
         if (!PackedBlockDecoder.IsSupported || (ulong)running.Previous > ushort.MaxValue)
@@ -304,7 +304,8 @@ public sealed partial class LatencyHistogram
 
         var previous = (uint)running.Previous;
         var total = running.Total;
-        var done = PackedBlockDecoder.DecodeBlocks(data, ref pos, counts, ref previous, ref total, limit);
+        // The cells are empty (the histogram was just reset), so adding a block stores it.
+        var done = PackedBlockDecoder.DecodeAddBlocksNarrow(data, ref pos, counts, ref previous, ref total, limit);
         running.Previous = previous;
         running.Total = total;
         return done;

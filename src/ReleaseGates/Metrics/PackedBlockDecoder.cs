@@ -7,10 +7,11 @@ using System.Runtime.Intrinsics.X86;
 namespace ReleaseGates.Metrics;
 
 /// <summary>
-/// Decodes one full block of <see cref="LatencyHistogram"/>'s wire format 2 (16 zig-zag differences bit-packed at one
-/// width) into 16-bit counts with SSE/AVX2: four values per 128-bit vector are gathered with a byte shuffle, aligned with
-/// a per-lane shift, un-zig-zagged and prefix-summed in the vector. A block that needs more care (a count outside
-/// 0..65,535, a width above <see cref="MaximumWidth"/>) is left to the scalar reader.
+/// Decodes full blocks of <see cref="LatencyHistogram"/>'s wire format 2 (16 zig-zag differences bit-packed at one
+/// width) and adds them to 16-bit counts (into empty cells, that is decoding) with SSE/AVX2: four values per 128-bit
+/// vector are gathered with a byte shuffle, aligned with a per-lane shift, un-zig-zagged and prefix-summed in the vector;
+/// or with AVX-512, a whole block per vector. A block that needs more care (a count outside 0..65,535, a width above
+/// <see cref="MaximumWidth"/>, a cell that would pass 65,535) is left to the scalar reader.
 /// </summary>
 internal static partial class PackedBlockDecoder
 {
@@ -88,7 +89,8 @@ internal static partial class PackedBlockDecoder
         }
 
         var carry = Vector128.Create(previous);
-        if (!DecodeOne(ref MemoryMarshal.GetReference(source), width, ref carry, ref MemoryMarshal.GetReference(counts), out var blockTotal))
+        counts[..Values].Clear();
+        if (!DecodeAddOne(ref MemoryMarshal.GetReference(source), width, ref carry, ref MemoryMarshal.GetReference(counts), ulong.MaxValue, out var blockTotal))
         {
             return false;
         }
@@ -100,52 +102,11 @@ internal static partial class PackedBlockDecoder
 
     /// <summary>
     /// Decodes consecutive full blocks of <paramref name="data"/> from <paramref name="pos"/> (each a width byte and its
-    /// packed values) into <paramref name="counts"/>, and stops before the first block it leaves to the scalar reader: one
-    /// wider than <see cref="MaximumWidth"/>, too close to the end of the data, with a count outside 0..65,535, or that
-    /// would take the total above <paramref name="limit"/>.
-    /// </summary>
-    /// <param name="data">The serialized histogram.</param>
-    /// <param name="pos">The first block's width byte; moved past the blocks decoded.</param>
-    /// <param name="counts">The cells to fill; only whole blocks of 16 are decoded.</param>
-    /// <param name="previous">The count before the first block, at most 65,535; becomes the last count decoded.</param>
-    /// <param name="total">The running total, plus every count decoded.</param>
-    /// <param name="limit">The most the total may reach.</param>
-    /// <returns>The cells decoded, a multiple of 16.</returns>
-    public static int DecodeBlocks(ReadOnlySpan<byte> data, ref int pos, Span<ushort> counts, ref uint previous, ref ulong total, ulong limit)
-    {
-        if (!Avx2.IsSupported || previous > ushort.MaxValue)
-        {
-            return 0;
-        }
-
-        ref var bytes = ref MemoryMarshal.GetReference(data);
-        ref var cells = ref MemoryMarshal.GetReference(counts);
-        var carry = Vector128.Create(previous);
-        var done = 0;
-        var at = pos;
-        for (; done + Values <= counts.Length && at < data.Length; done += Values)
-        {
-            int width = Unsafe.Add(ref bytes, at);
-            if (width > MaximumWidth || at + 1 + ReadableBytes(width) > data.Length
-                || !DecodeOne(ref Unsafe.Add(ref bytes, at + 1), width, ref carry, ref Unsafe.Add(ref cells, done), out var blockTotal)
-                || blockTotal > limit - total)
-            {
-                break;
-            }
-
-            total += blockTotal;
-            at += 1 + (2 * width);
-        }
-
-        pos = at;
-        previous = carry.ToScalar();
-        return done;
-    }
-
-    /// <summary>
-    /// Like <see cref="DecodeBlocks"/>, but adds each block's counts to the cells of <paramref name="target"/>, and stops
-    /// also before a block that would take a cell above 65,535 (the scalar reader carries it). A block is added only when
-    /// it is decoded and checked in full, so the cells hold whole blocks when this returns.
+    /// packed values) and adds their counts to the cells of <paramref name="target"/>; stops before the first block it
+    /// leaves to the scalar reader: one wider than <see cref="MaximumWidth"/>, too close to the end of the data, with a
+    /// count outside 0..65,535, that would take a cell above 65,535 or (the 128-bit way) the total above
+    /// <paramref name="limit"/>. A block is added only when it is decoded and checked in full, so the cells hold whole
+    /// blocks when this returns.
     /// </summary>
     /// <param name="data">The serialized histogram.</param>
     /// <param name="pos">The first block's width byte; moved past the blocks added.</param>
@@ -161,7 +122,10 @@ internal static partial class PackedBlockDecoder
         return total > limit ? done : done + DecodeAddBlocksNarrow(data, ref pos, target[done..], ref previous, ref total, limit);
     }
 
-    /// <summary>The 128-bit part of <see cref="DecodeAddBlocks"/>: 0 where the processor has no AVX2.</summary>
+    /// <summary>
+    /// The 128-bit part of <see cref="DecodeAddBlocks"/>, which checks the limit before each block: 0 where the processor
+    /// has no AVX2. Into empty cells it decodes (what <see cref="LatencyHistogram.FromByteArray"/> reads with).
+    /// </summary>
     internal static int DecodeAddBlocksNarrow(ReadOnlySpan<byte> data, ref int pos, Span<ushort> target, ref uint previous, ref ulong total, ulong limit)
     {
         if (!Avx2.IsSupported || previous > ushort.MaxValue)
@@ -234,32 +198,6 @@ internal static partial class PackedBlockDecoder
         sum0.StoreUnsafe(ref cells);
         sum1.StoreUnsafe(ref cells, Values / 2);
         blockTotal = sum;
-        carry = last;
-        return true;
-    }
-
-    /// <summary>One block: its counts into <paramref name="cells"/> when they all fit a cell; the carry becomes its last count.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool DecodeOne(ref byte bytes, int width, ref Vector128<uint> carry, ref ushort cells, out uint blockTotal)
-    {
-        var mask = Vector128.Create((uint)((1UL << width) - 1));
-        var last = carry;
-        ref var layout = ref Layouts[width * Lanes];
-        var q0 = Quarter(ref bytes, in layout, mask, ref last);
-        var q1 = Quarter(ref bytes, in Unsafe.Add(ref layout, 1), mask, ref last);
-        var q2 = Quarter(ref bytes, in Unsafe.Add(ref layout, 2), mask, ref last);
-        var q3 = Quarter(ref bytes, in Unsafe.Add(ref layout, 3), mask, ref last);
-
-        // A negative count shows as a lane at or above 2^31, so one test of the high halves rejects both kinds.
-        if (((q0 | q1 | q2 | q3) & Vector128.Create(0xFFFF_0000u)) != Vector128<uint>.Zero)
-        {
-            blockTotal = 0;
-            return false;
-        }
-
-        Sse41.PackUnsignedSaturate(q0.AsInt32(), q1.AsInt32()).StoreUnsafe(ref cells);
-        Sse41.PackUnsignedSaturate(q2.AsInt32(), q3.AsInt32()).StoreUnsafe(ref cells, Values / 2);
-        blockTotal = Vector128.Sum(q0 + q1 + q2 + q3);
         carry = last;
         return true;
     }
