@@ -118,12 +118,20 @@ internal sealed class CanaryGate(CanaryGateOptions options) : IReleaseGate
         };
     }
 
-    /// <summary>Both verdicts as one: the worse status (failed, then inconclusive, then passed), every measurement and finding.</summary>
+    /// <summary>
+    /// Both verdicts as one: the worse status (failed, then inconclusive, then passed), every measurement and finding; a
+    /// side that could not be judged at all (<see cref="GateStatus.Error"/>) makes the gate that error.
+    /// </summary>
     internal static GateResult Combine(GateResult? latency, GateResult? errors)
     {
         if (latency is null || errors is null)
         {
             return latency ?? errors ?? throw new ArgumentException("Neither latency nor errors were judged.");
+        }
+
+        if (latency.Status == GateStatus.Error || errors.Status == GateStatus.Error)
+        {
+            return latency.Status == GateStatus.Error ? latency : errors;
         }
 
         var status = GateVerdict.Worst(latency.Status, errors.Status);

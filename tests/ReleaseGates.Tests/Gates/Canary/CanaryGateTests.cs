@@ -192,6 +192,12 @@ public class CanaryGateTests
         Assert.Contains(both.Measurements, m => m.Name == "error-rate-increase");
         Assert.Equal("canary.more-errors", Assert.Single(both.Findings).Code);
         Assert.Equal(GateStatus.Skipped, CanaryGate.Combine(latency, JudgeErrors(baselineErrors: 0, canaryErrors: 5)).Status);
+
+        // Counts that are no proportion cannot be judged: an error, never turned into a failure or a pass.
+        var broken = CanaryGate.JudgeErrors(1000, 0, 1000, 1200, new CanaryGateOptions { MaximumErrorRateIncrease = 0.001 });
+        Assert.Equal(GateStatus.Error, broken.Status);
+        Assert.Contains("1200 errors in 1000 requests", broken.Summary, StringComparison.Ordinal);
+        Assert.Same(broken, CanaryGate.Combine(latency, broken));
     }
 
     [Fact]
