@@ -11,6 +11,7 @@ internal static class BuiltInGateKinds
         new ChecklistGateKind(),
         new LatencyGateKind(),
         new ErrorRateGateKind(),
+        new SloGateKind(),
         new SecurityHeadersGateKind(),
         new SmokeTestsGateKind(),
         new HealthChecksGateKind(),

@@ -96,6 +96,31 @@ public static class GateDocsExamples
         Build(services);
     }
 
+    // docs/gates/slo.md
+    public static void Slo()
+    {
+        var services = new ServiceCollection();
+        var prometheus = new PrometheusRequestMetricsOptions
+        {
+            Connection = { BaseAddress = new Uri("http://prometheus:9090") },
+            Labels = { ["service_name"] = "checkout" },
+            Step = TimeSpan.FromMinutes(5),          // per-step windows from range queries ...
+            Lookback = TimeSpan.FromDays(28),        // ... as far back as the SLO's window
+        };
+
+        services.AddReleaseGates(gates => gates
+            .AddSlo("checkout-slo", o =>
+            {
+                o.Source = RequestMetricsSource.FromPrometheus(prometheus);
+                o.Objective = 0.999;                       // 99.9 % of requests succeed ...
+                o.Window = TimeSpan.FromDays(28);          // ... over 28 days
+                o.MinimumBudgetRemaining = 0.10;           // hold releases once 90 % of the budget is spent
+                o.WarningBudgetRemaining = 0.25;           // and warn from 75 %
+                // BurnRates: the workbook's 1h/5m at 14.4×, 6h/30m at 6× and 3d/6h at 1× unless you change them
+            }));
+        Build(services);
+    }
+
     // docs/gates/health-checks.md
     public static void HealthChecks()
     {

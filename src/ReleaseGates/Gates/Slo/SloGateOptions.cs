@@ -1,0 +1,134 @@
+using System.Globalization;
+
+namespace ReleaseGates;
+
+/// <summary>Options of the SLO (error budget) gate (<c>AddSlo</c>). See <c>docs/gates/slo.md</c>.</summary>
+public sealed class SloGateOptions : GateOptions
+{
+    /// <summary>Creates the options with the gate's defaults: category <see cref="GateCategories.Performance"/>.</summary>
+    public SloGateOptions() => Category = GateCategories.Performance;
+
+    /// <summary>
+    /// Where the requests come from: a source with error counts and windows that reach back over <see cref="Window"/>
+    /// (Prometheus with <c>Step</c> and <c>Lookback</c>, a fleet with <c>Lookback</c>, or this host's
+    /// <c>HttpMetricsCollector</c>). Required.
+    /// </summary>
+    public RequestMetricsSource? Source { get; set; }
+
+    /// <summary>The objective: the share of requests that must be good, strictly between 0 and 1 (<c>0.999</c> for 99.9 %). Default: 0.999.</summary>
+    public double Objective { get; set; } = 0.999;
+
+    /// <summary>The SLO's rolling window, over which the SLI and the error budget are counted. Default: 28 days.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromDays(28);
+
+    /// <summary>
+    /// The least share of the error budget that must be left, 0 to 1: <c>0.10</c> holds releases once nine tenths of the
+    /// budget are spent. Default: 0 (a budget spent beyond its end fails).
+    /// </summary>
+    public double MinimumBudgetRemaining { get; set; }
+
+    /// <summary>The share of the budget left below which the gate warns, at least <see cref="MinimumBudgetRemaining"/>. Default: none.</summary>
+    public double? WarningBudgetRemaining { get; set; }
+
+    /// <summary>
+    /// The multiwindow burn-rate rules; any one breached fails the gate. Default: the SRE workbook's three
+    /// (<see cref="SloBurnRateRule.WorkbookDefaults"/>). Clear it to judge the budget only.
+    /// </summary>
+    public IList<SloBurnRateRule> BurnRates { get; private set; } = SloBurnRateRule.WorkbookDefaults();
+
+    /// <summary>
+    /// Further conditions in the condition language on <c>sli</c> and <c>budget-remaining</c> (in %) and on each rule's
+    /// windows' burn rates (<c>burn-rate-1h</c>, <c>burn-rate-5m</c>, …): <c>"burn-rate-1h &lt; 10 warn 5"</c>.
+    /// </summary>
+    public IList<string> Conditions { get; private set; } = [];
+
+    /// <summary>
+    /// The fewest requests the SLO window, and each burn-rate window, needs; fewer is inconclusive, never a pass.
+    /// Default: 1.
+    /// </summary>
+    public long MinimumRequests { get; set; } = 1;
+
+    internal override IEnumerable<string?> Secrets => Source?.Secrets ?? [];
+
+    /// <summary>The names the burn rates of <see cref="BurnRates"/> are measured under: <c>burn-rate-1h</c>, <c>burn-rate-5m</c>.</summary>
+    internal IEnumerable<string> BurnRateMetrics => BurnRates.SelectMany(r => new[] { BurnRateMetric(r.LongWindow), BurnRateMetric(r.ShortWindow) }).Distinct();
+
+    internal static string BurnRateMetric(TimeSpan window) => "burn-rate-" + ShortDuration(window);
+
+    /// <summary>A window as the rule names say it: 5m, 1h, 3d, 90s.</summary>
+    internal static string ShortDuration(TimeSpan window) => window.Ticks % TimeSpan.TicksPerDay == 0 ? $"{window.Days}d"
+        : window.Ticks % TimeSpan.TicksPerHour == 0 ? $"{(long)window.TotalHours}h"
+        : window.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{(long)window.TotalMinutes}m"
+        : window.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
+
+    /// <inheritdoc />
+    protected internal override void Validate(ICollection<string> problems)
+    {
+        base.Validate(problems);
+        if (Source is null)
+        {
+            problems.Add($"{nameof(Source)} is required (a RequestMetricsSource with error counts and windows).");
+        }
+        else
+        {
+            Source.Validate(problems);
+            if (!Source.Capabilities.HasFlag(RequestMetricsCapabilities.Errors) || !Source.Capabilities.HasFlag(RequestMetricsCapabilities.Windows))
+            {
+                problems.Add($"{nameof(Source)} '{Source.Description}' does not keep error counts per interval, which an SLO's window and burn rates "
+                    + "need (Prometheus with Step and Lookback, a fleet with Lookback, or an HttpMetricsCollector).");
+            }
+        }
+
+        if (!(Objective > 0 && Objective < 1))
+        {
+            problems.Add($"{nameof(Objective)} lies strictly between 0 and 1 (0.999 for 99.9 %), but was {Objective}.");
+        }
+
+        if (Window <= TimeSpan.Zero)
+        {
+            problems.Add($"{nameof(Window)} must be positive, but was {Window}.");
+        }
+
+        if (!(MinimumBudgetRemaining >= 0 && MinimumBudgetRemaining <= 1))
+        {
+            problems.Add($"{nameof(MinimumBudgetRemaining)} is a share of the budget from 0 to 1 (0.10 for 10 %), but was {MinimumBudgetRemaining}.");
+        }
+
+        if (WarningBudgetRemaining is { } warning && !(warning >= MinimumBudgetRemaining && warning <= 1))
+        {
+            problems.Add($"{nameof(WarningBudgetRemaining)} is a share of the budget from {nameof(MinimumBudgetRemaining)} to 1, but was {warning}.");
+        }
+
+        if (MinimumRequests < 1)
+        {
+            problems.Add($"{nameof(MinimumRequests)} must be at least 1, but was {MinimumRequests}.");
+        }
+
+        for (var i = 0; i < BurnRates.Count; i++)
+        {
+            if (BurnRates[i] is null)
+            {
+                problems.Add($"BurnRates[{i}] is null.");
+                continue;
+            }
+
+            BurnRates[i].Validate(problems, i);
+        }
+
+        var burnRates = BurnRateMetrics.ToHashSet(StringComparer.Ordinal);
+        ConditionList.Validate(
+            Conditions,
+            m => m is "sli" or "budget-remaining" ? MetricUnit.Percent : burnRates.Contains(m) ? MetricUnit.None : null,
+            "sli, budget-remaining" + string.Concat(burnRates.Select(b => ", " + b)),
+            problems);
+    }
+
+    /// <inheritdoc />
+    protected internal override GateOptions Clone()
+    {
+        var copy = (SloGateOptions)base.Clone();
+        copy.BurnRates = [.. BurnRates.Select(r => r?.Copy()!)];
+        copy.Conditions = [.. Conditions];
+        return copy;
+    }
+}
