@@ -85,6 +85,37 @@ public sealed partial class LatencyHistogram
         }
     }
 
+    /// <summary>
+    /// How many values lie at or below <paramref name="nanoseconds"/> for certain (their whole bucket does), and how many
+    /// share the bucket that holds it (they may lie on either side). Values above the range are above it.
+    /// </summary>
+    internal (long AtOrBelow, long Straddling) CountAtOrBelow(long nanoseconds)
+    {
+        long below = 0, straddling = 0;
+        var cells = _hot.Cells;
+        var spill = _spill;
+        for (var o = 0; o < cells.Length; o++)
+        {
+            var count = cells[o] + (spill is null ? 0 : spill[o]);
+            if (count == 0)
+            {
+                continue;
+            }
+
+            var (lowest, width) = BucketRange(_hot.Start + o);
+            if (lowest + width - 1 <= nanoseconds)
+            {
+                below += count;
+            }
+            else if (lowest <= nanoseconds)
+            {
+                straddling += count;
+            }
+        }
+
+        return (below, straddling);
+    }
+
     /// <summary>Visits every non-empty bucket in ascending order: its midpoint value in nanoseconds and its count.</summary>
     /// <returns>The buckets, lowest first. Values above the range come last, at <see cref="Max"/>.</returns>
     public IEnumerable<(long Value, long Count)> Buckets()

@@ -4,9 +4,10 @@ using ReleaseGates.Metrics;
 namespace ReleaseGates;
 
 /// <summary>
-/// Holds a service to its service level objective: the SLI (the share of good requests) over the SLO's window, the error
-/// budget left (allowed failures, (1 − objective) × requests, less the failures), and multiwindow burn rates. A window
-/// the source does not cover, or without requests, is inconclusive, never a pass.
+/// Holds a service to its service level objective: the SLI (the share of good requests: those that did not fail, or with
+/// a latency SLI those answered within the threshold) over the SLO's window, the error budget left (allowed bad requests,
+/// (1 − objective) × requests, less the bad ones), and multiwindow burn rates. A window the source does not cover, or
+/// without requests, is inconclusive, never a pass.
 /// </summary>
 internal sealed class SloGate(SloGateOptions options) : IReleaseGate
 {
@@ -33,7 +34,12 @@ internal sealed class SloGate(SloGateOptions options) : IReleaseGate
                 [new Measurement("window-covered", windows.Capacity / options.Window * 100, MetricUnit.Percent) { Target = $"of {window}" }]);
         }
 
-        var totals = windows.GetTotals(options.Window);
+        if (Events(windows, options.Window, options) is not { } totals)
+        {
+            return GateResult.Error($"The source {source} keeps no latency per interval, which a latency SLI (LatencyThreshold) counts: use an "
+                + "HttpMetricsCollector or a fleet.");
+        }
+
         if (totals.Total < options.MinimumRequests)
         {
             return GateResult.Skipped(
@@ -41,10 +47,10 @@ internal sealed class SloGate(SloGateOptions options) : IReleaseGate
                 [new Measurement("requests", totals.Total, MetricUnit.Count) { Target = $"in {window}" }]);
         }
 
-        var remaining = 1 - (totals.Errors / ((1 - options.Objective) * totals.Total));
+        var remaining = 1 - (totals.Bad / ((1 - options.Objective) * totals.Total));
         var values = new Dictionary<string, (double Value, MetricUnit Unit)>(StringComparer.Ordinal)
         {
-            ["sli"] = (100 * (1 - totals.ErrorRate), MetricUnit.Percent),
+            ["sli"] = (100 * (1 - totals.Rate), MetricUnit.Percent),
             ["budget-remaining"] = (100 * remaining, MetricUnit.Percent),
         };
         var measurements = BudgetEvidence(totals, remaining, options);
@@ -52,7 +58,7 @@ internal sealed class SloGate(SloGateOptions options) : IReleaseGate
         if (remaining < options.MinimumBudgetRemaining)
         {
             findings.Add(new Finding(SloGateConstants.BudgetSpent, FindingSeverity.Error,
-                $"{totals.Errors} of {totals.Total} requests failed in {window}: {Percent(1 - remaining)} of the error budget of a "
+                $"{totals.Bad} of {totals.Total} requests {Bad(options)} in {window}: {Percent(1 - remaining)} of the error budget of a "
                     + $"{Percent(options.Objective)} objective is spent, leaving {Percent(remaining)} (at least "
                     + $"{Percent(options.MinimumBudgetRemaining)} must be left).") { Target = source });
         }
@@ -69,7 +75,7 @@ internal sealed class SloGate(SloGateOptions options) : IReleaseGate
             measurements.Add(Measurement.Evaluate(condition.Metric, measured.Value, measured.Unit, condition));
         }
 
-        var summary = GateResult.LeadWithShortfalls(measurements, $"SLI {Percent(1 - totals.ErrorRate)} against {Percent(options.Objective)} "
+        var summary = GateResult.LeadWithShortfalls(measurements, $"SLI {Percent(1 - totals.Rate)} against {Percent(options.Objective)} "
             + $"over {window}, {Percent(remaining)} of the error budget left, from {source}");
         return inconclusive.Count > 0 && GateVerdict.FromEvidence(measurements, findings) is GateStatus.Passed or GateStatus.Warning
             ? new GateResult(GateStatus.Skipped, $"Insufficient data: {string.Join("; ", inconclusive)} ({summary})", measurements, findings)
@@ -77,7 +83,7 @@ internal sealed class SloGate(SloGateOptions options) : IReleaseGate
     }
 
     /// <summary>The SLI, the budget left (held to the minimum and warning), the failures still allowed, and the counts.</summary>
-    private static List<Measurement> BudgetEvidence(WindowTotals totals, double remaining, SloGateOptions options)
+    private static List<Measurement> BudgetEvidence(Counted totals, double remaining, SloGateOptions options)
     {
         var window = ShortDuration(options.Window);
         var allowed = (1 - options.Objective) * totals.Total;
@@ -85,11 +91,11 @@ internal sealed class SloGate(SloGateOptions options) : IReleaseGate
         budget = options.WarningBudgetRemaining is { } w ? budget.WithWarning(w * 100, MetricUnit.Percent) : budget;
         return
         [
-            new("sli", 100 * (1 - totals.ErrorRate), MetricUnit.Percent) { Target = $"objective {Percent(options.Objective)} over {window}" },
+            new("sli", 100 * (1 - totals.Rate), MetricUnit.Percent) { Target = $"objective {Percent(options.Objective)} over {window}" },
             Measurement.Evaluate("budget-remaining", 100 * remaining, MetricUnit.Percent, budget) with { Target = $"of {window}" },
-            new("budget-remaining-requests", allowed - totals.Errors, MetricUnit.Count) { Target = $"of {allowed:0.#} failures allowed" },
+            new("budget-remaining-requests", allowed - totals.Bad, MetricUnit.Count) { Target = $"of {allowed:0.#} bad requests allowed" },
             new("requests", totals.Total, MetricUnit.Count) { Target = $"in {window}" },
-            new("errors", totals.Errors, MetricUnit.Count) { Target = $"in {window}" },
+            new(options.LatencyThreshold is null ? "errors" : "slow-requests", totals.Bad, MetricUnit.Count) { Target = $"in {window}" },
         ];
     }
 
@@ -109,8 +115,10 @@ internal sealed class SloGate(SloGateOptions options) : IReleaseGate
                 continue;
             }
 
-            var result = windows.GetBurnRate(options.Objective, rule.LongWindow, rule.ShortWindow, rule.Threshold, options.MinimumRequests);
-            foreach (var (name, rate, span) in new[] { (longName, result.LongBurnRate, rule.LongWindow), (shortName, result.ShortBurnRate, rule.ShortWindow) })
+            var (longEvents, shortEvents) = (Events(windows, rule.LongWindow, options)!.Value, Events(windows, rule.ShortWindow, options)!.Value);
+            var budget = 1 - options.Objective;
+            var (longRate, shortRate) = (longEvents.Rate / budget, shortEvents.Rate / budget);
+            foreach (var (name, rate, span) in new[] { (longName, longRate, rule.LongWindow), (shortName, shortRate, rule.ShortWindow) })
             {
                 if (values.TryAdd(name, (rate, MetricUnit.None)))
                 {
@@ -118,23 +126,61 @@ internal sealed class SloGate(SloGateOptions options) : IReleaseGate
                 }
             }
 
+            var conclusive = longEvents.Total >= options.MinimumRequests && shortEvents.Total >= options.MinimumRequests;
             var threshold = rule.Threshold.ToString("0.##", CultureInfo.InvariantCulture);
-            if (result.Breached)
+            if (conclusive && longRate > rule.Threshold && shortRate > rule.Threshold)
             {
                 findings.Add(new Finding(SloGateConstants.BurnRate, FindingSeverity.Error,
-                    $"The error budget burns at {result.LongBurnRate:0.#}× over {ShortDuration(rule.LongWindow)} and {result.ShortBurnRate:0.#}× over "
+                    $"The error budget burns at {longRate:0.#}× over {ShortDuration(rule.LongWindow)} and {shortRate:0.#}× over "
                         + $"{ShortDuration(rule.ShortWindow)}, both above {threshold}×: at that pace a {ShortDuration(options.Window)} budget lasts "
-                        + $"{ShortDuration(TimeSpan.FromHours(Math.Round(options.Window.TotalHours / result.ShortBurnRate, 1)))}.") { Target = source });
+                        + $"{Lasting(options.Window / shortRate)}.") { Target = source });
             }
-            else if (!result.Conclusive)
+            else if (!conclusive)
             {
-                inconclusive.Add($"the {ShortDuration(rule.LongWindow)}/{ShortDuration(rule.ShortWindow)} burn-rate windows had {result.LongWindow.Total} and "
-                    + $"{result.ShortWindow.Total} requests, fewer than the {options.MinimumRequests} each needs");
+                inconclusive.Add($"the {ShortDuration(rule.LongWindow)}/{ShortDuration(rule.ShortWindow)} burn-rate windows had {longEvents.Total} and "
+                    + $"{shortEvents.Total} requests, fewer than the {options.MinimumRequests} each needs");
                 findings.Add(new Finding(SloGateConstants.BurnRateInconclusive, FindingSeverity.Info, Capitalized(inconclusive[^1]) + ".") { Target = source });
             }
         }
 
         return inconclusive;
+    }
+
+    /// <summary>
+    /// The requests of the last <paramref name="lookback"/> and the bad ones among them: the failed ones, or with a
+    /// latency SLI those not answered within the threshold (a value whose bucket straddles it counts as slow, so the
+    /// SLI is never flattered by the histogram's resolution). Null when a latency SLI finds no latency in the windows.
+    /// </summary>
+    private static Counted? Events(RequestWindows windows, TimeSpan lookback, SloGateOptions options)
+    {
+        if (options.LatencyThreshold is not { } threshold)
+        {
+            var totals = windows.GetTotals(lookback);
+            return new Counted(totals.Total, totals.Errors);
+        }
+
+        if (windows.GetLatency(lookback) is not { } latency)
+        {
+            return null;
+        }
+
+        var (fast, _) = latency.CountAtOrBelow(threshold.Ticks * 100);
+        return new Counted(latency.Count, latency.Count - fast);
+    }
+
+    private static string Bad(SloGateOptions options)
+        => options.LatencyThreshold is { } threshold
+            ? $"took longer than {MetricUnitFormat.Format(threshold.TotalMilliseconds, MetricUnit.Milliseconds)}"
+            : "failed";
+
+    private static string Lasting(TimeSpan span) => span.TotalHours >= 48
+        ? span.TotalDays.ToString("0.#", CultureInfo.InvariantCulture) + " days"
+        : span.TotalHours.ToString("0.#", CultureInfo.InvariantCulture) + " hours";
+
+    /// <summary>Requests and the bad ones among them.</summary>
+    private readonly record struct Counted(long Total, long Bad)
+    {
+        public double Rate => Total == 0 ? 0 : (double)Bad / Total;
     }
 
     private static string Capitalized(string text) => char.ToUpperInvariant(text[0]) + text[1..];

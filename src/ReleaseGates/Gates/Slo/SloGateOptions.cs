@@ -18,6 +18,13 @@ public sealed class SloGateOptions : GateOptions
     /// <summary>The objective: the share of requests that must be good, strictly between 0 and 1 (<c>0.999</c> for 99.9 %). Default: 0.999.</summary>
     public double Objective { get; set; } = 0.999;
 
+    /// <summary>
+    /// A latency SLI instead of the error SLI: a request is good when it was answered within this time (OpenSLO's
+    /// threshold metric; failures count by their latency, so hold errors with a second SLO). Needs windows that keep
+    /// latency: an <c>HttpMetricsCollector</c> or a fleet, not Prometheus's counts. Default: none (good = not failed).
+    /// </summary>
+    public TimeSpan? LatencyThreshold { get; set; }
+
     /// <summary>The SLO's rolling window, over which the SLI and the error budget are counted. Default: 28 days.</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromDays(28);
 
@@ -51,7 +58,8 @@ public sealed class SloGateOptions : GateOptions
     internal override IEnumerable<string?> Secrets => Source?.Secrets ?? [];
 
     /// <summary>The names the burn rates of <see cref="BurnRates"/> are measured under: <c>burn-rate-1h</c>, <c>burn-rate-5m</c>.</summary>
-    internal IEnumerable<string> BurnRateMetrics => BurnRates.SelectMany(r => new[] { BurnRateMetric(r.LongWindow), BurnRateMetric(r.ShortWindow) }).Distinct();
+    internal IEnumerable<string> BurnRateMetrics => BurnRates.Where(r => r is not null)
+        .SelectMany(r => new[] { BurnRateMetric(r.LongWindow), BurnRateMetric(r.ShortWindow) }).Distinct();
 
     internal static string BurnRateMetric(TimeSpan window) => "burn-rate-" + ShortDuration(window);
 
@@ -65,18 +73,12 @@ public sealed class SloGateOptions : GateOptions
     protected internal override void Validate(ICollection<string> problems)
     {
         base.Validate(problems);
-        if (Source is null)
+        ValidateSource(problems);
+        if (LatencyThreshold is { } threshold && (threshold <= TimeSpan.Zero
+            || Source is { } timed && !timed.Capabilities.HasFlag(RequestMetricsCapabilities.Latency)))
         {
-            problems.Add($"{nameof(Source)} is required (a RequestMetricsSource with error counts and windows).");
-        }
-        else
-        {
-            Source.Validate(problems);
-            if (!Source.Capabilities.HasFlag(RequestMetricsCapabilities.Errors) || !Source.Capabilities.HasFlag(RequestMetricsCapabilities.Windows))
-            {
-                problems.Add($"{nameof(Source)} '{Source.Description}' does not keep error counts per interval, which an SLO's window and burn rates "
-                    + "need (Prometheus with Step and Lookback, a fleet with Lookback, or an HttpMetricsCollector).");
-            }
+            problems.Add($"{nameof(LatencyThreshold)} must be positive and needs a source with latency, but was {threshold}"
+                + (Source is null ? "." : $" with '{Source.Description}'."));
         }
 
         if (!(Objective > 0 && Objective < 1))
@@ -104,6 +106,37 @@ public sealed class SloGateOptions : GateOptions
             problems.Add($"{nameof(MinimumRequests)} must be at least 1, but was {MinimumRequests}.");
         }
 
+        ValidateRulesAndConditions(problems);
+    }
+
+    /// <inheritdoc />
+    protected internal override GateOptions Clone()
+    {
+        var copy = (SloGateOptions)base.Clone();
+        copy.BurnRates = [.. BurnRates.Select(r => r?.Copy()!)];
+        copy.Conditions = [.. Conditions];
+        return copy;
+    }
+
+    private void ValidateSource(ICollection<string> problems)
+    {
+        if (Source is null)
+        {
+            problems.Add($"{nameof(Source)} is required (a RequestMetricsSource with error counts and windows).");
+        }
+        else
+        {
+            Source.Validate(problems);
+            if (!Source.Capabilities.HasFlag(RequestMetricsCapabilities.Errors) || !Source.Capabilities.HasFlag(RequestMetricsCapabilities.Windows))
+            {
+                problems.Add($"{nameof(Source)} '{Source.Description}' does not keep error counts per interval, which an SLO's window and burn rates "
+                    + "need (Prometheus with Step and Lookback, a fleet with Lookback, or an HttpMetricsCollector).");
+            }
+        }
+    }
+
+    private void ValidateRulesAndConditions(ICollection<string> problems)
+    {
         for (var i = 0; i < BurnRates.Count; i++)
         {
             if (BurnRates[i] is null)
@@ -121,14 +154,5 @@ public sealed class SloGateOptions : GateOptions
             m => m is "sli" or "budget-remaining" ? MetricUnit.Percent : burnRates.Contains(m) ? MetricUnit.None : null,
             "sli, budget-remaining" + string.Concat(burnRates.Select(b => ", " + b)),
             problems);
-    }
-
-    /// <inheritdoc />
-    protected internal override GateOptions Clone()
-    {
-        var copy = (SloGateOptions)base.Clone();
-        copy.BurnRates = [.. BurnRates.Select(r => r?.Copy()!)];
-        copy.Conditions = [.. Conditions];
-        return copy;
     }
 }

@@ -160,4 +160,48 @@ public class SloGateTests
         Assert.Equal(GateStatus.Error, report.Gates[0].Status);
         Assert.Contains("no windows after all gave no per-interval counts", report.Gates[0].Summary, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_latency_sli_counts_the_requests_slower_than_the_threshold_as_bad()
+    {
+        // Each 5-minute interval: 99 requests at 10 ms and one at 500 ms; against 200 ms that is 1 % slow, half a 2 % budget.
+        var windows = new RequestWindows(Step, 2 * 288, new FakeTimeProvider(Now), trackLatency: true);
+        for (var start = Now - TimeSpan.FromDays(2) + Step; start < Now; start += Step)
+        {
+            var latency = new LatencyHistogram();
+            latency.Record(10_000_000, 99);
+            latency.Record(TimeSpan.FromMilliseconds(500));
+            windows.AddInterval(start, 100, 0, latency);
+        }
+
+        var options = new SloGateOptions { Objective = 0.98, Window = TimeSpan.FromDays(1), LatencyThreshold = TimeSpan.FromMilliseconds(200) };
+        options.BurnRates.RemoveAt(2);   // the 3-day rule needs more than the 2 days these windows keep
+        var result = SloGate.Judge(windows, options, "test windows");
+
+        Assert.Equal(GateStatus.Passed, result.Status);
+        Assert.Equal(99, Value(result, "sli"), 9);
+        Assert.Equal(50, Value(result, "budget-remaining"), 9);
+        Assert.Equal(288, Value(result, "slow-requests"));
+        Assert.Equal(0.5, Value(result, "burn-rate-1h"), 9);
+
+        // A threshold inside the 10 ms bucket counts its requests as slow: the resolution never flatters the SLI.
+        options.LatencyThreshold = TimeSpan.FromMilliseconds(10);
+        var strict = SloGate.Judge(windows, options, "test windows");
+        Assert.Equal(GateStatus.Failed, strict.Status);
+        Assert.Equal(0, Value(strict, "sli"), 9);
+    }
+
+    [Fact]
+    public void A_latency_sli_needs_windows_that_keep_latency()
+    {
+        var result = SloGate.Judge(Windows(100, 0), Options(o => o.LatencyThreshold = TimeSpan.FromMilliseconds(200)), "Prometheus counts");
+        Assert.Equal(GateStatus.Error, result.Status);
+        Assert.Contains("Prometheus counts keeps no latency per interval", result.Summary, StringComparison.Ordinal);
+
+        var counts = RequestMetricsSource.FromDelegate(RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Windows, "counts only",
+            _ => ValueTask.FromResult(new RequestMetrics()));
+        var problems = new List<string>();
+        new SloGateOptions { Source = counts, LatencyThreshold = TimeSpan.FromMilliseconds(200) }.Validate(problems);
+        Assert.Contains(problems, p => p.StartsWith("LatencyThreshold must be positive and needs a source with latency", StringComparison.Ordinal));
+    }
 }
