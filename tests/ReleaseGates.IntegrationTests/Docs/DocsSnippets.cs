@@ -130,6 +130,15 @@ public static class DocsSnippets
                 o.SustainedFor = step * 3;
                 o.MinimumRequestsPerInterval = 5;                            // a quiet step proves nothing either way
                 o.BurnRate = new BurnRateCondition { Slo = 0.999, LongWindow = step * 60, ShortWindow = step * 5, Threshold = 14.4 };
+            })
+            .AddSlo("fleet-error-budget", o =>
+            {
+                o.Source = RequestMetricsSource.FromPrometheus(requests);
+                o.Objective = 0.999;                                         // the same 99.9 %, as a budget to spend
+                o.Window = step * 60;                                        // what the range queries keep
+                o.MinimumBudgetRemaining = 0.10;                             // promote only with a tenth of it left
+                o.BurnRates.Clear();
+                o.BurnRates.Add(new SloBurnRateRule { LongWindow = step * 12, ShortWindow = step, Threshold = 14.4 });
             });
     }
 

@@ -106,6 +106,9 @@ public sealed class FleetPrometheusTests(FleetPrometheusServer prometheus) : ICl
             Assert.Equal(0, healthyErrors.Measurements.Single(m => m.Name == "sustained-breached-intervals").Value);
             Assert.DoesNotContain(healthyErrors.Findings, f => f.Code == "error-rate.burn-rate");
             Assert.Equal(GateStatus.Passed, healthy.FindGate("fleet-p99")!.Status);
+            var budget = healthy.FindGate("fleet-error-budget")!;
+            Assert.True(budget.Status == GateStatus.Passed, budget.Summary);
+            Assert.Equal(100, budget.Measurements.Single(m => m.Name == "budget-remaining").Value, 6);
 
             prometheus.Fleet[0].Failing = true;
             ReleaseReport? tripped = null;
@@ -132,6 +135,9 @@ public sealed class FleetPrometheusTests(FleetPrometheusServer prometheus) : ICl
             Assert.Contains("step 3s", windows.Message, StringComparison.Ordinal);
             Assert.Contains("sum(increase(http_server_request_duration_seconds_count{http_route=\"/api/orders\", job=\"checkout\"}[3s]))", windows.Message, StringComparison.Ordinal);
             Assert.Contains(errors.Findings, f => f.Code == "error-rate.burn-rate");    // 1 in 3 requests failing burns a 99.9 % budget at about 300×
+            var spent = tripped.FindGate("fleet-error-budget")!;
+            Assert.Equal(GateStatus.Failed, spent.Status);
+            Assert.Contains(spent.Findings, f => f.Code == "slo.burn-rate");
             Assert.Equal(ReleaseDecision.NoGo, tripped.Decision);
         }
         finally
