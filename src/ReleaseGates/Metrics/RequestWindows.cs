@@ -436,10 +436,23 @@ public sealed class RequestWindows
     /// </summary>
     internal IReadOnlyList<(WindowInterval Interval, LatencyHistogram? Latency)> Export(TimeSpan lookback)
     {
+        var result = new List<(WindowInterval, LatencyHistogram?)>();
+        Visit(lookback, (interval, latency) => result.Add((interval, latency?.Copy())));
+        return result;
+    }
+
+    /// <summary>The clock's time now, as the windows see it.</summary>
+    internal DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>
+    /// Calls <paramref name="visit"/> for each interval overlapping the last <paramref name="lookback"/> (clamped to what the
+    /// ring keeps), oldest first, with its latency histogram (null when it holds none) lent for the call only: read, not kept.
+    /// </summary>
+    internal void Visit(TimeSpan lookback, Action<WindowInterval, LatencyHistogram?> visit)
+    {
         var clamped = lookback > Capacity ? Capacity : lookback;
         var (first, last) = Overlapping(clamped);
         first = Math.Max(first, last - IntervalCount);
-        var result = new List<(WindowInterval, LatencyHistogram?)>((int)(last - first + 1));
         lock (_lock)
         {
             FlushFeedForRead();
@@ -448,11 +461,9 @@ public sealed class RequestWindows
                 var slot = SlotOf(id);
                 var live = _intervalIds[slot] == id;
                 var interval = new WindowInterval(StartOf(id), StartOf(id + 1), live ? _totals[slot] : 0, live ? _errors[slot] : 0);
-                result.Add((interval, live && _latency[slot] is { Count: > 0 } h ? h.Copy() : null));
+                visit(interval, live && _latency[slot] is { Count: > 0 } h ? h : null);
             }
         }
-
-        return result;
     }
 
     /// <summary>

@@ -156,6 +156,28 @@ public abstract class RequestMetricsSource
     }
 
     /// <summary>
+    /// Events counted by any PromQL, as an SLO names them: the total and the good or the bad ones among them (an OpenSLO
+    /// <c>ratioMetric</c>, or the counters a Sloth or Pyrra SLO is written over), read over the lookback at every step into
+    /// per-step windows for an SLO's window and its burn rates. Counters are differenced series by series at the steps'
+    /// sample times, so a restart is a restart and nothing is extrapolated; errors and windows, no latency.
+    /// </summary>
+    /// <param name="options">The server, the queries, the step and the lookback; copied now.</param>
+    /// <param name="timeProvider">The clock that sets the windows' end.</param>
+    /// <returns>The source.</returns>
+    public static RequestMetricsSource FromPrometheusEvents(PrometheusEventsOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options = options.Copy();
+        var problems = new List<string>();
+        options.Validate(problems);
+        var reader = problems.Count == 0 ? new PrometheusEventCounts(options, timeProvider ?? TimeProvider.System) : null;
+        return new AsyncDelegateSource(
+            RequestMetricsCapabilities.Errors | RequestMetricsCapabilities.Duration | RequestMetricsCapabilities.Windows,
+            reader?.Description ?? "Prometheus events (misconfigured)", p => problems.ForEach(p.Add), (_, ct) => reader!.ReadAsync(ct),
+            [.. options.Connection?.Secrets ?? []]);
+    }
+
+    /// <summary>
     /// The exact request histograms of every instance of a fleet, merged: each instance serves its in-process HTTP metrics
     /// (<c>app.MapReleaseGatesHistograms()</c> of the <c>ReleaseGates.AspNetCore</c> package), and the source fetches them
     /// in parallel from a list of URLs or from the targets Prometheus scrapes for a job. Percentiles are those of the pooled

@@ -27,6 +27,9 @@ internal sealed class RequestMetricsSourceConfiguration
     /// <summary>A request-duration histogram in Prometheus, read when the gate is evaluated.</summary>
     public PrometheusRequestMetricsOptions? Prometheus { get; set; }
 
+    /// <summary>Events counted by PromQL (total, and good or bad), read over a lookback when the gate is evaluated.</summary>
+    public PrometheusEventsOptions? PrometheusEvents { get; set; }
+
     /// <summary>The exact histograms of every instance of a fleet, fetched and merged when the gate is evaluated.</summary>
     public FleetRequestMetricsOptions? Fleet { get; set; }
 }

@@ -25,11 +25,14 @@ internal static class RequestMetricsSourceForm
             return null;
         }
 
-        var chosen = new[] { config.K6Summary, config.JMeterJtl, config.Har, config.LoadProbe, config.Prometheus, (object?)config.Fleet }
+        var chosen = new[]
+            {
+                config.K6Summary, config.JMeterJtl, config.Har, config.LoadProbe, config.Prometheus, config.PrometheusEvents, (object?)config.Fleet,
+            }
             .Count(c => c is not null);
         if (chosen != 1)
         {
-            file.AddProblem(node, "set exactly one of k6Summary, jMeterJtl, har, loadProbe, prometheus and fleet.");
+            file.AddProblem(node, "set exactly one of k6Summary, jMeterJtl, har, loadProbe, prometheus, prometheusEvents and fleet.");
             return null;
         }
 
@@ -39,6 +42,7 @@ internal static class RequestMetricsSourceForm
             { JMeterJtl: { } jtl } => RequestMetricsSource.FromJMeterJtl(file.ResolvePath(jtl), config.Labels.Count == 0 ? null : config.Labels),
             { Har: { } har } => RequestMetricsSource.FromHar(file.ResolvePath(har), config.Urls.Count == 0 ? null : config.Urls),
             { Prometheus: { } prometheus } => RequestMetricsSource.FromPrometheus(prometheus),
+            { PrometheusEvents: { } events } => RequestMetricsSource.FromPrometheusEvents(events),
             { Fleet: { } fleet } => RequestMetricsSource.FromFleet(fleet),
             _ => RequestMetricsSource.FromLoadProbe(config.LoadProbe!),
         };
@@ -49,7 +53,7 @@ internal static class RequestMetricsSourceForm
     private static JsonObject Schema()
     {
         var schema = ConfigSchema.ObjectSchema(typeof(RequestMetricsSourceConfiguration));
-        schema["description"] = "Exactly one of k6Summary, jMeterJtl, har, loadProbe, prometheus and fleet.";
+        schema["description"] = "Exactly one of k6Summary, jMeterJtl, har, loadProbe, prometheus, prometheusEvents and fleet.";
         return schema;
     }
 }

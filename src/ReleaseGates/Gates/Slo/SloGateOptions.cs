@@ -29,6 +29,28 @@ public sealed class SloGateOptions : GateOptions
     public TimeSpan Window { get; set; } = TimeSpan.FromDays(28);
 
     /// <summary>
+    /// A calendar-aligned window instead of the rolling <see cref="Window"/>: the SLI and the budget count from the start
+    /// of the current period (a month from the 1st), and the budget is renewed when the next one starts. Default: none.
+    /// </summary>
+    public SloCalendar? Calendar { get; set; }
+
+    /// <summary>How the error budget is counted: by events (default), or by time slices. Default: <see cref="SloBudgetingMethod.Occurrences"/>.</summary>
+    public SloBudgetingMethod BudgetingMethod { get; set; }
+
+    /// <summary>
+    /// The length of a time slice with <see cref="SloBudgetingMethod.Timeslices"/> or
+    /// <see cref="SloBudgetingMethod.RatioTimeslices"/>: a whole number of the source's intervals, slices aligned to the
+    /// Unix epoch. A slice without events is neither good nor bad and is left out. Default: 1 minute.
+    /// </summary>
+    public TimeSpan TimesliceWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// With <see cref="SloBudgetingMethod.Timeslices"/>, the share of good events (0 to 1) that makes a slice good:
+    /// OpenSLO's <c>timeSliceTarget</c>. Required for that method.
+    /// </summary>
+    public double? TimesliceTarget { get; set; }
+
+    /// <summary>
     /// The least share of the error budget that must be left, 0 to 1: <c>0.10</c> holds releases once nine tenths of the
     /// budget are spent. Default: 0 (a budget spent beyond its end fails).
     /// </summary>
@@ -106,7 +128,33 @@ public sealed class SloGateOptions : GateOptions
             problems.Add($"{nameof(MinimumRequests)} must be at least 1, but was {MinimumRequests}.");
         }
 
+        ValidateBudgeting(problems);
         ValidateRulesAndConditions(problems);
+    }
+
+    private void ValidateBudgeting(ICollection<string> problems)
+    {
+        Calendar?.Validate(problems);
+        if (!Enum.IsDefined(BudgetingMethod))
+        {
+            problems.Add($"{nameof(BudgetingMethod)} is Occurrences, Timeslices or RatioTimeslices, but was {BudgetingMethod}.");
+        }
+
+        if (BudgetingMethod is SloBudgetingMethod.Occurrences)
+        {
+            return;
+        }
+
+        if (TimesliceWindow <= TimeSpan.Zero || TimesliceWindow > Window)
+        {
+            problems.Add($"{nameof(TimesliceWindow)} must be positive and at most the window, but was {TimesliceWindow}.");
+        }
+
+        if (BudgetingMethod is SloBudgetingMethod.Timeslices && TimesliceTarget is not (> 0 and <= 1))
+        {
+            problems.Add($"{nameof(TimesliceTarget)} is required with Timeslices: the share of good events (above 0, at most 1) that makes a slice good, "
+                + $"but was {(TimesliceTarget is { } t ? t.ToString(CultureInfo.InvariantCulture) : "not set")}.");
+        }
     }
 
     /// <inheritdoc />
@@ -115,6 +163,7 @@ public sealed class SloGateOptions : GateOptions
         var copy = (SloGateOptions)base.Clone();
         copy.BurnRates = [.. BurnRates.Select(r => r?.Copy()!)];
         copy.Conditions = [.. Conditions];
+        copy.Calendar = Calendar?.Copy();
         return copy;
     }
 

@@ -9,4 +9,6 @@ internal static class PrometheusConstants
     public const string NativeHistogram = "prometheus.native-histogram";
 
     public const string RangeWindows = "prometheus.range-windows";
+
+    public const string EventWindows = "prometheus.event-windows";
 }
