@@ -24,6 +24,9 @@ internal static class GatePackages
         Recursive = true,
     };
 
+    /// <summary>The kinds of the packages the tool ships with: <c>"type": "openslo"</c> (ReleaseGates.OpenSlo).</summary>
+    private static GateKind[] Bundled => [new OpenSloGateKind()];
+
     /// <summary>
     /// The kinds of the packages named on the command line and in the configuration <paramref name="config"/> (when given),
     /// or false with every problem written to <paramref name="error"/>.
@@ -37,7 +40,7 @@ internal static class GatePackages
             .Concat(config is null ? [] : JsonConfigurationReleaseGatesBuilderExtensions.ReadGatePackagePaths(config.ToString()).Select(p => (Path: p, From: $"{config}: gatePackages")))
             .DistinctBy(p => p.Path, StringComparer.Ordinal)
             .ToList();
-        var found = new List<GateKind>();
+        var found = new List<GateKind>(Bundled);
         var problems = new List<string>();
         foreach (var (path, from) in paths)
         {
