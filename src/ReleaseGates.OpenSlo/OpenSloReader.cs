@@ -18,7 +18,6 @@ internal sealed class OpenSloReader
     private static readonly string[] MetadataFields = ["name", "displayName", "labels", "annotations"];
     private static readonly string[] NotUsedKinds = ["Service", "AlertPolicy", "AlertCondition", "AlertNotificationTarget"];
     private static readonly string[] CompositeFields = ["indicator", "indicatorRef", "compositeWeight"];
-    private static readonly string[] ThresholdFields = ["op", "value"];
     private static readonly string[] RawFields = ["raw", "rawType"];
 
     private readonly string _file;
@@ -299,9 +298,16 @@ internal sealed class OpenSloReader
                 _problems.Add($"{At(o[composite])}: {composite} in an objective makes a composite SLO, which is not read; write one SLO per indicator.");
             }
 
-            foreach (var threshold in ThresholdFields.Where(o.ContainsKey))
+            // With a ratio, op can only say that the SLI must reach the target, which is what the budget means; a value
+            // belongs to a thresholdMetric.
+            if (o.TryGetValue("value", out var value))
             {
-                _problems.Add($"{At(o[threshold])}: {threshold} compares a thresholdMetric's values, which is not read; the indicator is a ratioMetric.");
+                _problems.Add($"{At(value)}: value compares a thresholdMetric's values, which is not read; the indicator is a ratioMetric.");
+            }
+
+            if (Text(o, "op", objective, $"an objective of {where}") is { } op && op is not ("gt" or "gte"))
+            {
+                _problems.Add($"{At(o["op"])}: op '{op}' would ask the SLI to stay below the target; an objective of a ratioMetric is gt or gte.");
             }
 
             var target = Number(o, "target", $"an objective of {where}");

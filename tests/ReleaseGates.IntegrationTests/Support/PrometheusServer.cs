@@ -29,6 +29,9 @@ public class PrometheusServer : IAsyncLifetime
     /// <summary>The scrape job of the instances.</summary>
     public virtual string JobName => Job;
 
+    /// <summary>A rules file for the server to evaluate every second (recording rules), or null.</summary>
+    protected virtual string? Rules => null;
+
     /// <summary>Prometheus feature flags to enable (<c>--enable-feature</c>).</summary>
     protected virtual IReadOnlyList<string> Features => [];
 
@@ -60,10 +63,17 @@ public class PrometheusServer : IAsyncLifetime
         var port = Ports.Free();
         var targets = string.Join(", ", _instances.Select(a => $"'{a.BaseAddress.Authority}'"));
         var config = Path.Combine(_directory, "prometheus.yml");
+        var rules = Rules is { } text ? Path.Combine(_directory, "rules.yml") : null;
+        if (rules is not null)
+        {
+            await File.WriteAllTextAsync(rules, Rules);
+        }
+
         await File.WriteAllTextAsync(config, $"""
             global:
               scrape_interval: 1s
               evaluation_interval: 1s
+            rule_files: [{(rules is null ? "" : "'" + rules + "'")}]
             scrape_configs:
               - job_name: {JobName}
                 scrape_interval: 1s
@@ -173,12 +183,33 @@ public class PrometheusServer : IAsyncLifetime
         }
     }
 
+    /// <summary>The services the SLO counters are made for: each test counts its own.</summary>
+    public static readonly string[] SloServices = ["checkout", "openslo-strict"];
+
     /// <summary>The shop's endpoints: work of a given length, a failure, and cache lookups that count hits and misses.</summary>
     private static void MapShop(WebApplication app)
     {
         var meter = app.Services.GetRequiredService<IMeterFactory>().Create("Shop.Cache");
         var hits = meter.CreateCounter<long>("cache.hits");
         var misses = meter.CreateCounter<long>("cache.misses");
+        // An SLO's counters, one series per service and outcome, each made at 0 when the app starts: Prometheus then sees
+        // every series from its first scrape, so rate() over any window starts from zero rather than extrapolating.
+        // (Made once the app has started: the exporter's meter provider only listens from then on.)
+        var slo = app.Services.GetRequiredService<IMeterFactory>().Create("Shop.Slo").CreateCounter<long>("slo.requests");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            foreach (var service in SloServices)
+            {
+                slo.Add(0, new("service", service), new("outcome", "ok"));
+                slo.Add(0, new("service", service), new("outcome", "error"));
+            }
+        });
+
+        app.MapGet("/slo/{service}/{fail:bool}", (string service, bool fail) =>
+        {
+            slo.Add(1, new("service", service), new("outcome", fail ? "error" : "ok"));
+            return fail ? Results.StatusCode(500) : Results.Ok();
+        });
         app.MapPrometheusScrapingEndpoint();
         app.MapGet("/work/{ms:int}", async (int ms) => { await Task.Delay(ms); return Results.Ok(); });
         app.MapGet("/mixed/{ms:int}", async (int ms) => { await Task.Delay(ms); return ms >= 100 ? Results.StatusCode(503) : Results.Ok(); });
@@ -197,7 +228,7 @@ public class PrometheusServer : IAsyncLifetime
     protected static void AddMetrics(IServiceCollection services)
         => services.AddOpenTelemetry().WithMetrics(m =>
         {
-            m.AddMeter("Microsoft.AspNetCore.Hosting", "Shop.Cache").AddPrometheusExporter();
+            m.AddMeter("Microsoft.AspNetCore.Hosting", "Shop.Cache", "Shop.Slo").AddPrometheusExporter();
             ((IDeferredMeterProviderBuilder)m).Configure((provider, builder) =>
             {
                 var own = provider.GetRequiredService<IMeterFactory>();
