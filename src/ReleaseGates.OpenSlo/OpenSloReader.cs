@@ -158,6 +158,10 @@ internal sealed class OpenSloReader
         if (fields.TryGetValue("indicator", out var inline) && Mapping(inline, $"the indicator of {where}") is { } sli)
         {
             var sliFields = Fields(sli, $"the indicator of {where}", "metadata", "spec");
+            if (sliFields.TryGetValue("metadata", out var sliMetadata) && Mapping(sliMetadata, $"the indicator's metadata of {where}") is { } sliMeta)
+            {
+                _ = Fields(sliMeta, $"the indicator's metadata of {where}", MetadataFields);
+            }
             if (sliFields.TryGetValue("spec", out var sliSpec) && Mapping(sliSpec, $"the indicator's spec of {where}") is { } s)
             {
                 indicator = ReadIndicatorSpec(s, $"the indicator of {where}");
