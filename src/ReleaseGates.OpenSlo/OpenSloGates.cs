@@ -108,7 +108,8 @@ internal static class OpenSloGates
         foreach (var source in ratio.Sources)
         {
             OpenSloDataSource? data = null;
-            if (source.DataSourceRef is { } reference && !document.DataSources.TryGetValue(reference, out data))
+            if (source.DataSourceRef is { } reference && !document.DataSources.TryGetValue(reference, out data)
+                && (source.Type is null || string.Equals(source.Type, "Prometheus", StringComparison.OrdinalIgnoreCase)))
             {
                 problems.Add($"{source.At}: metricSourceRef '{reference}' names no DataSource of the file "
                     + $"({string.Join(", ", document.DataSources.Keys.DefaultIfEmpty("none"))}).");

@@ -90,8 +90,16 @@ public sealed class OpenSloFileTests : IDisposable
         var minutes = Assert.Single(calendar);
         Assert.Contains("timeslices-slo.yaml:27:17: duration '1m' is 1 minute(s) in OpenSLO (months are M)", minutes, StringComparison.Ordinal);
 
-        // The README's inline SLI reads from Datadog.
-        var datadog = Refusals(Path.Combine(Examples, "readme-inline-sli.yaml"));
+        // The README's inline-SLI example has neither the budgeting method the spec requires nor a window; given both, its
+        // Datadog sources are what is not read.
+        var inline = Refusals(Path.Combine(Examples, "readme-inline-sli.yaml"));
+        Assert.Equal(2, inline.Count);
+        Assert.Contains(inline, p => p.Contains("readme-inline-sli.yaml:7:3: SLO 'foo-slo' has no budgetingMethod.", StringComparison.Ordinal));
+        Assert.Contains(inline, p => p.Contains("has no timeWindow; an error budget is counted over one.", StringComparison.Ordinal));
+        var completed = File.ReadAllText(Path.Combine(Examples, "readme-inline-sli.yaml"))
+            + "  timeWindow:\n    - duration: 28d\n      isRolling: true\n  budgetingMethod: Occurrences\n";
+        var datadog = Refusals(Write(completed));
+        Assert.Equal(2, datadog.Count);
         Assert.All(datadog, p => Assert.Contains("type 'Datadog' is not read", p, StringComparison.Ordinal));
     }
 
