@@ -28,7 +28,8 @@ internal static class OpenSloGates
         var slice = objective.TimeSliceWindow ?? TimeSpan.FromMinutes(1);
         if (slo.BudgetingMethod is not SloBudgetingMethod.Occurrences && slice.Ticks % options.Step.Ticks != 0)
         {
-            problems.Add($"{objective.At}: the time slice of {slice} is not a whole number of the {options.Step} step: set the gate's step to one that divides it.");
+            problems.Add($"{objective.At}: the time slice of {slice} is not a whole number of the {options.Step} step: "
+                + "set the gate's step to one that divides it.");
         }
 
         var longest = options.BurnRates.Where(r => r is not null).Select(r => r.LongWindow).DefaultIfEmpty(TimeSpan.Zero).Max();

@@ -221,7 +221,8 @@ internal sealed class OpenSloReader
         if (duration is null || !IsShorthand(duration))
         {
             return duration is null ? (null, null)
-                : Problem<(TimeSpan?, SloCalendar?)>(w["duration"], $"duration '{duration}' is not a duration shorthand (a whole number and one of m, h, d, w, M, Q, Y).");
+                : Problem<(TimeSpan?, SloCalendar?)>(w["duration"],
+                    $"duration '{duration}' is not a duration shorthand (a whole number and one of m, h, d, w, M, Q, Y).");
         }
 
         if (!w.TryGetValue("calendar", out var calendarNode))
@@ -263,7 +264,8 @@ internal sealed class OpenSloReader
         if (!DateTime.TryParseExact(start, ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"],
             CultureInfo.InvariantCulture, DateTimeStyles.None, out var startTime))
         {
-            return Problem<SloCalendar?>(fields["startTime"], $"startTime '{start}' is not a date and time as OpenSLO writes it (2022-01-01 12:00:00, no offset).");
+            return Problem<SloCalendar?>(fields["startTime"],
+                $"startTime '{start}' is not a date and time as OpenSLO writes it (2022-01-01 12:00:00, no offset).");
         }
 
         try
@@ -325,7 +327,8 @@ internal sealed class OpenSloReader
             var share = target ?? percent!.Value / 100;
             if (!(share > 0 && share < 1))
             {
-                _problems.Add($"{At(o.GetValueOrDefault("target") ?? o["targetPercent"])}: the target must lie between 0 and 1 (targetPercent between 0 and 100), both excluded.");
+                _problems.Add($"{At(o.GetValueOrDefault("target") ?? o["targetPercent"])}: the target must lie between 0 and 1 "
+                    + "(targetPercent between 0 and 100), both excluded.");
                 continue;
             }
 

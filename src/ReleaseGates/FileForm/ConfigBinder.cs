@@ -172,7 +172,8 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
             return node.Kind == JsonTokenType.True;
         }
 
-        if (type == typeof(string) || type == typeof(Uri) || type == typeof(TimeSpan) || type == typeof(DateOnly) || type.IsEnum || type == typeof(HttpMethod))
+        if (type == typeof(string) || type == typeof(Uri) || type == typeof(TimeSpan) || type == typeof(DateOnly) || type == typeof(DateTime) || type.IsEnum
+            || type == typeof(HttpMethod))
         {
             if (ReadString(node) is not { } text)
             {
@@ -222,6 +223,15 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
             if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
             {
                 return date;
+            }
+        }
+        else if (type == typeof(DateTime))
+        {
+            // A wall-clock time without an offset: the option says in which time zone it is read.
+            if (DateTime.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd"], CultureInfo.InvariantCulture,
+                DateTimeStyles.None, out var time))
+            {
+                return time;
             }
         }
         else if (type == typeof(HttpMethod))
@@ -403,6 +413,7 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
             _ when type == typeof(TimeSpan) => "a duration such as \"300ms\", \"5s\", \"2min\" or \"00:05:00\"",
             _ when type == typeof(Uri) => "an absolute http or https URL",
             _ when type == typeof(DateOnly) => "a date such as \"2027-01-31\" (yyyy-MM-dd)",
+            _ when type == typeof(DateTime) => "a date and time without an offset such as \"2027-01-01T00:00:00\"",
             _ when type == typeof(HttpMethod) => "an HTTP method such as GET",
             _ => "an object",
         };

@@ -78,6 +78,11 @@ internal static class ConfigSchema
                 _ when type == typeof(TimeSpan) => new JsonObject { ["type"] = "string", ["description"] = "A duration: 300ms, 1.5s, 2min, 1h or 00:05:00." },
                 _ when type == typeof(Uri) => new JsonObject { ["type"] = "string", ["format"] = "uri" },
                 _ when type == typeof(DateOnly) => new JsonObject { ["type"] = "string", ["format"] = "date" },
+                _ when type == typeof(DateTime) => new JsonObject
+                {
+                    ["type"] = "string", ["pattern"] = "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$",
+                    ["description"] = "A date and time without an offset: 2027-01-01T00:00:00.",
+                },
                 _ when type == typeof(string) || type == typeof(HttpMethod) => new JsonObject { ["type"] = "string" },
                 _ => ObjectSchema(type),
             };

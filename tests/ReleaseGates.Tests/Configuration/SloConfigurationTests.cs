@@ -44,4 +44,28 @@ public sealed class SloConfigurationTests
         Assert.Contains(error.Problems, p => p.StartsWith("releasegates.json:", StringComparison.Ordinal)
             && p.Contains("'burn-rate-2h < 5' is about 'burn-rate-2h', but this gate measures sli, budget-remaining, burn-rate-1h", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Prometheus_events_time_slices_and_a_calendar_bind_from_the_file_and_their_problems_are_placed()
+    {
+        var valid = Build("""
+            { "gates": { "slo": { "type": "slo",
+              "source": { "prometheusEvents": { "connection": { "baseAddress": "http://127.0.0.1:1" },
+                "total": "slo_requests_total{job=\"shop\"}", "bad": "slo_requests_total{job=\"shop\", outcome=\"error\"}",
+                "step": "1m", "lookback": "31d" } },
+              "objective": 0.995, "budgetingMethod": "Timeslices", "timesliceWindow": "5m", "timesliceTarget": 0.95,
+              "calendar": { "start": "2026-01-01T00:00:00", "timeZone": "Europe/Paris", "period": "1M" }, "window": "31d" } } }
+            """);
+        Assert.Equal("slo", Assert.Single(valid.Registrations).Name);
+
+        var error = Assert.Throws<ReleaseGatesConfigurationException>(() => Build("""
+            { "gates": { "slo": { "type": "slo",
+              "source": { "prometheusEvents": { "connection": { "baseAddress": "http://127.0.0.1:1" }, "total": "t", "step": "1m", "lookback": "1d" } },
+              "budgetingMethod": "Timeslices", "calendar": { "start": "2026-01-01T00:00:00", "period": "1 month" } } } }
+            """));
+        Assert.Contains(error.Problems, p => p.Contains("PrometheusEvents: set exactly one of Good and Bad", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Contains("TimesliceTarget is required with Timeslices", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Contains("Calendar.Period is a whole number and one of h, d, w, M, Q, Y", StringComparison.Ordinal));
+        Assert.All(error.Problems, p => Assert.StartsWith("releasegates.json:", p, StringComparison.Ordinal));
+    }
 }
