@@ -70,6 +70,35 @@ public static class DocsSnippets
         return report;
     }
 
+    // docs/gates/slo.md: any counters in Prometheus, time slices and an OpenSLO file (compiled, not run)
+    public static void SloSources(IReleaseGatesBuilder gates)
+    {
+        var events = new PrometheusEventsOptions
+        {
+            Connection = { BaseAddress = new Uri("http://prometheus:9090") },
+            Total = """http_requests_total{job="checkout"}""",
+            Bad = """http_requests_total{job="checkout", code=~"5.."}""",
+            Step = TimeSpan.FromMinutes(1),
+            Lookback = TimeSpan.FromDays(28),
+        };
+
+        gates.AddSlo("search-slo", o =>
+        {
+            o.Source = RequestMetricsSource.FromPrometheusEvents(events);
+            o.Objective = 0.995;
+            o.BudgetingMethod = SloBudgetingMethod.Timeslices;
+            o.TimesliceWindow = TimeSpan.FromMinutes(1);
+            o.TimesliceTarget = 0.95;                 // a minute is good when 95 % of its searches succeed
+        });
+
+        gates.AddOpenSlo("checkout-availability", o =>
+        {
+            o.File = "slo/checkout.yaml";
+            o.MinimumBudgetRemaining = 0.10;
+            o.Prometheus = new PrometheusConnection { BearerToken = Environment.GetEnvironmentVariable("PROMETHEUS_TOKEN") };
+        });
+    }
+
     // docs/rollouts.md
     public static async Task<int> CanaryWatch()
     {
