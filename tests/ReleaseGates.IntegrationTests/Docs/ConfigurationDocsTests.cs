@@ -9,6 +9,9 @@ namespace ReleaseGates.IntegrationTests.Docs;
 /// <summary>docs/releasegates.schema.json is the generated schema, and every JSON example in the docs loads and fits it.</summary>
 public partial class ConfigurationDocsTests
 {
+    /// <summary>The kinds the tool bundles besides the built-in ones: the schema in docs is the tool's (<c>release-gates schema</c>).</summary>
+    private static readonly GateKind[] ToolKinds = [new OpenSloGateKind()];
+
     private static readonly string SchemaPath = Path.Combine(Repository.Root, "docs", "releasegates.schema.json");
 
     private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
@@ -20,7 +23,7 @@ public partial class ConfigurationDocsTests
     [Fact]
     public void The_schema_in_docs_is_the_generated_one()
     {
-        var generated = ReleaseGatesConfigurationSchema.Generate();
+        var generated = ReleaseGatesConfigurationSchema.Generate(ToolKinds);
         if (Environment.GetEnvironmentVariable("RELEASEGATES_UPDATE_SCHEMA") == "1")
         {
             File.WriteAllText(SchemaPath, generated);
@@ -38,13 +41,13 @@ public partial class ConfigurationDocsTests
         Environment.SetEnvironmentVariable("RELEASE_VERSION", "2.4.0");
         Environment.SetEnvironmentVariable("API_TOKEN", "example-token");
         Environment.SetEnvironmentVariable("DATABASE_URL", "Host=127.0.0.1;Database=app;Username=app;Password=example-password");
-        var schema = JsonSchema.FromText(ReleaseGatesConfigurationSchema.Generate());
+        var schema = JsonSchema.FromText(ReleaseGatesConfigurationSchema.Generate(ToolKinds));
         var document = JsonDocument.Parse(json, Lenient);
 
         var result = schema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
 
         Assert.True(result.IsValid, string.Join("\n", (result.Details ?? []).Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
-        var builder = ReleaseGate.CreateBuilder().AddFromJson(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)), "example.json", Repository.Root);
+        var builder = ReleaseGate.CreateBuilder().AddFromJson(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)), "example.json", Repository.Root, ToolKinds);
         Assert.NotEmpty(builder.Build().Registrations);
     }
 
@@ -58,7 +61,7 @@ public partial class ConfigurationDocsTests
         {
             File.WriteAllText(Path.Combine(folder, "releasegates.json"), blocks[0]);
             File.WriteAllText(Path.Combine(folder, "waivers.json"), blocks[1]);
-            var schema = JsonSchema.FromText(ReleaseGatesConfigurationSchema.Generate());
+            var schema = JsonSchema.FromText(ReleaseGatesConfigurationSchema.Generate(ToolKinds));
             Assert.True(schema.Evaluate(JsonDocument.Parse(blocks[0], Lenient).RootElement).IsValid);
 
             var evaluator = ReleaseGate.CreateBuilder().AddFromJsonFile(Path.Combine(folder, "releasegates.json")).Build();
@@ -73,7 +76,7 @@ public partial class ConfigurationDocsTests
     [Fact]
     public void The_schema_rejects_what_the_loader_rejects()
     {
-        var schema = JsonSchema.FromText(ReleaseGatesConfigurationSchema.Generate());
+        var schema = JsonSchema.FromText(ReleaseGatesConfigurationSchema.Generate(ToolKinds));
         foreach (var bad in new[]
         {
             """{ "gates": { "c": { "type": "coverage", "colour": 1 } } }""",

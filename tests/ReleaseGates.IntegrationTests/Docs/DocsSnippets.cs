@@ -70,6 +70,39 @@ public static class DocsSnippets
         return report;
     }
 
+    // docs/gates/canary.md: any metric, Kayenta's way (compiled, not run)
+    public static void CanaryMetrics(IReleaseGatesBuilder gates)
+    {
+        gates.AddCanary("checkout-canary", o =>
+        {
+            o.MetricSeries = CanaryMetricSeries.FromPrometheus(
+                new PrometheusConnection { BaseAddress = new Uri("http://prometheus:9090") },
+                baselineScope: "version=\"1.4.0\"",
+                canaryScope: "version=\"1.5.0\"",
+                lookback: TimeSpan.FromMinutes(10),
+                step: TimeSpan.FromSeconds(10));
+            o.Metrics.Add(new CanaryMetric
+            {
+                Name = "cpu",
+                Query = "sum(rate(process_cpu_seconds_total{job=\"checkout\", $scope}[1m]))",
+                Direction = CanaryDirection.Increase,   // only a rise is a regression
+                AllowedIncrease = 0.20,                 // 20 % more CPU is acceptable ...
+                CriticalIncrease = 1.0,                 // ... twice as much fails the canary whatever the score
+            });
+            o.Metrics.Add(new CanaryMetric
+            {
+                Name = "errors",
+                Query = "sum(rate(http_server_request_duration_seconds_count{job=\"checkout\", http_response_status_code=~\"5..\", $scope}[1m]))",
+                Direction = CanaryDirection.Increase,
+                Critical = true,                        // any certain rise fails the canary
+                MustHaveData = true,
+                Weight = 2,
+            });
+            o.PassScore = 95;
+            o.MarginalScore = 75;
+        });
+    }
+
     // docs/gates/slo.md: any counters in Prometheus, time slices and an OpenSLO file (compiled, not run)
     public static void SloSources(IReleaseGatesBuilder gates)
     {

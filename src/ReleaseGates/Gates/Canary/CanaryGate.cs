@@ -9,16 +9,35 @@ namespace ReleaseGates;
 /// the Newcombe interval of the difference of error rates for errors. The whole confidence interval within the allowed
 /// increase passes, wholly above it fails, anything else (or too few requests) is inconclusive; the worst verdict counts.
 /// </summary>
-internal sealed class CanaryGate(CanaryGateOptions options) : IReleaseGate
+internal sealed partial class CanaryGate(CanaryGateOptions options) : IReleaseGate
 {
     public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
+    {
+        var confidence = LookConfidence(options, context.WatchRounds);
+        var judgesRequests = options.MaximumIncrease is not null || options.MaximumRelativeIncrease is not null || options.MaximumErrorRateIncrease is not null;
+        var requestsJudged = judgesRequests ? JudgeRequestsAsync(context, confidence, cancellationToken) : Task.FromResult<GateResult?>(null);
+        var metricsRead = options.Metrics.Count > 0 ? ReadMetricsAsync(options, context, cancellationToken) : null;
+        await Task.WhenAll(metricsRead is null ? [requestsJudged] : [requestsJudged, metricsRead]).ConfigureAwait(false);
+        var requests = await requestsJudged.ConfigureAwait(false);
+        var metrics = metricsRead is null ? null : JudgeMetrics(await metricsRead.ConfigureAwait(false), options, confidence);
+        var result = Combine(requests, metrics, "Requests", "Metrics");
+        if (context.WatchRound is { } round && confidence != options.Confidence)
+        {
+            result = result.WithSourceEvidence(
+                [new Measurement("look-confidence", confidence, MetricUnit.Ratio) { Target = $"round {round} of at most {context.WatchRounds}" }], []);
+        }
+
+        return result;
+    }
+
+    /// <summary>Reads both request sources at once and judges latency, error rates or both, with each source's evidence.</summary>
+    private async Task<GateResult?> JudgeRequestsAsync(GateContext context, double confidence, CancellationToken cancellationToken)
     {
         // At the same time, so both sides see the same load, the same dependencies and the same hour.
         var baselineRead = options.Baseline!.ReadAsync(context, cancellationToken).AsTask();
         var canaryRead = options.Canary!.ReadAsync(context, cancellationToken).AsTask();
         await Task.WhenAll(baselineRead, canaryRead).ConfigureAwait(false);
         var (baseline, canary) = (await baselineRead.ConfigureAwait(false), await canaryRead.ConfigureAwait(false));
-        var confidence = LookConfidence(options, context.WatchRounds);
         GateResult? latency = null, errors = null;
         if (options.MaximumIncrease is not null || options.MaximumRelativeIncrease is not null)
         {
@@ -42,14 +61,7 @@ internal sealed class CanaryGate(CanaryGateOptions options) : IReleaseGate
             errors = JudgeErrors(baseline.Total, baselineErrors, canary.Total, canaryErrors, options, confidence);
         }
 
-        var result = Combine(latency, errors);
-        if (context.WatchRound is { } round && confidence != options.Confidence)
-        {
-            result = result.WithSourceEvidence(
-                [new Measurement("look-confidence", confidence, MetricUnit.Ratio) { Target = $"round {round} of at most {context.WatchRounds}" }], []);
-        }
-
-        return result
+        return Combine(latency, errors)
             .WithSourceEvidence(baseline.SourceMeasurements, baseline.SourceFindings, "baseline")
             .WithSourceEvidence(canary.SourceMeasurements, canary.SourceFindings, "canary");
     }
@@ -122,7 +134,7 @@ internal sealed class CanaryGate(CanaryGateOptions options) : IReleaseGate
     /// Both verdicts as one: the worse status (failed, then inconclusive, then passed), every measurement and finding; a
     /// side that could not be judged at all (<see cref="GateStatus.Error"/>) makes the gate that error.
     /// </summary>
-    internal static GateResult Combine(GateResult? latency, GateResult? errors)
+    internal static GateResult Combine(GateResult? latency, GateResult? errors, string firstLabel = "Latency", string secondLabel = "Errors")
     {
         if (latency is null || errors is null)
         {
@@ -135,7 +147,7 @@ internal sealed class CanaryGate(CanaryGateOptions options) : IReleaseGate
         }
 
         var status = GateVerdict.Worst(latency.Status, errors.Status);
-        var summary = $"Latency: {latency.Summary}. Errors: {errors.Summary}";
+        var summary = $"{firstLabel}: {latency.Summary}. {secondLabel}: {errors.Summary}";
         IReadOnlyList<Measurement> measurements = [.. latency.Measurements, .. errors.Measurements];
         IReadOnlyList<Finding> findings = [.. latency.Findings, .. errors.Findings];
         return status switch

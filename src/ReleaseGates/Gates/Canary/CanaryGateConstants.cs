@@ -13,4 +13,8 @@ internal static class CanaryGateConstants
     public const string Inconclusive = "canary.inconclusive";
 
     public const string TooFewSamples = "canary.too-few-samples";
+
+    public const string MetricChanged = "canary.metric-changed";
+
+    public const string MetricMissing = "canary.metric-missing";
 }

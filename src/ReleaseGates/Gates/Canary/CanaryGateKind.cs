@@ -2,7 +2,10 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace ReleaseGates;
 
-/// <summary><c>"type": "canary"</c> in <c>releasegates.json</c>, with a request-metrics source for each side (<c>baseline</c>, <c>canary</c>).</summary>
+/// <summary>
+/// <c>"type": "canary"</c> in <c>releasegates.json</c>, with a request-metrics source for each side (<c>baseline</c>,
+/// <c>canary</c>) and the metrics' <c>metricSeries</c>.
+/// </summary>
 internal sealed class CanaryGateKind() : GateKind<CanaryGateOptions>("canary")
 {
     /// <inheritdoc />
@@ -13,6 +16,7 @@ internal sealed class CanaryGateKind() : GateKind<CanaryGateOptions>("canary")
         get => [
             RequestMetricsSourceForm.Property<CanaryGateOptions>("baseline", (o, s) => o.Baseline = s),
             RequestMetricsSourceForm.Property<CanaryGateOptions>("canary", (o, s) => o.Canary = s),
+            CanaryMetricSeriesForm.Property(),
         ];
     }
 

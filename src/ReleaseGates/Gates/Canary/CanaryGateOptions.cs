@@ -59,19 +59,47 @@ public sealed class CanaryGateOptions : GateOptions
     /// </summary>
     public GateStatus InconclusiveStatus { get; set; } = GateStatus.Skipped;
 
-    internal override IEnumerable<string?> Secrets => (Baseline?.Secrets ?? []).Concat(Canary?.Secrets ?? []);
+    /// <summary>
+    /// Further metrics to judge, Kayenta's way (CPU, memory, queue depth, any metric the two sides both have): each by its
+    /// direction and allowances, together scored by their weights against <see cref="PassScore"/> and
+    /// <see cref="MarginalScore"/>. Their samples come from <see cref="MetricSeries"/>. Default: none.
+    /// </summary>
+    public IList<CanaryMetric> Metrics { get; private set; } = [];
+
+    /// <summary>
+    /// Where the samples of <see cref="Metrics"/> come from: <see cref="CanaryMetricSeries.FromPrometheus"/> or your own.
+    /// Required with metrics.
+    /// </summary>
+    public CanaryMetricSeries? MetricSeries { get; set; }
+
+    /// <summary>
+    /// The score (0 to 100, the weight of the metrics that passed over the weight of those judged) at or above which the
+    /// metrics pass. Default: 95.
+    /// </summary>
+    public double PassScore { get; set; } = 95;
+
+    /// <summary>The score below which the metrics fail; between it and <see cref="PassScore"/> the gate warns. Default: 75.</summary>
+    public double MarginalScore { get; set; } = 75;
+
+    internal override IEnumerable<string?> Secrets => (Baseline?.Secrets ?? []).Concat(Canary?.Secrets ?? []).Concat(MetricSeries?.Secrets ?? []);
 
     /// <inheritdoc />
     protected internal override void Validate(ICollection<string> problems)
     {
         base.Validate(problems);
         var latency = MaximumIncrease is not null || MaximumRelativeIncrease is not null;
-        ValidateSources(problems, latency);
-        if (!latency && MaximumErrorRateIncrease is null)
+        if (latency || MaximumErrorRateIncrease is not null || Baseline is not null || Canary is not null || Metrics.Count == 0)
         {
-            problems.Add($"Set {nameof(MaximumIncrease)}, {nameof(MaximumRelativeIncrease)} or {nameof(MaximumErrorRateIncrease)}: without an allowed "
-                + "increase, no amount of data can show the canary is fine.");
+            ValidateSources(problems, latency);
         }
+
+        if (!latency && MaximumErrorRateIncrease is null && Metrics.Count == 0)
+        {
+            problems.Add($"Set {nameof(MaximumIncrease)}, {nameof(MaximumRelativeIncrease)}, {nameof(MaximumErrorRateIncrease)} or {nameof(Metrics)}: "
+                + "without an allowed increase, no amount of data can show the canary is fine.");
+        }
+
+        ValidateMetrics(problems);
 
         if (MaximumErrorRateIncrease is { } rate && !(rate >= 0 && rate <= 1))
         {
@@ -103,6 +131,45 @@ public sealed class CanaryGateOptions : GateOptions
         {
             problems.Add($"{nameof(InconclusiveStatus)} must be Skipped or Failed.");
         }
+    }
+
+    /// <summary>Each metric, their names, their series source and the scores.</summary>
+    private void ValidateMetrics(ICollection<string> problems)
+    {
+        for (var i = 0; i < Metrics.Count; i++)
+        {
+            if (Metrics[i] is null)
+            {
+                problems.Add($"Metrics[{i}] is null.");
+                continue;
+            }
+
+            Metrics[i].Validate(problems, i);
+        }
+
+        foreach (var name in Metrics.Where(m => m?.Name is not null).GroupBy(m => m.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            problems.Add($"Two metrics are named '{name.Key}'.");
+        }
+
+        if (Metrics.Count > 0 && MetricSeries is null)
+        {
+            problems.Add($"{nameof(MetricSeries)} is required with {nameof(Metrics)}: where each side's samples come from.");
+        }
+
+        if (!(PassScore >= 0 && PassScore <= 100 && MarginalScore >= 0 && MarginalScore <= PassScore))
+        {
+            problems.Add($"{nameof(MarginalScore)} and {nameof(PassScore)} are scores from 0 to 100, the marginal at most the pass score, but were "
+                + $"{MarginalScore} and {PassScore}.");
+        }
+    }
+
+    /// <inheritdoc />
+    protected internal override GateOptions Clone()
+    {
+        var copy = (CanaryGateOptions)base.Clone();
+        copy.Metrics = [.. Metrics.Select(m => m?.Copy()!)];
+        return copy;
     }
 
     /// <summary>Both sources are set and have what the allowances set compare.</summary>

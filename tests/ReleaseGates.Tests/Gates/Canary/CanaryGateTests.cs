@@ -106,7 +106,7 @@ public class CanaryGateTests
         }));
         Assert.Contains("Baseline is required", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Canary is required", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("Set MaximumIncrease, MaximumRelativeIncrease or MaximumErrorRateIncrease", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Set MaximumIncrease, MaximumRelativeIncrease, MaximumErrorRateIncrease or Metrics", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Confidence must be between 0.5 and 0.999", ex.Message, StringComparison.Ordinal);
         Assert.Contains("MinimumSamples must be at least 10", ex.Message, StringComparison.Ordinal);
         Assert.Contains("InconclusiveStatus must be Skipped or Failed", ex.Message, StringComparison.Ordinal);
