@@ -29,6 +29,10 @@ public class PrometheusServer : IAsyncLifetime
     /// <summary>The scrape job of the instances.</summary>
     public virtual string JobName => Job;
 
+    /// <summary>The scrape job's <c>static_configs</c> entries, indented to sit under it: by default one group of every instance.</summary>
+    protected virtual string TargetGroups(IReadOnlyList<LoopbackApp> instances)
+        => $"      - targets: [{string.Join(", ", instances.Select(a => $"'{a.BaseAddress.Authority}'"))}]";
+
     /// <summary>A rules file for the server to evaluate every second (recording rules), or null.</summary>
     protected virtual string? Rules => null;
 
@@ -61,7 +65,6 @@ public class PrometheusServer : IAsyncLifetime
 
         _directory = Directory.CreateTempSubdirectory("releasegates-prometheus-").FullName;
         var port = Ports.Free();
-        var targets = string.Join(", ", _instances.Select(a => $"'{a.BaseAddress.Authority}'"));
         var config = Path.Combine(_directory, "prometheus.yml");
         var rules = Rules is { } text ? Path.Combine(_directory, "rules.yml") : null;
         if (rules is not null)
@@ -78,7 +81,7 @@ public class PrometheusServer : IAsyncLifetime
               - job_name: {JobName}
                 scrape_interval: 1s
                 static_configs:
-                  - targets: [{targets}]
+            {TargetGroups(_instances)}
             """);
         var start = new ProcessStartInfo(binary)
         {
@@ -210,6 +213,15 @@ public class PrometheusServer : IAsyncLifetime
             slo.Add(1, new("service", service), new("outcome", fail ? "error" : "ok"));
             return fail ? Results.StatusCode(500) : Results.Ok();
         });
+        // Gauges a test sets on each instance: shop_gauge{name="..."}, absent until set.
+        var gauges = new System.Collections.Concurrent.ConcurrentDictionary<string, double>(StringComparer.Ordinal);
+        app.Services.GetRequiredService<IMeterFactory>().Create("Shop.Gauges").CreateObservableGauge("shop.gauge",
+            () => gauges.Select(g => new Measurement<double>(g.Value, new KeyValuePair<string, object?>("name", g.Key))));
+        app.MapPut("/gauge/{name}/{value:double}", (string name, double value) =>
+        {
+            gauges[name] = value;
+            return Results.Ok();
+        });
         app.MapPrometheusScrapingEndpoint();
         app.MapGet("/work/{ms:int}", async (int ms) => { await Task.Delay(ms); return Results.Ok(); });
         app.MapGet("/mixed/{ms:int}", async (int ms) => { await Task.Delay(ms); return ms >= 100 ? Results.StatusCode(503) : Results.Ok(); });
@@ -228,7 +240,7 @@ public class PrometheusServer : IAsyncLifetime
     protected static void AddMetrics(IServiceCollection services)
         => services.AddOpenTelemetry().WithMetrics(m =>
         {
-            m.AddMeter("Microsoft.AspNetCore.Hosting", "Shop.Cache", "Shop.Slo").AddPrometheusExporter();
+            m.AddMeter("Microsoft.AspNetCore.Hosting", "Shop.Cache", "Shop.Slo", "Shop.Gauges").AddPrometheusExporter();
             ((IDeferredMeterProviderBuilder)m).Configure((provider, builder) =>
             {
                 var own = provider.GetRequiredService<IMeterFactory>();
