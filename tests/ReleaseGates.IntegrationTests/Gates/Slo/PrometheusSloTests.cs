@@ -143,4 +143,48 @@ public sealed class PrometheusSloTests(SloPrometheusServer prometheus) : IClassF
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_latency_sli_from_prometheus_is_the_share_of_requests_in_the_threshold_bucket()
+    {
+        prometheus.RequireServer();
+        // Each instance: 20 requests of 1 ms and 5 of 300 ms; against a 250 ms threshold (a bucket bound), 40 of 50 are good.
+        foreach (var instance in prometheus.Instances)
+        {
+            using var client = instance.CreateClient();
+            foreach (var batch in Enumerable.Repeat("work/1", 20).Concat(Enumerable.Repeat("work/300", 5)).Chunk(5))
+            {
+                await Task.WhenAll(batch.Select(async p => (await client.GetAsync(p, Ct)).Dispose()));
+            }
+        }
+
+        const string Route = """job="shop", http_route="/work/{ms:int}" """;
+        await prometheus.WaitForValueAsync($"sum(http_server_request_duration_seconds_count{{{Route}}})", 50);
+        await Task.Delay(Step + TimeSpan.FromSeconds(1.5), Ct);
+        var source = RequestMetricsSource.FromPrometheusEvents(new PrometheusEventsOptions
+        {
+            Connection = prometheus.Connection(),
+            Total = $"http_server_request_duration_seconds_count{{{Route}}}",
+            Good = $$"""http_server_request_duration_seconds_bucket{{{Route}}, le="0.25"}""",
+            Step = Step,
+            Lookback = TimeSpan.FromMinutes(10),
+        });
+
+        var report = await ReleaseGate.CreateBuilder()
+            .AddSlo("search-latency", o =>
+            {
+                o.Source = source;
+                o.Objective = 0.75;
+                o.Window = TimeSpan.FromMinutes(10);
+                o.BurnRates.Clear();
+            })
+            .EvaluateAsync(Ct);
+
+        var gate = report.FindGate("search-latency")!;
+        Assert.Equal(GateStatus.Passed, gate.Status);
+        Assert.Equal(50, Value(gate, "requests"));
+        Assert.Equal(10, Value(gate, "errors"));                                  // the slow ones: bad events of the SLI
+        Assert.Equal(80, Value(gate, "sli"), 9);
+        Assert.Equal(100 * (1 - (0.2 / 0.25)), Value(gate, "budget-remaining"), 9);
+    }
 }
