@@ -24,7 +24,7 @@ internal static class OpenSloGates
         }
 
         var connection = ratio is null ? null : Connection(ratio, document, options, problems);
-        var window = slo.RollingWindow ?? LongestPeriod(slo.Calendar!);
+        var window = slo.RollingWindow ?? slo.Calendar!.LongestPeriod;
         var slice = objective.TimeSliceWindow ?? TimeSpan.FromMinutes(1);
         if (slo.BudgetingMethod is not SloBudgetingMethod.Occurrences && slice.Ticks % options.Step.Ticks != 0)
         {
@@ -161,19 +161,4 @@ internal static class OpenSloGates
         AttemptTimeout = connection.AttemptTimeout, MaximumRetries = connection.MaximumRetries, RetryDelay = connection.RetryDelay,
         HttpClient = connection.HttpClient,
     };
-
-    /// <summary>The longest a calendar period can be, so that the source keeps enough of it.</summary>
-    private static TimeSpan LongestPeriod(SloCalendar calendar)
-    {
-        var count = int.Parse(calendar.Period.AsSpan(0, calendar.Period.Length - 1), System.Globalization.CultureInfo.InvariantCulture);
-        return calendar.Period[^1] switch
-        {
-            'h' => TimeSpan.FromHours(count),
-            'd' => TimeSpan.FromDays(count),
-            'w' => TimeSpan.FromDays(7 * count),
-            'M' => TimeSpan.FromDays(31 * count),
-            'Q' => TimeSpan.FromDays(92 * count),
-            _ => TimeSpan.FromDays(366 * count),
-        };
-    }
 }

@@ -439,8 +439,13 @@ internal sealed class OpenSloReader
                 + "connection, never in the SLO file)", "url");
             if (Text(c, "url", connection, where) is { } text)
             {
-                url = Uri.TryCreate(text, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps) ? u
-                    : Problem<Uri?>(c["url"], $"url '{text}' of {where} is not an absolute http or https address.");
+                // The value is never repeated: a URL may carry a user and password.
+                url = !Uri.TryCreate(text, UriKind.Absolute, out var u) || (u.Scheme != Uri.UriSchemeHttp && u.Scheme != Uri.UriSchemeHttps)
+                    ? Problem<Uri?>(c["url"], $"the url of {where} is not an absolute http or https address.")
+                    : !string.IsNullOrEmpty(u.UserInfo)
+                        ? Problem<Uri?>(c["url"], $"the url of {where} carries credentials, which are not read from the SLO file: give them with the "
+                            + "gate's prometheus connection.")
+                        : u;
             }
         }
 

@@ -163,6 +163,11 @@ public sealed class OpenSloFileTests : IDisposable
         Assert.Contains("'bearerToken' is not read in the connectionDetails", refusal, StringComparison.Ordinal);
         Assert.Contains("credentials are given with the gate's prometheus connection", refusal, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cr3t", refusal, StringComparison.Ordinal);
+
+        var inUrl = Refusals(Write(yaml.Replace("url: http://127.0.0.1:9/\n    bearerToken: s3cr3t-t0ken", "url: http://admin:hunter2@127.0.0.1:9/",
+            StringComparison.Ordinal)));
+        Assert.Contains("carries credentials, which are not read from the SLO file", Assert.Single(inUrl), StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", inUrl[0], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,6 +20,18 @@ public sealed class SloCalendar
     /// </summary>
     public string Period { get; set; } = "1M";
 
+    /// <summary>
+    /// The longest one period can last (31 days for <c>1M</c>, 92 for <c>1Q</c>, 366 for <c>1Y</c>): how far back the
+    /// gate's source must keep intervals. Zero when <see cref="Period"/> is not valid.
+    /// </summary>
+    public TimeSpan LongestPeriod => ParsePeriod(Period) is var (count, unit) ? unit switch
+    {
+        'M' => TimeSpan.FromDays(31 * count),
+        'Q' => TimeSpan.FromDays(92 * count),
+        'Y' => TimeSpan.FromDays(366 * count),
+        _ => Nominal(count, unit),
+    } : TimeSpan.Zero;
+
     internal SloCalendar Copy() => (SloCalendar)MemberwiseClone();
 
     internal void Validate(ICollection<string> problems)
