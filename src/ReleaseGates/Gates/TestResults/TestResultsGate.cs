@@ -163,6 +163,23 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
             return run.Cases;
         }
 
+        if (format == "nunit")
+        {
+            var run = NUnitReader.Read(stream, file);
+            var unexplained = run.RunResult is "Failed" && run.SuiteFailures.Count == 0
+                && !run.Cases.Any(c => c.Outcome is TestCaseOutcome.Failed or TestCaseOutcome.Error);
+            AddRunFindings(file, unexplained ? ["the run's result is 'Failed' although no test failed"] : run.SuiteFailures, run.Cases, run.DeclaredTotal,
+                findings, "NUnit's test-run");
+            return run.Cases;
+        }
+
+        if (format == "xunit")
+        {
+            var run = XunitReader.Read(stream, file);
+            AddRunFindings(file, run.Errors, run.Cases, run.DeclaredTotal, findings, "the xUnit assemblies");
+            return run.Cases;
+        }
+
         var junit = JUnitReader.Read(stream, file);
         if (junit.DeclaredTests != junit.Cases.Count)
         {
@@ -173,7 +190,26 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
         return junit.Cases;
     }
 
-    /// <summary>Tells TRX from JUnit by the root element, reading only the first few kilobytes.</summary>
+    /// <summary>
+    /// A run's failures outside any test case, each an error (the run itself broke: a set-up that failed before its tests,
+    /// a clean-up that threw; counting only the tests would pass it), and a declared total that differs from the cases read.
+    /// </summary>
+    private static void AddRunFindings(string file, IEnumerable<string> runFailures, IReadOnlyList<TestCaseResult> cases, int? declaredTotal,
+        List<Finding> findings, string declaredBy)
+    {
+        foreach (var failure in runFailures)
+        {
+            findings.Add(new Finding(TestResultsGateConstants.RunFailed, FindingSeverity.Error, $"Outside any test: {failure}") { Target = file });
+        }
+
+        if (declaredTotal is { } total && total != cases.Count)
+        {
+            findings.Add(new Finding(TestResultsGateConstants.ResultsCountMismatch, FindingSeverity.Info,
+                $"{declaredBy} says {total} tests; {cases.Count} were read.") { Target = file });
+        }
+    }
+
+    /// <summary>Tells TRX, NUnit 3, xUnit v2 and JUnit apart by the root element, reading only the first few kilobytes.</summary>
     private static async Task<string> SniffAsync(Stream stream, string file, CancellationToken cancellationToken)
     {
         var buffer = new byte[4096];
@@ -184,12 +220,24 @@ internal sealed class TestResultsGate(TestResultsGateOptions options) : IRelease
             return "trx";
         }
 
+        if (head.Contains("<test-run", StringComparison.Ordinal) || head.Contains("<test-results", StringComparison.Ordinal))
+        {
+            return "nunit";
+        }
+
+        if (head.Contains("<assemblies", StringComparison.Ordinal) || head.Contains("<assembly ", StringComparison.Ordinal))
+        {
+            return "xunit";
+        }
+
         if (head.Contains("<testsuite", StringComparison.Ordinal))
         {
             return "junit";
         }
 
-        throw new ReportFormatException(file, 0, read == 0 ? "the file is empty" : "neither TRX (<TestRun>) nor JUnit XML (<testsuites> or <testsuite>)");
+        throw new ReportFormatException(file, 0, read == 0 ? "the file is empty"
+            : "not a test results file this gate reads: TRX (<TestRun>), NUnit 3 (<test-run>), xUnit v2 (<assemblies>) or JUnit XML "
+                + "(<testsuites> or <testsuite>)");
     }
 
     private static string Truncate(string? text, int length)

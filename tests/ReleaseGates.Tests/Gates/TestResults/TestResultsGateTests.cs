@@ -23,6 +23,8 @@ public class TestResultsGateTests
     [InlineData("junit4-complete.xml", 8, 7, 5, 2, 1)]       // 8 testcases (a 9th "<testcase>" is in a comment): 1 failure, 1 error, 1 skipped
     [InlineData("pytest-junit.xml", 10, 8, 6, 2, 2)]         // tests="15" but 10 testcase elements: 2 failure, 2 skipped
     [InlineData("empty-junit.xml", 0, 0, 0, 0, 0)]
+    [InlineData("nunit3-console-dotnet.xml", 9, 8, 3, 5, 1)]    // NUnit's header: total 9 passed 3 failed 5 (3 of them errors) skipped 1
+    [InlineData("nunit3-mock-assembly.xml", 18, 14, 12, 2, 4)]  // header: passed 12 failed 2 skipped 3 inconclusive 1 (our skipped)
     public async Task Counts_every_fixture_as_derived_by_hand(string file, int total, int executed, int passed, int failed, int skipped)
     {
         var gate = await Evaluate(o => o.Files.Add(Fixtures.TestResults(file)));
@@ -133,7 +135,7 @@ public class TestResultsGateTests
 
     [Theory]
     [InlineData("<testsuite name=\"s\"><testcase name=\"a\">", "line 1")]
-    [InlineData("<html><body/></html>", "neither TRX")]
+    [InlineData("<html><body/></html>", "not a test results file this gate reads")]
     [InlineData("", "empty")]
     [InlineData("<!DOCTYPE testsuite [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><testsuite name=\"&x;\"><testcase name=\"a\"/></testsuite>", "bad.xml")]
     public async Task Bad_files_are_errors_naming_the_file(string content, string expected)
