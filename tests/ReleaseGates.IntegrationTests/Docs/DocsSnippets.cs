@@ -124,6 +124,19 @@ public static class DocsSnippets
             o.TimesliceTarget = 0.95;                 // a minute is good when 95 % of its searches succeed
         });
 
+        gates.AddSlo("checkout-recorded", o =>
+        {
+            o.RecordedRatios = new SloRecordedRatios
+            {
+                Connection = { BaseAddress = new Uri("http://prometheus:9090") },
+                Selector = "sloth_id=\"checkout-availability\"",
+                // MetricPattern = "slo:sli_error:ratio_rate{window}",   // Sloth's names, the default
+            };
+            o.Objective = 0.999;
+            o.Window = TimeSpan.FromDays(30);        // reads slo:sli_error:ratio_rate30d
+            o.MinimumBudgetRemaining = 0.10;
+        });
+
         gates.AddOpenSlo("checkout-availability", o =>
         {
             o.File = "slo/checkout.yaml";

@@ -187,7 +187,7 @@ public class PrometheusServer : IAsyncLifetime
     }
 
     /// <summary>The services the SLO counters are made for: each test counts its own.</summary>
-    public static readonly string[] SloServices = ["checkout", "openslo-strict"];
+    public static readonly string[] SloServices = ["checkout", "openslo-strict", "recorded"];
 
     /// <summary>The shop's endpoints: work of a given length, a failure, and cache lookups that count hits and misses.</summary>
     private static void MapShop(WebApplication app)

@@ -9,10 +9,16 @@ namespace ReleaseGates;
 /// (1 − objective) × requests, less the bad ones), and multiwindow burn rates. A window the source does not cover, or
 /// without requests, is inconclusive, never a pass.
 /// </summary>
-internal sealed class SloGate(SloGateOptions options) : IReleaseGate
+internal sealed partial class SloGate(SloGateOptions options) : IReleaseGate
 {
     public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
+        if (options.RecordedRatios is { } recorded)
+        {
+            return JudgeRatios(await ReadRatiosAsync(recorded, options, context.TimeProvider, cancellationToken).ConfigureAwait(false), options,
+                recorded.Query("<window>"));
+        }
+
         var metrics = await options.Source!.ReadAsync(context, cancellationToken).ConfigureAwait(false);
         if (metrics.Windows is not { } windows)
         {

@@ -11,4 +11,6 @@ internal static class SloGateConstants
     public const string BurnRate = "slo.burn-rate";
 
     public const string BurnRateInconclusive = "slo.burn-rate-inconclusive";
+
+    public const string RecordedRatios = "slo.recorded-ratios";
 }

@@ -15,6 +15,12 @@ public sealed class SloGateOptions : GateOptions
     /// </summary>
     public RequestMetricsSource? Source { get; set; }
 
+    /// <summary>
+    /// Instead of <see cref="Source"/>: the SLO's error ratios as Sloth's recording rules keep them in Prometheus, read as
+    /// they stand for the window and every burn-rate window. Default: none.
+    /// </summary>
+    public SloRecordedRatios? RecordedRatios { get; set; }
+
     /// <summary>The objective: the share of requests that must be good, strictly between 0 and 1 (<c>0.999</c> for 99.9 %). Default: 0.999.</summary>
     public double Objective { get; set; } = 0.999;
 
@@ -77,7 +83,7 @@ public sealed class SloGateOptions : GateOptions
     /// </summary>
     public long MinimumRequests { get; set; } = 1;
 
-    internal override IEnumerable<string?> Secrets => Source?.Secrets ?? [];
+    internal override IEnumerable<string?> Secrets => (Source?.Secrets ?? []).Concat(RecordedRatios?.Connection?.Secrets ?? []);
 
     /// <summary>The names the burn rates of <see cref="BurnRates"/> are measured under: <c>burn-rate-1h</c>, <c>burn-rate-5m</c>.</summary>
     internal IEnumerable<string> BurnRateMetrics => BurnRates.Where(r => r is not null)
@@ -96,7 +102,7 @@ public sealed class SloGateOptions : GateOptions
     {
         base.Validate(problems);
         ValidateSource(problems);
-        if (LatencyThreshold is { } threshold && (threshold <= TimeSpan.Zero
+        if (LatencyThreshold is { } threshold && RecordedRatios is null && (threshold <= TimeSpan.Zero
             || Source is { } timed && !timed.Capabilities.HasFlag(RequestMetricsCapabilities.Latency)))
         {
             problems.Add($"{nameof(LatencyThreshold)} must be positive and needs a source with latency, but was {threshold}"
@@ -164,14 +170,32 @@ public sealed class SloGateOptions : GateOptions
         copy.BurnRates = [.. BurnRates.Select(r => r?.Copy()!)];
         copy.Conditions = [.. Conditions];
         copy.Calendar = Calendar?.Copy();
+        copy.RecordedRatios = RecordedRatios?.Copy();
         return copy;
     }
 
     private void ValidateSource(ICollection<string> problems)
     {
+        if (RecordedRatios is not null)
+        {
+            RecordedRatios.Validate(problems);
+            if (Source is not null)
+            {
+                problems.Add($"Set {nameof(Source)} or {nameof(RecordedRatios)}, not both.");
+            }
+
+            if (LatencyThreshold is not null || Calendar is not null || BudgetingMethod is not SloBudgetingMethod.Occurrences)
+            {
+                problems.Add($"With {nameof(RecordedRatios)} the ratios are the rules' own: {nameof(LatencyThreshold)}, {nameof(Calendar)} and a "
+                    + $"{nameof(BudgetingMethod)} other than Occurrences do not apply.");
+            }
+
+            return;
+        }
+
         if (Source is null)
         {
-            problems.Add($"{nameof(Source)} is required (a RequestMetricsSource with error counts and windows).");
+            problems.Add($"{nameof(Source)} is required (a RequestMetricsSource with error counts and windows), or {nameof(RecordedRatios)}.");
         }
         else
         {

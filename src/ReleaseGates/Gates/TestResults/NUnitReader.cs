@@ -22,9 +22,6 @@ internal static class NUnitReader
     {
         var cases = new List<TestCaseResult>();
         var suiteFailures = new List<string>();
-        var suites = new Stack<(string Name, int Depth, int CasesBefore, string? Failure)>();
-        string? runResult;
-        int? declared;
         using var reader = SafeXml.Create(stream, file);
         try
         {
@@ -32,53 +29,58 @@ internal static class NUnitReader
             if (reader.LocalName != "test-run")
             {
                 throw new ReportFormatException(file, SafeXml.Line(reader), reader.LocalName == "test-results"
-                    ? "an NUnit 2 result file (<test-results>), which is not read: write NUnit 3's format (nunit3-console --result, or --result:file;format=nunit3)"
+                    ? "an NUnit 2 result file (<test-results>), which is not read: write NUnit 3's format (nunit3-console --result, "
+                        + "or --result:file;format=nunit3)"
                     : $"not an NUnit 3 file: the root element is <{reader.Name}>, expected <test-run>");
             }
 
-            runResult = reader.GetAttribute("result");
-            declared = int.TryParse(reader.GetAttribute("total"), NumberStyles.None, CultureInfo.InvariantCulture, out var total) ? total : null;
-            while (reader.Read())
-            {
-                if (reader.NodeType == XmlNodeType.EndElement && reader.LocalName == "test-suite")
-                {
-                    CloseSuite(suites.Pop(), cases.Count, suiteFailures);
-                    continue;
-                }
-
-                if (reader.NodeType != XmlNodeType.Element)
-                {
-                    continue;
-                }
-
-                switch (reader.LocalName)
-                {
-                    case "test-suite":
-                        var name = reader.GetAttribute("fullname") ?? reader.GetAttribute("name") ?? Path.GetFileName(file);
-                        var failure = reader.GetAttribute("result") == "Failed" && reader.GetAttribute("site") is "SetUp" or "TearDown" or null
-                            ? $"{reader.GetAttribute("type") ?? "suite"} {name}: {reader.GetAttribute("label") ?? "failed"}" : null;
-                        if (reader.IsEmptyElement)
-                        {
-                            CloseSuite((name, reader.Depth, cases.Count, failure), cases.Count, suiteFailures);
-                        }
-                        else
-                        {
-                            suites.Push((name, reader.Depth, cases.Count, failure));
-                        }
-
-                        break;
-                    case "test-case":
-                        cases.Add(ReadCase(reader, Fixture(suites, file), file));
-                        break;
-                }
-            }
+            var runResult = reader.GetAttribute("result");
+            int? declared = int.TryParse(reader.GetAttribute("total"), NumberStyles.None, CultureInfo.InvariantCulture, out var total) ? total : null;
+            ReadSuites(reader, file, cases, suiteFailures);
+            return new NUnitRun(cases, runResult, declared, suiteFailures);
         }
         catch (XmlException ex)
         {
             throw new ReportFormatException(file, ex.LineNumber, "malformed XML: " + ex.Message, ex);
         }
+    }
 
-        return new NUnitRun(cases, runResult, declared, suiteFailures);
+    /// <summary>Every test case under the run, each with its innermost suite; suites that failed without any test case.</summary>
+    private static void ReadSuites(XmlReader reader, string file, List<TestCaseResult> cases, List<string> suiteFailures)
+    {
+        var suites = new Stack<(string Name, int Depth, int CasesBefore, string? Failure)>();
+        while (reader.Read())
+        {
+            if (reader.NodeType == XmlNodeType.EndElement && reader.LocalName == "test-suite")
+            {
+                CloseSuite(suites.Pop(), cases.Count, suiteFailures);
+                continue;
+            }
+
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                continue;
+            }
+
+            if (reader.LocalName == "test-case")
+            {
+                cases.Add(ReadCase(reader, Fixture(suites, file), file));
+            }
+            else if (reader.LocalName == "test-suite")
+            {
+                var name = reader.GetAttribute("fullname") ?? reader.GetAttribute("name") ?? Path.GetFileName(file);
+                var failure = reader.GetAttribute("result") == "Failed" && reader.GetAttribute("site") is "SetUp" or "TearDown" or null
+                    ? $"{reader.GetAttribute("type") ?? "suite"} {name}: {reader.GetAttribute("label") ?? "failed"}" : null;
+                if (reader.IsEmptyElement)
+                {
+                    CloseSuite((name, reader.Depth, cases.Count, failure), cases.Count, suiteFailures);
+                }
+                else
+                {
+                    suites.Push((name, reader.Depth, cases.Count, failure));
+                }
+            }
+        }
     }
 
     /// <summary>A suite that failed by itself (in its set-up or tear-down, or without running) and holds no test case.</summary>

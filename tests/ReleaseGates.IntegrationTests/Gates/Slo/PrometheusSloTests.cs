@@ -187,4 +187,38 @@ public sealed class PrometheusSloTests(SloPrometheusServer prometheus) : IClassF
         Assert.Equal(80, Value(gate, "sli"), 9);
         Assert.Equal(100 * (1 - (0.2 / 0.25)), Value(gate, "budget-remaining"), 9);
     }
+
+    [Fact]
+    public async Task Sloths_recorded_ratios_give_the_sli_budget_and_burn_rates_of_what_was_sent()
+    {
+        prometheus.RequireServer();
+        // Each instance: 104 requests of which 4 failed; a 95 % objective leaves 1 − (4/104)/0.05 = 23.1 % of the budget.
+        await SendAsync("recorded", ok: 100, failed: 4);
+        await WaitScrapedAsync("recorded", 208);
+        var query = $$"""slo:sli_error:ratio_rate10m{sloth_id="{{SloPrometheusServer.RecordedSlothId}}"}""";
+        await prometheus.WaitForAtLeastAsync(query, 0.01);
+
+        var report = await ReleaseGate.CreateBuilder()
+            .AddSlo("recorded", o =>
+            {
+                o.RecordedRatios = new SloRecordedRatios
+                {
+                    Connection = prometheus.Connection(),
+                    Selector = $"""sloth_id="{SloPrometheusServer.RecordedSlothId}" """,
+                };
+                o.Objective = 0.95;
+                o.Window = TimeSpan.FromMinutes(10);
+                o.BurnRates.Clear();
+                o.BurnRates.Add(new SloBurnRateRule { LongWindow = TimeSpan.FromMinutes(10), ShortWindow = TimeSpan.FromMinutes(5), Threshold = 14.4 });
+            })
+            .EvaluateAsync(Ct);
+
+        var gate = report.FindGate("recorded")!;
+        const double errorRatio = 4.0 / 104;
+        Assert.Equal(GateStatus.Passed, gate.Status);
+        Assert.InRange(Value(gate, "sli"), 100 * (1 - errorRatio) - 0.01, 100 * (1 - errorRatio) + 0.01);
+        Assert.InRange(Value(gate, "burn-rate-5m") / (errorRatio / 0.05), 0.999, 1.001);
+        Assert.Contains(gate.Findings, f => f.Code == "slo.recorded-ratios");
+        Assert.DoesNotContain(gate.Measurements, m => m.Name == "requests");   // ratios carry no counts, and the gate invents none
+    }
 }
