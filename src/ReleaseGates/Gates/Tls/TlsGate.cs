@@ -38,6 +38,12 @@ internal sealed class TlsGate(TlsGateOptions options) : IReleaseGate
             {
                 if (!await TlsHandshake.SupportedLocallyAsync(protocol).ConfigureAwait(false))
                 {
+                    if ((options.RequiredProtocols & protocol) != 0)
+                    {
+                        // A requirement that cannot be tested is not met: the gate cannot evaluate, it does not pass.
+                        unreachable.Add($"{target}: {name} is required but cannot be tried from this machine (its TLS library does not offer it)");
+                    }
+
                     findings.Add(new Finding(TlsGateConstants.ProtocolUntestable, FindingSeverity.Info,
                         $"{name} cannot be tried from this machine (its TLS library does not offer it), so whether {target} accepts it is not known.") { Target = target });
                     continue;
@@ -117,11 +123,18 @@ internal sealed class TlsGate(TlsGateOptions options) : IReleaseGate
         foreach (var (protocol, name, accepted) in tried)
         {
             var allowed = (options.AllowedProtocols & protocol) != 0;
+            var required = (options.RequiredProtocols & protocol) != 0;
             measurements.Add(new Measurement($"{name} accepted", accepted ? 1 : 0, MetricUnit.None)
             {
                 Target = target,
-                Status = accepted && !allowed ? GateStatus.Failed : GateStatus.Passed,
+                Status = (accepted && !allowed) || (required && !accepted) ? GateStatus.Failed : GateStatus.Passed,
             });
+            if (required && !accepted)
+            {
+                findings.Add(new Finding(TlsGateConstants.RequiredProtocolRefused, FindingSeverity.Error,
+                    $"{target} refuses {name}, which is required ({options.RequiredProtocols}).") { Target = target });
+            }
+
             if (accepted && !allowed)
             {
                 findings.Add(new Finding(TlsGateConstants.ProtocolNotAllowed, FindingSeverity.Error,

@@ -16,6 +16,8 @@ internal static class TlsGateConstants
 
     public const string NoAllowedProtocol = "tls.no-allowed-protocol";
 
+    public const string RequiredProtocolRefused = "tls.required-protocol-refused";
+
     public const string ProtocolUntestable = "tls.protocol-untestable";
 
     public const string Negotiated = "tls.negotiated";

@@ -25,6 +25,13 @@ public sealed class TlsGateOptions : GateOptions
     /// </summary>
     public SslProtocols AllowedProtocols { get; set; } = SslProtocols.Tls12 | SslProtocols.Tls13;
 
+    /// <summary>
+    /// The protocol versions the server must accept, each tried on a handshake of its own (<c>Tls13</c> for "TLS 1.3
+    /// required"): one the server refuses fails the gate, and one this machine cannot offer makes it <c>Error</c>
+    /// (untestable), never a pass. Must lie within <see cref="AllowedProtocols"/>. Default: none.
+    /// </summary>
+    public SslProtocols RequiredProtocols { get; set; }
+
     /// <summary>The smallest RSA key, in bits. Default: 2048.</summary>
     public int MinimumRsaKeyBits { get; set; } = 2048;
 
@@ -70,6 +77,12 @@ public sealed class TlsGateOptions : GateOptions
         if (AllowedProtocols == SslProtocols.None)
         {
             problems.Add($"{nameof(AllowedProtocols)} is empty: no server could pass.");
+        }
+
+        if ((RequiredProtocols & ~AllowedProtocols) != 0)
+        {
+            problems.Add($"{nameof(RequiredProtocols)} ({RequiredProtocols}) must lie within {nameof(AllowedProtocols)} ({AllowedProtocols}): a required "
+                + "version that is not allowed fails every server.");
         }
 
         if (MinimumRsaKeyBits < 0 || MinimumEcKeyBits < 0)

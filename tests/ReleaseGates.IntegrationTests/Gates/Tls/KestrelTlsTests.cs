@@ -85,6 +85,44 @@ public sealed class KestrelTlsTests : IDisposable
     }
 
     [Fact]
+    public async Task Tls_1_3_required_fails_a_server_restricted_to_1_2_and_passes_one_that_offers_it()
+    {
+        // Seed 001's "TLS 1.3 required": TLS 1.2 stays allowed, but a server without 1.3 no longer passes.
+        var old = await EvaluateAsync(Leaf(_root, validFor: TimeSpan.FromDays(365)), trustRoot: true, serverProtocols: SslProtocols.Tls12,
+            required: SslProtocols.Tls13);
+        Assert.Equal(GateStatus.Failed, old.Status);
+        Assert.Equal(GateStatus.Failed, old.Measurements.Single(m => m.Name == "TLS 1.3 accepted").Status);
+        var refused = Assert.Single(old.Findings, f => f.Code == "tls.required-protocol-refused");
+        Assert.Contains("refuses TLS 1.3, which is required", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(old.Findings, f => f.Code == "tls.protocol-not-allowed");
+
+        var current = await EvaluateAsync(Leaf(_root, validFor: TimeSpan.FromDays(365)), trustRoot: true, required: SslProtocols.Tls13);
+        Assert.Equal(GateStatus.Passed, current.Status);
+        Assert.Equal(1, current.Measurements.Single(m => m.Name == "TLS 1.3 accepted").Value);
+    }
+
+    [Fact]
+    public async Task A_required_version_this_machine_cannot_offer_is_an_error_never_a_pass()
+    {
+#pragma warning disable SYSLIB0039, CA5397 // the point of the test: TLS 1.0 required, which OpenSSL 3's policy does not offer here
+        var gate = await EvaluateAsync(Leaf(_root, validFor: TimeSpan.FromDays(365)), trustRoot: true,
+            allowed: SslProtocols.Tls | SslProtocols.Tls12 | SslProtocols.Tls13, required: SslProtocols.Tls);
+        var offered = await TlsHandshake.SupportedLocallyAsync(SslProtocols.Tls);
+#pragma warning restore SYSLIB0039, CA5397
+
+        Assert.NotEqual(GateStatus.Passed, gate.Status);
+        if (!offered)
+        {
+            Assert.Equal(GateStatus.Error, gate.Status);
+            Assert.Contains("TLS 1.0 is required but cannot be tried from this machine", gate.Summary, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains(gate.Findings, f => f.Code == "tls.required-protocol-refused");   // Kestrel's defaults refuse TLS 1.0
+        }
+    }
+
+    [Fact]
     public async Task An_endpoint_without_tls_is_an_error_naming_it()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
@@ -139,13 +177,15 @@ public sealed class KestrelTlsTests : IDisposable
         }
     }
 
-    private async Task<GateReport> EvaluateAsync(X509Certificate2 certificate, bool trustRoot, SslProtocols serverProtocols = SslProtocols.None, SslProtocols allowed = SslProtocols.Tls12 | SslProtocols.Tls13)
+    private async Task<GateReport> EvaluateAsync(X509Certificate2 certificate, bool trustRoot, SslProtocols serverProtocols = SslProtocols.None,
+        SslProtocols allowed = SslProtocols.Tls12 | SslProtocols.Tls13, SslProtocols required = SslProtocols.None)
     {
         var port = await StartAsync(certificate, serverProtocols);
         var report = await ReleaseGate.CreateBuilder().AddTls("tls", o =>
         {
             o.Endpoints.Add(new Uri($"https://127.0.0.1:{port}/"));
             o.AllowedProtocols = allowed;
+            o.RequiredProtocols = required;
             if (trustRoot)
             {
                 o.TrustedRoots.Add(_root);

@@ -25,6 +25,19 @@ public class TlsGateOptionsTests
     }
 
     [Fact]
+    public void A_required_version_must_be_allowed()
+    {
+        var ex = Assert.Throws<ReleaseGatesConfigurationException>(() => ReleaseGate.CreateBuilder().AddTls("tls", o =>
+        {
+            o.Endpoints.Add(new Uri("https://orders.example.com/"));
+            o.AllowedProtocols = SslProtocols.Tls12;
+            o.RequiredProtocols = SslProtocols.Tls13;
+        }));
+
+        Assert.Contains("RequiredProtocols (Tls13) must lie within AllowedProtocols (Tls12)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void No_endpoint_is_a_problem()
     {
         var ex = Assert.Throws<ReleaseGatesConfigurationException>(() => ReleaseGate.CreateBuilder().AddTls("tls", _ => { }));
