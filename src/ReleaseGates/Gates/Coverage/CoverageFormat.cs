@@ -17,4 +17,7 @@ public enum CoverageFormat
 
     /// <summary>JaCoCo XML.</summary>
     JaCoCo,
+
+    /// <summary>JetBrains dotCover's detailed XML (statements; lines derived as ReportGenerator derives them).</summary>
+    DotCover,
 }

@@ -258,7 +258,7 @@ internal sealed class CoverageGate(CoverageGateOptions options) : IReleaseGate
 }
 
 /// <summary>Opens a report, detects its format from the content and hands it to the matching reader.</summary>
-internal static class CoverageReportReader
+internal static partial class CoverageReportReader
 {
     public static async Task<CoverageData> ReadAsync(string file, CoverageFormat format, Func<string, bool> includeClass, CancellationToken cancellationToken)
     {
@@ -285,8 +285,11 @@ internal static class CoverageReportReader
         try
         {
             reader.MoveToContent();
-            var expected = format switch { CoverageFormat.Cobertura => "coverage", CoverageFormat.OpenCover => "CoverageSession", _ => "report" };
-            if (reader.LocalName != expected)
+            var expected = format switch
+            {
+                CoverageFormat.Cobertura => "coverage", CoverageFormat.OpenCover => "CoverageSession", CoverageFormat.DotCover => "Root", _ => "report",
+            };
+            if (reader.LocalName != expected && !(format == CoverageFormat.DotCover && reader.LocalName == "root"))
             {
                 throw new ReportFormatException(file, SafeXml.Line(reader),
                     $"the root element is <{reader.LocalName}>, but a {format} report starts with <{expected}>");
@@ -296,6 +299,7 @@ internal static class CoverageReportReader
             {
                 CoverageFormat.Cobertura => CoberturaReader.Read(reader, file, includeClass),
                 CoverageFormat.OpenCover => OpenCoverReader.Read(reader, file, includeClass),
+                CoverageFormat.DotCover => DotCoverReader.Read(reader, file, includeClass),
                 _ => JaCoCoReader.Read(reader, file, includeClass),
             };
             return data;
@@ -318,7 +322,17 @@ internal static class CoverageReportReader
 
         if (head.Contains("<coverage", StringComparison.Ordinal))
         {
-            return CoverageFormat.Cobertura;
+            // Clover's root is <coverage> too: told apart by its clover attribute and <project>, and refused by name rather
+            // than failing as a Cobertura file without a filename.
+            return head.Contains(" clover=\"", StringComparison.Ordinal) || head.Contains("<project", StringComparison.Ordinal)
+                ? throw new ReportFormatException(file, 0, "a Clover report (<coverage clover=…> with <project>), which this gate does not read; "
+                    + Formats)
+                : CoverageFormat.Cobertura;
+        }
+
+        if (head.Contains("DotCoverVersion=", StringComparison.Ordinal) || head.Contains("<Root CoveredStatements", StringComparison.Ordinal))
+        {
+            return CoverageFormat.DotCover;
         }
 
         if (head.Contains("<CoverageSession", StringComparison.Ordinal))
@@ -331,8 +345,15 @@ internal static class CoverageReportReader
             return CoverageFormat.JaCoCo;
         }
 
-        throw new ReportFormatException(file, 0, read == 0
-            ? "the file is empty"
-            : "not a coverage report this gate reads: expected Cobertura (<coverage>), OpenCover (<CoverageSession>), JaCoCo (<report>) or lcov (TN:/SF: records)");
+        var root = RootElement().Match(head);
+        throw new ReportFormatException(file, 0, read == 0 ? "the file is empty"
+            : "not a coverage report this gate reads" + (root.Success ? $" (its root element is <{root.Groups[1].Value}>)" : "") + "; " + Formats);
     }
+
+    private const string Formats = "it reads Cobertura (<coverage>), OpenCover (<CoverageSession>), JaCoCo (<report>), dotCover (<Root>) and lcov "
+        + "(TN:/SF: records)";
+
+    /// <summary>The first element's name, after any declaration, comment or doctype.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"<([A-Za-z_][\w.:-]*)")]
+    private static partial System.Text.RegularExpressions.Regex RootElement();
 }

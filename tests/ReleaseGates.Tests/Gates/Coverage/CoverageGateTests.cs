@@ -56,6 +56,39 @@ public class CoverageGateTests
         Assert.Equal((double)covered / total, Value(gate, "method"), 12);
     }
 
+    // dotCover: ReportGenerator 5.6.0 (`reportgenerator -reporttypes:TextSummary`, run on 2026-12-06) says of the C#
+    // report 158 of 221 lines and 43 of 63 methods, of the F# one 24 of 38 lines and 13 of 23 methods, and of the three
+    // reports in one file 125 of 194 lines and 33 of 55 methods. For F# it moves the closures of the module code compiled
+    // into <StartupCode$…> to the nearest class of the same file and drops the rest; this gate counts all of it
+    // (docs/gates/coverage.md): every Statement's lines, 29 of 41 lines (counted by hand from the file) and 17 of 26 methods.
+    [Theory]
+    [InlineData("reportgenerator-dotcover.xml", 158, 221, 43, 63)]
+    [InlineData("reportgenerator-fsharp-dotcover.xml", 29, 41, 17, 26)]
+    [InlineData("reportgenerator-multi-dotcover.xml", 125, 194, 33, 55)]
+    public async Task Reads_dotcover_lines_and_methods_as_reportgenerator_does(string file, int coveredLines, int coverableLines, int coveredMethods,
+        int methods)
+    {
+        var gate = await Evaluate(o =>
+        {
+            o.Files.Add(Fixtures.Coverage(file));
+            o.MinimumLineRate = 0;
+            o.MinimumCoverableLines = 0;
+            o.CoverletTruncation = false;
+        });
+        Assert.Equal(coveredLines, Value(gate, "covered-lines"));
+        Assert.Equal(coverableLines, Value(gate, "coverable-lines"));
+        Assert.Equal((double)coveredMethods / methods, Value(gate, "method"), 12);
+    }
+
+    [Fact]
+    public async Task A_clover_report_is_refused_by_name_not_read_as_cobertura()
+    {
+        var gate = await Evaluate(o => o.Files.Add(Fixtures.Coverage("reportgenerator-openclover-4.3.1.xml")));
+        Assert.Equal(GateStatus.Error, gate.Status);
+        Assert.Contains("a Clover report (<coverage clover=…> with <project>), which this gate does not read", gate.Summary, StringComparison.Ordinal);
+        Assert.Contains("dotCover (<Root>)", gate.Summary, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_same_run_agrees_across_cobertura_opencover_and_lcov()
     {
