@@ -18,6 +18,7 @@ internal static class BuiltInGateKinds
         new MetricGateKind(),
         new CanaryGateKind(),
         new TlsGateKind(),
+        new WebSocketGateKind(),
         new HostResourcesGateKind(),
         new MigrationIntegrityGateKind(),
     ];
