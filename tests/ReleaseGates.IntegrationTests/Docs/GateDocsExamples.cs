@@ -284,6 +284,27 @@ public static class GateDocsExamples
         Build(services);
     }
 
+    // docs/gates/websocket.md
+    public static void WebSocket()
+    {
+        var services = new ServiceCollection();
+        services.AddReleaseGates(gates => gates
+            .AddWebSocket("quotes-stream", o =>
+            {
+                o.Url = new Uri("wss://screener.example.com/ws/quotes");
+                o.Headers["Authorization"] = "Bearer " + Environment.GetEnvironmentVariable("SCREENER_TOKEN");
+                o.Message = """{"type":"subscribe","symbol":"BTC-USD"}""";
+                o.ExpectedReply = "\"symbol\":\"BTC-USD\"";
+                o.Connections = 10;                   // "10 concurrent"
+                o.MessagesPerConnection = 5;
+                o.HoldFor = TimeSpan.FromSeconds(30); // the connections stay up together
+                o.Reconnect = true;                   // "reconnect works"
+                o.Conditions.Add("connect-p95 < 100ms");
+                o.Conditions.Add("round-trip-p95 < 100ms");
+            }));
+        Build(services);
+    }
+
     // docs/gates/test-results.md
     public static void TestResults()
     {

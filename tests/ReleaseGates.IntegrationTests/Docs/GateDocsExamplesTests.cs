@@ -58,6 +58,7 @@ public partial class GateDocsExamplesTests
         GateDocsExamples.SecurityHeaders();
         GateDocsExamples.SmokeTests();
         GateDocsExamples.TestResults();
+        GateDocsExamples.WebSocket();
         GateDocsExamples.Tls();
     }
 

@@ -211,10 +211,10 @@ public class JsonConfigurationTests
         Assert.Equal(
             [
                 "releasegates.json:2:39: subject.colour: unknown property 'colour'; expected one of: branch, commit, environment, service, version.",
-                "releasegates.json:5:22: gates.lat.type: unknown gate type 'latencies'; expected one of coverage, testResults, checklist, latency, errorRate, slo, securityHeaders, smokeTests, healthChecks, metric, canary, tls, hostResources, migrationIntegrity, or the type of a gate package named in gatePackages (the tool) or given to AddFromJsonFile.",
-                "releasegates.json:7:17: gates.nameless: a gate needs a \"type\": one of coverage, testResults, checklist, latency, errorRate, slo, securityHeaders, smokeTests, healthChecks, metric, canary, tls, hostResources, migrationIntegrity.",
+                "releasegates.json:5:22: gates.lat.type: unknown gate type 'latencies'; expected one of coverage, testResults, checklist, latency, errorRate, slo, securityHeaders, smokeTests, healthChecks, metric, canary, tls, webSocket, hostResources, migrationIntegrity, or the type of a gate package named in gatePackages (the tool) or given to AddFromJsonFile.",
+                "releasegates.json:7:17: gates.nameless: a gate needs a \"type\": one of coverage, testResults, checklist, latency, errorRate, slo, securityHeaders, smokeTests, healthChecks, metric, canary, tls, webSocket, hostResources, migrationIntegrity.",
                 "releasegates.json:4:73: gates.cov.minimumLineRate: expected a number (or a percentage such as \"85%\"), found 'high'.",
-                "releasegates.json:4:91: gates.cov.format: 'xml' is not one of auto, cobertura, openCover, lcov, jaCoCo.",
+                "releasegates.json:4:91: gates.cov.format: 'xml' is not one of auto, cobertura, openCover, lcov, jaCoCo, dotCover.",
                 "releasegates.json:6:69: gates.tests.maximumFailed: expected a whole number, found '1.5'.",
             ],
             error.Problems);

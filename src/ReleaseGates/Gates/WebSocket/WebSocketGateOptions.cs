@@ -13,7 +13,10 @@ public sealed class WebSocketGateOptions : GateOptions
     /// <summary>Creates the options with the gate's defaults: category <see cref="GateCategories.Performance"/>.</summary>
     public WebSocketGateOptions() => Category = GateCategories.Performance;
 
-    /// <summary>The endpoint: a <c>ws://</c> or <c>wss://</c> address (<c>wss://</c> trusts what the system trusts, as the HTTP probe does). Required.</summary>
+    /// <summary>
+    /// The endpoint: a <c>ws://</c> or <c>wss://</c> address (<c>wss://</c> trusts what the system trusts, as the HTTP
+    /// probe does). Required.
+    /// </summary>
     public Uri? Url { get; set; }
 
     /// <summary>Headers sent with the upgrade request (an <c>Authorization</c> token); credential headers are never shown.</summary>

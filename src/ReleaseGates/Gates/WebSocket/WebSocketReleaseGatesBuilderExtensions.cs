@@ -16,7 +16,10 @@ public static class WebSocketReleaseGatesBuilderExtensions
         where TBuilder : IReleaseGatesBuilder
         => builder.AddBuiltInGate<TBuilder, WebSocketGateOptions>(name, configure, options => new WebSocketGate(options));
 
-    /// <summary>Adds the WebSocket gate from an options instance (bound once, as a configuration file does); the instance is copied and validated now.</summary>
+    /// <summary>
+    /// Adds the WebSocket gate from an options instance (bound once, as a configuration file does); the instance is
+    /// copied and validated now.
+    /// </summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The gate's unique name.</param>
