@@ -17,7 +17,7 @@ public partial class ConfigurationDocsTests
     private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     public static TheoryData<string> Examples() => new(
-        new[] { "configuration.md", "history.md", "metrics.md", "gates/canary.md", "gates/tls.md", "gates/websocket.md", "gates/migrations.md" }
+        new[] { "configuration.md", "history.md", "metrics.md", "gates/canary.md", "gates/tls.md", "gates/websocket.md", "seeds.md", "gates/migrations.md" }
             .SelectMany(page => JsonBlock().Matches(File.ReadAllText(Path.Combine(Repository.Root, "docs", page))).Select(m => m.Groups[1].Value)));
 
     [Fact]
