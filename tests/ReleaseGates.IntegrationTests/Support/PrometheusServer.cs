@@ -33,6 +33,9 @@ public class PrometheusServer : IAsyncLifetime
     protected virtual string TargetGroups(IReadOnlyList<LoopbackApp> instances)
         => $"      - targets: [{string.Join(", ", instances.Select(a => $"'{a.BaseAddress.Authority}'"))}]";
 
+    /// <summary>Further scrape jobs, indented as entries of <c>scrape_configs</c>, or empty.</summary>
+    protected virtual string ExtraScrapeConfigs => "";
+
     /// <summary>A rules file for the server to evaluate every second (recording rules), or null.</summary>
     protected virtual string? Rules => null;
 
@@ -82,6 +85,7 @@ public class PrometheusServer : IAsyncLifetime
                 scrape_interval: 1s
                 static_configs:
             {TargetGroups(_instances)}
+            {ExtraScrapeConfigs}
             """);
         var start = new ProcessStartInfo(binary)
         {
