@@ -22,6 +22,12 @@ internal sealed class FileCoverage(string module, string path)
     /// <summary>Methods by a key unique within the file, and whether any of their lines ran.</summary>
     public Dictionary<string, bool> Methods { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Statements by their method and span (dotCover), and whether any report covered them; empty for formats without
+    /// statements. Two methods may share a span (a generic method and its instantiation): each counts.
+    /// </summary>
+    public Dictionary<(string Method, int Line, int Column, int EndLine, int EndColumn), bool> Statements { get; } = [];
+
     public int CoveredLines => Lines.Values.Count(l => l.Hits > 0);
 
     public int CoverableLines => Lines.Count;
@@ -36,6 +42,9 @@ internal sealed class FileCoverage(string module, string path)
         line.BranchesTotal = Math.Max(line.BranchesTotal, branchesTotal);
         Lines[number] = line;
     }
+
+    public void AddStatement((string Method, int Line, int Column, int EndLine, int EndColumn) span, bool covered)
+        => Statements[span] = covered || (Statements.TryGetValue(span, out var was) && was);
 
     public void AddMethod(string key, bool covered)
         => Methods[key] = covered || (Methods.TryGetValue(key, out var was) && was);
@@ -78,6 +87,11 @@ internal sealed class CoverageData
             {
                 target.AddMethod(key, covered);
             }
+
+            foreach (var (span, covered) in source.Statements)
+            {
+                target.AddStatement(span, covered);
+            }
         }
     }
 
@@ -86,11 +100,11 @@ internal sealed class CoverageData
 
 /// <summary>Totals over a set of files.</summary>
 internal readonly record struct CoverageCounts(long CoveredLines, long CoverableLines, long CoveredBranches, long TotalBranches,
-    long CoveredMethods, long TotalMethods)
+    long CoveredMethods, long TotalMethods, long CoveredStatements = 0, long TotalStatements = 0)
 {
     public static CoverageCounts Of(IEnumerable<FileCoverage> files)
     {
-        long cl = 0, tl = 0, cb = 0, tb = 0, cm = 0, tm = 0;
+        long cl = 0, tl = 0, cb = 0, tb = 0, cm = 0, tm = 0, cs = 0, ts = 0;
         foreach (var f in files)
         {
             foreach (var line in f.Lines.Values)
@@ -107,9 +121,11 @@ internal readonly record struct CoverageCounts(long CoveredLines, long Coverable
 
             tm += f.Methods.Count;
             cm += f.Methods.Values.Count(c => c);
+            ts += f.Statements.Count;
+            cs += f.Statements.Values.Count(c => c);
         }
 
-        return new CoverageCounts(cl, tl, cb, tb, cm, tm);
+        return new CoverageCounts(cl, tl, cb, tb, cm, tm, cs, ts);
     }
 
     public (long Covered, long Total) For(string metric) => metric switch
@@ -117,6 +133,7 @@ internal readonly record struct CoverageCounts(long CoveredLines, long Coverable
         "line" => (CoveredLines, CoverableLines),
         "branch" => (CoveredBranches, TotalBranches),
         "method" => (CoveredMethods, TotalMethods),
+        "statement" => (CoveredStatements, TotalStatements),
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown coverage metric."),
     };
 }

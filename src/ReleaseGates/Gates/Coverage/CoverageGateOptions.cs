@@ -84,7 +84,7 @@ public sealed class CoverageGateOptions : GateOptions
     /// <summary>Diff coverage: coverage of added or changed lines only. Default: off.</summary>
     public DiffCoverageOptions? Diff { get; set; }
 
-    internal static readonly string[] Metrics = ["line", "branch", "method"];
+    internal static readonly string[] Metrics = ["line", "branch", "method", "statement"];
 
     /// <inheritdoc />
     protected internal override void Validate(ICollection<string> problems)
@@ -132,7 +132,7 @@ public sealed class CoverageGateOptions : GateOptions
             problems.Add("Diff: set exactly one of DiffFile (a unified diff) and GitBase (a ref for 'git diff <base>...HEAD').");
         }
 
-        ConditionList.Validate(Conditions, m => Metrics.Contains(m, StringComparer.Ordinal) ? MetricUnit.Ratio : null, "line, branch and method", problems);
+        ConditionList.Validate(Conditions, m => Metrics.Contains(m, StringComparer.Ordinal) ? MetricUnit.Ratio : null, "line, branch, method and statement (dotCover)", problems);
     }
 
     /// <inheritdoc />

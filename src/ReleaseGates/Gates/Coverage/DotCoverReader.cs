@@ -47,6 +47,7 @@ internal static partial class DotCoverReader
         private string _module = "";
         private string _space = "";
         private string? _method;
+        private string _owner = "";
 
         public CoverageData Data { get; } = new();
 
@@ -78,10 +79,11 @@ internal static partial class DotCoverReader
                     _types.Push((reader.GetAttribute("Name") ?? "", reader.Depth));
                     break;
                 case "Method":
+                    _owner = string.Join(".", _types.Reverse().Select(t => t.Name)) + "::" + reader.GetAttribute("Name");
                     _method = MethodKey(_types, reader.GetAttribute("Name") ?? "");
                     break;
                 case "Statement" when _types.Count > 0 && !Excluded(_types, _space, includeClass):
-                    var (target, first, last) = ReadStatement(reader, _files, Data, _module, file);
+                    var (target, first, last) = ReadStatement(reader, _files, Data, _module, _owner, file);
                     if (_method is not null)
                     {
                         Ranges[(target, _method)] = Ranges.TryGetValue((target, _method), out var range)
@@ -95,7 +97,7 @@ internal static partial class DotCoverReader
 
     /// <summary>A statement's lines, each covered when the statement was; returns its file and its lines.</summary>
     private static (FileCoverage File, int First, int Last) ReadStatement(XmlReader reader, Dictionary<string, string> files, CoverageData data,
-        string module, string file)
+        string module, string method, string file)
     {
         var line = SafeXml.Line(reader);
         var index = reader.GetAttribute("FileIndex");
@@ -123,6 +125,10 @@ internal static partial class DotCoverReader
         {
             target.AddLine(n, covered ? 1 : 0);
         }
+
+        _ = int.TryParse(reader.GetAttribute("Column"), NumberStyles.None, CultureInfo.InvariantCulture, out var column);
+        _ = int.TryParse(reader.GetAttribute("EndColumn"), NumberStyles.None, CultureInfo.InvariantCulture, out var endColumn);
+        target.AddStatement((method, first, column, last, endColumn), covered);
 
         return (target, first, last);
     }

@@ -81,6 +81,31 @@ public class CoverageGateTests
     }
 
     [Fact]
+    public async Task Dotcover_statement_coverage_equals_dotcovers_own_totals_and_takes_conditions()
+    {
+        // The report's root says CoveredStatements="163" TotalStatements="234" (no top-level compiler-generated type in it).
+        var gate = await Evaluate(o =>
+        {
+            o.Files.Add(Fixtures.Coverage("reportgenerator-dotcover.xml"));
+            o.MinimumLineRate = 0;
+            o.CoverletTruncation = false;
+            o.Conditions.Add("statement >= 75%");
+        });
+
+        var statement = gate.Measurements.Single(m => m.Name == "statement");
+        Assert.Equal(163.0 / 234, statement.Value, 12);
+        Assert.Equal(GateStatus.Failed, statement.Status);              // 69.7 % against 75 %
+        Assert.DoesNotContain(gate.Measurements, m => m.Name == "statement" && m.Value == 1);
+    }
+
+    [Fact]
+    public async Task Formats_without_statements_have_no_statement_rate()
+    {
+        var gate = await Evaluate(o => { o.Files.Add(Fixtures.Coverage("sample-coverlet.cobertura.xml")); o.MinimumLineRate = 0; });
+        Assert.DoesNotContain(gate.Measurements, m => m.Name == "statement");
+    }
+
+    [Fact]
     public async Task A_clover_report_is_refused_by_name_not_read_as_cobertura()
     {
         var gate = await Evaluate(o => o.Files.Add(Fixtures.Coverage("reportgenerator-openclover-4.3.1.xml")));
