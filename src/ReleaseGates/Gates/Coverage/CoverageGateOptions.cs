@@ -132,7 +132,8 @@ public sealed class CoverageGateOptions : GateOptions
             problems.Add("Diff: set exactly one of DiffFile (a unified diff) and GitBase (a ref for 'git diff <base>...HEAD').");
         }
 
-        ConditionList.Validate(Conditions, m => Metrics.Contains(m, StringComparer.Ordinal) ? MetricUnit.Ratio : null, "line, branch, method and statement (dotCover)", problems);
+        ConditionList.Validate(Conditions, m => Metrics.Contains(m, StringComparer.Ordinal) ? MetricUnit.Ratio : null,
+            "line, branch, method and statement (dotCover)", problems);
     }
 
     /// <inheritdoc />
