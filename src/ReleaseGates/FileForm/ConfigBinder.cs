@@ -370,7 +370,7 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
     private static bool IsBindableType(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
-        return !typeof(Delegate).IsAssignableFrom(type) && type != typeof(HttpClient) && !type.IsInterface
+        return !typeof(Delegate).IsAssignableFrom(type) && !typeof(HttpMessageInvoker).IsAssignableFrom(type) && !type.IsInterface
             || ElementType(type) is not null;
     }
 

@@ -156,7 +156,7 @@ internal sealed class WebSocketGate(WebSocketGateOptions options) : IReleaseGate
         var start = time.GetTimestamp();
         try
         {
-            await socket.ConnectAsync(options.Url!, deadline.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(options.Url!, options.HttpClient, deadline.Token).ConfigureAwait(false);
             run.ConnectTimes.Add(time.GetElapsedTime(start));
             return socket;
         }

@@ -19,6 +19,13 @@ public sealed class WebSocketGateOptions : GateOptions
     /// </summary>
     public Uri? Url { get; set; }
 
+    /// <summary>
+    /// The client whose handler opens the connections (a <c>SocketsHttpHandler</c> with its own certificate validation, a
+    /// proxy), as the HTTP probe takes one; the gate does not dispose it. Default: none, the system's trust store and
+    /// settings.
+    /// </summary>
+    public HttpMessageInvoker? HttpClient { get; set; }
+
     /// <summary>Headers sent with the upgrade request (an <c>Authorization</c> token); credential headers are never shown.</summary>
     public IDictionary<string, string> Headers { get; private set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 

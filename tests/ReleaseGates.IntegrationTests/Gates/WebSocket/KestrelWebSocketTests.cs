@@ -151,6 +151,21 @@ public sealed class KestrelWebSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Wss_trusts_what_the_system_trusts_or_what_the_given_client_trusts()
+    {
+        await using var secure = await LoopbackApp.StartAsync(Map, Ct, https: true);
+        var url = new Uri($"wss://{secure.HttpsAddress!.Authority}/echo");
+
+        var untrusted = await EvaluateAsync(o => { o.Url = url; o.Connections = 2; o.MessagesPerConnection = 1; });
+        Assert.Equal(GateStatus.Error, untrusted.Status);                      // a self-signed certificate the system does not trust
+
+        using var trusting = secure.CreateTrustingClient();
+        var trusted = await EvaluateAsync(o => { o.Url = url; o.Connections = 2; o.MessagesPerConnection = 1; o.HttpClient = trusting; });
+        Assert.Equal(GateStatus.Passed, trusted.Status);
+        Assert.Contains("2 round trips", trusted.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_websocket_gate_in_releasegates_json_runs_as_written()
     {
         var folder = Directory.CreateTempSubdirectory("releasegates-ws-").FullName;
