@@ -34,6 +34,34 @@ internal static class SafeXml
     }
 
     /// <summary>The 1-based line of the reader's position, when it has one.</summary>
+    /// <summary>
+    /// The text of the first element below the current one that <paramref name="matches"/>, reading to the current
+    /// element's end: a test result's failure message. Null for an empty element or when none matches.
+    /// </summary>
+    public static string? FirstText(XmlReader reader, Func<XmlReader, int, bool> matches)
+    {
+        if (reader.IsEmptyElement)
+        {
+            return null;
+        }
+
+        string? text = null;
+        var depth = reader.Depth;
+        while (reader.Read() && reader.Depth > depth)
+        {
+            if (text is null && reader.NodeType == XmlNodeType.Element && matches(reader, reader.Depth - depth))
+            {
+                text = reader.ReadElementContentAsString();
+                if (reader.Depth <= depth)
+                {
+                    break;
+                }
+            }
+        }
+
+        return text;
+    }
+
     public static int Line(XmlReader reader) => reader is IXmlLineInfo info && info.HasLineInfo() ? info.LineNumber : 0;
 }
 

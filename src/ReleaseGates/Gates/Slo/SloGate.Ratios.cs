@@ -61,21 +61,11 @@ internal sealed partial class SloGate
             new("sli", 100 * (1 - ratio), MetricUnit.Percent) { Target = $"objective {Percent(options.Objective)} over {window}" },
             Measurement.Evaluate("budget-remaining", 100 * remaining, MetricUnit.Percent, minimum) with { Target = $"of {window}" },
         };
-        if (remaining < options.MinimumBudgetRemaining)
-        {
-            findings.Add(new Finding(SloGateConstants.BudgetSpent, FindingSeverity.Error,
-                $"The recorded error ratio over {window} is {Percent(ratio)}: {Percent(1 - remaining)} of the error budget of a "
-                    + $"{Percent(options.Objective)} objective is spent, leaving {Percent(remaining)} (at least "
-                    + $"{Percent(options.MinimumBudgetRemaining)} must be left).") { Target = source });
-        }
-
+        AddBudgetSpent(findings, $"The recorded error ratio over {window} is {Percent(ratio)}", remaining, options, source);
         var inconclusive = JudgeRecordedBurnRates(ratios, options, source, values, measurements, findings);
         JudgeConditions(options, values, measurements, inconclusive);
-        var summary = GateResult.LeadWithShortfalls(measurements, $"SLI {Percent(1 - ratio)} against {Percent(options.Objective)} over {window}, "
+        return Verdict(measurements, findings, inconclusive, $"SLI {Percent(1 - ratio)} against {Percent(options.Objective)} over {window}, "
             + $"{Percent(remaining)} of the error budget left, from recorded ratios");
-        return inconclusive.Count > 0 && GateVerdict.FromEvidence(measurements, findings) is GateStatus.Passed or GateStatus.Warning
-            ? new GateResult(GateStatus.Skipped, $"Insufficient data: {string.Join("; ", inconclusive)} ({summary})", measurements, findings)
-            : GateResult.FromEvidence(summary, measurements, findings);
     }
 
     /// <summary>Each burn-rate rule over its windows' recorded ratios; returns why a rule could not be judged, for those that could not.</summary>

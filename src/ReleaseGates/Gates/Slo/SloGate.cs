@@ -64,19 +64,28 @@ internal sealed partial class SloGate(SloGateOptions options) : IReleaseGate
         };
         var measurements = BudgetEvidence(totals, remaining, options, window);
         var findings = new List<Finding>();
+        AddBudgetSpent(findings, $"{BadText(totals, options)} in {window}", remaining, options, source);
+        var inconclusive = JudgeBurnRates(windows, options, source, values, measurements, findings);
+        JudgeConditions(options, values, measurements, inconclusive);
+        return Verdict(measurements, findings, inconclusive, $"SLI {Percent(1 - totals.Rate)} against {Percent(options.Objective)} "
+            + $"over {window}{Method(options)}, {Percent(remaining)} of the error budget left, from {source}");
+    }
+
+    /// <summary>The budget-spent finding when less than the minimum is left, opening with what was bad.</summary>
+    private static void AddBudgetSpent(List<Finding> findings, string bad, double remaining, SloGateOptions options, string source)
+    {
         if (remaining < options.MinimumBudgetRemaining)
         {
             findings.Add(new Finding(SloGateConstants.BudgetSpent, FindingSeverity.Error,
-                $"{BadText(totals, options)} in {window}: {Percent(1 - remaining)} of the error budget of a "
-                    + $"{Percent(options.Objective)} objective is spent, leaving {Percent(remaining)} (at least "
-                    + $"{Percent(options.MinimumBudgetRemaining)} must be left).") { Target = source });
+                $"{bad}: {Percent(1 - remaining)} of the error budget of a {Percent(options.Objective)} objective is spent, leaving "
+                    + $"{Percent(remaining)} (at least {Percent(options.MinimumBudgetRemaining)} must be left).") { Target = source });
         }
+    }
 
-        var inconclusive = JudgeBurnRates(windows, options, source, values, measurements, findings);
-        JudgeConditions(options, values, measurements, inconclusive);
-
-        var summary = GateResult.LeadWithShortfalls(measurements, $"SLI {Percent(1 - totals.Rate)} against {Percent(options.Objective)} "
-            + $"over {window}{Method(options)}, {Percent(remaining)} of the error budget left, from {source}");
+    /// <summary>The evidence's verdict, or inconclusive when something could not be judged and nothing judged fails.</summary>
+    private static GateResult Verdict(List<Measurement> measurements, List<Finding> findings, List<string> inconclusive, string description)
+    {
+        var summary = GateResult.LeadWithShortfalls(measurements, description);
         return inconclusive.Count > 0 && GateVerdict.FromEvidence(measurements, findings) is GateStatus.Passed or GateStatus.Warning
             ? new GateResult(GateStatus.Skipped, $"Insufficient data: {string.Join("; ", inconclusive)} ({summary})", measurements, findings)
             : GateResult.FromEvidence(summary, measurements, findings);

@@ -118,28 +118,6 @@ internal static class NUnitReader
         return new TestCaseResult(suite, name, outcome, duration, message, file);
     }
 
-    /// <summary>The first <c>message</c> of the case's <c>failure</c> or <c>reason</c>, leaving the reader at the case's end.</summary>
-    private static string? ReadMessage(XmlReader reader)
-    {
-        if (reader.IsEmptyElement)
-        {
-            return null;
-        }
-
-        string? message = null;
-        var depth = reader.Depth;
-        while (reader.Read() && reader.Depth > depth)
-        {
-            if (message is null && reader.NodeType == XmlNodeType.Element && reader.LocalName == "message" && reader.Depth == depth + 2)
-            {
-                message = reader.ReadElementContentAsString();
-                if (reader.Depth <= depth)
-                {
-                    break;
-                }
-            }
-        }
-
-        return message;
-    }
+    /// <summary>The first failure or skip message inside the element, leaving the reader at its end.</summary>
+    private static string? ReadMessage(XmlReader reader) => SafeXml.FirstText(reader, (r, below) => below == 2 && r.LocalName == "message");
 }

@@ -87,28 +87,6 @@ internal static class XunitReader
         return new TestCaseResult(collection, name, outcome, duration, message, file);
     }
 
-    /// <summary>The first <c>message</c> (a failure's) or <c>reason</c> (a skip's) inside the element, leaving the reader at its end.</summary>
-    private static string? ReadMessage(XmlReader reader)
-    {
-        if (reader.IsEmptyElement)
-        {
-            return null;
-        }
-
-        string? message = null;
-        var depth = reader.Depth;
-        while (reader.Read() && reader.Depth > depth)
-        {
-            if (message is null && reader.NodeType == XmlNodeType.Element && reader.LocalName is "message" or "reason")
-            {
-                message = reader.ReadElementContentAsString();
-                if (reader.Depth <= depth)
-                {
-                    break;
-                }
-            }
-        }
-
-        return message;
-    }
+    /// <summary>The first failure or skip message inside the element, leaving the reader at its end.</summary>
+    private static string? ReadMessage(XmlReader reader) => SafeXml.FirstText(reader, (r, _) => r.LocalName is "message" or "reason");
 }
