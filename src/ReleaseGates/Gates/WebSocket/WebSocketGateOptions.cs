@@ -105,6 +105,11 @@ public sealed class WebSocketGateOptions : GateOptions
             problems.Add($"{nameof(MaximumReplyBytes)} must be positive, but was {MaximumReplyBytes}.");
         }
 
+        if (Conditions.Count == 0)
+        {
+            problems.Add($"{nameof(Conditions)} is empty: without one (\"error-rate <= 0%\" by default) failed connections could not fail the gate.");
+        }
+
         ConditionList.Validate(Conditions, m => Metrics.Contains(m) ? (m.StartsWith("error", StringComparison.Ordinal)
             ? (m == "errors" ? MetricUnit.Count : MetricUnit.Percent) : MetricUnit.Milliseconds) : null, string.Join(", ", Metrics), problems);
     }

@@ -166,6 +166,21 @@ public sealed class KestrelWebSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Options_without_a_ws_address_or_any_condition_are_refused()
+    {
+        var error = Assert.Throws<ReleaseGatesConfigurationException>(() => ReleaseGate.CreateBuilder().AddWebSocket("ws", o =>
+        {
+            o.Url = new Uri("https://example.com/");
+            o.Conditions.Clear();
+            o.Connections = 0;
+        }));
+
+        Assert.Contains("Url must be an absolute ws:// or wss:// address", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Conditions is empty", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Connections must be 1 to 1,000, but was 0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_websocket_gate_in_releasegates_json_runs_as_written()
     {
         var folder = Directory.CreateTempSubdirectory("releasegates-ws-").FullName;
