@@ -79,6 +79,12 @@ internal static class MetricUnitFormat
     /// <summary>A ratio as a percentage without binary noise: 0.7 → 70, not 70.00000000000001.</summary>
     public static double RatioToPercent(double ratio) => Math.Round(ratio * 100, 10);
 
+    /// <summary>A window in the largest unit that divides it, as PromQL and burn-rate rules name windows: 5m, 1h, 3d, 90s.</summary>
+    public static string ShortDuration(TimeSpan window) => window.Ticks % TimeSpan.TicksPerDay == 0 ? $"{window.Days}d"
+        : window.Ticks % TimeSpan.TicksPerHour == 0 ? $"{(long)window.TotalHours}h"
+        : window.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{(long)window.TotalMinutes}m"
+        : window.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + "s";
+
     public static string Symbol(MetricUnit unit) => unit switch
     {
         MetricUnit.None => "",

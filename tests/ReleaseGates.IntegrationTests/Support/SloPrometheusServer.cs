@@ -13,29 +13,17 @@ public sealed class SloPrometheusServer : PrometheusServer
     /// <summary>The <c>sloth_id</c> of the SLO whose recorded ratios the gate reads as they stand.</summary>
     public const string RecordedSlothId = "shop-recorded-availability";
 
-    protected override string? Rules => $$"""
-        groups:
-        - name: sloth-slo-sli-recordings-shop-checkout-availability
-          rules:
-          - record: slo:sli_error:ratio_rate5m
+    protected override string? Rules => "groups:\n- name: sloth-slo-sli-recordings-shop\n  rules:\n"
+        + Rule("checkout", SlothId, "5m") + Rule("checkout", SlothId, "10m")
+        + Rule("recorded", RecordedSlothId, "5m") + Rule("recorded", RecordedSlothId, "10m");
+
+    /// <summary>One Sloth-style recording rule: the error ratio of a service's SLO counters over a window.</summary>
+    private static string Rule(string service, string slothId, string window) => $$"""
+          - record: slo:sli_error:ratio_rate{{window}}
             expr: >-
-              (sum(rate(slo_requests_total{job="shop",service="checkout",outcome="error"}[5m])))
-              / (sum(rate(slo_requests_total{job="shop",service="checkout"}[5m])))
-            labels: { sloth_id: {{SlothId}}, sloth_service: shop, sloth_slo: checkout-availability, sloth_window: 5m }
-          - record: slo:sli_error:ratio_rate10m
-            expr: >-
-              (sum(rate(slo_requests_total{job="shop",service="checkout",outcome="error"}[10m])))
-              / (sum(rate(slo_requests_total{job="shop",service="checkout"}[10m])))
-            labels: { sloth_id: {{SlothId}}, sloth_service: shop, sloth_slo: checkout-availability, sloth_window: 10m }
-          - record: slo:sli_error:ratio_rate5m
-            expr: >-
-              (sum(rate(slo_requests_total{job="shop",service="recorded",outcome="error"}[5m])))
-              / (sum(rate(slo_requests_total{job="shop",service="recorded"}[5m])))
-            labels: { sloth_id: {{RecordedSlothId}}, sloth_service: shop, sloth_slo: recorded-availability, sloth_window: 5m }
-          - record: slo:sli_error:ratio_rate10m
-            expr: >-
-              (sum(rate(slo_requests_total{job="shop",service="recorded",outcome="error"}[10m])))
-              / (sum(rate(slo_requests_total{job="shop",service="recorded"}[10m])))
-            labels: { sloth_id: {{RecordedSlothId}}, sloth_service: shop, sloth_slo: recorded-availability, sloth_window: 10m }
+              (sum(rate(slo_requests_total{job="shop",service="{{service}}",outcome="error"}[{{window}}])))
+              / (sum(rate(slo_requests_total{job="shop",service="{{service}}"}[{{window}}])))
+            labels: { sloth_id: {{slothId}}, sloth_service: shop, sloth_slo: {{service}}-availability, sloth_window: {{window}} }
+
         """;
 }

@@ -92,10 +92,7 @@ public sealed class SloGateOptions : GateOptions
     internal static string BurnRateMetric(TimeSpan window) => "burn-rate-" + ShortDuration(window);
 
     /// <summary>A window as the rule names say it: 5m, 1h, 3d, 90s.</summary>
-    internal static string ShortDuration(TimeSpan window) => window.Ticks % TimeSpan.TicksPerDay == 0 ? $"{window.Days}d"
-        : window.Ticks % TimeSpan.TicksPerHour == 0 ? $"{(long)window.TotalHours}h"
-        : window.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{(long)window.TotalMinutes}m"
-        : window.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
+    internal static string ShortDuration(TimeSpan window) => MetricUnitFormat.ShortDuration(window);
 
     /// <inheritdoc />
     protected internal override void Validate(ICollection<string> problems)

@@ -14,7 +14,7 @@ internal sealed class PrometheusEventCounts(PrometheusEventsOptions options, Tim
 
     /// <summary>The queries as a report cell shows them.</summary>
     public string Description => $"Prometheus {_client.Server}: {(options.Good is not null ? "good " + options.Good : "bad " + options.Bad)} "
-        + $"of {options.Total} over the last {SloText(options.Lookback)}";
+        + $"of {options.Total} over the last {MetricUnitFormat.ShortDuration(options.Lookback)}";
 
     public async ValueTask<RequestMetrics> ReadAsync(CancellationToken cancellationToken)
     {
@@ -44,12 +44,12 @@ internal sealed class PrometheusEventCounts(PrometheusEventsOptions options, Tim
         {
             // A few events may fall between two scrapes of different series; many mean the queries count different things.
             throw new InvalidDataException($"Prometheus at {_client.Server}: '{partQuery}' counted {excess} more events than '{options.Total}' "
-                + $"in the same steps over {SloText(options.Lookback)}: the {(options.Good is not null ? "good" : "bad")} query must count a part "
+                + $"in the same steps over {MetricUnitFormat.ShortDuration(options.Lookback)}: the {(options.Good is not null ? "good" : "bad")} query must count a part "
                 + "of the total's events.");
         }
 
         var evidence = new Finding(PrometheusConstants.EventWindows, FindingSeverity.Info,
-            $"Events from range queries: step {PromQl.Duration(step)} over the {SloText(options.Lookback)} to "
+            $"Events from range queries: step {PromQl.Duration(step)} over the {MetricUnitFormat.ShortDuration(options.Lookback)} to "
                 + $"{end.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)} ({steps} windows); total '{options.Total}', "
                 + $"{(options.Good is not null ? "good" : "bad")} '{partQuery}', "
                 + (options.Counter ? "counters differenced series by series at each step (a fall is a restart from zero)." : "each sample the step's count."))
@@ -133,8 +133,4 @@ internal sealed class PrometheusEventCounts(PrometheusEventsOptions options, Tim
             last = value;
         }
     }
-
-    private static string SloText(TimeSpan span) => span.Ticks % TimeSpan.TicksPerDay == 0 ? $"{span.Days}d"
-        : span.Ticks % TimeSpan.TicksPerHour == 0 ? $"{(long)span.TotalHours}h"
-        : span.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{(long)span.TotalMinutes}m" : PromQl.Duration(span);
 }
