@@ -10,8 +10,6 @@ namespace ReleaseGates.Cli;
 /// exit code. A host of the library: it owns no gate logic, only reading the configuration, running the evaluation and
 /// writing what it found, with the exit codes of <see cref="ReleaseExitCodes"/>.
 /// </summary>
-[RequiresUnreferencedCode("The configuration file is bound by reflection.")]
-[RequiresDynamicCode("The configuration file is bound by reflection.")]
 internal static class CommandLine
 {
     public static async Task<int> RunAsync(

@@ -4,8 +4,6 @@ using System.Diagnostics.CodeAnalysis;
 namespace ReleaseGates.Cli;
 
 /// <summary><c>release-gates compare</c>: what regressed, improved, appeared and disappeared between two reports.</summary>
-[RequiresUnreferencedCode("The configuration file is bound by reflection.")]
-[RequiresDynamicCode("The configuration file is bound by reflection.")]
 internal static class CompareCommand
 {
     public static Command Create(TextWriter output, TextWriter error)

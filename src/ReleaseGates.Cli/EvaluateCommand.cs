@@ -4,8 +4,6 @@ using System.Diagnostics.CodeAnalysis;
 namespace ReleaseGates.Cli;
 
 /// <summary><c>release-gates evaluate</c>, and what it shares with <c>watch</c>: the options, loading, running and writing the reports.</summary>
-[RequiresUnreferencedCode("The configuration file is bound by reflection.")]
-[RequiresDynamicCode("The configuration file is bound by reflection.")]
 internal static class EvaluateCommand
 {
     public static Command Create(Option<FileInfo> config, TextWriter output, TextWriter error, Func<string, string?> environment, bool errorIsTerminal)

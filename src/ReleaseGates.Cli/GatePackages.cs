@@ -11,9 +11,11 @@ namespace ReleaseGates.Cli;
 /// rights, like any code a pipeline runs: the tool loads only what it is told to, and refuses a file that is not a .NET
 /// assembly, a package built against a newer ReleaseGates than its own, a package with no kind, and a type already taken.
 /// </summary>
-[RequiresUnreferencedCode("Gate packages are loaded and searched by reflection.")]
 internal static class GatePackages
 {
+    /// <summary>The switch the native build turns off (ReleaseGates.Cli.csproj): it cannot load .NET assemblies.</summary>
+    private const string Switch = "ReleaseGates.Cli.GatePackages.IsSupported";
+
     /// <summary>The folders dependencies of loaded packages are looked for in.</summary>
     private static readonly List<string> Folders = [];
 
@@ -32,7 +34,6 @@ internal static class GatePackages
     /// or false with every problem written to <paramref name="error"/>.
     /// </summary>
     /// <exception cref="ReleaseGatesConfigurationException">The configuration cannot be read, or its gatePackages are wrong.</exception>
-    [RequiresDynamicCode("The configuration file is bound by reflection.")]
     public static bool TryLoad(ParseResult parse, FileInfo? config, TextWriter error, [NotNullWhen(true)] out GateKind[]? kinds)
     {
         // The file's own packages are read by the library, which refuses a pipe or a device and places every problem.
@@ -44,6 +45,13 @@ internal static class GatePackages
         var problems = new List<string>();
         foreach (var (path, from) in paths)
         {
+            if (!IsSupported)
+            {
+                problems.Add($"{from}: the gate package {path} cannot be loaded by this native release-gates, which runs without .NET; "
+                    + "use the .NET tool (dotnet tool install ReleaseGates.Cli), which loads gate packages. The bundled openslo gates need none.");
+                continue;
+            }
+
             try
             {
                 found.AddRange(Load(path).Where(k => !found.Exists(f => f.GetType() == k.GetType())));
@@ -63,6 +71,17 @@ internal static class GatePackages
         return kinds is not null;
     }
 
+    /// <summary>
+    /// Whether gate packages can be loaded: in the .NET tool, yes; in the NativeAOT build, which turns the switch off and
+    /// trims the loading away, no.
+    /// </summary>
+    [FeatureSwitchDefinition(Switch)]
+    [FeatureGuard(typeof(RequiresUnreferencedCodeAttribute))]
+    [UnconditionalSuppressMessage("Trimming", "IL4000",
+        Justification = "A switch, not a check the analyzer knows: the native build sets it to false, and the trimmer takes it as that constant.")]
+    private static bool IsSupported => !AppContext.TryGetSwitch(Switch, out var on) || on;
+
+    [RequiresUnreferencedCode("Gate packages are loaded and searched by reflection.")]
     private static List<GateKind> Load(string path)
     {
         if (!File.Exists(path))
@@ -124,6 +143,7 @@ internal static class GatePackages
         return kinds.Select(Create).ToList();
     }
 
+    [RequiresUnreferencedCode("Gate packages are loaded and searched by reflection.")]
     private static GateKind Create(Type type)
     {
         if (type.GetConstructor(Type.EmptyTypes) is null)
@@ -141,6 +161,7 @@ internal static class GatePackages
         }
     }
 
+    [RequiresUnreferencedCode("Gate packages are loaded and searched by reflection.")]
     private static Assembly? ResolveFromPackageFolders(AssemblyLoadContext context, AssemblyName name)
     {
         string[] folders;

@@ -11,8 +11,6 @@ namespace ReleaseGates.Cli;
 /// <c>release-gates history</c>: list, show, invalidate, pin, bless, trend and prune the recorded evaluations of the
 /// history that <c>--history</c> or the configuration's <c>history</c> section names.
 /// </summary>
-[RequiresUnreferencedCode("The configuration file is bound by reflection.")]
-[RequiresDynamicCode("The configuration file is bound by reflection.")]
 internal static class HistoryCommand
 {
     public static Command Create(Option<FileInfo> config, TextWriter output, TextWriter error, Func<string, string?> environment)

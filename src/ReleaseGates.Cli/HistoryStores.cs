@@ -7,8 +7,6 @@ namespace ReleaseGates.Cli;
 /// Where the tool's history is: <c>--history</c> (a SQLite path, or <c>env:NAME</c> for a PostgreSQL connection string in
 /// that variable) or else the configuration's <c>history</c> section; and the options that refine it.
 /// </summary>
-[RequiresUnreferencedCode("The configuration file is bound by reflection.")]
-[RequiresDynamicCode("The configuration file is bound by reflection.")]
 internal sealed class HistoryStores
 {
     public Option<string?> History { get; } = new("--history")

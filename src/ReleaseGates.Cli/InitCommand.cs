@@ -4,8 +4,6 @@ using System.Diagnostics.CodeAnalysis;
 namespace ReleaseGates.Cli;
 
 /// <summary><c>release-gates init</c>: a starter configuration from the reports found here.</summary>
-[RequiresUnreferencedCode("The configuration file is bound by reflection.")]
-[RequiresDynamicCode("The configuration file is bound by reflection.")]
 internal static class InitCommand
 {
     public static Command Create(TextWriter output, TextWriter error)

@@ -4,8 +4,6 @@ using System.Diagnostics.CodeAnalysis;
 namespace ReleaseGates.Cli;
 
 /// <summary><c>release-gates replay</c>: a saved report decided again, under its own or other scoring.</summary>
-[RequiresUnreferencedCode("The configuration file is bound by reflection.")]
-[RequiresDynamicCode("The configuration file is bound by reflection.")]
 internal static class ReplayCommand
 {
     public static Command Create(TextWriter output, TextWriter error)

@@ -4,8 +4,6 @@ using System.Diagnostics.CodeAnalysis;
 namespace ReleaseGates.Cli;
 
 /// <summary><c>release-gates schema</c>: the configuration's JSON Schema.</summary>
-[RequiresUnreferencedCode("The configuration file is bound by reflection.")]
-[RequiresDynamicCode("The configuration file is bound by reflection.")]
 internal static class SchemaCommand
 {
     public static Command Create(TextWriter output, TextWriter error)

@@ -5,8 +5,6 @@ using System.Globalization;
 namespace ReleaseGates.Cli;
 
 /// <summary><c>release-gates validate</c>: the configuration checked, nothing evaluated.</summary>
-[RequiresUnreferencedCode("The configuration file is bound by reflection.")]
-[RequiresDynamicCode("The configuration file is bound by reflection.")]
 internal static class ValidateCommand
 {
     public static Command Create(Option<FileInfo> config, TextWriter output, TextWriter error)

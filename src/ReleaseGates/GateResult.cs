@@ -79,9 +79,23 @@ public sealed class GateResult
     /// <summary>
     /// This result with the evidence its source gave about the read (a fleet's answered instances, a range read's
     /// queries) added, named after <paramref name="side"/> when a gate reads two sources; its status the worse of its own
-    /// and what that evidence implies.
+    /// and what that evidence implies, and inconclusive (skipped) instead of a pass or warning when the source says its own
+    /// measurement cannot be trusted (<paramref name="inconclusive"/>, why: a load probe that did not generate its rate).
     /// </summary>
-    internal GateResult WithSourceEvidence(IReadOnlyList<Measurement> measurements, IReadOnlyList<Finding> findings, string? side = null)
+    internal GateResult WithSourceEvidence(IReadOnlyList<Measurement> measurements, IReadOnlyList<Finding> findings, string? side = null,
+        string? inconclusive = null)
+    {
+        var result = WithSourceEvidence(measurements, findings, side);
+        if (inconclusive is null || result.Status is not (GateStatus.Passed or GateStatus.Warning))
+        {
+            return result; // a failure or an error stands whatever the source says about itself
+        }
+
+        var summary = $"Inconclusive: {(side is null ? "" : side + ": ")}{inconclusive} (the conditions alone: {result.Summary})";
+        return new(GateStatus.Skipped, summary, result.Measurements, result.Findings, result.Score, result.Exception) { Distributions = result.Distributions };
+    }
+
+    private GateResult WithSourceEvidence(IReadOnlyList<Measurement> measurements, IReadOnlyList<Finding> findings, string? side)
     {
         if (measurements.Count == 0 && findings.Count == 0)
         {

@@ -19,7 +19,7 @@ public sealed class ActionTests : IDisposable
         File.Copy(Fixtures.Coverage("sample-coverlet.cobertura.xml"), Path.Combine(_folder.Path, "coverage.xml"));
         _runnerTemp = Directory.CreateDirectory(Path.Combine(_folder.Path, "runner-temp")).FullName;
         var tool = Directory.CreateDirectory(Path.Combine(_runnerTemp, "release-gates")).FullName;
-        Shim(Path.Combine(tool, "release-gates"), $"exec dotnet '{ReleaseGatesTool.Assembly}' \"$@\"");
+        Shim(Path.Combine(tool, "release-gates"), ReleaseGatesTool.ShellCommand);
     }
 
     public void Dispose() => _folder.Dispose();

@@ -7,8 +7,6 @@ namespace ReleaseGates;
 /// A parsed configuration file applied to a builder: checked in full first (every binding and option problem of every
 /// gate, with positions), and only then registered, so a bad file adds nothing.
 /// </summary>
-[RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-[RequiresDynamicCode("Collections of options are created by reflection.")]
 internal sealed class JsonConfigurationFile(
     ConfigNode root, string source, string baseDirectory, Func<string, string?> environment, Dictionary<string, GateKind> kinds)
 {
@@ -172,7 +170,20 @@ internal sealed class JsonConfigurationFile(
     /// <summary>A path from the file, relative to the file's folder; the folder itself when none is given.</summary>
     public string Resolve(string? path) => Path.GetFullPath(Path.Combine(baseDirectory, path ?? "."));
 
-    private ConfigBinder NewBinder() => new(source, ReadVariable);
+    private ConfigBinder NewBinder()
+    {
+        DeclareTypes();
+        return new(source, ReadVariable);
+    }
+
+    /// <summary>Declares the classes the file's top level holds (the subject, the scoring, a waiver) for the binder and the schema.</summary>
+    internal static void DeclareTypes()
+    {
+        ConfigTypes.Item<ReleaseSubject>();
+        ConfigTypes.Item<ScoringOptions>();
+        ConfigTypes.Item<Waiver>();
+        ConfigTypes.List<FingerprintFields>();
+    }
 
     /// <summary>An environment variable's value, remembered (when long enough to mask) so that no problem message repeats it.</summary>
     private string? ReadVariable(string name)

@@ -31,8 +31,6 @@ public static class JsonConfigurationReleaseGatesBuilderExtensions
     /// file, line and column.
     /// </exception>
     /// <exception cref="ArgumentException">A kind takes a type already taken.</exception>
-    [RequiresUnreferencedCode(ReflectionMessage)]
-    [RequiresDynamicCode(ReflectionMessage)]
     public static TBuilder AddFromJsonFile<TBuilder>(this TBuilder builder, string path, params GateKind[] kinds)
         where TBuilder : IReleaseGatesBuilder
     {
@@ -54,8 +52,6 @@ public static class JsonConfigurationReleaseGatesBuilderExtensions
     /// The file cannot be read or is not JSON, or an entry of <c>gatePackages</c> is not a string (or names an unset
     /// variable), each problem with the file, line and column.
     /// </exception>
-    [RequiresUnreferencedCode(ReflectionMessage)]
-    [RequiresDynamicCode(ReflectionMessage)]
     public static IReadOnlyList<string> ReadGatePackagePaths(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -75,8 +71,6 @@ public static class JsonConfigurationReleaseGatesBuilderExtensions
     /// <returns>The settings, or <see langword="null"/> when the file has no <c>history</c> section.</returns>
     /// <exception cref="ReleaseGatesConfigurationException">The file cannot be read, or the section has problems (each
     /// with its line and column; no secret shown).</exception>
-    [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-    [RequiresDynamicCode("Collections of options are created by reflection.")]
     public static ReleaseHistorySettings? ReadHistorySettings(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -129,8 +123,6 @@ public static class JsonConfigurationReleaseGatesBuilderExtensions
     /// <exception cref="ReleaseGatesConfigurationException">The JSON configures something wrongly; every problem is
     /// listed with its line and column.</exception>
     /// <exception cref="ArgumentException">A kind takes a type already taken.</exception>
-    [RequiresUnreferencedCode(ReflectionMessage)]
-    [RequiresDynamicCode(ReflectionMessage)]
     public static TBuilder AddFromJson<TBuilder>(this TBuilder builder, Stream json, string sourceName, string baseDirectory, params GateKind[] kinds)
         where TBuilder : IReleaseGatesBuilder
     {
@@ -141,8 +133,6 @@ public static class JsonConfigurationReleaseGatesBuilderExtensions
         return builder.AddFromJson(buffer.ToArray(), sourceName, baseDirectory, known);
     }
 
-    [RequiresUnreferencedCode(ReflectionMessage)]
-    [RequiresDynamicCode(ReflectionMessage)]
     private static TBuilder AddFromJson<TBuilder>(this TBuilder builder, byte[] utf8, string sourceName, string baseDirectory,
         Dictionary<string, GateKind> kinds)
         where TBuilder : IReleaseGatesBuilder

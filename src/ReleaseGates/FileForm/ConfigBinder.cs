@@ -11,10 +11,9 @@ namespace ReleaseGates;
 /// Binds configuration nodes to options objects by their public properties (names compared case-insensitively, so the
 /// file's camelCase matches the C# names), collecting every problem with its file, line and column. Unknown properties
 /// are problems, never ignored. Strings may refer to environment variables as <c>${NAME}</c>; a value that came from one
-/// is never repeated in a message.
+/// is never repeated in a message. Every class it binds is described by <see cref="ConfigTypes"/>, from a type parameter
+/// that keeps its properties through trimming: nothing here reflects over a type the trimmer does not know.
 /// </summary>
-[RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-[RequiresDynamicCode("Collections of options are created by reflection.")]
 internal sealed partial class ConfigBinder(string source, Func<string, string?> environment)
 {
     /// <summary>Every problem found so far, each starting with <c>file:line:column</c>.</summary>
@@ -24,7 +23,14 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
         Problems.Add($"{source}:{node.Line}:{node.Column}: {node.Path}: {message}");
 
     /// <summary>Binds an object node's properties to <paramref name="target"/>; the names in <paramref name="handled"/> are the caller's.</summary>
-    public void BindObject(ConfigNode node, object target, params string[] handled)
+    public void BindObject<[DynamicallyAccessedMembers(ConfigTypes.Members)] T>(ConfigNode node, T target, params string[] handled) where T : class
+    {
+        ConfigTypes.Of<T>();
+        BindDeclared(node, target, handled);
+    }
+
+    /// <summary>Binds an object node's properties to <paramref name="target"/>, whose class <see cref="ConfigTypes"/> describes.</summary>
+    private void BindDeclared(ConfigNode node, object target, params string[] handled)
     {
         if (node.Kind != JsonTokenType.StartObject)
         {
@@ -60,7 +66,7 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
     }
 
     /// <summary>Binds an object node as <see cref="BindObject"/> does, and says whether that found no problem.</summary>
-    public bool TryBindObject(ConfigNode node, object target)
+    public bool TryBindObject<[DynamicallyAccessedMembers(ConfigTypes.Members)] T>(ConfigNode node, T target) where T : class
     {
         var before = Problems.Count;
         BindObject(node, target);
@@ -104,10 +110,8 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
     public static string Shown(ConfigNode node) =>
         node.Text is { } text && Reference().IsMatch(text) ? "(a value from the environment)" : $"'{node.Text}'";
 
-    /// <summary>The public properties a file may set: settable ones, and read-only collections and option objects to fill.</summary>
-    public static List<PropertyInfo> BindableProperties([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type) =>
-        [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.GetIndexParameters().Length == 0 && IsBindableType(p.PropertyType) && (p.SetMethod?.IsPublic == true || IsFillable(p.PropertyType)))];
+    /// <summary>The public properties a file may set on a declared class (<see cref="ConfigTypes"/>).</summary>
+    public static IReadOnlyList<PropertyInfo> BindableProperties(Type type) => (ConfigTypes.Find(type) ?? throw ConfigTypes.Undeclared(type)).Properties;
 
     public static string CamelCase(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 
@@ -126,13 +130,13 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
 
         // A read-only collection or options object: filled in place, keeping the instance (and its comparer) it has.
         var existing = property.GetValue(target)!;
-        if (ElementType(type) is { } element)
+        if (Shape(type) is { } shape)
         {
-            FillCollection(value, existing, element);
+            FillCollection(value, existing, shape);
         }
         else
         {
-            BindObject(value, existing);
+            BindDeclared(value, existing);
         }
     }
 
@@ -152,10 +156,16 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
         }
 
         type = underlying ?? type;
-        if (ElementType(type) is { } element)
+        if (Shape(type) is { } shape)
         {
-            var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element))!;
-            FillCollection(node, list, element);
+            if (shape.IsDictionary)
+            {
+                Problem(node, $"a dictionary can only be filled in place ({Describe(type)}).");
+                return false;
+            }
+
+            var list = (ConfigTypes.CollectionOf(shape.Item) ?? throw ConfigTypes.Undeclared(shape.Item)).Create(type);
+            FillCollection(node, list, shape);
             value = list;
             return true;
         }
@@ -189,11 +199,19 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
             return ParseNumber(node, type, out ok);
         }
 
-        if (!type.IsValueType && type.GetConstructor(Type.EmptyTypes) is { } constructor && node.Kind == JsonTokenType.StartObject)
+        if (!type.IsValueType && node.Kind == JsonTokenType.StartObject && ConfigTypes.Find(type) is { } declared)
         {
-            var instance = constructor.Invoke(null);
-            BindObject(node, instance);
-            return instance;
+            if (declared.Create() is { } instance)
+            {
+                BindDeclared(node, instance);
+                return instance;
+            }
+        }
+        else if (type.IsClass && type != typeof(string) && node.Kind == JsonTokenType.StartObject)
+        {
+            Problem(node, ConfigTypes.Undeclared(type).Message);
+            ok = false;
+            return null;
         }
 
         Problem(node, $"expected {Describe(type)}, found {node.KindName}.");
@@ -291,28 +309,27 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
         return null;
     }
 
-    private void FillCollection(ConfigNode node, object collection, Type element)
+    private void FillCollection(ConfigNode node, object collection, CollectionShape shape)
     {
-        if (element.IsGenericType && element.GetGenericTypeDefinition() == typeof(KeyValuePair<,>))
+        if (shape.IsDictionary)
         {
-            FillDictionary(node, collection, element.GetGenericArguments()[1]);
+            FillDictionary(node, collection, shape.Item);
             return;
         }
 
         if (node.Kind != JsonTokenType.StartArray)
         {
-            Problem(node, $"expected an array of {Describe(element)}, found {node.KindName}.");
+            Problem(node, $"expected an array of {Describe(shape.Item)}, found {node.KindName}.");
             return;
         }
 
-        var clear = collection.GetType().GetMethod("Clear", Type.EmptyTypes)!;
-        var add = collection.GetType().GetMethod("Add", [element])!;
-        clear.Invoke(collection, null);
+        var items = ConfigTypes.CollectionOf(shape.Item) ?? throw ConfigTypes.Undeclared(shape.Item);
+        items.Clear(collection);
         foreach (var item in node.Items)
         {
-            if (TryConvert(item, element, out var converted))
+            if (TryConvert(item, shape.Item, out var converted))
             {
-                add.Invoke(collection, [converted]);
+                items.Add(collection, converted);
             }
         }
     }
@@ -367,18 +384,21 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration);
     }
 
-    private static bool IsBindableType(Type type)
+    internal static bool IsBindableType(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         return !typeof(Delegate).IsAssignableFrom(type) && !typeof(HttpMessageInvoker).IsAssignableFrom(type) && !type.IsInterface
-            || ElementType(type) is not null;
+            || Shape(type) is not null;
     }
 
-    private static bool IsFillable(Type type) => ElementType(type) is not null
+    internal static bool IsFillable(Type type) => Shape(type) is not null
         || (type.IsClass && type != typeof(string) && type.Namespace == typeof(GateOptions).Namespace);
 
-    /// <summary>The element type of the collection interfaces options use (IList, ISet, ICollection, IDictionary with string keys).</summary>
-    public static Type? ElementType(Type type)
+    /// <summary>
+    /// The item type of the collection interfaces options use (IList, ISet, ICollection, List), or the value type of an
+    /// IDictionary with string keys; <see langword="null"/> for anything else.
+    /// </summary>
+    public static CollectionShape? Shape(Type type)
     {
         if (!type.IsGenericType || type == typeof(string))
         {
@@ -389,10 +409,10 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
         var arguments = type.GetGenericArguments();
         if (definition == typeof(IList<>) || definition == typeof(ISet<>) || definition == typeof(ICollection<>) || definition == typeof(List<>))
         {
-            return arguments[0];
+            return new CollectionShape(arguments[0], IsDictionary: false);
         }
 
-        return definition == typeof(IDictionary<,>) && arguments[0] == typeof(string) ? typeof(KeyValuePair<,>).MakeGenericType(arguments) : null;
+        return definition == typeof(IDictionary<,>) && arguments[0] == typeof(string) ? new CollectionShape(arguments[1], IsDictionary: true) : null;
     }
 
     private static string Describe(Type type)
@@ -418,6 +438,9 @@ internal sealed partial class ConfigBinder(string source, Func<string, string?> 
             _ => "an object",
         };
     }
+
+    /// <summary>A collection property's item type (a dictionary's value type) and whether it is a dictionary with string keys.</summary>
+    internal readonly record struct CollectionShape(Type Item, bool IsDictionary);
 
     [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
     private static partial Regex Reference();

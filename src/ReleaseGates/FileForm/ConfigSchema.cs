@@ -10,13 +10,14 @@ namespace ReleaseGates;
 internal static class ConfigSchema
 {
     /// <summary>The schema of an object bound by its public properties.</summary>
-    [RequiresUnreferencedCode("Reflection.")]
-    [RequiresDynamicCode("Reflection.")]
-    public static JsonObject ObjectSchemaOf<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>() => ObjectSchema(typeof(T));
+    public static JsonObject ObjectSchemaOf<[DynamicallyAccessedMembers(ConfigTypes.Members)] T>() where T : class
+    {
+        ConfigTypes.Of<T>();
+        return ObjectSchema(typeof(T));
+    }
 
-    [RequiresUnreferencedCode("Reflection.")]
-    [RequiresDynamicCode("Reflection.")]
-    public static JsonObject ObjectSchema([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type)
+    /// <summary>The schema of a class <see cref="ConfigTypes"/> describes.</summary>
+    public static JsonObject ObjectSchema(Type type)
     {
         var properties = new JsonObject();
         foreach (var property in ConfigBinder.BindableProperties(type).OrderBy(p => p.Name, StringComparer.Ordinal))
@@ -38,18 +39,16 @@ internal static class ConfigSchema
         return schema;
     }
 
-    [RequiresUnreferencedCode("Reflection.")]
-    [RequiresDynamicCode("Reflection.")]
     public static JsonObject TypeSchema(Type type)
     {
         var nullable = Nullable.GetUnderlyingType(type) is not null;
         type = Nullable.GetUnderlyingType(type) ?? type;
         JsonObject schema;
-        if (ConfigBinder.ElementType(type) is { } element)
+        if (ConfigBinder.Shape(type) is { } shape)
         {
-            schema = element.IsGenericType && element.GetGenericTypeDefinition() == typeof(KeyValuePair<,>)
-                ? new JsonObject { ["type"] = "object", ["additionalProperties"] = TypeSchema(element.GetGenericArguments()[1]) }
-                : new JsonObject { ["type"] = "array", ["items"] = TypeSchema(element) };
+            schema = shape.IsDictionary
+                ? new JsonObject { ["type"] = "object", ["additionalProperties"] = TypeSchema(shape.Item) }
+                : new JsonObject { ["type"] = "array", ["items"] = TypeSchema(shape.Item) };
         }
         else if (type.IsEnum && type.IsDefined(typeof(FlagsAttribute), inherit: false))
         {
@@ -84,7 +83,8 @@ internal static class ConfigSchema
                     ["description"] = "A date and time without an offset: 2027-01-01T00:00:00.",
                 },
                 _ when type == typeof(string) || type == typeof(HttpMethod) => new JsonObject { ["type"] = "string" },
-                _ => ObjectSchema(type),
+                _ when ConfigTypes.Find(type) is not null => ObjectSchema(type),
+                _ => new JsonObject { ["type"] = "object" }, // bound by the gate's kind itself (a source), which gives its own schema
             };
         }
 

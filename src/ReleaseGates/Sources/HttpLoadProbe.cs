@@ -4,7 +4,11 @@ using ReleaseGates.Metrics;
 
 namespace ReleaseGates;
 
-/// <summary>A small, bounded HTTP load generator for release gates: N workers, a request cap and a time cap.</summary>
+/// <summary>
+/// A small, bounded HTTP load generator for release gates, with a request cap and a time cap: a closed loop of N workers,
+/// or an open model that sends at a fixed arrival rate and measures each request from when it came due
+/// (<see cref="HttpLoadProbeOptions.RequestsPerSecond"/>).
+/// </summary>
 public static class HttpLoadProbe
 {
 #pragma warning disable RS0030 // latency of real requests is timed with the monotonic high-resolution clock, whatever TimeProvider drives the windows
@@ -41,76 +45,17 @@ public static class HttpLoadProbe
             targets) : new LoopbackSender(options, targets, loopback)).ToArray();
         try
         {
-            var next = -1L;
             async Task WarmUp()
             {
                 for (var i = 0; i < options.WarmupRequests; i++)
                 {
-                    await senders[0].SendAsync(i % targets.Length, cancellationToken).ConfigureAwait(false);
+                    await senders[0].SendAsync(i % targets.Length, options.RequestTimeout, cancellationToken).ConfigureAwait(false);
                 }
             }
 
             await OnItsThread(senders[0], WarmUp).ConfigureAwait(false);
 
-            var recorder = new ConcurrentLatencyRecorder();
-            var windows = new RequestWindows(options.WindowInterval, 3600, time, trackLatency: true);
-            long total = 0, errors = 0, unanswered = 0;
-            string? firstTransportError = null;
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(options.Duration is { } d && d < HttpLoadProbeOptions.MaximumDuration ? d : HttpLoadProbeOptions.MaximumDuration);
-            var limit = options.Requests ?? HttpLoadProbeOptions.MaximumRequests;
-            var started = Stopwatch.GetTimestamp();
-            var lastResponse = started;
-
-            async Task Worker(ISender sender)
-            {
-                var writer = recorder.CreateWriter();
-                long n;
-                while (!deadline.IsCancellationRequested && (n = Interlocked.Increment(ref next)) < limit)
-                {
-                    var begin = Stopwatch.GetTimestamp();
-                    var (isError, answered, failure) = await sender.SendAsync((int)(n % targets.Length), deadline.Token).ConfigureAwait(false);
-                    var end = Stopwatch.GetTimestamp();
-                    if (!answered && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-                    {
-                        break; // cut off by the time cap: neither a success nor an error
-                    }
-
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var completed = Interlocked.Increment(ref total);
-                    options.Progress?.Report(completed);
-                    if (isError)
-                    {
-                        Interlocked.Increment(ref errors);
-                    }
-
-                    if (!answered)
-                    {
-                        Interlocked.Increment(ref unanswered);
-                        Interlocked.CompareExchange(ref firstTransportError, failure, null);
-                    }
-                    else
-                    {
-                        writer.RecordElapsed(begin, end);
-                    }
-
-                    windows.Record(isError, answered ? Stopwatch.GetElapsedTime(begin, end) : null);
-                    InterlockedMax(ref lastResponse, end);
-                }
-            }
-
-            await Task.WhenAll(senders.Select(sender => OnItsThread(sender, () => Worker(sender)))).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            return new HttpLoadProbeResult
-            {
-                Latency = recorder.GetCumulativeSnapshot(),
-                Total = total,
-                Errors = errors,
-                Unanswered = unanswered,
-                Duration = Stopwatch.GetElapsedTime(started, lastResponse),
-                Windows = windows,
-                FirstTransportError = firstTransportError,
-            };
+            return await MeasureAsync(options, senders, targets.Length, time, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -124,6 +69,192 @@ public static class HttpLoadProbe
                 client!.Dispose();
             }
         }
+    }
+
+    /// <summary>The measured part of a run, in the closed loop or the open model.</summary>
+    private static async Task<HttpLoadProbeResult> MeasureAsync(HttpLoadProbeOptions options, ISender[] senders, int targets, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var run = new Run(options, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(run.TimeCap);
+        await Task.WhenAll(senders.Select(sender => OnItsThread(sender, () => run.WorkAsync(sender, targets, deadline.Token, cancellationToken))))
+            .ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return run.Result();
+    }
+
+    /// <summary>One measured run's schedule and counts, shared by its workers.</summary>
+    private sealed class Run
+    {
+        private readonly HttpLoadProbeOptions _options;
+        private readonly ConcurrentLatencyRecorder _latencies = new();
+        private readonly ConcurrentLatencyRecorder? _startDelays;
+        private readonly RequestWindows _windows;
+        private readonly long _limit;
+        private readonly long _started = Stopwatch.GetTimestamp();
+        private readonly long _scheduled;
+        private long _next = -1, _total, _errors, _unanswered, _late, _lastResponse;
+        private string? _firstTransportError;
+
+        public Run(HttpLoadProbeOptions options, TimeProvider time)
+        {
+            _options = options;
+            _windows = new RequestWindows(options.WindowInterval, 3600, time, trackLatency: true);
+            _limit = options.Requests ?? HttpLoadProbeOptions.MaximumRequests;
+            _lastResponse = _started;
+            var sending = options.Duration is { } d && d < HttpLoadProbeOptions.MaximumDuration ? d : HttpLoadProbeOptions.MaximumDuration;
+            if (options.RequestsPerSecond is null)
+            {
+                TimeCap = sending; // the closed loop stops sending at the cap and cuts off what is in flight
+                return;
+            }
+
+            // The open model schedules until the cap, then lets what came due be answered, dropped or time out.
+            _startDelays = new ConcurrentLatencyRecorder();
+            _scheduled = Math.Min(_limit, ArrivalSchedule.DueBy(sending.TotalSeconds, options.RequestsPerSecond.Value, options.RampUp ?? TimeSpan.Zero));
+            TimeCap = sending + options.RequestTimeout + TimeSpan.FromSeconds(1);
+        }
+
+        /// <summary>
+        /// How long after it came due a request may still find a connection: a worker that finishes just after a request
+        /// came due takes it; later than this, no connection was free when it came due, and it is dropped.
+        /// </summary>
+        private static readonly long DropAfterTicks = (long)(HttpLoadProbeOptions.DropAfter.TotalSeconds * Stopwatch.Frequency);
+
+        /// <summary>When the run is cut off, in-flight requests included.</summary>
+        public TimeSpan TimeCap { get; }
+
+        public async Task WorkAsync(ISender sender, int targets, CancellationToken deadline, CancellationToken cancellationToken)
+        {
+            var writer = _latencies.CreateWriter();
+            var delays = _startDelays?.CreateWriter();
+            long n;
+            while (!deadline.IsCancellationRequested && (n = Interlocked.Increment(ref _next)) < _limit)
+            {
+                var due = 0L;
+                var timeout = _options.RequestTimeout;
+                if (_options.RequestsPerSecond is { } rate)
+                {
+                    if (n >= _scheduled)
+                    {
+                        break;
+                    }
+
+                    due = _started + (long)(ArrivalSchedule.Offset(n, rate, _options.RampUp ?? TimeSpan.Zero) * Stopwatch.Frequency);
+                    if (Stopwatch.GetTimestamp() - due > DropAfterTicks)
+                    {
+                        continue; // every connection was busy when it came due: dropped at the in-flight limit
+                    }
+
+                    if (!await WaitUntilAsync(due, sender.Blocks, deadline).ConfigureAwait(false))
+                    {
+                        break; // the run's time cap came first
+                    }
+
+                    var delay = Stopwatch.GetTimestamp() - due;
+                    delays!.RecordElapsed(due, due + delay);
+                    if (delay > HttpLoadProbeResult.LateStartThreshold.TotalSeconds * Stopwatch.Frequency)
+                    {
+                        Interlocked.Increment(ref _late);
+                    }
+
+                    timeout -= TimeSpan.FromSeconds(delay / (double)Stopwatch.Frequency);
+                    if (timeout <= TimeSpan.Zero)
+                    {
+                        continue;
+                    }
+                }
+
+                var begin = Stopwatch.GetTimestamp();
+                var (isError, answered, failure) = await sender.SendAsync((int)(n % targets), timeout, deadline).ConfigureAwait(false);
+                var end = Stopwatch.GetTimestamp();
+                if (!answered && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    break; // cut off by the time cap: neither a success nor an error
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                Record(isError, answered, failure, due == 0 ? begin : due, end, writer);
+            }
+        }
+
+        private void Record(bool isError, bool answered, string? failure, long from, long end, LatencyRecorderWriter writer)
+        {
+            var completed = Interlocked.Increment(ref _total);
+            _options.Progress?.Report(completed);
+            if (isError)
+            {
+                Interlocked.Increment(ref _errors);
+            }
+
+            if (!answered)
+            {
+                Interlocked.Increment(ref _unanswered);
+                Interlocked.CompareExchange(ref _firstTransportError, failure, null);
+            }
+            else
+            {
+                writer.RecordElapsed(from, end);
+            }
+
+            _windows.Record(isError, answered ? Stopwatch.GetElapsedTime(from, end) : null);
+            InterlockedMax(ref _lastResponse, end);
+        }
+
+        public HttpLoadProbeResult Result() => new()
+        {
+            Latency = _latencies.GetCumulativeSnapshot(),
+            Total = _total,
+            Errors = _errors,
+            Unanswered = _unanswered,
+            Duration = Stopwatch.GetElapsedTime(_started, _lastResponse),
+            Windows = _windows,
+            FirstTransportError = _firstTransportError,
+            Model = _options.RequestsPerSecond is null ? HttpLoadProbeModel.ClosedLoop : HttpLoadProbeModel.OpenModel,
+            IntendedRequestsPerSecond = _options.RequestsPerSecond,
+            Scheduled = _startDelays is null ? _total : _scheduled,
+            LateStarts = _late,
+            StartDelays = _startDelays?.GetCumulativeSnapshot(),
+            Dropped = _startDelays is null ? 0 : _scheduled - _total,
+        };
+    }
+
+    /// <summary>
+    /// Waits until the monotonic clock reaches <paramref name="due"/>: asleep until a millisecond or so before it, then
+    /// yielding the processor, so a request starts within microseconds of its time without a core spent spinning. False
+    /// when the deadline came first.
+    /// </summary>
+    private static async ValueTask<bool> WaitUntilAsync(long due, bool blocks, CancellationToken deadline)
+    {
+        var coarse = (long)(0.0015 * Stopwatch.Frequency);
+        long remaining;
+        while ((remaining = due - Stopwatch.GetTimestamp()) > 0)
+        {
+            if (deadline.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            if (remaining > coarse)
+            {
+                var sleep = TimeSpan.FromSeconds((remaining - coarse) / (double)Stopwatch.Frequency + 0.0005);
+                if (blocks)
+                {
+                    deadline.WaitHandle.WaitOne(sleep);
+                }
+                else
+                {
+                    await Task.Delay(sleep, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                Thread.Yield();
+            }
+        }
+
+        return !deadline.IsCancellationRequested;
     }
 #pragma warning restore RS0030
 
@@ -169,15 +300,19 @@ public static class HttpLoadProbe
         /// <summary>Whether <see cref="SendAsync"/> blocks until done, so that it runs on a thread of its own.</summary>
         bool Blocks { get; }
 
-        ValueTask<(bool IsError, bool Answered, string? Failure)> SendAsync(int target, CancellationToken cancellationToken);
+        /// <summary>
+        /// Sends a request to target number <paramref name="target"/>; a response not complete within
+        /// <paramref name="timeout"/> is a timeout.
+        /// </summary>
+        ValueTask<(bool IsError, bool Answered, string? Failure)> SendAsync(int target, TimeSpan timeout, CancellationToken cancellationToken);
     }
 
     private sealed class ClientSender(HttpClient client, HttpLoadProbeOptions options, Uri[] targets) : ISender
     {
         public bool Blocks => false;
 
-        public async ValueTask<(bool IsError, bool Answered, string? Failure)> SendAsync(int target, CancellationToken cancellationToken)
-            => await HttpLoadProbe.SendAsync(client, options, targets[target], cancellationToken).ConfigureAwait(false);
+        public async ValueTask<(bool IsError, bool Answered, string? Failure)> SendAsync(int target, TimeSpan timeout, CancellationToken cancellationToken)
+            => await HttpLoadProbe.SendAsync(client, options, targets[target], timeout, cancellationToken).ConfigureAwait(false);
 
         public void Dispose()
         {
@@ -197,7 +332,7 @@ public static class HttpLoadProbe
 
         public bool Blocks => true;
 
-        public ValueTask<(bool IsError, bool Answered, string? Failure)> SendAsync(int target, CancellationToken cancellationToken)
+        public ValueTask<(bool IsError, bool Answered, string? Failure)> SendAsync(int target, TimeSpan timeout, CancellationToken cancellationToken)
         {
             if (_abortOn != cancellationToken)
             {
@@ -212,7 +347,7 @@ public static class HttpLoadProbe
             }
 
 #pragma warning disable RS0030 // a request's deadline is on the monotonic clock its latency is timed with
-            var deadline = Stopwatch.GetTimestamp() + (long)(options.RequestTimeout.TotalSeconds * Stopwatch.Frequency);
+            var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
 #pragma warning restore RS0030
             try
             {
@@ -255,10 +390,10 @@ public static class HttpLoadProbe
     }
 
     private static async Task<(bool IsError, bool Answered, string? Failure)> SendAsync(HttpClient client, HttpLoadProbeOptions options,
-        Uri target, CancellationToken cancellationToken)
+        Uri target, TimeSpan within, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.RequestTimeout);
+        timeout.CancelAfter(within);
         try
         {
             using var request = new HttpRequestMessage(options.Method, target);

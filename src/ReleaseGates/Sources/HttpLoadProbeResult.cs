@@ -29,4 +29,36 @@ public sealed class HttpLoadProbeResult
 
     /// <summary>The first failure without a response, for the report.</summary>
     public string? FirstTransportError { get; init; }
+
+    /// <summary>How the requests were sent: the closed loop or the open model's arrival rate.</summary>
+    public HttpLoadProbeModel Model { get; init; }
+
+    /// <summary>The open model's intended arrival rate (after any ramp), or <see langword="null"/> for the closed loop.</summary>
+    public double? IntendedRequestsPerSecond { get; init; }
+
+    /// <summary>
+    /// Open model: requests that came due (sent or dropped; the closed loop sends each request when a worker is free, so
+    /// there it equals <see cref="Total"/>).
+    /// </summary>
+    public long Scheduled { get; init; }
+
+    /// <summary>
+    /// Open model: requests that started more than <see cref="LateStartThreshold"/> after they came due: a connection that
+    /// freed just after, or a probe that could not keep up with its rate. Their latency counts from when they came due.
+    /// Always 0 in the closed loop, where nothing is due.
+    /// </summary>
+    public long LateStarts { get; init; }
+
+    /// <summary>How late a start must be to count in <see cref="LateStarts"/>: 1 ms.</summary>
+    public static TimeSpan LateStartThreshold { get; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Open model: how long after coming due the requests started, or <see langword="null"/> for the closed loop.</summary>
+    public LatencyHistogram? StartDelays { get; init; }
+
+    /// <summary>
+    /// Open model: requests that came due but have no outcome: never sent because every connection was busy when they came
+    /// due (<see cref="HttpLoadProbeOptions.DropAfter"/>), or cut off by the run's time cap. A run with drops did not
+    /// generate its rate.
+    /// </summary>
+    public long Dropped { get; init; }
 }

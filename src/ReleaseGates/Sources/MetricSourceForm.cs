@@ -10,13 +10,13 @@ namespace ReleaseGates;
 internal static class MetricSourceForm
 {
     /// <summary>A property of a gate's object that holds a metric source, set on the options with <paramref name="set"/>.</summary>
-    [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-    [RequiresDynamicCode("Collections of options are created by reflection.")]
-    public static GateFileProperty<TOptions> Property<TOptions>(string name, Action<TOptions, MetricSource?> set) =>
-        new(name, Schema, (node, options, file) => set(options, Read(node, file)));
+    public static GateFileProperty<TOptions> Property<TOptions>(string name, Action<TOptions, MetricSource?> set)
+    {
+        // The classes the form holds, declared for the binder before any file is read.
+        ConfigTypes.Item<PrometheusConnection>();
+        return new(name, Schema, (node, options, file) => set(options, Read(node, file)));
+    }
 
-    [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-    [RequiresDynamicCode("Collections of options are created by reflection.")]
     private static MetricSource? Read(ConfigNode node, GateFileContext file)
     {
         var config = new MetricSourceConfiguration();
@@ -48,11 +48,9 @@ internal static class MetricSourceForm
         return MetricSource.FromPrometheus(connection, config.Query);
     }
 
-    [RequiresUnreferencedCode("Reflection.")]
-    [RequiresDynamicCode("Reflection.")]
     private static JsonObject Schema()
     {
-        var schema = ConfigSchema.ObjectSchema(typeof(MetricSourceConfiguration));
+        var schema = ConfigSchema.ObjectSchemaOf<MetricSourceConfiguration>();
         schema["description"] = "A Prometheus server and a PromQL query that yields one number, or a JSON file and the JSON Pointer to a number in it.";
         schema["oneOf"] = new JsonArray(
             new JsonObject { ["required"] = new JsonArray("prometheus", "query") },

@@ -44,4 +44,11 @@ public sealed class RequestMetrics
     /// answer: a warning, so a partial fleet is never a clean pass). Default: none.
     /// </summary>
     public IReadOnlyList<Finding> SourceFindings { get; init; } = [];
+
+    /// <summary>
+    /// Why the source's own measurement cannot be trusted to pass a gate (an open-model load probe that did not generate
+    /// its rate), or <see langword="null"/>. A gate that reads it and would pass or warn is inconclusive
+    /// (<see cref="GateStatus.Skipped"/>) instead; a failure stands. Default: none.
+    /// </summary>
+    public string? InconclusiveReason { get; init; }
 }

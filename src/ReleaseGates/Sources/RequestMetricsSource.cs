@@ -1,3 +1,4 @@
+using System.Globalization;
 using ReleaseGates.Metrics;
 
 namespace ReleaseGates;
@@ -101,9 +102,57 @@ public abstract class RequestMetricsSource
                 throw new HttpRequestException($"No request of the load probe got a response ({result.Total} sent): {result.FirstTransportError}");
             }
 
-            return new RequestMetrics { Latency = result.Latency, Total = result.Total, Errors = result.Errors, Duration = result.Duration,
-                Windows = result.Windows };
+            return LoadProbeMetrics(result, options, description);
         }, [.. options.Headers.Where(h => IO.Redaction.IsCredentialHeader(h.Key)).Select(h => h.Value)]);
+    }
+
+    /// <summary>
+    /// A probe run as request metrics, with how it sent as evidence: the closed loop named as such, or the open model's
+    /// intended and achieved rates, late starts and drops. An open-model run that dropped requests is inconclusive.
+    /// </summary>
+    internal static RequestMetrics LoadProbeMetrics(HttpLoadProbeResult result, HttpLoadProbeOptions options, string description)
+    {
+        var measurements = new List<Measurement>();
+        var findings = new List<Finding>();
+        string? inconclusive = null;
+        if (result.Model == HttpLoadProbeModel.ClosedLoop)
+        {
+            findings.Add(new Finding(LoadProbeConstants.Model, FindingSeverity.Info,
+                $"Closed loop: {options.Concurrency} worker{(options.Concurrency == 1 ? "" : "s")} each sent the next request when the last one "
+                + "answered, so a server that stalls slows the sending too, and latency under-counts the stall (coordinated omission). "
+                + "Set RequestsPerSecond for the open model.") { Target = description });
+        }
+        else
+        {
+            var intended = result.IntendedRequestsPerSecond!.Value;
+            measurements.Add(new Measurement("intended-rps", intended, MetricUnit.PerSecond) { Target = description });
+            measurements.Add(new Measurement("achieved-rps", result.RequestsPerSecond, MetricUnit.PerSecond) { Target = description });
+            measurements.Add(new Measurement("late-starts", result.LateStarts, MetricUnit.Count) { Target = description });
+            measurements.Add(new Measurement("start-delay-max", (result.StartDelays?.Count > 0 ? result.StartDelays.Max : 0) / 1e6,
+                MetricUnit.Milliseconds) { Target = description });
+            measurements.Add(new Measurement("dropped", result.Dropped, MetricUnit.Count) { Target = description });
+            var ramp = options.RampUp is { } r && r > TimeSpan.Zero
+                ? string.Create(CultureInfo.InvariantCulture, $" after a {r.TotalSeconds:0.###} s ramp")
+                : "";
+            findings.Add(new Finding(LoadProbeConstants.Model, FindingSeverity.Info, string.Create(CultureInfo.InvariantCulture,
+                $"Open model: {result.Scheduled} requests came due at {intended:0.###} a second{ramp}, "
+                + $"with at most {options.Concurrency} in flight; latency counts from when each came due. {result.LateStarts} started "
+                + $"more than {HttpLoadProbeResult.LateStartThreshold.TotalMilliseconds:0} ms late.")) { Target = description });
+            if (result.Dropped > 0)
+            {
+                inconclusive = string.Create(CultureInfo.InvariantCulture,
+                    $"the load probe did not generate its rate: {result.Dropped} of {result.Scheduled} requests that came due were never sent "
+                    + $"(all {options.Concurrency} connections were busy when they came due, or the run's time cap cut them off)")
+                    + "; raise Concurrency to at least the rate times the slowest response";
+                findings.Add(new Finding(LoadProbeConstants.RateNotGenerated, FindingSeverity.Info, inconclusive) { Target = description });
+            }
+        }
+
+        return new RequestMetrics
+        {
+            Latency = result.Latency, Total = result.Total, Errors = result.Errors, Duration = result.Duration, Windows = result.Windows,
+            SourceMeasurements = measurements, SourceFindings = findings, InconclusiveReason = inconclusive,
+        };
     }
 
     /// <summary>The probe's options, telling its request count to the running gate's progress too when someone listens.</summary>

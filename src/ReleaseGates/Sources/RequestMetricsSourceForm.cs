@@ -10,13 +10,17 @@ namespace ReleaseGates;
 internal static class RequestMetricsSourceForm
 {
     /// <summary>A property of a gate's object that holds a source, set on the options with <paramref name="set"/>.</summary>
-    [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-    [RequiresDynamicCode("Collections of options are created by reflection.")]
-    public static GateFileProperty<TOptions> Property<TOptions>(string name, Action<TOptions, RequestMetricsSource?> set) =>
-        new(name, Schema, (node, options, file) => set(options, Read(node, file)));
+    public static GateFileProperty<TOptions> Property<TOptions>(string name, Action<TOptions, RequestMetricsSource?> set)
+    {
+        // The classes the form holds, declared for the binder before any file is read.
+        ConfigTypes.Item<HttpLoadProbeOptions>();
+        ConfigTypes.Item<PrometheusRequestMetricsOptions>();
+        ConfigTypes.Item<PrometheusEventsOptions>();
+        ConfigTypes.Item<FleetRequestMetricsOptions>();
+        ConfigTypes.Item<PrometheusConnection>();
+        return new(name, Schema, (node, options, file) => set(options, Read(node, file)));
+    }
 
-    [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-    [RequiresDynamicCode("Collections of options are created by reflection.")]
     private static RequestMetricsSource? Read(ConfigNode node, GateFileContext file)
     {
         var config = new RequestMetricsSourceConfiguration();
@@ -48,11 +52,9 @@ internal static class RequestMetricsSourceForm
         };
     }
 
-    [RequiresUnreferencedCode("Reflection.")]
-    [RequiresDynamicCode("Reflection.")]
     private static JsonObject Schema()
     {
-        var schema = ConfigSchema.ObjectSchema(typeof(RequestMetricsSourceConfiguration));
+        var schema = ConfigSchema.ObjectSchemaOf<RequestMetricsSourceConfiguration>();
         schema["description"] = "Exactly one of k6Summary, jMeterJtl, har, loadProbe, prometheus, prometheusEvents and fleet.";
         return schema;
     }

@@ -429,8 +429,9 @@ public sealed partial class HostileToolTests : IDisposable
 
         var config = _folder.Write("releasegates.json", """{ "subject": { "service": "x" }, "gates": { "ok": { "type": "checklist", "files": ["c.md"] } } }""");
         _folder.Write("c.md", "- [x] done\n");
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = _folder.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { ReleaseGatesTool.Assembly, "watch", "--config", config, "--count", "50", "--interval", "1s", "--out", "reports", "--progress", "never" })
+        var (file, prefix) = ReleaseGatesTool.Command;
+        var start = new System.Diagnostics.ProcessStartInfo(file) { WorkingDirectory = _folder.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (string[])[.. prefix, "watch", "--config", config, "--count", "50", "--interval", "1s", "--out", "reports", "--progress", "never"])
         {
             start.ArgumentList.Add(arg);
         }

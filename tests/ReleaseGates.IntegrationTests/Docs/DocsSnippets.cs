@@ -444,6 +444,17 @@ public static class DocsSnippets
         gates.AddLatency("orders", o => { o.Source = RequestMetricsSource.FromLoadProbe(probe); o.Conditions.Add("p(95) < 300ms"); o.Conditions.Add("rps > 100"); });
     }
 
+    public static void OpenModelLoadProbe(ReleaseGatesBuilder gates)
+    {
+        var probe = new HttpLoadProbeOptions
+        {
+            RequestsPerSecond = 200, RampUp = TimeSpan.FromSeconds(5), Duration = TimeSpan.FromSeconds(30),
+            Concurrency = 128, // at least the rate × the slowest response you want measured: 200/s × 0.5 s = 100
+        };
+        probe.Targets.Add(new Uri("http://127.0.0.1:5000/api/orders/1"));
+        gates.AddLatency("orders", o => { o.Source = RequestMetricsSource.FromLoadProbe(probe); o.Conditions.Add("p(99) < 300ms"); });
+    }
+
     public static void EfCoreExpectedMigrations(ReleaseGatesBuilder gates, DbContextOptions<ShopContext> dbOptions)
     {
         using var db = new ShopContext(dbOptions);                      // your DbContext

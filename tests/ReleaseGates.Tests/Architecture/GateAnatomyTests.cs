@@ -116,7 +116,6 @@ public sealed partial class GateAnatomyTests
         "ErrorRateGateOptions.Validate",
         "HarReader.Read",
         "HtmlTokenizer.ReadStartTag",
-        "HttpLoadProbe.RunAsync",
         "HttpProbe.SendAsync",
         "JMeterJtlReader.Read",
         "JUnitReader.Read",

@@ -62,8 +62,8 @@ internal sealed partial class CanaryGate(CanaryGateOptions options) : IReleaseGa
         }
 
         return Combine(latency, errors)
-            .WithSourceEvidence(baseline.SourceMeasurements, baseline.SourceFindings, "baseline")
-            .WithSourceEvidence(canary.SourceMeasurements, canary.SourceFindings, "canary");
+            .WithSourceEvidence(baseline, "baseline")
+            .WithSourceEvidence(canary, "canary");
     }
 
     /// <summary>

@@ -6,8 +6,6 @@ namespace ReleaseGates;
 /// <summary>The <c>metricSeries</c> of a canary gate in <c>releasegates.json</c>: Prometheus label sets.</summary>
 internal static class CanaryMetricSeriesForm
 {
-    [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-    [RequiresDynamicCode("Collections of options are created by reflection.")]
     public static GateFileProperty<CanaryGateOptions> Property() => new("metricSeries", Schema, (node, options, file) =>
     {
         var config = new Configuration();
@@ -34,11 +32,9 @@ internal static class CanaryMetricSeriesForm
         }
     });
 
-    [RequiresUnreferencedCode("Reflection.")]
-    [RequiresDynamicCode("Reflection.")]
     private static JsonObject Schema()
     {
-        var schema = ConfigSchema.ObjectSchema(typeof(Configuration));
+        var schema = ConfigSchema.ObjectSchemaOf<Configuration>();
         schema["description"] = "Where the canary metrics' samples come from: Prometheus, the two sides told apart by label matchers.";
         return schema;
     }

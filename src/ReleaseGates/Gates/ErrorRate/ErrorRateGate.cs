@@ -6,7 +6,7 @@ internal sealed class ErrorRateGate(ErrorRateGateOptions options) : IReleaseGate
     public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
         var metrics = await options.Source!.ReadAsync(context, cancellationToken).ConfigureAwait(false);
-        return Judge(metrics, options, context.Baseline).WithSourceEvidence(metrics.SourceMeasurements, metrics.SourceFindings);
+        return Judge(metrics, options, context.Baseline).WithSourceEvidence(metrics);
     }
 
     /// <summary>The verdict as a pure function of the metrics and options.</summary>

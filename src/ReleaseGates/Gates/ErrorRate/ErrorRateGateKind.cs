@@ -3,13 +3,18 @@ using System.Diagnostics.CodeAnalysis;
 namespace ReleaseGates;
 
 /// <summary><c>"type": "errorRate"</c> in <c>releasegates.json</c>, with its request-metrics <c>source</c>.</summary>
-internal sealed class ErrorRateGateKind() : GateKind<ErrorRateGateOptions>("errorRate")
+internal sealed class ErrorRateGateKind : GateKind<ErrorRateGateOptions>
 {
+    /// <summary>Creates the kind, declaring the classes its options hold.</summary>
+    public ErrorRateGateKind()
+        : base("errorRate")
+    {
+        AddOptionsType<BurnRateCondition>();
+    }
+
     /// <inheritdoc />
     internal override IReadOnlyList<GateFileProperty<ErrorRateGateOptions>> Properties
     {
-        [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-        [RequiresDynamicCode("Collections of options are created by reflection.")]
         get => [RequestMetricsSourceForm.Property<ErrorRateGateOptions>("source", (o, s) => o.Source = s)];
     }
 

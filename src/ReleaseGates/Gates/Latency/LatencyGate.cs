@@ -12,7 +12,7 @@ internal sealed class LatencyGate(LatencyGateOptions options) : IReleaseGate
         var metrics = await options.Source!.ReadAsync(context, cancellationToken).ConfigureAwait(false);
         var result = Judge(metrics, _conditions, options, context.Baseline);
         return (result.Status == GateStatus.Error ? result : result.WithDistributions(Distribution(metrics, options.Source!.Description)))
-            .WithSourceEvidence(metrics.SourceMeasurements, metrics.SourceFindings);
+            .WithSourceEvidence(metrics);
     }
 
     /// <summary>The verdict as a pure function of the metrics, conditions and options.</summary>

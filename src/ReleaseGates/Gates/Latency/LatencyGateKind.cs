@@ -8,8 +8,6 @@ internal sealed class LatencyGateKind() : GateKind<LatencyGateOptions>("latency"
     /// <inheritdoc />
     internal override IReadOnlyList<GateFileProperty<LatencyGateOptions>> Properties
     {
-        [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-        [RequiresDynamicCode("Collections of options are created by reflection.")]
         get => [RequestMetricsSourceForm.Property<LatencyGateOptions>("source", (o, s) => o.Source = s)];
     }
 

@@ -8,8 +8,6 @@ internal sealed class MetricGateKind() : GateKind<MetricGateOptions>("metric")
     /// <inheritdoc />
     internal override IReadOnlyList<GateFileProperty<MetricGateOptions>> Properties
     {
-        [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-        [RequiresDynamicCode("Collections of options are created by reflection.")]
         get => [MetricSourceForm.Property<MetricGateOptions>("source", (o, s) => o.Source = s)];
     }
 

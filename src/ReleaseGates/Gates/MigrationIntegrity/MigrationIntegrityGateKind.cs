@@ -10,8 +10,17 @@ namespace ReleaseGates;
 /// <c>connectionString</c> (an environment reference such as <c>${DATABASE_URL}</c>, never repeated in a message), the
 /// <c>journal</c>, <c>schema</c> expectations and data <c>invariants</c>; paths relative to the file.
 /// </summary>
-internal sealed class MigrationIntegrityGateKind() : GateKind<MigrationIntegrityGateOptions>("migrationIntegrity")
+internal sealed class MigrationIntegrityGateKind : GateKind<MigrationIntegrityGateOptions>
 {
+    /// <summary>Creates the kind, declaring the classes its options hold.</summary>
+    public MigrationIntegrityGateKind()
+        : base("migrationIntegrity")
+    {
+        AddOptionsType<ColumnForm>();
+        AddOptionsType<IndexForm>();
+        AddOptionsType<InvariantForm>();
+    }
+
     private const string ProviderProperty = "provider";
     private const string ConnectionStringProperty = "connectionString";
 
@@ -28,8 +37,6 @@ internal sealed class MigrationIntegrityGateKind() : GateKind<MigrationIntegrity
     /// <inheritdoc />
     internal override IReadOnlyList<GateFileProperty<MigrationIntegrityGateOptions>> Properties
     {
-        [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-        [RequiresDynamicCode("Collections of options are created by reflection.")]
         get =>
         [
             new(ProviderProperty, ProviderSchema, (_, _, _) => { }), // read with the connection string, which needs it
@@ -60,8 +67,6 @@ internal sealed class MigrationIntegrityGateKind() : GateKind<MigrationIntegrity
     /// The connection: the provider's factory (registered with <see cref="DbProviderFactories"/> under its invariant name,
     /// or its assembly already loaded) creates each connection with the string, which is never put into a message.
     /// </summary>
-    [RequiresUnreferencedCode("A provider's factory is found by its type name.")]
-    [RequiresDynamicCode("Collections of options are created by reflection.")]
     private static void ReadConnection(ConfigNode node, MigrationIntegrityGateOptions options, GateFileContext file)
     {
         var connectionString = file.Binder.ReadString(node);
@@ -100,7 +105,10 @@ internal sealed class MigrationIntegrityGateKind() : GateKind<MigrationIntegrity
         };
     }
 
-    [RequiresUnreferencedCode("A provider's factory is found by its type name.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2057",
+        Justification = "A provider trimmed away is not found, and the file's problem says to register its factory.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075",
+        Justification = "A factory whose Instance field was trimmed is not found, and the file's problem says to register it.")]
     private static DbProviderFactory? FactoryOf(string invariant, string factoryType)
     {
         if (DbProviderFactories.TryGetFactory(invariant, out var registered))
@@ -112,8 +120,6 @@ internal sealed class MigrationIntegrityGateKind() : GateKind<MigrationIntegrity
         return System.Type.GetType(factoryType, throwOnError: false)?.GetField("Instance")?.GetValue(null) as DbProviderFactory;
     }
 
-    [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-    [RequiresDynamicCode("Collections of options are created by reflection.")]
     private static MigrationJournal? ReadJournal(ConfigNode node, GateFileContext file)
     {
         if (node.Kind == JsonTokenType.String)
@@ -173,8 +179,6 @@ internal sealed class MigrationIntegrityGateKind() : GateKind<MigrationIntegrity
         return found;
     }
 
-    [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-    [RequiresDynamicCode("Collections of options are created by reflection.")]
     private static void ReadSchema(ConfigNode node, GateFileContext file, SchemaExpectations schema)
     {
         var form = new SchemaForm();
@@ -208,8 +212,6 @@ internal sealed class MigrationIntegrityGateKind() : GateKind<MigrationIntegrity
         }
     }
 
-    [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-    [RequiresDynamicCode("Collections of options are created by reflection.")]
     private static void ReadInvariants(ConfigNode node, GateFileContext file, IList<DataInvariant> invariants)
     {
         if (node.Kind != JsonTokenType.StartArray)
@@ -253,8 +255,6 @@ internal sealed class MigrationIntegrityGateKind() : GateKind<MigrationIntegrity
     private static JsonObject ConnectionStringSchema() =>
         new() { ["type"] = "string", ["description"] = "The connection string; write it as an environment reference, such as ${DATABASE_URL}." };
 
-    [RequiresUnreferencedCode("Reflection.")]
-    [RequiresDynamicCode("Reflection.")]
     private static JsonObject JournalSchema() => new()
     {
         ["anyOf"] = new JsonArray(
@@ -262,8 +262,6 @@ internal sealed class MigrationIntegrityGateKind() : GateKind<MigrationIntegrity
             ConfigSchema.ObjectSchemaOf<JournalForm>()),
     };
 
-    [RequiresUnreferencedCode("Reflection.")]
-    [RequiresDynamicCode("Reflection.")]
     private static JsonObject InvariantsSchema()
     {
         var invariant = ConfigSchema.ObjectSchemaOf<InvariantForm>();

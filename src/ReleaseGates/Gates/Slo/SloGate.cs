@@ -25,7 +25,7 @@ internal sealed partial class SloGate(SloGateOptions options) : IReleaseGate
             return GateResult.Error($"The source {options.Source.Description} gave no per-interval counts, which an SLO's window needs.");
         }
 
-        return Judge(windows, options, options.Source.Description).WithSourceEvidence(metrics.SourceMeasurements, metrics.SourceFindings);
+        return Judge(windows, options, options.Source.Description).WithSourceEvidence(metrics);
     }
 
     /// <summary>The verdict as a pure function of the windows and the options.</summary>

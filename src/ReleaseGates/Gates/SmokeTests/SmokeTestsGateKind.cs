@@ -5,21 +5,24 @@ using System.Text.Json.Nodes;
 namespace ReleaseGates;
 
 /// <summary><c>"type": "smokeTests"</c> in <c>releasegates.json</c>, with its <c>requests</c>: each an object with a <c>path</c> and the expectations.</summary>
-internal sealed class SmokeTestsGateKind() : GateKind<SmokeTestsGateOptions>("smokeTests")
+internal sealed class SmokeTestsGateKind : GateKind<SmokeTestsGateOptions>
 {
+    /// <summary>Creates the kind, declaring the classes its options hold.</summary>
+    public SmokeTestsGateKind()
+        : base("smokeTests")
+    {
+        AddOptionsType<HttpProbeOptions>();
+    }
+
     /// <inheritdoc />
     internal override IReadOnlyList<GateFileProperty<SmokeTestsGateOptions>> Properties
     {
-        [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-        [RequiresDynamicCode("Collections of options are created by reflection.")]
         get => [new("requests", RequestsSchema, (node, options, file) => ReadRequests(node, file, options.Requests))];
     }
 
     /// <inheritdoc />
     protected override void Register(IReleaseGatesBuilder builder, string name, SmokeTestsGateOptions options) => builder.AddSmokeTests(name, options);
 
-    [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-    [RequiresDynamicCode("Collections of options are created by reflection.")]
     private static void ReadRequests(ConfigNode node, GateFileContext file, IList<SmokeRequest> requests)
     {
         if (node.Kind != JsonTokenType.StartArray)
@@ -46,11 +49,9 @@ internal sealed class SmokeTestsGateKind() : GateKind<SmokeTestsGateOptions>("sm
         }
     }
 
-    [RequiresUnreferencedCode("Reflection.")]
-    [RequiresDynamicCode("Reflection.")]
     private static JsonObject RequestsSchema()
     {
-        var request = ConfigSchema.ObjectSchema(typeof(SmokeRequestConfiguration));
+        var request = ConfigSchema.ObjectSchemaOf<SmokeRequestConfiguration>();
         request["required"] = new JsonArray("path");
         return new JsonObject { ["type"] = "array", ["items"] = request };
     }

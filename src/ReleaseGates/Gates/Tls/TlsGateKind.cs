@@ -19,8 +19,6 @@ internal sealed class TlsGateKind() : GateKind<TlsGateOptions>("tls")
     /// <inheritdoc />
     internal override IReadOnlyList<GateFileProperty<TlsGateOptions>> Properties
     {
-        [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-        [RequiresDynamicCode("Collections of options are created by reflection.")]
         get => [new("trustedRootFiles", RootsSchema, (node, options, file) => ReadTrustedRoots(node, file, options.TrustedRoots))];
     }
 

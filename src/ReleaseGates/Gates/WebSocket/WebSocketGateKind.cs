@@ -12,8 +12,6 @@ internal sealed class WebSocketGateKind() : GateKind<WebSocketGateOptions>("webS
     /// <inheritdoc />
     internal override IReadOnlyList<GateFileProperty<WebSocketGateOptions>> Properties
     {
-        [RequiresUnreferencedCode("Options are bound by reflection over their public properties.")]
-        [RequiresDynamicCode("Collections of options are created by reflection.")]
         get => [new("url", () => new JsonObject { ["type"] = "string", ["pattern"] = "^wss?://" }, (node, options, file) =>
         {
             if (file.Binder.ReadString(node) is not { } text)
