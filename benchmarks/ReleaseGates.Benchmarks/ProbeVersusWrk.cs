@@ -55,6 +55,71 @@ public static partial class ProbeVersusWrk
         }
     }
 
+    /// <summary>
+    /// The open model against wrk: each round measures wrk's requests per second, then runs the open model at that rate
+    /// and, while it cannot sustain it (drops, or an achieved rate under 99 % of the intended), 5 % lower, down to half;
+    /// the closed-loop probe runs in the same round for its CPU and allocations per request beside the open model's.
+    /// </summary>
+    public static async Task RunOpenModelAsync(int seconds)
+    {
+        var self = typeof(ProbeVersusWrk).Assembly.Location;
+        using var server = Process.Start(new ProcessStartInfo("dotnet") { ArgumentList = { self, "--serve" }, RedirectStandardOutput = true })!;
+        try
+        {
+            var line = await server.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the server did not start");
+            var url = new Uri(line["listening ".Length..] + "/hello");
+            Console.WriteLine($"server {url} (pid {server.Id}); wrk and the closed loop on {Connections} connections, the open model on up to {OpenConnections}; {seconds} s each, 3 rounds");
+            for (var round = 1; round <= 3; round++)
+            {
+                var wrk = RunWrk(url, seconds);
+                var closed = await RunProbeAsync(url, seconds);
+                var rate = Math.Round(wrk.Rps);
+                (double Rps, double P50Ms, double P99Ms, double CpuUsPerRequest, double BytesPerRequest, long Dropped, long Late) open;
+                while (true)
+                {
+                    open = await RunOpenAsync(url, seconds, rate);
+                    if ((open.Dropped == 0 && open.Rps >= 0.99 * rate) || rate < wrk.Rps / 2)
+                    {
+                        break;
+                    }
+
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {rate:0}/s not sustained: {open.Rps:0} achieved, {open.Dropped} dropped; 5 % lower"));
+                    rate = Math.Round(rate * 0.95);
+                }
+
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"round {round}: wrk {wrk.Rps:0} req/s | open model at {rate:0}/s: {open.Rps:0} req/s p50 {open.P50Ms:0.###} ms p99 {open.P99Ms:0.###} ms, {open.Late} late, {open.Dropped} dropped, {open.CpuUsPerRequest:0.#} µs CPU/req, {open.BytesPerRequest:0} B/req | ratio {open.Rps / wrk.Rps:0.00} | closed loop {closed.Rps:0} req/s, {closed.CpuUsPerRequest:0.#} µs CPU/req, {closed.BytesPerRequest:0} B/req"));
+            }
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+        }
+    }
+
+    private const int OpenConnections = 8;
+
+    private static async Task<(double Rps, double P50Ms, double P99Ms, double CpuUsPerRequest, double BytesPerRequest, long Dropped, long Late)> RunOpenAsync(
+        Uri url, int seconds, double rate)
+    {
+        var options = new HttpLoadProbeOptions
+        {
+            RequestsPerSecond = rate, Concurrency = OpenConnections, Requests = HttpLoadProbeOptions.MaximumRequests,
+            Duration = TimeSpan.FromSeconds(seconds), WarmupRequests = 200,
+        };
+        options.Targets.Add(url);
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var result = await HttpLoadProbe.RunAsync(options);
+        process.Refresh();
+        var cpuUs = (process.TotalProcessorTime - cpu).TotalMicroseconds;
+        var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        var requests = result.Total + options.WarmupRequests;
+        return (result.RequestsPerSecond, result.Latency.ValueAtPercentile(50) / 1e6, result.Latency.ValueAtPercentile(99) / 1e6, cpuUs / requests,
+            (double)bytes / requests, result.Dropped, result.LateStarts);
+    }
+
     private static (double Rps, double P50Ms, double P99Ms) RunWrk(Uri url, int seconds)
     {
         using var wrk = Process.Start(new ProcessStartInfo("wrk") { ArgumentList = { "-t1", $"-c{Connections}", $"-d{seconds}s", "--latency", url.ToString() }, RedirectStandardOutput = true })!;

@@ -15,6 +15,18 @@ if (args.Contains("--serve-fleet"))
     return;
 }
 
+if (args.Contains("--stall-omission"))
+{
+    await StallOmission.RunAsync();
+    return;
+}
+
+if (args.Contains("--open-vs-wrk"))
+{
+    await ProbeVersusWrk.RunOpenModelAsync(args.SkipWhile(a => a != "--open-vs-wrk").Skip(1).FirstOrDefault() is { } s && int.TryParse(s, out var sec) ? sec : 10);
+    return;
+}
+
 if (args.Contains("--probe-vs-wrk"))
 {
     await ProbeVersusWrk.RunAsync(args.SkipWhile(a => a != "--probe-vs-wrk").Skip(1).FirstOrDefault() is { } s && int.TryParse(s, out var sec) ? sec : 10);
