@@ -15,6 +15,12 @@ if (args.Contains("--serve-fleet"))
     return;
 }
 
+if (args.Contains("--retained-memory"))
+{
+    RetainedMemory.Run();
+    return;
+}
+
 if (args.Contains("--stall-omission"))
 {
     await StallOmission.RunAsync();

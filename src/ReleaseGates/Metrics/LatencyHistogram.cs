@@ -152,11 +152,15 @@ public sealed partial class LatencyHistogram
     public long InvalidCount => _invalid;
 
     /// <summary>
-    /// The memory held by bucket storage, in bytes: one 16-bit cell per bucket over the range of values recorded so far
-    /// (grown in whole powers of two), and 64-bit carries once a cell has counted more than 65,535 values.
+    /// The managed heap this histogram's bucket storage holds, in bytes, as the GC counts it: one 16-bit cell per bucket
+    /// over the range of values recorded so far (grown in whole powers of two), 64-bit carries once a cell has counted more
+    /// than 65,535 values, each array's 24-byte header, and the storage kept for reuse after reading the older wire format.
+    /// The histogram object itself adds about 300 bytes. Nothing else is retained: outgrown windows are ordinary garbage.
     /// </summary>
-    public long BucketMemoryBytes
-        => (_hot.Cells.Length == 0 ? 0 : ((long)_hot.Cells.Length * sizeof(ushort)) + 24) + (_spill is null ? 0 : ((long)_spill.Length * sizeof(long)) + 24);
+    public long BucketMemoryBytes => OwnBucketBytes + (_decodeScratch?.OwnBucketBytes ?? 0);
+
+    private long OwnBucketBytes
+        => (_hot.Cells.Length == 0 ? 0 : ArrayBytes(_hot.Cells.Length, sizeof(ushort))) + (_spill is null ? 0 : ArrayBytes(_spill.Length, sizeof(long)));
 
     /// <summary>Records a value in nanoseconds. Allocation-free except when a value falls outside the range recorded so far.</summary>
     /// <param name="nanoseconds">The value; negative values are counted in <see cref="InvalidCount"/> and not recorded.</param>
@@ -262,16 +266,17 @@ public sealed partial class LatencyHistogram
 
     /// <summary>
     /// Adds one to the cell of a bucket index the fast range (or the covered values) includes. 16-bit cells keep the
-    /// touched range in L1; a cell that wraps carries 65536 into the spill array. The cells are pinned, so CellsAtZero
-    /// (where bucket index 0's cell would be) is one load where the array, its start and a null check were three; the wrap
-    /// is tested on the count before the increment, which saves re-widening the incremented one.
+    /// touched range in L1; a cell that wraps carries 65536 into the spill array. The cell is addressed from the array and
+    /// <see cref="HotFields.Bias"/> (minus the window's first index), both on the hot line, with no bounds check: the fast
+    /// range only holds values whose cells exist. The wrap is tested on the count before the increment, which saves
+    /// re-widening the incremented one.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private unsafe void CountInCell(int index)
+    private void CountInCell(int index)
     {
-        var cell = _hot.CellsAtZero + (uint)index;
-        var before = *cell;
-        *cell = (ushort)(before + 1);
+        ref var cell = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_hot.Cells), (nint)(uint)index + _hot.Bias);
+        var before = cell;
+        cell = (ushort)(before + 1);
         if (before == ushort.MaxValue)
         {
             Spill(index - _hot.Start);
@@ -353,20 +358,14 @@ public sealed partial class LatencyHistogram
         _hot.FastSpan = high < low ? 0 : (ulong)(high - low) + 1;
     }
 
-    /// <summary>After the cells change: the values they cover within the range, and the pointer the fast path adds to.</summary>
+    /// <summary>After the cells change: the values they cover within the range, and the bias the fast path adds to an index.</summary>
     private void CoverCells()
     {
         var cells = _hot.Cells;
         var (top, width) = BucketRange(_hot.Start + cells.Length - 1);
         _coveredLow = BucketRange(_hot.Start).Lowest;
         _coveredHigh = Math.Min(HighestTrackableValue, top + width - 1);
-        unsafe
-        {
-            // Bucket index 0's cell, outside the array unless the window starts there; only indices of the fast range,
-            // which are within the cells, are added to it. The pinned array is held by Cells for as long as the pointer.
-            _hot.CellsAtZero = (ushort*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(cells)) - _hot.Start;
-        }
-
+        _hot.Bias = -_hot.Start;
         RefreshFastRange();
     }
 
@@ -391,6 +390,9 @@ public sealed partial class LatencyHistogram
             ? n * max * (1 + 1e-12) >= long.MaxValue
             : sum >= n * min * (1 - 1e-12) && sum <= n * max * (1 + 1e-12);
     }
+
+    /// <summary>An array's size on the 64-bit managed heap: header, method table and length (24 bytes), data rounded up to 8.</summary>
+    private static long ArrayBytes(int length, int elementSize) => 24 + ((((long)length * elementSize) + 7) & ~7L);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void SaturateSum() => _hot.Sum = long.MaxValue;
@@ -421,9 +423,10 @@ public sealed partial class LatencyHistogram
     /// </summary>
     /// <remarks>
     /// The cells are one dense window of 16-bit counts over the buckets recorded so far, from bucket index
-    /// <see cref="Start"/>. <see cref="FastLow"/> and <see cref="FastSpan"/> are the values <see cref="Record(long)"/> may
-    /// count with no other check (see <see cref="RefreshFastRange"/>); only the recording thread reads them. Start, read
-    /// only off the fast path, comes after the line.
+    /// <see cref="Start"/>; <see cref="Bias"/> is minus that index, kept on the line for the fast path.
+    /// <see cref="FastLow"/> and <see cref="FastSpan"/> are the values <see cref="Record(long)"/> may count with no other
+    /// check (see <see cref="RefreshFastRange"/>); only the recording thread reads them. Start, read only off the fast
+    /// path, comes after the line.
     /// </remarks>
     [StructLayout(LayoutKind.Explicit, Size = 192)]
     private struct HotFields
@@ -432,7 +435,7 @@ public sealed partial class LatencyHistogram
         public ushort[] Cells;
 
         [FieldOffset(72)]
-        public unsafe ushort* CellsAtZero;
+        public nint Bias;
 
         [FieldOffset(80)]
         public long FastLow;
