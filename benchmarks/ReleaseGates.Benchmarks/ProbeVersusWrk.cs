@@ -32,15 +32,27 @@ public static partial class ProbeVersusWrk
         await Task.Delay(Timeout.Infinite, app.Lifetime.ApplicationStopping).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
-    public static async Task RunAsync(int seconds)
+    /// <summary>Starts the loopback app in a process of its own, runs <paramref name="measure"/> against its URL, then stops it.</summary>
+    private static async Task WithServerAsync(Func<Uri, int, Task> measure)
     {
         var self = typeof(ProbeVersusWrk).Assembly.Location;
         using var server = Process.Start(new ProcessStartInfo("dotnet") { ArgumentList = { self, "--serve" }, RedirectStandardOutput = true })!;
         try
         {
             var line = await server.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the server did not start");
-            var url = new Uri(line["listening ".Length..] + "/hello");
-            Console.WriteLine($"server {url} (pid {server.Id}); {Connections} connections, {seconds} s each, alternating wrk / probe, 3 rounds");
+            await measure(new Uri(line["listening ".Length..] + "/hello"), server.Id);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+        }
+    }
+
+    public static async Task RunAsync(int seconds)
+    {
+        await WithServerAsync(async (url, serverId) =>
+        {
+            Console.WriteLine($"server {url} (pid {serverId}); {Connections} connections, {seconds} s each, alternating wrk / probe, 3 rounds");
             for (var round = 1; round <= 3; round++)
             {
                 var wrk = RunWrk(url, seconds);
@@ -48,11 +60,7 @@ public static partial class ProbeVersusWrk
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"round {round}: wrk {wrk.Rps:0} req/s p50 {wrk.P50Ms:0.###} ms p99 {wrk.P99Ms:0.###} ms | probe {probe.Rps:0} req/s p50 {probe.P50Ms:0.###} ms p99 {probe.P99Ms:0.###} ms | ratio {probe.Rps / wrk.Rps:0.00} | probe CPU {probe.CpuUsPerRequest:0.#} µs/req, {probe.BytesPerRequest:0} B/req"));
             }
-        }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
-        }
+        });
     }
 
     /// <summary>
@@ -62,13 +70,9 @@ public static partial class ProbeVersusWrk
     /// </summary>
     public static async Task RunOpenModelAsync(int seconds)
     {
-        var self = typeof(ProbeVersusWrk).Assembly.Location;
-        using var server = Process.Start(new ProcessStartInfo("dotnet") { ArgumentList = { self, "--serve" }, RedirectStandardOutput = true })!;
-        try
+        await WithServerAsync(async (url, serverId) =>
         {
-            var line = await server.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the server did not start");
-            var url = new Uri(line["listening ".Length..] + "/hello");
-            Console.WriteLine($"server {url} (pid {server.Id}); wrk and the closed loop on {Connections} connections, the open model on up to {OpenConnections}; {seconds} s each, 3 rounds");
+            Console.WriteLine($"server {url} (pid {serverId}); wrk and the closed loop on {Connections} connections, the open model on up to {OpenConnections}; {seconds} s each, 3 rounds");
             for (var round = 1; round <= 3; round++)
             {
                 var wrk = RunWrk(url, seconds);
@@ -90,11 +94,7 @@ public static partial class ProbeVersusWrk
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"round {round}: wrk {wrk.Rps:0} req/s | open model at {rate:0}/s: {open.Rps:0} req/s p50 {open.P50Ms:0.###} ms p99 {open.P99Ms:0.###} ms, {open.Late} late, {open.Dropped} dropped, {open.CpuUsPerRequest:0.#} µs CPU/req, {open.BytesPerRequest:0} B/req | ratio {open.Rps / wrk.Rps:0.00} | closed loop {closed.Rps:0} req/s, {closed.CpuUsPerRequest:0.#} µs CPU/req, {closed.BytesPerRequest:0} B/req"));
             }
-        }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
-        }
+        });
     }
 
     private const int OpenConnections = 8;
