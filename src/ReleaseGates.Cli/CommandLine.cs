@@ -18,9 +18,6 @@ internal static class CommandLine
         // On a runner that reads commands from the log, nothing printed from evidence can be one (CiLogWriter).
         output = CiLogWriter.For(output, environment);
         error = CiLogWriter.For(error, environment);
-        // The database providers a migrationIntegrity gate in the file can name, found by their invariant names.
-        System.Data.Common.DbProviderFactories.RegisterFactory("Microsoft.Data.Sqlite", Microsoft.Data.Sqlite.SqliteFactory.Instance);
-        System.Data.Common.DbProviderFactories.RegisterFactory("Npgsql", Npgsql.NpgsqlFactory.Instance);
         var config = new Option<FileInfo>("--config", "-c")
         {
             Description = "The configuration file.",
@@ -84,6 +81,10 @@ internal static class CommandLine
             return false;
         }
 
+        // The database providers a migrationIntegrity gate in the file can name, found by their invariant names: registered
+        // here, when a file is loaded, not at start, so that a command that reads no configuration does not pay for them.
+        System.Data.Common.DbProviderFactories.RegisterFactory("Microsoft.Data.Sqlite", Microsoft.Data.Sqlite.SqliteFactory.Instance);
+        System.Data.Common.DbProviderFactories.RegisterFactory("Npgsql", Npgsql.NpgsqlFactory.Instance);
         try
         {
             if (!GatePackages.TryLoad(parse, file, error, out var kinds))
