@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Diagnostics.CodeAnalysis;
 
 namespace ReleaseGates.Cli;
@@ -12,6 +13,9 @@ namespace ReleaseGates.Cli;
 /// </summary>
 internal static class CommandLine
 {
+    /// <summary>The command's name, as the help's usage lines show it.</summary>
+    internal const string ToolName = "release-gates";
+
     public static async Task<int> RunAsync(
         string[] args, TextWriter output, TextWriter error, Func<string, string?> environment, bool errorIsTerminal = false, CancellationToken cancellationToken = default)
     {
@@ -23,7 +27,11 @@ internal static class CommandLine
             Description = "The configuration file.",
             DefaultValueFactory = _ => new FileInfo("releasegates.json"),
         };
-        var root = new RootCommand("Evaluates release gates into a GO / GO WITH WARNINGS / NO-GO decision.")
+        // A plain command as the root, with help and version options of its own: RootCommand's constructor reads its
+        // options' descriptions through a ResourceManager, whose first use starts the runtime's reflection over assembly
+        // metadata (about a fifth of a native --version; docs/performance.md). The parser's own messages still come from
+        // its resources, read only when one is printed.
+        var root = new Command(ToolName, "Evaluates release gates into a GO / GO WITH WARNINGS / NO-GO decision.")
         {
             EvaluateCommand.Create(config, output, error, environment, errorIsTerminal),
             WatchCommand.Create(config, output, error, environment, errorIsTerminal),
@@ -35,6 +43,8 @@ internal static class CommandLine
             HistoryCommand.Create(config, output, error, environment),
         };
         root.Options.Add(GatePackages.Option);
+        root.Options.Add(HelpOption());
+        root.Options.Add(VersionOption());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -67,6 +77,26 @@ internal static class CommandLine
             return ReleaseExitCodes.EvaluationError;
         }
     }
+
+    /// <summary>The help option RootCommand would add (the same names, description and help output), described without resources.</summary>
+    private static Option<bool> HelpOption() => new("--help", "-h", "/h", "-?", "/?")
+    {
+        Description = "Show help and usage information",
+        Arity = ArgumentArity.Zero,
+        Recursive = true,
+        Action = new HelpAction(),
+    };
+
+    /// <summary>
+    /// The version option RootCommand would add: prints the informational version written into the build (ToolVersion.g.cs),
+    /// which RootCommand's reads from the assembly's attribute through reflection, and refuses other arguments beside it.
+    /// </summary>
+    private static Option<bool> VersionOption() => new("--version")
+    {
+        Description = "Show version information",
+        Arity = ArgumentArity.Zero,
+        Action = new VersionAction(),
+    };
 
     /// <summary>
     /// Loads the configuration and builds the one evaluator the command uses: what only the whole configuration can show

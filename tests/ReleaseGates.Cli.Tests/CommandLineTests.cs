@@ -79,6 +79,57 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Version_prints_the_informational_version_of_the_build()
+    {
+        var expected = typeof(CommandLine).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
+
+        var (exit, output, error) = await ReleaseGatesTool.RunAsync(_folder.Path, "--version");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(expected, output.Trim());
+        Assert.Equal("", error);
+    }
+
+    [Fact]
+    public async Task Version_beside_a_command_is_refused_with_exit_3()
+    {
+        var (exit, output, error) = await ReleaseGatesTool.RunAsync(_folder.Path, "--version", "validate");
+
+        Assert.Equal(ReleaseExitCodes.InvalidConfiguration, exit);
+        Assert.Equal("", output);
+        Assert.Contains("--version option cannot be combined with other arguments.", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("-?")]
+    public async Task Help_lists_the_commands_and_the_help_and_version_options(string option)
+    {
+        var (exit, output, _) = await ReleaseGatesTool.RunAsync(_folder.Path, option);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("release-gates [command] [options]", output, StringComparison.Ordinal);
+        Assert.Contains("-?, -h, --help", output, StringComparison.Ordinal);
+        Assert.Contains("--version", output, StringComparison.Ordinal);
+        Assert.Contains("evaluate", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_of_a_command_shows_its_options_and_clears_its_parse_errors()
+    {
+        var (exit, output, error) = await ReleaseGatesTool.RunAsync(_folder.Path, "evaluate", "--progress", "sometimes", "--help");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("release-gates evaluate [options]", output, StringComparison.Ordinal);
+        Assert.Contains("--fail-on-warnings", output, StringComparison.Ordinal);
+        Assert.Contains("-?, -h, --help", output, StringComparison.Ordinal);
+        Assert.Equal("", error);
+    }
+
+    [Fact]
     public async Task Evaluate_rejects_an_unknown_progress_mode_with_exit_3()
     {
         Config(Passing);
