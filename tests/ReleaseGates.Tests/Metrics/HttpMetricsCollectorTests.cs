@@ -150,4 +150,103 @@ public class HttpMetricsCollectorTests
         Assert.Equal(Writers * PerWriter, total.Windows.GetLatency(span)!.Count);
         Assert.Equal(Writers * PerWriter / 2, Endpoint(collector, "/a").Windows.GetTotals(span).Total);
     }
+
+    // With the system clock the collector's own thread ends the intervals and a request reads no clock: the path every
+    // production request takes, through the endpoint cache and the per-thread shards. These tests count, so the clock's
+    // progress cannot change them.
+    private static HttpMetricsCollector NewTickingCollector()
+        => new(new HttpMetricsCollectorOptions { CaptureServer = false, CaptureClient = false, WindowInterval = Interval, WindowIntervalCount = 6 });
+
+    [Fact]
+    public void Endpoints_alike_in_length_and_characters_are_counted_apart()
+    {
+        // Same length, same middle and last characters, same method: what a cheap content hash could not tell apart.
+        string[] routes = ["/aaaa/{id}", "/bbbb/{id}", "/cccc/{id}"];
+        using var collector = NewTickingCollector();
+        for (var i = 0; i < 3000; i++)
+        {
+            collector.Record(Request(routes[i % 3], status: i % 30 < 3 ? 500 : 200, milliseconds: 1 + (i % 3)));
+        }
+
+        for (var r = 0; r < 3; r++)
+        {
+            var endpoint = Endpoint(collector, routes[r]);
+            Assert.Equal(1000, endpoint.Total);
+            Assert.Equal(100, endpoint.Errors);
+            var latency = endpoint.LatencyRecorder.GetCumulativeSnapshot();
+            Assert.Equal(1000, latency.Count);
+            Assert.InRange(latency.Min, (1 + r) * 999_000L, (1 + r) * 1_001_000L);
+            Assert.InRange(latency.Max, (1 + r) * 999_000L, (1 + r) * 1_001_000L);
+        }
+
+        Assert.Equal(3000, collector.GetTotal().Total);
+        Assert.Equal(300, collector.GetTotal().Errors);
+    }
+
+    [Fact]
+    public void Route_strings_made_anew_for_each_request_still_land_on_their_endpoint()
+    {
+        using var collector = NewTickingCollector();
+        for (var i = 0; i < 500; i++)
+        {
+            collector.Record(Request(string.Concat("/orders/", (i % 2).ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        Assert.Equal(250, Endpoint(collector, "/orders/0").Total);
+        Assert.Equal(250, Endpoint(collector, "/orders/1").Total);
+        Assert.Equal(500, collector.GetTotal().LatencyRecorder.GetCumulativeSnapshot().Count);
+    }
+
+    [Fact]
+    public void Collectors_that_one_thread_records_into_in_turn_keep_their_own_counts()
+    {
+        // Nine collectors, each with an endpoint and a total recorder: more recorders than a thread's 16 recent-shard slots,
+        // so recorders take slots from each other on every round.
+        var collectors = Enumerable.Range(0, 9).Select(_ => NewTickingCollector()).ToArray();
+        try
+        {
+            for (var round = 0; round < 200; round++)
+            {
+                for (var c = 0; c < collectors.Length; c++)
+                {
+                    collectors[c].Record(Request("/a", status: c == 4 ? 503 : 200, milliseconds: c + 1));
+                }
+            }
+
+            for (var c = 0; c < collectors.Length; c++)
+            {
+                var endpoint = Endpoint(collectors[c], "/a");
+                Assert.Equal(200, endpoint.Total);
+                Assert.Equal(c == 4 ? 200 : 0, endpoint.Errors);
+                var latency = endpoint.LatencyRecorder.GetCumulativeSnapshot();
+                Assert.Equal(200, latency.Count);
+                Assert.InRange(latency.Max, (c + 1) * 999_000L, (c + 1) * 1_001_000L);
+            }
+        }
+        finally
+        {
+            foreach (var collector in collectors)
+            {
+                collector.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Threads_recording_into_the_same_endpoints_lose_nothing()
+    {
+        using var collector = NewTickingCollector();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < 5000; i++)
+            {
+                collector.Record(Request(t % 2 == 0 ? "/even" : "/odd", status: i % 100 == 0 ? 500 : 200));
+            }
+        })));
+
+        Assert.Equal(10_000, Endpoint(collector, "/even").Total);
+        Assert.Equal(10_000, Endpoint(collector, "/odd").Total);
+        Assert.Equal(200, collector.GetTotal().Errors);
+        Assert.Equal(20_000, collector.GetTotal().LatencyRecorder.GetCumulativeSnapshot().Count);
+    }
 }
