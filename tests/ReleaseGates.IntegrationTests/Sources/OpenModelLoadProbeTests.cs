@@ -94,7 +94,9 @@ public class OpenModelLoadProbeTests
         Assert.True(result.Dropped > 0, $"{result.Dropped} dropped, {result.Total} sent, {result.Scheduled} scheduled, {result.LateStarts} late, {result.Errors} errors, {result.Duration}");
         Assert.Equal(result.Scheduled, result.Total + result.Dropped);
         Assert.Equal(50, result.Scheduled);
-        Assert.InRange(result.Total, 5, 30); // about one in three: a request may wait up to DropAfter for the connection
+        // One request per 100 ms answer fits in the second (and DropAfter after it): about 11 of the 50, with room to spare
+        // here. Fewer on a busy machine, where the answers come later, but never none: the first finds the connection free.
+        Assert.InRange(result.Total, 1, 15);
 
         var report = await ReleaseGate.CreateBuilder()
             .AddLatency("lenient", o => { o.Source = RequestMetricsSource.FromLoadProbe(Probe()); o.Conditions.Add("p(99) < 10s"); })
