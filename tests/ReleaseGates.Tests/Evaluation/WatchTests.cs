@@ -9,6 +9,14 @@ public class WatchTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private readonly FakeTimeProvider _time = new(Start);
 
+    // Rounds whose scripted gate has started, and rounds the watch has told as completed: the fake clock moves only while
+    // no round is being evaluated, so a machine slow enough to hold a round's continuation for many clock steps cannot run
+    // the evaluation's own deadlines out in the middle of it.
+    private int _started;
+    private int _completed;
+
+    private bool BetweenRounds => Volatile.Read(ref _started) <= Volatile.Read(ref _completed);
+
     /// <summary>A gate that returns the next status of the script each time it runs (the last one from then on).</summary>
     private IReleaseGateEvaluator Scripted(params GateStatus[] script)
     {
@@ -18,24 +26,35 @@ public class WatchTests
             .Configure(o => { o.Scoring.PassScore = 50; o.Scoring.WarningScore = 40; })   // a warning round is GO WITH WARNINGS
             .AddGate("canary", (_, _) =>
             {
+                Interlocked.Increment(ref _started);
                 var status = script[Math.Min(Interlocked.Increment(ref round) - 1, script.Length - 1)];
                 return ValueTask.FromResult(new GateResult(status, $"round {round}: {status}", [], []));
             })
             .Build();
     }
 
-    /// <summary>Runs the watch, moving the fake clock a quarter interval at a time whenever the watch waits.</summary>
+    /// <summary>Runs the watch, moving the fake clock a quarter interval at a time whenever the watch waits between rounds.</summary>
     private async Task<ReleaseReport> Watch(IReleaseGateEvaluator evaluator, WatchOptions options)
     {
+        options.RoundCompleted = CountingCompleted(options.RoundCompleted);
         var watch = evaluator.WatchAsync(options, Ct);
         for (var i = 0; i < 100_000 && !watch.IsCompleted; i++)
         {
             await Task.Delay(1, Ct);
-            _time.Advance(options.Interval / 4);
+            if (BetweenRounds)
+            {
+                _time.Advance(options.Interval / 4);
+            }
         }
 
         return await watch;
     }
+
+    /// <summary>Counts each completed round, synchronously (as the watch reports it), then tells <paramref name="inner"/>.</summary>
+    private Told CountingCompleted(IProgress<WatchRound>? inner) => new(_ =>
+    {
+        Interlocked.Increment(ref _completed);
+    }, inner);
 
     private static WatchOptions Every(int count) => new() { Interval = TimeSpan.FromMinutes(1), Count = count };
 
@@ -74,18 +93,22 @@ public class WatchTests
     {
         using var stop = new CancellationTokenSource();
         var options = Every(10);
-        options.RoundCompleted = new Progress<WatchRound>(r =>
+        // Told synchronously, as the watch reports the round: the cancellation comes before the third round can start.
+        options.RoundCompleted = CountingCompleted(new Told(r =>
         {
             if (r.Number == 2)
             {
                 stop.Cancel();
             }
-        });
+        }));
         var watch = Scripted(P).WatchAsync(options, stop.Token);
         for (var i = 0; i < 100_000 && !watch.IsCompleted; i++)
         {
             await Task.Delay(1, Ct);
-            _time.Advance(options.Interval / 4);
+            if (BetweenRounds)
+            {
+                _time.Advance(options.Interval / 4);
+            }
         }
 
         var cancelled = await Assert.ThrowsAsync<ReleaseWatchCanceledException>(() => watch);
@@ -300,21 +323,26 @@ public class WatchTests
     {
         var told = new List<WatchRound>();
         var options = Every(3);
-        options.RoundCompleted = new Told(told);
+        options.RoundCompleted = new Told(r =>
+        {
+            lock (told)
+            {
+                told.Add(r);
+            }
+        });
 
         await Watch(Scripted(P), options);
 
         Assert.Equal([1, 2, 3], told.Select(r => r.Number));
     }
 
-    private sealed class Told(List<WatchRound> into) : IProgress<WatchRound>
+    /// <summary>A progress that is told on the reporting thread, before the watch goes on (Progress&lt;T&gt; posts to the pool).</summary>
+    private sealed class Told(Action<WatchRound> action, IProgress<WatchRound>? then = null) : IProgress<WatchRound>
     {
         public void Report(WatchRound value)
         {
-            lock (into)
-            {
-                into.Add(value);
-            }
+            action(value);
+            then?.Report(value);
         }
     }
 }
