@@ -38,23 +38,25 @@ public class WatchTests
     {
         options.RoundCompleted = CountingCompleted(options.RoundCompleted);
         var watch = evaluator.WatchAsync(options, Ct);
+        await AdvanceBetweenRounds(watch, options.Interval);
+        return await watch;
+    }
+
+    /// <summary>Until the watch ends, moves the fake clock a quarter interval every millisecond in which no round is being evaluated.</summary>
+    private async Task AdvanceBetweenRounds(Task watch, TimeSpan interval)
+    {
         for (var i = 0; i < 100_000 && !watch.IsCompleted; i++)
         {
             await Task.Delay(1, Ct);
             if (BetweenRounds)
             {
-                _time.Advance(options.Interval / 4);
+                _time.Advance(interval / 4);
             }
         }
-
-        return await watch;
     }
 
     /// <summary>Counts each completed round, synchronously (as the watch reports it), then tells <paramref name="inner"/>.</summary>
-    private Told CountingCompleted(IProgress<WatchRound>? inner) => new(_ =>
-    {
-        Interlocked.Increment(ref _completed);
-    }, inner);
+    private Told CountingCompleted(IProgress<WatchRound>? inner) => new(_ => Interlocked.Increment(ref _completed), inner);
 
     private static WatchOptions Every(int count) => new() { Interval = TimeSpan.FromMinutes(1), Count = count };
 
@@ -102,14 +104,7 @@ public class WatchTests
             }
         }));
         var watch = Scripted(P).WatchAsync(options, stop.Token);
-        for (var i = 0; i < 100_000 && !watch.IsCompleted; i++)
-        {
-            await Task.Delay(1, Ct);
-            if (BetweenRounds)
-            {
-                _time.Advance(options.Interval / 4);
-            }
-        }
+        await AdvanceBetweenRounds(watch, options.Interval);
 
         var cancelled = await Assert.ThrowsAsync<ReleaseWatchCanceledException>(() => watch);
 
