@@ -97,7 +97,19 @@ public static partial class ProbeVersusWrk
         });
     }
 
-    private const int OpenConnections = 8;
+    /// <summary>The open model alone at a fixed rate, for profiling the probe's process.</summary>
+    public static async Task RunOpenAtAsync(double rate, int seconds)
+    {
+        await WithServerAsync(async (url, serverId) =>
+        {
+            Console.WriteLine($"server {url} (pid {serverId}), probe pid {Environment.ProcessId}");
+            var open = await RunOpenAsync(url, seconds, rate);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"open model at {rate:0}/s: {open.Rps:0} req/s p50 {open.P50Ms:0.###} ms p99 {open.P99Ms:0.###} ms, {open.Late} late, {open.Dropped} dropped, {open.CpuUsPerRequest:0.#} µs CPU/req, {open.BytesPerRequest:0} B/req"));
+        });
+    }
+
+    private static readonly int OpenConnections = int.TryParse(Environment.GetEnvironmentVariable("OPEN_CONNECTIONS"), out var c) ? c : 8;
 
     private static async Task<(double Rps, double P50Ms, double P99Ms, double CpuUsPerRequest, double BytesPerRequest, long Dropped, long Late)> RunOpenAsync(
         Uri url, int seconds, double rate)
@@ -116,6 +128,12 @@ public static partial class ProbeVersusWrk
         var cpuUs = (process.TotalProcessorTime - cpu).TotalMicroseconds;
         var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         var requests = result.Total + options.WarmupRequests;
+        if (result.StartDelays is { Count: > 0 } delays)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  start delays at {rate:0}/s: p50 {delays.ValueAtPercentile(50) / 1e3:0.#} µs, p90 {delays.ValueAtPercentile(90) / 1e3:0.#} µs, p99 {delays.ValueAtPercentile(99) / 1e3:0.#} µs"));
+        }
+
         return (result.RequestsPerSecond, result.Latency.ValueAtPercentile(50) / 1e6, result.Latency.ValueAtPercentile(99) / 1e6, cpuUs / requests,
             (double)bytes / requests, result.Dropped, result.LateStarts);
     }

@@ -33,6 +33,13 @@ if (args.Contains("--open-vs-wrk"))
     return;
 }
 
+if (args.Contains("--open-at"))
+{
+    var rest = args.SkipWhile(a => a != "--open-at").Skip(1).Select(int.Parse).ToArray();
+    await ProbeVersusWrk.RunOpenAtAsync(rest[0], rest.Length > 1 ? rest[1] : 5);
+    return;
+}
+
 if (args.Contains("--probe-vs-wrk"))
 {
     await ProbeVersusWrk.RunAsync(args.SkipWhile(a => a != "--probe-vs-wrk").Skip(1).FirstOrDefault() is { } s && int.TryParse(s, out var sec) ? sec : 10);

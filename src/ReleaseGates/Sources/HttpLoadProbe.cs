@@ -220,10 +220,16 @@ public static class HttpLoadProbe
         };
     }
 
+    /// <summary>How long before a request is due a precise sleep ends, the rest spent yielding: what a wake-up may take (20 µs).</summary>
+    private static readonly long PreciseTail = Stopwatch.Frequency / 50_000;
+
+    private static readonly double NanosecondsPerTick = 1e9 / Stopwatch.Frequency;
+
     /// <summary>
-    /// Waits until the monotonic clock reaches <paramref name="due"/>: asleep until a millisecond or so before it, then
-    /// yielding the processor, so a request starts within microseconds of its time without a core spent spinning. False
-    /// when the deadline came first.
+    /// Waits until the monotonic clock reaches <paramref name="due"/>: asleep until a millisecond or so before it; then, on
+    /// a worker's own thread where the system sleeps for microseconds (<see cref="PreciseSleep"/>), asleep again until
+    /// <see cref="PreciseTail"/> before it; then yielding the processor, so a request starts within microseconds of its
+    /// time without a core spent spinning. False when the deadline came first.
     /// </summary>
     private static async ValueTask<bool> WaitUntilAsync(long due, bool blocks, CancellationToken deadline)
     {
@@ -248,7 +254,7 @@ public static class HttpLoadProbe
                     await Task.Delay(sleep, CancellationToken.None).ConfigureAwait(false);
                 }
             }
-            else
+            else if (!blocks || remaining <= PreciseTail || !PreciseSleep.TrySleep((long)((remaining - PreciseTail) * NanosecondsPerTick)))
             {
                 Thread.Yield();
             }

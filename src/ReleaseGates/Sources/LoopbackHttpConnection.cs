@@ -23,6 +23,9 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
     private int _start;
     private int _end;
 
+    /// <summary>The receive timeout set on the socket, in milliseconds; 0 on a new one (none set).</summary>
+    private int _receiveTimeout;
+
     /// <summary>The outcome of one exchange: the status code, or the failure that left the request without one.</summary>
     internal readonly record struct Exchange(int Status, string? Failure);
 
@@ -174,6 +177,7 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
         }
 
         _start = _end = 0;
+        _receiveTimeout = 0;
     }
 
     /// <summary>The connect timer's callback: closes the socket unless the connect claimed it first.</summary>
@@ -420,8 +424,16 @@ internal sealed class LoopbackHttpConnection(IPEndPoint endpoint) : IDisposable
             _start = _end = 0;
         }
 
+        // Setting the timeout is a system call; with a fixed request timeout the whole milliseconds left are mostly the
+        // same from one read to the next, so it is set only when they change.
         var socket = _socket!;
-        socket.ReceiveTimeout = Remaining(deadline);
+        var timeout = Remaining(deadline);
+        if (timeout != _receiveTimeout)
+        {
+            socket.ReceiveTimeout = timeout;
+            _receiveTimeout = timeout;
+        }
+
         var read = socket.Receive(_buffer.AsSpan(_end), SocketFlags.None);
         _end += read;
         return read;
