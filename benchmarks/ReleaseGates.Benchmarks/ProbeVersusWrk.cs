@@ -36,7 +36,13 @@ public static partial class ProbeVersusWrk
     private static async Task WithServerAsync(Func<Uri, int, Task> measure)
     {
         var self = typeof(ProbeVersusWrk).Assembly.Location;
-        using var server = Process.Start(new ProcessStartInfo("dotnet") { ArgumentList = { self, "--serve" }, RedirectStandardOutput = true })!;
+        var start = new ProcessStartInfo("dotnet") { ArgumentList = { self, "--serve" }, RedirectStandardOutput = true };
+        if (Environment.GetEnvironmentVariable("SERVER_TIERED_COMPILATION") is { } tiered)
+        {
+            start.Environment["DOTNET_TieredCompilation"] = tiered;
+        }
+
+        using var server = Process.Start(start)!;
         try
         {
             var line = await server.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the server did not start");
@@ -68,12 +74,12 @@ public static partial class ProbeVersusWrk
     /// and, while it cannot sustain it (drops, or an achieved rate under 99 % of the intended), 5 % lower, down to half;
     /// the closed-loop probe runs in the same round for its CPU and allocations per request beside the open model's.
     /// </summary>
-    public static async Task RunOpenModelAsync(int seconds)
+    public static async Task RunOpenModelAsync(int seconds, int rounds = 3)
     {
         await WithServerAsync(async (url, serverId) =>
         {
-            Console.WriteLine($"server {url} (pid {serverId}); wrk and the closed loop on {Connections} connections, the open model on up to {OpenConnections}; {seconds} s each, 3 rounds");
-            for (var round = 1; round <= 3; round++)
+            Console.WriteLine($"server {url} (pid {serverId}); wrk and the closed loop on {Connections} connections, the open model on up to {OpenConnections}; {seconds} s each, {rounds} rounds");
+            for (var round = 1; round <= rounds; round++)
             {
                 var wrk = RunWrk(url, seconds);
                 var closed = await RunProbeAsync(url, seconds);
@@ -103,9 +109,12 @@ public static partial class ProbeVersusWrk
         await WithServerAsync(async (url, serverId) =>
         {
             Console.WriteLine($"server {url} (pid {serverId}), probe pid {Environment.ProcessId}");
-            var open = await RunOpenAsync(url, seconds, rate);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"open model at {rate:0}/s: {open.Rps:0} req/s p50 {open.P50Ms:0.###} ms p99 {open.P99Ms:0.###} ms, {open.Late} late, {open.Dropped} dropped, {open.CpuUsPerRequest:0.#} µs CPU/req, {open.BytesPerRequest:0} B/req"));
+            for (var run = 1; run <= 2; run++)
+            {
+                var open = await RunOpenAsync(url, seconds, rate);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"run {run}: open model at {rate:0}/s: {open.Rps:0} req/s p50 {open.P50Ms:0.###} ms p99 {open.P99Ms:0.###} ms, {open.Late} late, {open.Dropped} dropped, {open.CpuUsPerRequest:0.#} µs CPU/req, {open.BytesPerRequest:0} B/req"));
+            }
         });
     }
 
@@ -118,6 +127,7 @@ public static partial class ProbeVersusWrk
         {
             RequestsPerSecond = rate, Concurrency = OpenConnections, Requests = HttpLoadProbeOptions.MaximumRequests,
             Duration = TimeSpan.FromSeconds(seconds), WarmupRequests = 200,
+            WindowInterval = Environment.GetEnvironmentVariable("SHOW_WINDOWS") == "1" ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1),
         };
         options.Targets.Add(url);
         var process = Process.GetCurrentProcess();
@@ -128,6 +138,11 @@ public static partial class ProbeVersusWrk
         var cpuUs = (process.TotalProcessorTime - cpu).TotalMicroseconds;
         var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         var requests = result.Total + options.WarmupRequests;
+        if (Environment.GetEnvironmentVariable("SHOW_WINDOWS") == "1")
+        {
+            Console.WriteLine("  per 100 ms: " + string.Join(" ", result.Windows!.GetIntervals(TimeSpan.FromSeconds(seconds + 10)).Select(w => w.Total.ToString(CultureInfo.InvariantCulture))));
+        }
+
         if (result.StartDelays is { Count: > 0 } delays)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -29,7 +29,8 @@ if (args.Contains("--stall-omission"))
 
 if (args.Contains("--open-vs-wrk"))
 {
-    await ProbeVersusWrk.RunOpenModelAsync(args.SkipWhile(a => a != "--open-vs-wrk").Skip(1).FirstOrDefault() is { } s && int.TryParse(s, out var sec) ? sec : 10);
+    var rest = args.SkipWhile(a => a != "--open-vs-wrk").Skip(1).Select(a => int.TryParse(a, out var n) ? n : 0).ToArray();
+    await ProbeVersusWrk.RunOpenModelAsync(rest.Length > 0 && rest[0] > 0 ? rest[0] : 10, rest.Length > 1 && rest[1] > 0 ? rest[1] : 3);
     return;
 }
 

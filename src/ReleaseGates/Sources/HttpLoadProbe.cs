@@ -45,15 +45,18 @@ public static class HttpLoadProbe
             targets) : new LoopbackSender(options, targets, loopback)).ToArray();
         try
         {
-            async Task WarmUp()
+            // The warm-up is spread over the workers, all at once, so that each opens its connections before the
+            // measurement (with one worker, the others' connects and the server's set-up of them were measured).
+            async Task WarmUp(int worker)
             {
-                for (var i = 0; i < options.WarmupRequests; i++)
+                var share = options.WarmupRequests / senders.Length + (worker < options.WarmupRequests % senders.Length ? 1 : 0);
+                for (var i = 0; i < share; i++)
                 {
-                    await senders[0].SendAsync(i % targets.Length, options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+                    await senders[worker].SendAsync((worker + i) % targets.Length, options.RequestTimeout, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            await OnItsThread(senders[0], WarmUp).ConfigureAwait(false);
+            await Task.WhenAll(senders.Select((sender, worker) => OnItsThread(sender, () => WarmUp(worker)))).ConfigureAwait(false);
 
             return await MeasureAsync(options, senders, targets.Length, time, cancellationToken).ConfigureAwait(false);
         }
@@ -220,16 +223,10 @@ public static class HttpLoadProbe
         };
     }
 
-    /// <summary>How long before a request is due a precise sleep ends, the rest spent yielding: what a wake-up may take (20 µs).</summary>
-    private static readonly long PreciseTail = Stopwatch.Frequency / 50_000;
-
-    private static readonly double NanosecondsPerTick = 1e9 / Stopwatch.Frequency;
-
     /// <summary>
-    /// Waits until the monotonic clock reaches <paramref name="due"/>: asleep until a millisecond or so before it; then, on
-    /// a worker's own thread where the system sleeps for microseconds (<see cref="PreciseSleep"/>), asleep again until
-    /// <see cref="PreciseTail"/> before it; then yielding the processor, so a request starts within microseconds of its
-    /// time without a core spent spinning. False when the deadline came first.
+    /// Waits until the monotonic clock reaches <paramref name="due"/>: asleep until a millisecond or so before it, then
+    /// yielding the processor, so a request starts within microseconds of its time without a core spent spinning. False
+    /// when the deadline came first.
     /// </summary>
     private static async ValueTask<bool> WaitUntilAsync(long due, bool blocks, CancellationToken deadline)
     {
@@ -254,7 +251,7 @@ public static class HttpLoadProbe
                     await Task.Delay(sleep, CancellationToken.None).ConfigureAwait(false);
                 }
             }
-            else if (!blocks || remaining <= PreciseTail || !PreciseSleep.TrySleep((long)((remaining - PreciseTail) * NanosecondsPerTick)))
+            else
             {
                 Thread.Yield();
             }

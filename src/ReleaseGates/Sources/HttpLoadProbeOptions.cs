@@ -71,7 +71,11 @@ public sealed class HttpLoadProbeOptions
     /// </summary>
     public TimeSpan? Duration { get; set; }
 
-    /// <summary>Requests sent first and not measured (connection set-up, JIT, caches). Default: 10.</summary>
+    /// <summary>
+    /// Requests sent first and not measured (connection set-up, JIT, caches), spread over the <see cref="Concurrency"/>
+    /// workers, which send them at once: with at least as many as <see cref="Concurrency"/>, every connection is open
+    /// before the measurement starts. Default: 10.
+    /// </summary>
     public int WarmupRequests { get; set; } = 10;
 
     /// <summary>

@@ -36,6 +36,29 @@ public class HttpLoadProbeTests
     }
 
     [Fact]
+    public async Task Warm_up_is_spread_over_the_workers_so_every_connection_is_open_before_the_measurement()
+    {
+        var connections = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var app = await LoopbackApp.StartAsync(a => a.MapGet("/w", (HttpContext context) =>
+        {
+            connections.Enqueue(context.Connection.Id);
+            return "ok";
+        }), Ct);
+
+        var options = new HttpLoadProbeOptions { Concurrency = 4, Requests = 20, WarmupRequests = 8 };
+        options.Targets.Add(new Uri(app.BaseAddress, "w"));
+        var result = await HttpLoadProbe.RunAsync(options, cancellationToken: Ct);
+
+        // The measurement starts only when every worker has sent its two: the first eight arrive on all four
+        // connections, and no connection is opened (and measured) after them.
+        var order = connections.ToArray();
+        Assert.Equal(28, order.Length);
+        Assert.Equal(20, result.Total);
+        Assert.Equal(4, order.Take(8).Distinct().Count());
+        Assert.Empty(order.Skip(8).Except(order.Take(8)));
+    }
+
+    [Fact]
     public async Task Duration_caps_the_run()
     {
         await using var app = await LoopbackApp.StartAsync(a => a.MapGet("/slowish", async () => { await Task.Delay(50); return "ok"; }), Ct);
