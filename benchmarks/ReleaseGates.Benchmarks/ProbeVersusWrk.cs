@@ -15,6 +15,9 @@ namespace ReleaseGates.Benchmarks;
 /// the probe): achieved requests per second as a ratio of wrk's, p50/p99 agreement, and the probe's own CPU and
 /// allocations per request. wrk and the probe take turns; both use the same number of connections.
 /// Not a BenchmarkDotNet benchmark: wrk is an external program, and the quantity is throughput under a fixed duration.
+/// Knobs for investigating (environment): OPEN_CONNECTIONS (the open model's connections, default 8), SHOW_WINDOWS=1
+/// (requests completed per 100 ms of each open-model run), SERVER_TIERED_COMPILATION (DOTNET_TieredCompilation of the
+/// server process only).
 /// </summary>
 public static partial class ProbeVersusWrk
 {

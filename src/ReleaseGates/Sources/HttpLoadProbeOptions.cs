@@ -73,8 +73,8 @@ public sealed class HttpLoadProbeOptions
 
     /// <summary>
     /// Requests sent first and not measured (connection set-up, JIT, caches), spread over the <see cref="Concurrency"/>
-    /// workers, which send them at once: with at least as many as <see cref="Concurrency"/>, every connection is open
-    /// before the measurement starts. Default: 10.
+    /// workers, which send them at once, each going through the targets in turn: with at least <see cref="Concurrency"/>
+    /// × the number of targets, every connection is open before the measurement starts. Default: 10.
     /// </summary>
     public int WarmupRequests { get; set; } = 10;
 
