@@ -56,7 +56,8 @@ public static class HttpLoadProbe
                 }
             }
 
-            await Task.WhenAll(senders.Select((sender, worker) => OnItsThread(sender, () => WarmUp(worker)))).ConfigureAwait(false);
+            var warming = Math.Min(senders.Length, options.WarmupRequests);
+            await Task.WhenAll(Enumerable.Range(0, warming).Select(worker => OnItsThread(senders[worker], () => WarmUp(worker)))).ConfigureAwait(false);
 
             return await MeasureAsync(options, senders, targets.Length, time, cancellationToken).ConfigureAwait(false);
         }
@@ -80,9 +81,40 @@ public static class HttpLoadProbe
     {
         var run = new Run(options, time);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // The schedule, the time cap and the run's clock start once every worker is running. Starting a hundred threads
+        // takes a while on a loaded machine, and a request that came due before its worker existed was counted late, or
+        // dropped. A worker on a thread of its own waits on the event; one on the thread pool awaits the task.
+        using var go = new ManualResetEventSlim();
+        var goAsync = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var allReady = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ready = 0;
+        async Task Work(ISender sender)
+        {
+            if (Interlocked.Increment(ref ready) == senders.Length)
+            {
+                allReady.TrySetResult();
+            }
+
+            if (sender.Blocks)
+            {
+                go.Wait(CancellationToken.None);
+            }
+            else
+            {
+                await goAsync.Task.ConfigureAwait(false);
+            }
+
+            await run.WorkAsync(sender, targets, deadline.Token, cancellationToken).ConfigureAwait(false);
+        }
+
+        var workers = Task.WhenAll(senders.Select(sender => OnItsThread(sender, () => Work(sender))));
+        await allReady.Task.ConfigureAwait(false);
+        run.Start();
         deadline.CancelAfter(run.TimeCap);
-        await Task.WhenAll(senders.Select(sender => OnItsThread(sender, () => run.WorkAsync(sender, targets, deadline.Token, cancellationToken))))
-            .ConfigureAwait(false);
+        go.Set();
+        goAsync.TrySetResult();
+        await workers.ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         return run.Result();
     }
@@ -95,7 +127,7 @@ public static class HttpLoadProbe
         private readonly ConcurrentLatencyRecorder? _startDelays;
         private readonly RequestWindows _windows;
         private readonly long _limit;
-        private readonly long _started = Stopwatch.GetTimestamp();
+        private long _started = Stopwatch.GetTimestamp();
         private readonly long _scheduled;
         private long _next = -1, _total, _errors, _unanswered, _late, _lastResponse;
         private string? _firstTransportError;
@@ -124,6 +156,13 @@ public static class HttpLoadProbe
         /// came due takes it; later than this, no connection was free when it came due, and it is dropped.
         /// </summary>
         private static readonly long DropAfterTicks = (long)(HttpLoadProbeOptions.DropAfter.TotalSeconds * Stopwatch.Frequency);
+
+        /// <summary>Starts the schedule and the run's clock: called once every worker is running, before any sends.</summary>
+        public void Start()
+        {
+            _started = Stopwatch.GetTimestamp();
+            _lastResponse = _started;
+        }
 
         /// <summary>When the run is cut off, in-flight requests included.</summary>
         public TimeSpan TimeCap { get; }
