@@ -109,11 +109,18 @@ public static class HttpLoadProbe
         }
 
         var workers = Task.WhenAll(senders.Select(sender => OnItsThread(sender, () => Work(sender))));
-        await allReady.Task.ConfigureAwait(false);
-        run.Start();
-        deadline.CancelAfter(run.TimeCap);
-        go.Set();
-        goAsync.TrySetResult();
+        try
+        {
+            await allReady.Task.ConfigureAwait(false);
+            run.Start();
+            deadline.CancelAfter(run.TimeCap);
+        }
+        finally
+        {
+            go.Set(); // whatever happens here, no worker is left waiting
+            goAsync.TrySetResult();
+        }
+
         await workers.ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         return run.Result();
