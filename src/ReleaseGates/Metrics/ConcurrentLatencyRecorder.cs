@@ -13,7 +13,8 @@ namespace ReleaseGates.Metrics;
 /// </para>
 /// <para>
 /// A snapshot taken while writers run is a consistent histogram (its count is derived from the buckets it read), but a value
-/// being recorded at that instant may land in this snapshot's buckets and the next snapshot's sum. Cumulative min and max are exact;
+/// being recorded at that instant may land in this snapshot's buckets and the next snapshot's sum. Cumulative min and max are exact,
+/// except that a value counted at that instant before its writer moved the min or max is represented by its bucket's bound;
 /// an interval's min and max are known to the histogram's precision (the bounds of its lowest and highest non-empty bucket).
 /// </para>
 /// </remarks>

@@ -100,6 +100,7 @@ public sealed partial class LatencyHistogram
         }
 
         long copied = 0;
+        int first = -1, last = -1;
         for (var o = 0; o < cells.Length; o++)
         {
             var count = (long)Volatile.Read(ref cells[o]) + (spill is null ? 0 : Volatile.Read(ref spill[o]));
@@ -107,6 +108,8 @@ public sealed partial class LatencyHistogram
             {
                 AddAt(start + o, count);
                 copied += count;
+                first = first < 0 ? o : first;
+                last = o;
             }
         }
 
@@ -118,8 +121,34 @@ public sealed partial class LatencyHistogram
         _invalid += Volatile.Read(ref live._invalid);
         if (copied > 0)
         {
-            Widen(Volatile.Read(ref live._hot.Min), Volatile.Read(ref live._hot.Max));
+            var (min, max) = ExtremesCovering(Volatile.Read(ref live._hot.Min), Volatile.Read(ref live._hot.Max),
+                first < 0 ? -1 : start + first, last < 0 ? -1 : start + last, above > 0);
+            Widen(min, max);
         }
+    }
+
+    /// <summary>
+    /// The min and max a live copy reports: the writer's, unless the copy holds a value the writer had counted but not yet
+    /// published as its min or max (a record counts its cell first, then moves the extremes). Then the bound of the
+    /// bucket the value is in stands in for it, so that min ≤ every counted bucket ≤ max, as queries rely on. Indexes are
+    /// -1 when no bucket was counted.
+    /// </summary>
+    private (long Min, long Max) ExtremesCovering(long min, long max, int lowestIndex, int highestIndex, bool aboveRange)
+    {
+        if (lowestIndex >= 0)
+        {
+            var (low, width) = BucketRange(lowestIndex);
+            min = min > low + width - 1 ? low : min;
+            (low, width) = BucketRange(highestIndex);
+            max = max < low ? low + width - 1 : max;
+        }
+
+        if (aboveRange && max <= HighestTrackableValue)
+        {
+            max = HighestTrackableValue + 1; // above the range: the least such a value can be
+        }
+
+        return (Math.Min(min, max), max);
     }
 
     /// <summary>

@@ -50,6 +50,57 @@ public class ConcurrentLatencyRecorderTests
         Assert.True(snapshots > 0);
     }
 
+    [Theory]
+    [InlineData(new long[] { 5_000 }, long.MaxValue, 0)]      // a new histogram's first value: no extremes yet
+    [InlineData(new long[] { 5_000, 9_000 }, 5_000, 5_000)]   // a new max counted, the max not yet moved
+    [InlineData(new long[] { 5_000, 1_000 }, 5_000, 5_000)]   // a new min counted, the min not yet moved
+    public void A_copy_taken_between_a_records_count_and_its_new_extremes_covers_its_buckets(long[] values, long staleMin, long staleMax)
+    {
+        // A record counts its cell first and moves the min or max after it. A reader copying in between (a snapshot of a
+        // ConcurrentLatencyRecorder; CI caught one) saw the count with the old extremes, and every query of the copy
+        // threw. That instant cannot be hit on purpose from two threads, so it is set up: the extremes are put back.
+        var live = new LatencyHistogram();
+        foreach (var value in values)
+        {
+            live.Record(value);
+        }
+
+        SetExtremes(live, staleMin, staleMax);
+        var copy = live.CreateEmptyLike();
+        copy.AddLiveCopyOf(live);
+
+        Assert.Equal(values.Length, copy.Count);
+        Assert.InRange(copy.Min, values.Min() * 0.999, values.Min());   // the bound of the value's bucket stands in
+        Assert.InRange(copy.Max, values.Max(), values.Max() * 1.001);
+        Assert.All(copy.Buckets(), b => Assert.InRange(b.Value, copy.Min, copy.Max));
+        Assert.InRange(copy.ValueAtPercentile(50), copy.Min, copy.Max);
+    }
+
+    [Fact]
+    public void A_copy_taken_before_an_above_range_value_moved_the_max_reports_it_above_the_range()
+    {
+        var live = new LatencyHistogram(3, TimeSpan.FromSeconds(1));
+        live.Record(2_000_000_000);
+        SetExtremes(live, long.MaxValue, 0);
+        var copy = live.CreateEmptyLike();
+        copy.AddLiveCopyOf(live);
+
+        Assert.Equal(1, copy.CountAboveRange);
+        Assert.True(copy.Max > copy.HighestTrackableValue, copy.Max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(copy.Min <= copy.Max);
+        Assert.Equal(copy.Max, copy.ValueAtPercentile(100));
+    }
+
+    /// <summary>Puts a histogram's min and max where they were before its last record published them (its private fields).</summary>
+    private static void SetExtremes(LatencyHistogram histogram, long min, long max)
+    {
+        var hot = typeof(LatencyHistogram).GetField("_hot", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!;
+        var fields = hot.GetValue(histogram)!;
+        fields.GetType().GetField("Min")!.SetValue(fields, min);
+        fields.GetType().GetField("Max")!.SetValue(fields, max);
+        hot.SetValue(histogram, fields);
+    }
+
     [Fact]
     public void Snapshots_stay_consistent_while_writers_grow_their_buckets_in_both_directions()
     {
