@@ -16,7 +16,7 @@ internal sealed class VersionAction : SynchronousCommandLineAction
         {
             var error = parseResult.InvocationConfiguration.Error;
             error.WriteLine("--version option cannot be combined with other arguments.");
-            error.WriteLine("Run 'release-gates --help' for the commands and options.");
+            error.WriteLine($"Run '{CommandLine.ToolName} --help' for the commands and options.");
             return ReleaseExitCodes.InvalidConfiguration;
         }
 

@@ -84,9 +84,8 @@ public static class HttpLoadProbe
 
         // The schedule, the time cap and the run's clock start once every worker is running. Starting a hundred threads
         // takes a while on a loaded machine, and a request that came due before its worker existed was counted late, or
-        // dropped. A worker on a thread of its own waits on the event; one on the thread pool awaits the task.
-        using var go = new ManualResetEventSlim();
-        var goAsync = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // dropped. A worker on a thread of its own blocks on the start; one on the thread pool awaits it.
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var allReady = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var ready = 0;
         async Task Work(ISender sender)
@@ -98,11 +97,11 @@ public static class HttpLoadProbe
 
             if (sender.Blocks)
             {
-                go.Wait(CancellationToken.None);
+                go.Task.Wait(CancellationToken.None);
             }
             else
             {
-                await goAsync.Task.ConfigureAwait(false);
+                await go.Task.ConfigureAwait(false);
             }
 
             await run.WorkAsync(sender, targets, deadline.Token, cancellationToken).ConfigureAwait(false);
@@ -117,8 +116,7 @@ public static class HttpLoadProbe
         }
         finally
         {
-            go.Set(); // whatever happens here, no worker is left waiting
-            goAsync.TrySetResult();
+            go.TrySetResult(); // whatever happens here, no worker is left waiting
         }
 
         await workers.ConfigureAwait(false);
