@@ -132,7 +132,7 @@ public static class HttpLoadProbe
         private readonly ConcurrentLatencyRecorder? _startDelays;
         private readonly RequestWindows _windows;
         private readonly long _limit;
-        private long _started = Stopwatch.GetTimestamp();
+        private long _started; // set by Start
         private readonly long _scheduled;
         private long _next = -1, _total, _errors, _unanswered, _late, _lastResponse;
         private string? _firstTransportError;
@@ -142,7 +142,6 @@ public static class HttpLoadProbe
             _options = options;
             _windows = new RequestWindows(options.WindowInterval, 3600, time, trackLatency: true);
             _limit = options.Requests ?? HttpLoadProbeOptions.MaximumRequests;
-            _lastResponse = _started;
             var sending = options.Duration is { } d && d < HttpLoadProbeOptions.MaximumDuration ? d : HttpLoadProbeOptions.MaximumDuration;
             if (options.RequestsPerSecond is null)
             {
